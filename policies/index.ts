@@ -1,0 +1,18 @@
+/**
+ * The carbonguard policy pack, as `pulumi preview --policy-pack ./policies` loads it.
+ *
+ * This is the only module that constructs a PolicyPack (constructing one starts the gRPC server);
+ * the rules live in src/ where tests and the reports import them. Nothing here may print to stdout:
+ * the Pulumi CLI reads the server's port from the first stdout line.
+ */
+import { PolicyPack } from "@pulumi/policy";
+import { toResourcePolicy } from "../src/pack/crossguard";
+import { RESOURCE_RULES } from "../src/rules";
+
+new PolicyPack("carbonguard", {
+  displayName: "carbonguard: energy and carbon policy for ML infrastructure",
+  description: "Keeps ML infrastructure on clean grids, fitting accelerators and capacity that scales to zero.",
+  provider: "aws, gcp",
+  tags: ["carbon", "sustainability", "ml"],
+  policies: RESOURCE_RULES.map(toResourcePolicy),
+});

@@ -1,0 +1,357 @@
+/**
+ * Finds the accelerators a resource carries, from the property paths each service uses
+ * (see docs/resource-coverage.md; derived from ../shared/data/accelerators/scale-to-zero.md).
+ *
+ * One table, keyed by Pulumi type token, says where to look. A value that is unknown in preview is
+ * recorded as such, never guessed; a type the catalog does not know but that looks accelerated is
+ * reported as unrecognized, never treated as CPU.
+ */
+import type { Cloud } from "../data/types";
+import {
+  type GcpAcceleratorInfo,
+  type InstanceTypeInfo,
+  lookupGcpAccelerator,
+  lookupInstanceType,
+  lookupTpuType,
+  looksAccelerated,
+} from "../data/accelerators";
+import {
+  type PathStep,
+  type PlainObject,
+  type PlainValue,
+  formatPath,
+  isOpaque,
+  quoteToken,
+  readArray,
+  readJsonString,
+  readNumber,
+  readPath,
+  readString,
+} from "./values";
+
+export type AcceleratorVia =
+  | "instance-type"
+  | "gcp-accelerator"
+  | "tpu-type"
+  | "gpu-resource"
+  | "ami-type"
+  | "instance-requirements";
+
+export interface AcceleratorUse {
+  /** Property path the accelerator was found at, e.g. `productionVariants[0].instanceType`. */
+  readonly path: string;
+  readonly via: AcceleratorVia;
+  /** The type or token, only when it is safe to quote (an identifier-like string). */
+  readonly token?: string;
+  /** Accelerators per instance/node/replica, when the resource says. */
+  readonly count?: number;
+  readonly instanceType?: InstanceTypeInfo & { readonly sagemakerUpperBound?: boolean };
+  readonly gcpAccelerator?: GcpAcceleratorInfo;
+  /** Found but not in the catalog (new or misspelt type). */
+  readonly recognized: boolean;
+}
+
+export interface AcceleratorScan {
+  readonly uses: readonly AcceleratorUse[];
+  /** Paths that could hold an accelerator but are unknown (preview) or secret. */
+  readonly unknownPaths: readonly string[];
+}
+
+type Scanner = (props: PlainObject, out: ScanBuilder) => void;
+
+class ScanBuilder {
+  readonly uses: AcceleratorUse[] = [];
+  readonly unknownPaths: string[] = [];
+  constructor(readonly cloud: Cloud) {}
+
+  /** An instance/machine type field: adds a use only if the type is accelerated. */
+  instanceType(root: PlainValue, steps: readonly PathStep[]): void {
+    const r = readString(root, steps);
+    if (r.state === "opaque") this.unknownPaths.push(r.path);
+    if (r.state !== "value") return;
+    const info = lookupInstanceType(this.cloud, r.value);
+    const token = quoteToken(r.value.trim());
+    if (info) {
+      this.uses.push({ path: r.path, via: info.kind === "tpu" ? "tpu-type" : "instance-type", ...(token ? { token } : {}), count: info.acceleratorCount, instanceType: info, recognized: true });
+    } else if (looksAccelerated(this.cloud, stripSageMaker(r.value))) {
+      this.uses.push({ path: r.path, via: "instance-type", ...(token ? { token } : {}), recognized: false });
+    }
+  }
+
+  /** A GCP accelerator token (`nvidia-l4`, `NVIDIA_L4`) with an optional count path. */
+  gcpAccelerator(root: PlainValue, typeSteps: readonly PathStep[], countSteps?: readonly PathStep[]): void {
+    const r = readString(root, typeSteps);
+    if (r.state === "opaque") this.unknownPaths.push(r.path);
+    if (r.state !== "value" || r.value.trim() === "") return;
+    const count = countSteps ? readNumber(root, countSteps) : undefined;
+    const countValue = count?.state === "value" ? count.value : undefined;
+    if (countValue !== undefined && countValue <= 0) return;
+    const token = quoteToken(r.value.trim());
+    const tpu = lookupTpuType(r.value);
+    if (tpu) {
+      this.uses.push({ path: r.path, via: "tpu-type", ...(token ? { token } : {}), count: countValue ?? tpu.acceleratorCount, instanceType: tpu, recognized: true });
+      return;
+    }
+    const info = lookupGcpAccelerator(r.value);
+    if (/^ACCELERATOR_TYPE_UNSPECIFIED$/i.test(r.value.trim())) return;
+    this.uses.push({
+      path: r.path,
+      via: "gcp-accelerator",
+      ...(token ? { token } : {}),
+      ...(countValue !== undefined ? { count: countValue } : {}),
+      ...(info ? { gcpAccelerator: info } : {}),
+      recognized: info !== undefined,
+    });
+  }
+
+  /** A TPU slice type (`v5litepod-8`). */
+  tpuType(root: PlainValue, steps: readonly PathStep[]): void {
+    const r = readString(root, steps);
+    if (r.state === "opaque") this.unknownPaths.push(r.path);
+    if (r.state !== "value" || r.value.trim() === "") return;
+    const info = lookupTpuType(r.value);
+    const token = quoteToken(r.value.trim());
+    this.uses.push({ path: r.path, via: "tpu-type", ...(token ? { token } : {}), ...(info ? { instanceType: info, count: info.acceleratorCount } : {}), recognized: info !== undefined });
+  }
+
+  /** A bare GPU count (ECS/Batch resourceRequirements, Kubernetes `nvidia.com/gpu` limits). */
+  gpuCount(path: string, count: number | undefined): void {
+    if (count !== undefined && count <= 0) return;
+    this.uses.push({ path, via: "gpu-resource", ...(count !== undefined ? { count } : {}), recognized: false });
+  }
+
+  opaque(path: string): void {
+    this.unknownPaths.push(path);
+  }
+
+  /** Visits every element of an array property, recording an unknown array as such. */
+  each(root: PlainValue, steps: readonly PathStep[], visit: (element: PlainValue, elementSteps: PathStep[]) => void): void {
+    const r = readArray(root, steps);
+    if (r.state === "opaque") this.unknownPaths.push(r.path);
+    if (r.state !== "value") return;
+    r.value.forEach((element, i) => visit(element, [...steps, i]));
+  }
+}
+
+function stripSageMaker(value: string): string {
+  return value.trim().replace(/^ml\./i, "");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Per-service scanners
+
+/** GCE-style `machineType` + `guestAccelerators[]` under `base`. */
+function gceAccelerators(props: PlainObject, b: ScanBuilder, base: PathStep[]): void {
+  b.instanceType(props, [...base, "machineType"]);
+  b.each(props, [...base, "guestAccelerators"], (_el, steps) => b.gcpAccelerator(props, [...steps, "type"], [...steps, "count"]));
+}
+
+/** ECS / Batch `resourceRequirements: [{type: "GPU", value: "1"}]` inside container definitions. */
+function gpuResourceRequirements(container: PlainValue, b: ScanBuilder, pathPrefix: string): void {
+  const reqs = readArray(container, ["resourceRequirements"]);
+  if (reqs.state === "opaque") b.opaque(`${pathPrefix}.resourceRequirements`);
+  if (reqs.state !== "value") return;
+  reqs.value.forEach((req, i) => {
+    const type = readString(req, ["type"]);
+    if (type.state === "opaque") b.opaque(`${pathPrefix}.resourceRequirements[${i}].type`);
+    if (type.state !== "value" || type.value.toUpperCase() !== "GPU") return;
+    const value = readNumber(req, ["value"]);
+    if (value.state === "opaque") b.opaque(`${pathPrefix}.resourceRequirements[${i}].value`);
+    b.gpuCount(`${pathPrefix}.resourceRequirements[${i}]`, value.state === "value" ? value.value : undefined);
+  });
+}
+
+/** Kubernetes-style `resources.limits["nvidia.com/gpu"]` on each container. */
+function containerGpuLimits(props: PlainObject, b: ScanBuilder, containersSteps: PathStep[]): void {
+  b.each(props, containersSteps, (_el, steps) => {
+    const limitSteps = [...steps, "resources", "limits", "nvidia.com/gpu"];
+    const limit = readNumber(props, limitSteps);
+    if (limit.state === "opaque") b.opaque(limit.path);
+    if (limit.state === "value") b.gpuCount(formatPath(limitSteps), limit.value);
+  });
+}
+
+/** EKS AMI types that only make sense on accelerated instances. */
+const ACCELERATED_AMI = /(NVIDIA|NEURON|_GPU$|_GPU_)/i;
+
+const SAGEMAKER_APP_SETTINGS = ["jupyterLabAppSettings", "jupyterServerAppSettings", "kernelGatewayAppSettings", "codeEditorAppSettings", "rSessionAppSettings", "rStudioServerProAppSettings"];
+
+function sagemakerSettings(props: PlainObject, b: ScanBuilder, settingsKeys: readonly string[]): void {
+  for (const settings of settingsKeys) {
+    for (const app of SAGEMAKER_APP_SETTINGS) {
+      b.instanceType(props, [settings, app, "defaultResourceSpec", "instanceType"]);
+    }
+  }
+}
+
+const SCANNERS: Readonly<Record<string, Scanner>> = {
+  // ---- AWS ----
+  "aws:ec2/instance:Instance": (p, b) => b.instanceType(p, ["instanceType"]),
+  "aws:ec2/launchTemplate:LaunchTemplate": (p, b) => {
+    b.instanceType(p, ["instanceType"]);
+    instanceRequirements(p, b, ["instanceRequirements"]);
+  },
+  "aws:ec2/spotFleetRequest:SpotFleetRequest": (p, b) => {
+    b.each(p, ["launchSpecifications"], (_e, s) => b.instanceType(p, [...s, "instanceType"]));
+    b.each(p, ["launchTemplateConfigs"], (_e, s) => b.each(p, [...s, "overrides"], (_o, os) => b.instanceType(p, [...os, "instanceType"])));
+  },
+  "aws:ec2/fleet:Fleet": (p, b) => {
+    b.each(p, ["launchTemplateConfigs"], (_e, s) => b.each(p, [...s, "overrides"], (_o, os) => b.instanceType(p, [...os, "instanceType"])));
+  },
+  "aws:autoscaling/group:Group": (p, b) => {
+    b.each(p, ["mixedInstancesPolicy", "launchTemplate", "overrides"], (_e, s) => {
+      b.instanceType(p, [...s, "instanceType"]);
+      instanceRequirements(p, b, [...s, "instanceRequirements"]);
+    });
+  },
+  "aws:eks/nodeGroup:NodeGroup": (p, b) => {
+    b.each(p, ["instanceTypes"], (_e, s) => b.instanceType(p, s));
+    const ami = readString(p, ["amiType"]);
+    if (ami.state === "opaque") b.opaque(ami.path);
+    if (ami.state === "value" && ACCELERATED_AMI.test(ami.value)) {
+      const token = quoteToken(ami.value);
+      b.uses.push({ path: ami.path, via: "ami-type", ...(token ? { token } : {}), recognized: true });
+    }
+  },
+  "aws:batch/computeEnvironment:ComputeEnvironment": (p, b) => {
+    b.each(p, ["computeResources", "instanceTypes"], (_e, s) => b.instanceType(p, s));
+  },
+  "aws:batch/jobDefinition:JobDefinition": (p, b) => {
+    const container = readJsonString(p, ["containerProperties"]);
+    if (container.state === "opaque") b.opaque(container.path);
+    if (container.state === "value") gpuResourceRequirements(container.value, b, "containerProperties");
+    const node = readJsonString(p, ["nodeProperties"]);
+    if (node.state === "opaque") b.opaque(node.path);
+    if (node.state === "value") {
+      const ranges = readArray(node.value, ["nodeRangeProperties"]);
+      if (ranges.state === "value") {
+        ranges.value.forEach((range, i) => {
+          const c = readPath(range, ["container"]);
+          if (c.state === "value") gpuResourceRequirements(c.value, b, `nodeProperties.nodeRangeProperties[${i}].container`);
+        });
+      }
+    }
+    const ecs = readJsonString(p, ["ecsProperties"]);
+    if (ecs.state === "opaque") b.opaque(ecs.path);
+    if (ecs.state === "value") {
+      const tasks = readArray(ecs.value, ["taskProperties"]);
+      if (tasks.state === "value") {
+        tasks.value.forEach((task, t) => {
+          const containers = readArray(task, ["containers"]);
+          if (containers.state === "value") {
+            containers.value.forEach((c, i) => gpuResourceRequirements(c, b, `ecsProperties.taskProperties[${t}].containers[${i}]`));
+          }
+        });
+      }
+    }
+  },
+  "aws:ecs/taskDefinition:TaskDefinition": (p, b) => {
+    const defs = readJsonString(p, ["containerDefinitions"]);
+    if (defs.state === "opaque") b.opaque(defs.path);
+    if (defs.state !== "value" || !Array.isArray(defs.value)) return;
+    defs.value.forEach((c, i) => gpuResourceRequirements(c, b, `containerDefinitions[${i}]`));
+  },
+  "aws:sagemaker/endpointConfiguration:EndpointConfiguration": (p, b) => {
+    for (const key of ["productionVariants", "shadowProductionVariants"]) {
+      b.each(p, [key], (_e, s) => b.instanceType(p, [...s, "instanceType"]));
+    }
+  },
+  "aws:sagemaker/trainingJob:TrainingJob": (p, b) => {
+    b.instanceType(p, ["resourceConfig", "instanceType"]);
+    b.each(p, ["resourceConfig", "instanceGroups"], (_e, s) => b.instanceType(p, [...s, "instanceType"]));
+  },
+  "aws:sagemaker/notebookInstance:NotebookInstance": (p, b) => b.instanceType(p, ["instanceType"]),
+  "aws:sagemaker/domain:Domain": (p, b) => sagemakerSettings(p, b, ["defaultUserSettings", "defaultSpaceSettings"]),
+  "aws:sagemaker/userProfile:UserProfile": (p, b) => sagemakerSettings(p, b, ["userSettings"]),
+  "aws:sagemaker/space:Space": (p, b) => sagemakerSettings(p, b, ["spaceSettings"]),
+  "aws-native:sagemaker:InferenceComponent": (p, b) => {
+    const n = readNumber(p, ["specification", "computeResourceRequirements", "numberOfAcceleratorDevicesRequired"]);
+    if (n.state === "opaque") b.opaque(n.path);
+    if (n.state === "value") b.gpuCount(n.path, n.value);
+  },
+
+  // ---- GCP ----
+  "gcp:compute/instance:Instance": (p, b) => gceAccelerators(p, b, []),
+  "gcp:compute/instanceTemplate:InstanceTemplate": (p, b) => gceAccelerators(p, b, []),
+  "gcp:compute/regionInstanceTemplate:RegionInstanceTemplate": (p, b) => gceAccelerators(p, b, []),
+  "gcp:container/nodePool:NodePool": (p, b) => gceAccelerators(p, b, ["nodeConfig"]),
+  "gcp:container/cluster:Cluster": (p, b) => {
+    gceAccelerators(p, b, ["nodeConfig"]);
+    b.each(p, ["nodePools"], (_e, s) => gceAccelerators(p, b, [...s, "nodeConfig"]));
+  },
+  "gcp:cloudrunv2/service:Service": (p, b) => {
+    b.gcpAccelerator(p, ["template", "nodeSelector", "accelerator"]);
+    containerGpuLimits(p, b, ["template", "containers"]);
+  },
+  "gcp:cloudrunv2/job:Job": (p, b) => {
+    b.gcpAccelerator(p, ["template", "template", "nodeSelector", "accelerator"]);
+    containerGpuLimits(p, b, ["template", "template", "containers"]);
+  },
+  "gcp:cloudrunv2/workerPool:WorkerPool": (p, b) => {
+    b.gcpAccelerator(p, ["template", "nodeSelector", "accelerator"]);
+    containerGpuLimits(p, b, ["template", "containers"]);
+  },
+  "gcp:vertex/aiDeploymentResourcePool:AiDeploymentResourcePool": (p, b) => machineSpec(p, b, ["dedicatedResources", "machineSpec"]),
+  "gcp:vertex/aiEndpointWithModelGardenDeployment:AiEndpointWithModelGardenDeployment": (p, b) =>
+    machineSpec(p, b, ["deployConfig", "dedicatedResources", "machineSpec"]),
+  "gcp:colab/runtimeTemplate:RuntimeTemplate": (p, b) => machineSpec(p, b, ["machineSpec"]),
+  "gcp:workbench/instance:Instance": (p, b) => {
+    b.instanceType(p, ["gceSetup", "machineType"]);
+    b.each(p, ["gceSetup", "acceleratorConfigs"], (_e, s) => b.gcpAccelerator(p, [...s, "type"], [...s, "coreCount"]));
+  },
+  "gcp:tpu/v2Vm:V2Vm": (p, b) => {
+    const type = readString(p, ["acceleratorType"]);
+    if (type.state === "value" || type.state === "opaque") b.tpuType(p, ["acceleratorType"]);
+    else b.tpuType(p, ["acceleratorConfig", "type"]);
+  },
+  "gcp:tpu/v2QueuedResource:V2QueuedResource": (p, b) => {
+    b.each(p, ["tpu", "nodeSpecs"], (_e, s) => b.tpuType(p, [...s, "node", "acceleratorType"]));
+  },
+  "gcp:dataproc/cluster:Cluster": (p, b) => {
+    for (const group of ["masterConfig", "workerConfig", "preemptibleWorkerConfig"]) {
+      b.instanceType(p, ["clusterConfig", group, "machineType"]);
+      b.each(p, ["clusterConfig", group, "accelerators"], (_e, s) =>
+        b.gcpAccelerator(p, [...s, "acceleratorType"], [...s, "acceleratorCount"]),
+      );
+    }
+  },
+};
+
+function machineSpec(p: PlainObject, b: ScanBuilder, base: PathStep[]): void {
+  b.instanceType(p, [...base, "machineType"]);
+  b.gcpAccelerator(p, [...base, "acceleratorType"], [...base, "acceleratorCount"]);
+}
+
+/** EC2 attribute-based selection: `acceleratorCount.min > 0` or named accelerators. */
+function instanceRequirements(p: PlainObject, b: ScanBuilder, base: PathStep[]): void {
+  const min = readNumber(p, [...base, "acceleratorCount", "min"]);
+  if (min.state === "opaque") b.opaque(min.path);
+  const names = readArray(p, [...base, "acceleratorNames"]);
+  if (names.state === "opaque") b.opaque(names.path);
+  const types = readArray(p, [...base, "acceleratorTypes"]);
+  const wantsGpu =
+    (min.state === "value" && min.value > 0) ||
+    (names.state === "value" && names.value.length > 0) ||
+    (types.state === "value" && types.value.some((t) => typeof t === "string" && /gpu|inference/i.test(t)));
+  if (wantsGpu) {
+    b.uses.push({ path: formatPath(base), via: "instance-requirements", ...(min.state === "value" && min.value > 0 ? { count: min.value } : {}), recognized: false });
+  }
+}
+
+/** Resource types carbonguard knows where to look for accelerators in. */
+export const SCANNED_TYPES: readonly string[] = Object.keys(SCANNERS).sort();
+
+export function scanAccelerators(type: string, cloud: Cloud, props: PlainObject): AcceleratorScan {
+  const scanner = SCANNERS[type];
+  const builder = new ScanBuilder(cloud);
+  if (scanner) scanner(props, builder);
+  return { uses: builder.uses, unknownPaths: [...new Set(builder.unknownPaths)] };
+}
+
+/** True when any scanned path could not be read (unknown in preview or secret). */
+export function hasOpaque(value: PlainValue): boolean {
+  if (isOpaque(value)) return true;
+  if (Array.isArray(value)) return value.some(hasOpaque);
+  if (value !== null && typeof value === "object") return Object.values(value).some(hasOpaque);
+  return false;
+}

@@ -1,0 +1,111 @@
+/**
+ * The rule contract. A rule is metadata + a plain function from a view (or a stack of views) and
+ * its config to outcomes, + good and bad examples that run as tests and feed the generated docs.
+ * Both front ends (the CrossGuard pack and the reports) call the same functions.
+ */
+import type { Figure } from "../data/types";
+import type { ResourceView, StackContext } from "./view";
+
+export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
+export type Severity = "low" | "medium" | "high" | "critical";
+
+/** The subset of JSON Schema a rule's config may use (the CLI validates it; see PULUMI-RUNTIME.md). */
+export interface ConfigPropertySchema {
+  readonly type: "number" | "integer" | "string" | "boolean" | "array" | "object";
+  readonly description: string;
+  readonly default?: unknown;
+  readonly enum?: readonly unknown[];
+  readonly minimum?: number;
+  readonly maximum?: number;
+  readonly items?: { readonly type: "string" | "number"; readonly enum?: readonly unknown[]; readonly pattern?: string };
+  readonly additionalProperties?: unknown;
+  readonly pattern?: string;
+}
+
+export interface RuleConfigSchema {
+  readonly properties: Readonly<Record<string, ConfigPropertySchema>>;
+  readonly required?: readonly string[];
+}
+
+export interface RuleMeta {
+  /** Stable public name (users write it in config files and waivers). */
+  readonly name: string;
+  readonly displayName: string;
+  /** One sentence: what the rule requires. */
+  readonly description: string;
+  /** Longer explanation for the docs: why it matters, with sourced numbers. */
+  readonly rationale: string;
+  readonly kind: "resource" | "stack";
+  readonly defaultLevel: EnforcementLevel;
+  readonly severity: Severity;
+  readonly tags: readonly string[];
+  readonly remediationSteps: string;
+  /** Docs URL (the generated `docs/rules/<name>.md` on the project site). */
+  readonly url: string;
+  readonly configSchema: RuleConfigSchema;
+}
+
+/** Provenance of a number quoted in a finding. */
+export type FigureRef = Figure & { readonly label: string };
+
+export interface Finding {
+  readonly kind: "violation";
+  readonly message: string;
+  /** Overrides the policy's level for this finding (e.g. "no data" is advisory under a mandatory rule). */
+  readonly level?: EnforcementLevel;
+  readonly severity?: Severity;
+  /** Machine-readable better choice, e.g. `{region: "eu-north-1", gCo2ePerKwh: 20, savingPercent: 95}`. */
+  readonly suggestion?: Readonly<Record<string, unknown>>;
+  /** Every number the message quotes, with source, year and basis. */
+  readonly figures: readonly FigureRef[];
+  /** Optional URN when a stack rule reports on a specific resource. */
+  readonly urn?: string;
+}
+
+/** The rule can't decide because a value is unknown until the update runs (preview). */
+export interface CannotEvaluate {
+  readonly kind: "unknown";
+  readonly path: string;
+  readonly valueType: "string" | "number" | "boolean" | "array" | "object";
+}
+
+export interface NotApplicable {
+  readonly kind: "not-applicable";
+  readonly reason: string;
+}
+
+export type Outcome = Finding | CannotEvaluate | NotApplicable;
+
+export interface RuleContext<C> {
+  readonly config: C;
+  readonly stack: StackContext;
+}
+
+export interface ExampleResource {
+  readonly type: string;
+  readonly name: string;
+  readonly props: Record<string, unknown>;
+  readonly providerProps?: Record<string, unknown>;
+}
+
+export interface RuleExample {
+  /** Short title shown in docs, e.g. "GPU endpoint in us-east-1". */
+  readonly title: string;
+  readonly verdict: "good" | "bad";
+  readonly resource: ExampleResource;
+  readonly config?: Readonly<Record<string, unknown>>;
+  readonly stackTags?: Readonly<Record<string, string>>;
+  readonly stackConfig?: Readonly<Record<string, string>>;
+  /** Substrings the finding's message must contain (bad examples). */
+  readonly messageIncludes?: readonly string[];
+}
+
+export interface ResourceRule<C = Record<string, unknown>> {
+  readonly meta: RuleMeta & { readonly kind: "resource" };
+  /** Fills defaults and coerces raw config (as `getConfig()` or a config file gives it). */
+  readonly parseConfig: (raw: unknown) => C;
+  readonly evaluate: (view: ResourceView, ctx: RuleContext<C>) => readonly Outcome[];
+  readonly examples: readonly RuleExample[];
+}
+
+export type AnyResourceRule = ResourceRule<any>;

@@ -1,0 +1,255 @@
+/**
+ * Property values as rules see them.
+ *
+ * Resource properties reach carbonguard from three places (the policy SDK's proxy, checkpoint
+ * files, preview plans), each with its own way to say "not known yet" or "secret". `normalizeProps`
+ * turns all of them into plain JSON in which the only special value is an `Opaque` marker, so a
+ * rule has exactly one thing to check and can never read a secret's ciphertext or an unknown's
+ * sentinel string by accident.
+ */
+
+/** Sentinel strings the Pulumi engine uses for values that are unknown during preview. */
+export const UNKNOWN_SENTINELS: Readonly<Record<string, OpaqueValueType>> = {
+  "04da6b54-80e4-46f7-96ec-b56ff0331ba9": "string",
+  "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7": "boolean",
+  "3eeb2bf0-c639-47a8-9e75-3b44932eb421": "number",
+  "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2": "array",
+  "dd056dcd-154b-4c76-9bd3-c8f88648b5ff": "object",
+  "030794c1-ac77-496b-92df-f27374a8bd58": "asset",
+  "e48ece36-62e2-4504-bad9-02848725956a": "archive",
+};
+
+/** The special-signature key Pulumi uses to mark secrets, assets and resource references. */
+export const SIG_KEY = "4dabf18193072939515e22adb298388d";
+export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+export type OpaqueValueType = "string" | "boolean" | "number" | "array" | "object" | "asset" | "archive" | "value";
+
+/**
+ * A value a rule may not look at: unknown until the update runs, or a secret stored encrypted.
+ * Secrets that arrive as plaintext (the policy SDK strips the marker) are indistinguishable from
+ * plain values, which is why messages only ever quote allow-listed fields.
+ */
+export class Opaque {
+  constructor(
+    readonly reason: "unknown" | "secret",
+    readonly valueType: OpaqueValueType,
+  ) {}
+}
+
+export function isOpaque(value: unknown): value is Opaque {
+  return value instanceof Opaque;
+}
+
+export type PlainValue = null | boolean | number | string | Opaque | PlainValue[] | { [key: string]: PlainValue };
+export type PlainObject = { [key: string]: PlainValue };
+
+/** Nesting beyond this is cut off (as an unknown object): real provider inputs are far shallower. */
+const MAX_DEPTH = 64;
+/**
+ * At most this many nodes are copied per resource; the rest become unknown. Bounds the work on
+ * pathological inputs (a shared sub-object referenced from many places is copied each time).
+ */
+const MAX_NODES = 200_000;
+
+interface Walk {
+  readonly seen: Set<object>;
+  nodes: number;
+}
+
+/**
+ * Copies `raw` into plain JSON with `Opaque` markers. Never throws: getters that throw (the policy
+ * SDK's unknown-checking proxy), cycles, functions and exotic objects all become markers or are
+ * dropped.
+ */
+export function normalizeProps(raw: unknown): PlainObject {
+  const out = normalizeValue(unwrapProxy(raw), 0, { seen: new Set(), nodes: 0 });
+  return out !== null && typeof out === "object" && !Array.isArray(out) && !isOpaque(out) ? out : {};
+}
+
+/** The policy SDK hands rules a proxy; this key returns its target (`@pulumi/policy/proxy.js`). */
+const PROXY_TARGET_KEY = "__getSpecialProxyTarget";
+
+function unwrapProxy(value: unknown): unknown {
+  if (value === null || typeof value !== "object") return value;
+  try {
+    const target = (value as Record<string, unknown>)[PROXY_TARGET_KEY];
+    if (target !== undefined && target !== null && typeof target === "object") return target;
+  } catch {
+    // Reading through the proxy can throw for unknowns; the target is what we want anyway.
+  }
+  return value;
+}
+
+function normalizeValue(value: unknown, depth: number, walk: Walk): PlainValue {
+  if (value === null || value === undefined) return null;
+  switch (typeof value) {
+    case "string": {
+      const sentinel = UNKNOWN_SENTINELS[value];
+      return sentinel ? new Opaque("unknown", sentinel) : value;
+    }
+    case "number":
+      return Number.isFinite(value) ? value : null;
+    case "boolean":
+      return value;
+    case "object":
+      break;
+    default:
+      return null;
+  }
+  if (value instanceof Opaque) return value;
+  if (depth >= MAX_DEPTH || ++walk.nodes > MAX_NODES) return new Opaque("unknown", "object");
+  const obj = unwrapProxy(value) as object;
+  const { seen } = walk;
+  if (seen.has(obj)) return new Opaque("unknown", "object");
+  seen.add(obj);
+  try {
+    if (Array.isArray(obj)) {
+      const items: PlainValue[] = [];
+      for (let i = 0; i < obj.length; i++) items.push(normalizeValue(safeGet(obj, i), depth + 1, walk));
+      return items;
+    }
+    const record = obj as Record<string, unknown>;
+    const sig = safeGet(record, SIG_KEY);
+    if (sig === SECRET_SIG) {
+      // State files keep secrets as {sig, ciphertext}; `--show-secrets` exports as {sig, plaintext};
+      // the engine's wire format as {sig, value}. A rule never sees any of them.
+      return new Opaque("secret", "value");
+    }
+    if (typeof sig === "string") {
+      // Assets, archives and resource references: nothing a carbon rule reads.
+      return new Opaque("unknown", "value");
+    }
+    const result: PlainObject = {};
+    for (const key of safeKeys(record)) {
+      result[key] = normalizeValue(safeGet(record, key), depth + 1, walk);
+    }
+    return result;
+  } finally {
+    seen.delete(obj);
+  }
+}
+
+function safeGet(obj: object, key: string | number): unknown {
+  try {
+    return (obj as Record<string | number, unknown>)[key];
+  } catch {
+    // The SDK proxy throws on unknowns; `unwrapProxy` normally prevents reaching here.
+    return new Opaque("unknown", "value");
+  }
+}
+
+function safeKeys(obj: object): string[] {
+  try {
+    return Object.keys(obj);
+  } catch {
+    return [];
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading paths
+
+/** One step of a property path: an object key, or `[]` for "every element". */
+export type PathStep = string | number;
+
+/** Outcome of reading a single property. */
+export type Read<T> =
+  | { readonly state: "value"; readonly value: T; readonly path: string }
+  | { readonly state: "absent"; readonly path: string }
+  | { readonly state: "opaque"; readonly path: string; readonly reason: "unknown" | "secret" }
+  | { readonly state: "wrong-type"; readonly path: string };
+
+export function formatPath(steps: readonly PathStep[]): string {
+  let out = "";
+  for (const step of steps) {
+    if (typeof step === "number") out += `[${step}]`;
+    else if (/^[A-Za-z_$][\w$]*$/.test(step)) out += out === "" ? step : `.${step}`;
+    else out += `[${JSON.stringify(step)}]`;
+  }
+  return out;
+}
+
+/** Reads `steps` from `root`; stops at the first opaque or missing node. */
+export function readPath(root: PlainValue | undefined, steps: readonly PathStep[]): Read<PlainValue> {
+  let node: PlainValue | undefined = root;
+  for (let i = 0; i < steps.length; i++) {
+    if (isOpaque(node)) return { state: "opaque", path: formatPath(steps.slice(0, i)), reason: node.reason };
+    if (node === null || node === undefined) return { state: "absent", path: formatPath(steps) };
+    const step = steps[i] as PathStep;
+    if (typeof step === "number") {
+      if (!Array.isArray(node)) return { state: "wrong-type", path: formatPath(steps.slice(0, i)) };
+      node = node[step];
+    } else {
+      if (typeof node !== "object" || Array.isArray(node)) {
+        return { state: "wrong-type", path: formatPath(steps.slice(0, i)) };
+      }
+      node = Object.prototype.hasOwnProperty.call(node, step) ? node[step] : undefined;
+    }
+  }
+  const path = formatPath(steps);
+  if (isOpaque(node)) return { state: "opaque", path, reason: node.reason };
+  if (node === null || node === undefined) return { state: "absent", path };
+  return { state: "value", value: node, path };
+}
+
+export function readString(root: PlainValue | undefined, steps: readonly PathStep[]): Read<string> {
+  const r = readPath(root, steps);
+  if (r.state !== "value") return r;
+  return typeof r.value === "string" ? { state: "value", value: r.value, path: r.path } : { state: "wrong-type", path: r.path };
+}
+
+/** Numbers, and numeric strings (Pulumi inputs such as GPU counts are often strings). */
+export function readNumber(root: PlainValue | undefined, steps: readonly PathStep[]): Read<number> {
+  const r = readPath(root, steps);
+  if (r.state !== "value") return r;
+  if (typeof r.value === "number") return { state: "value", value: r.value, path: r.path };
+  if (typeof r.value === "string" && /^\s*-?\d+(\.\d+)?\s*$/.test(r.value)) {
+    return { state: "value", value: Number(r.value), path: r.path };
+  }
+  return { state: "wrong-type", path: r.path };
+}
+
+/** Elements of an array property (absent → empty); opaque arrays are reported as such. */
+export function readArray(root: PlainValue | undefined, steps: readonly PathStep[]): Read<readonly PlainValue[]> {
+  const r = readPath(root, steps);
+  if (r.state !== "value") return r;
+  return Array.isArray(r.value) ? { state: "value", value: r.value, path: r.path } : { state: "wrong-type", path: r.path };
+}
+
+export function readObject(root: PlainValue | undefined, steps: readonly PathStep[]): Read<PlainObject> {
+  const r = readPath(root, steps);
+  if (r.state !== "value") return r;
+  const v = r.value;
+  return v !== null && typeof v === "object" && !Array.isArray(v) && !isOpaque(v)
+    ? { state: "value", value: v, path: r.path }
+    : { state: "wrong-type", path: r.path };
+}
+
+/**
+ * Parses a JSON-string property (ECS `containerDefinitions`, Batch `containerProperties`).
+ * Invalid JSON is "wrong-type", never an exception.
+ */
+export function readJsonString(root: PlainValue | undefined, steps: readonly PathStep[]): Read<PlainValue> {
+  const r = readPath(root, steps);
+  if (r.state !== "value") return r;
+  if (typeof r.value !== "string") {
+    // Some programs pass the already-parsed structure; accept it.
+    return typeof r.value === "object" ? r : { state: "wrong-type", path: r.path };
+  }
+  if (r.value.length > 4_000_000) return { state: "wrong-type", path: r.path };
+  try {
+    const parsed: unknown = JSON.parse(r.value);
+    return { state: "value", value: normalizeValue(parsed, 0, { seen: new Set(), nodes: 0 }), path: r.path };
+  } catch {
+    return { state: "wrong-type", path: r.path };
+  }
+}
+
+/**
+ * Quotes a token in a message only if it looks like an identifier the rule is about (a type name,
+ * a region). Anything else might be a plaintext secret or a megabyte of garbage.
+ */
+export function quoteToken(value: string): string | undefined {
+  return /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,79}$/.test(value) ? value : undefined;
+}

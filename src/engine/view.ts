@@ -1,0 +1,125 @@
+/**
+ * The resource view: the one shape every rule reads, whatever front end produced it
+ * (the policy pack's `args`, a checkpoint resource, a preview step).
+ */
+import type { Cloud } from "../data/types";
+import { type AcceleratorScan, scanAccelerators } from "./accelerator-scan";
+import { type RegionResolution, resolveResourceRegion } from "./region";
+import { type PlainObject, type PlainValue, isOpaque, normalizeProps, readObject } from "./values";
+
+export interface ResourceInput {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  /** Raw properties (inputs for resource policies); normalized here. */
+  readonly props: unknown;
+  /** Raw properties of the resource's provider, when known. */
+  readonly providerProps?: unknown;
+}
+
+export interface StackContext {
+  /** Stack tags (`pulumi stack tag`), e.g. `ml-workload`, `team`. */
+  readonly stackTags: ReadonlyMap<string, string>;
+  /** Stack config as the language host passes it: `{"aws:region": "us-east-1"}`. */
+  readonly stackConfig: Readonly<Record<string, string>>;
+}
+
+export const EMPTY_STACK: StackContext = { stackTags: new Map(), stackConfig: {} };
+
+/** A tag/label value as read from the resource: known text, or present but unreadable. */
+export type TagValue = { readonly state: "value"; readonly value: string } | { readonly state: "opaque" };
+
+export interface ResourceView {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  readonly cloud: Cloud | undefined;
+  /** Normalized properties: plain JSON with `Opaque` markers for unknowns and secrets. */
+  readonly props: PlainObject;
+  readonly providerProps: PlainObject | undefined;
+  readonly region: RegionResolution;
+  readonly accelerators: AcceleratorScan;
+  /** Resource tags (AWS) or labels (GCP), including provider default tags/labels. */
+  readonly tags: ReadonlyMap<string, TagValue>;
+  /** Whether the tags bag itself is unknown in preview. */
+  readonly tagsUnknown: boolean;
+  readonly stack: StackContext;
+  /** An accelerator resource, or a resource of an ML service (SageMaker, Vertex AI, Workbench, Colab, TPU). */
+  readonly isAcceleratorResource: boolean;
+  readonly isMlService: boolean;
+}
+
+export function cloudOfType(type: string): Cloud | undefined {
+  if (type.startsWith("aws:") || type.startsWith("aws-native:")) return "aws";
+  if (type.startsWith("gcp:") || type.startsWith("google-native:")) return "gcp";
+  return undefined;
+}
+
+const ML_SERVICE_PREFIXES = [
+  "aws:sagemaker/",
+  "aws-native:sagemaker:",
+  "aws:bedrock",
+  "gcp:vertex/",
+  "gcp:workbench/",
+  "gcp:notebooks/",
+  "gcp:colab/",
+  "gcp:tpu/",
+];
+
+export function isMlServiceType(type: string): boolean {
+  return ML_SERVICE_PREFIXES.some((prefix) => type.startsWith(prefix));
+}
+
+/** Where each cloud keeps tags/labels on a resource and on its provider. */
+const TAG_PATHS: Readonly<Record<Cloud, { resource: readonly (readonly string[])[]; provider: readonly (readonly string[])[] }>> = {
+  aws: { resource: [["tags"]], provider: [["defaultTags", "tags"]] },
+  gcp: {
+    resource: [["labels"], ["nodeConfig", "resourceLabels"], ["gceSetup", "labels"]],
+    provider: [["defaultLabels"]],
+  },
+};
+
+export function buildView(input: ResourceInput, stack: StackContext = EMPTY_STACK): ResourceView {
+  const props = normalizeProps(input.props);
+  const providerProps = input.providerProps === undefined ? undefined : normalizeProps(input.providerProps);
+  const type = typeof input.type === "string" ? input.type : "";
+  const cloud = cloudOfType(type);
+  const region: RegionResolution = cloud
+    ? resolveResourceRegion({ cloud, props, providerProps, stackConfig: stack.stackConfig })
+    : { state: "absent" };
+  const accelerators = cloud ? scanAccelerators(type, cloud, props) : { uses: [], unknownPaths: [] };
+  const { tags, unknown } = cloud ? collectTags(cloud, props, providerProps) : { tags: new Map<string, TagValue>(), unknown: false };
+  return {
+    urn: String(input.urn ?? ""),
+    type,
+    name: String(input.name ?? ""),
+    cloud,
+    props,
+    providerProps,
+    region,
+    accelerators,
+    tags,
+    tagsUnknown: unknown,
+    stack,
+    isAcceleratorResource: accelerators.uses.length > 0,
+    isMlService: isMlServiceType(type),
+  };
+}
+
+function collectTags(cloud: Cloud, props: PlainObject, providerProps: PlainObject | undefined): { tags: Map<string, TagValue>; unknown: boolean } {
+  const tags = new Map<string, TagValue>();
+  let unknown = false;
+  const add = (root: PlainValue | undefined, path: readonly string[]) => {
+    const bag = readObject(root, path);
+    if (bag.state === "opaque") unknown = true;
+    if (bag.state !== "value") return;
+    for (const [key, value] of Object.entries(bag.value)) {
+      if (typeof value === "string") tags.set(key, { state: "value", value });
+      else if (isOpaque(value)) tags.set(key, { state: "opaque" });
+    }
+  };
+  // Provider defaults first so the resource's own tags override them, as the providers do.
+  for (const path of TAG_PATHS[cloud].provider) add(providerProps, path);
+  for (const path of TAG_PATHS[cloud].resource) add(props, path);
+  return { tags, unknown };
+}

@@ -1,0 +1,85 @@
+/**
+ * The CrossGuard adapter: turns carbonguard rules into @pulumi/policy policies.
+ *
+ * Kept free of heavy imports: this module is loaded on every `pulumi preview`.
+ */
+import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import { toPolicyConfigSchema } from "../engine/config";
+import { evaluateRule } from "../engine/evaluate";
+import { stackConfigFromEnv } from "../engine/region";
+import type { AnyResourceRule, CannotEvaluate, Finding } from "../engine/rule";
+import { type StackContext, buildView } from "../engine/view";
+
+/** Sentinels the SDK's UnknownValueError expects, by value type (see @pulumi/policy/proxy.js). */
+const SENTINEL_BY_TYPE: Readonly<Record<CannotEvaluate["valueType"], string>> = {
+  string: "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+  boolean: "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
+  number: "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
+  array: "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
+  object: "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
+};
+
+type UnknownValueErrorCtor = new (sentinel: string, path: string[]) => Error;
+
+/**
+ * The SDK turns its own UnknownValueError into the advisory "can't run policy … during preview"
+ * diagnostic users already know; raising it keeps our can't-evaluate identical to every other pack's.
+ */
+function unknownValueError(outcome: CannotEvaluate): Error {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { UnknownValueError } = require("@pulumi/policy/proxy") as { UnknownValueError: UnknownValueErrorCtor };
+  return new UnknownValueError(SENTINEL_BY_TYPE[outcome.valueType], outcome.path.split("."));
+}
+
+/** The object form of reportViolation (accepted by @pulumi/policy's server) lets a finding set its own level. */
+interface ViolationInfo {
+  message: string;
+  enforcementLevel?: string;
+  severity?: string;
+  urn?: string;
+}
+
+let cachedStackConfig: Record<string, string> | undefined;
+function stackContext(args: { stackTags: ReadonlyMap<string, string> }): StackContext {
+  cachedStackConfig ??= stackConfigFromEnv();
+  return { stackTags: args.stackTags ?? new Map(), stackConfig: cachedStackConfig };
+}
+
+function report(reportViolation: ReportViolation, finding: Finding): void {
+  const info: ViolationInfo = { message: finding.message };
+  if (finding.level) info.enforcementLevel = finding.level;
+  if (finding.severity) info.severity = finding.severity;
+  if (finding.urn) info.urn = finding.urn;
+  (reportViolation as unknown as (info: ViolationInfo) => void)(info);
+}
+
+export function toResourcePolicy(rule: AnyResourceRule): ResourceValidationPolicy {
+  const { meta } = rule;
+  return {
+    name: meta.name,
+    displayName: meta.displayName,
+    description: meta.description,
+    enforcementLevel: meta.defaultLevel,
+    severity: meta.severity,
+    tags: [...meta.tags],
+    remediationSteps: meta.remediationSteps,
+    url: meta.url,
+    configSchema: toPolicyConfigSchema(meta.configSchema) as ResourceValidationPolicy["configSchema"],
+    validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
+      const view = buildView(
+        { urn: args.urn, type: args.type, name: args.name, props: args.props, providerProps: args.provider?.props },
+        stackContext(args),
+      );
+      const outcomes = evaluateRule(rule, view, args.getConfig());
+      let unknown: CannotEvaluate | undefined;
+      let notApplicable: string | undefined;
+      for (const outcome of outcomes) {
+        if (outcome.kind === "violation") report(reportViolation, outcome);
+        else if (outcome.kind === "unknown") unknown ??= outcome;
+        else notApplicable ??= outcome.reason;
+      }
+      if (unknown) throw unknownValueError(unknown);
+      if (notApplicable !== undefined && outcomes.length === 1) args.notApplicable(notApplicable);
+    },
+  };
+}
