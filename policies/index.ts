@@ -6,13 +6,13 @@
  * the Pulumi CLI reads the server's port from the first stdout line.
  */
 import { PolicyPack } from "@pulumi/policy";
-import { toResourcePolicy } from "../src/pack/crossguard";
-import { RESOURCE_RULES } from "../src/rules";
+import { toPolicy } from "../src/pack/crossguard";
+import { RULES } from "../src/rules";
 
 new PolicyPack("carbonguard", {
   displayName: "carbonguard: energy and carbon policy for ML infrastructure",
   description: "Keeps ML infrastructure on clean grids, fitting accelerators and capacity that scales to zero.",
   provider: "aws, gcp",
   tags: ["carbon", "sustainability", "ml"],
-  policies: RESOURCE_RULES.map(toResourcePolicy),
+  policies: RULES.map(toPolicy),
 });

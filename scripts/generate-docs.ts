@@ -2,11 +2,11 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { generatedDocs } from "../src/docs/rule-docs";
-import { RESOURCE_RULES } from "../src/rules";
+import { RULES } from "../src/rules";
 import { packageRoot } from "../src/util/package-root";
 
 const root = packageRoot();
-const files = generatedDocs(RESOURCE_RULES);
+const files = generatedDocs(RULES);
 // Remove docs of rules that no longer exist, so renames don't leave stale pages behind.
 for (const name of readdirSync(join(root, "docs/rules"))) {
   if (name.endsWith(".md") && !files.has(`docs/rules/${name}`)) rmSync(join(root, "docs/rules", name));

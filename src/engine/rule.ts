@@ -4,7 +4,7 @@
  * Both front ends (the CrossGuard pack and the reports) call the same functions.
  */
 import type { Figure } from "../data/types";
-import type { ResourceView, StackContext } from "./view";
+import type { ResourceView, StackContext, StackView } from "./view";
 
 export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
 export type Severity = "low" | "medium" | "high" | "critical";
@@ -35,7 +35,12 @@ export interface RuleMeta {
   readonly description: string;
   /** Longer explanation for the docs: why it matters, with sourced numbers. */
   readonly rationale: string;
-  readonly kind: "resource" | "stack";
+  /**
+   * `resource`: runs per resource (CrossGuard `validateResource`, on inputs); `stack`: runs once
+   * over all resources (`validateStack`, on outputs, with dependencies); `resource+stack`: both,
+   * under one policy name (joins such as ASG → launch template need the stack view).
+   */
+  readonly kind: "resource" | "stack" | "resource+stack";
   readonly defaultLevel: EnforcementLevel;
   readonly severity: Severity;
   readonly tags: readonly string[];
@@ -100,12 +105,42 @@ export interface RuleExample {
   readonly messageIncludes?: readonly string[];
 }
 
-export interface ResourceRule<C = Record<string, unknown>> {
-  readonly meta: RuleMeta & { readonly kind: "resource" };
-  /** Fills defaults and coerces raw config (as `getConfig()` or a config file gives it). */
-  readonly parseConfig: (raw: unknown) => C;
-  readonly evaluate: (view: ResourceView, ctx: RuleContext<C>) => readonly Outcome[];
-  readonly examples: readonly RuleExample[];
+/** A stack-level example: several resources (with their links) evaluated together. */
+export interface StackRuleExample {
+  readonly title: string;
+  readonly verdict: "good" | "bad";
+  readonly resources: readonly (ExampleResource & {
+    readonly dependencies?: readonly string[];
+    readonly propertyDependencies?: Readonly<Record<string, readonly string[]>>;
+    readonly parent?: string;
+    readonly id?: string;
+  })[];
+  readonly config?: Readonly<Record<string, unknown>>;
+  readonly stackTags?: Readonly<Record<string, string>>;
+  readonly stackConfig?: Readonly<Record<string, string>>;
+  readonly messageIncludes?: readonly string[];
 }
 
-export type AnyResourceRule = ResourceRule<any>;
+/**
+ * A rule. `evaluate` runs per resource, `evaluateStack` once per stack; a rule has at least one of
+ * them, matching `meta.kind`. Stack findings name the resource they are about in `urn`.
+ */
+export interface Rule<C = Record<string, unknown>> {
+  readonly meta: RuleMeta;
+  /** Fills defaults and coerces raw config (as `getConfig()` or a config file gives it). */
+  readonly parseConfig: (raw: unknown) => C;
+  readonly evaluate?: (view: ResourceView, ctx: RuleContext<C>) => readonly Outcome[];
+  readonly evaluateStack?: (stack: StackView, ctx: RuleContext<C>) => readonly Outcome[];
+  readonly examples: readonly RuleExample[];
+  readonly stackExamples?: readonly StackRuleExample[];
+}
+
+/** A resource-only rule (most of them). */
+export interface ResourceRule<C = Record<string, unknown>> extends Rule<C> {
+  readonly meta: RuleMeta & { readonly kind: "resource" };
+  readonly evaluate: (view: ResourceView, ctx: RuleContext<C>) => readonly Outcome[];
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyRule = Rule<any>;
+

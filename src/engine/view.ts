@@ -15,7 +15,19 @@ export interface ResourceInput {
   readonly props: unknown;
   /** Raw properties of the resource's provider, when known. */
   readonly providerProps?: unknown;
+  /** How the resource relates to others (stack views only). */
+  readonly links?: ResourceLinks;
 }
+
+/** Links between resources, by URN, as the engine records them (never guessed from names). */
+export interface ResourceLinks {
+  readonly id?: string;
+  readonly parent?: string;
+  readonly dependencies: readonly string[];
+  readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
+}
+
+export const NO_LINKS: ResourceLinks = { dependencies: [], propertyDependencies: {} };
 
 export interface StackContext {
   /** Stack tags (`pulumi stack tag`), e.g. `ml-workload`, `team`. */
@@ -47,6 +59,20 @@ export interface ResourceView {
   /** An accelerator resource, or a resource of an ML service (SageMaker, Vertex AI, Workbench, Colab, TPU). */
   readonly isAcceleratorResource: boolean;
   readonly isMlService: boolean;
+  readonly links: ResourceLinks;
+}
+
+/** All resources of one stack, for stack rules (joins follow `links`, by URN). */
+export interface StackView {
+  readonly resources: readonly ResourceView[];
+  readonly stack: StackContext;
+  byUrn(urn: string): ResourceView | undefined;
+}
+
+export function buildStackView(inputs: readonly ResourceInput[], stack: StackContext = EMPTY_STACK): StackView {
+  const resources = inputs.map((input) => buildView(input, stack));
+  const index = new Map(resources.map((r) => [r.urn, r] as const));
+  return { resources, stack, byUrn: (urn) => index.get(urn) };
 }
 
 export function cloudOfType(type: string): Cloud | undefined {
@@ -103,6 +129,7 @@ export function buildView(input: ResourceInput, stack: StackContext = EMPTY_STAC
     stack,
     isAcceleratorResource: accelerators.uses.length > 0,
     isMlService: isMlServiceType(type),
+    links: input.links ?? NO_LINKS,
   };
 }
 

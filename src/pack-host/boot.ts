@@ -76,13 +76,16 @@ export class PackClient extends AnalyzerClient {
         const child = args.child;
         super(`127.0.0.1:${args.port}`, args.runtime, {
             ...(args.callTimeoutMs !== undefined ? { callTimeoutMs: args.callTimeoutMs } : {}),
-            describeFailure: () => {
+            describeFailure: (code) => {
                 const parts: string[] = [];
-                if (child.exitCode !== null || child.signalCode !== null) {
+                const dead = child.exitCode !== null || child.signalCode !== null;
+                if (dead) {
                     parts.push(`the policy pack process (pid ${child.pid}) exited with ${describeExit({ code: child.exitCode, signal: child.signalCode })}`);
                 }
+                // The stderr tail helps when the transport failed (no connection, deadline, crash);
+                // a policy's own error (UNKNOWN) already carries its message and stack.
                 const err = output.stderrTail();
-                if (err) {
+                if (err && (dead || code === undefined || code === 1 || code === 4 || code === 14)) {
                     parts.push(`policy pack stderr:\n${err}`);
                 }
                 return parts.length ? parts.join("\n") : undefined;

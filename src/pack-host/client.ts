@@ -63,10 +63,11 @@ export interface AnalyzerClientOptions {
     /** Deadline for each call, in ms (default 120000). */
     callTimeoutMs?: number;
     /**
-     * Called when a call fails, to append context (e.g. "the policy pack process exited with code
-     * 1; stderr: ..."). Return undefined for nothing.
+     * Called when a call fails (with the gRPC status code, or undefined when the connection could
+     * not be made), to append context such as "the policy pack process exited with code 1" and its
+     * stderr. Return undefined for nothing.
      */
-    describeFailure?: () => string | undefined;
+    describeFailure?: (code: number | undefined) => string | undefined;
 }
 
 /** Per-policy config as Configure takes it: `{ enforcementLevel, ...properties }`. */
@@ -84,7 +85,7 @@ export class AnalyzerClient {
     readonly runtime: PackRuntime;
     private readonly stub: InstanceType<PackRuntime["analyzerGrpc"]["AnalyzerClient"]>;
     private readonly callTimeoutMs: number;
-    private readonly describeFailure: (() => string | undefined) | undefined;
+    private readonly describeFailure: ((code: number | undefined) => string | undefined) | undefined;
     private closed = false;
 
     constructor(address: string, runtime: PackRuntime, opts: AnalyzerClientOptions = {}) {
@@ -103,7 +104,7 @@ export class AnalyzerClient {
         return new Promise((resolve, reject) => {
             this.stub.waitForReady(Date.now() + timeoutMs, (err) => {
                 if (err) {
-                    const extra = this.describeFailure?.();
+                    const extra = this.describeFailure?.(undefined);
                     reject(new Error(`could not connect to the policy pack at ${this.address}: ${err.message}${extra ? `\n${extra}` : ""}`));
                 } else {
                     resolve();
@@ -123,7 +124,7 @@ export class AnalyzerClient {
                     if (err) {
                         const code = typeof err.code === "number" ? err.code : 2;
                         const details = err.details || err.message;
-                        reject(new AnalyzerRpcError(rpc, code, details, code === 12 ? undefined : this.describeFailure?.()));
+                        reject(new AnalyzerRpcError(rpc, code, details, code === 12 ? undefined : this.describeFailure?.(code)));
                     } else {
                         resolve(res);
                     }

@@ -3,12 +3,19 @@
  *
  * Kept free of heavy imports: this module is loaded on every `pulumi preview`.
  */
-import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import type {
+  PolicyResource,
+  ReportViolation,
+  ResourceValidationArgs,
+  ResourceValidationPolicy,
+  StackValidationArgs,
+  StackValidationPolicy,
+} from "@pulumi/policy";
 import { toPolicyConfigSchema } from "../engine/config";
-import { evaluateRule } from "../engine/evaluate";
+import { evaluateRule, evaluateStackRule } from "../engine/evaluate";
 import { stackConfigFromEnv } from "../engine/region";
-import type { AnyResourceRule, CannotEvaluate, Finding } from "../engine/rule";
-import { type StackContext, buildView } from "../engine/view";
+import type { AnyRule, CannotEvaluate, Finding, Outcome } from "../engine/rule";
+import { type ResourceInput, type StackContext, buildStackView, buildView } from "../engine/view";
 
 /** Sentinels the SDK's UnknownValueError expects, by value type (see @pulumi/policy/proxy.js). */
 const SENTINEL_BY_TYPE: Readonly<Record<CannotEvaluate["valueType"], string>> = {
@@ -53,9 +60,44 @@ function report(reportViolation: ReportViolation, finding: Finding): void {
   (reportViolation as unknown as (info: ViolationInfo) => void)(info);
 }
 
-export function toResourcePolicy(rule: AnyResourceRule): ResourceValidationPolicy {
-  const { meta } = rule;
+/** Reports findings; raises the SDK's unknown error or notApplicable when that is all there is. */
+function deliver(outcomes: readonly Outcome[], reportViolation: ReportViolation, notApplicable: (reason: string) => never): void {
+  let unknown: CannotEvaluate | undefined;
+  let skipped: string | undefined;
+  let findings = 0;
+  for (const outcome of outcomes) {
+    if (outcome.kind === "violation") {
+      report(reportViolation, outcome);
+      findings++;
+    } else if (outcome.kind === "unknown") unknown ??= outcome;
+    else skipped ??= outcome.reason;
+  }
+  if (unknown) throw unknownValueError(unknown);
+  if (skipped !== undefined && findings === 0 && outcomes.length === 1) notApplicable(skipped);
+}
+
+function stackInput(resource: PolicyResource): ResourceInput {
+  const urns = (list: readonly PolicyResource[] | undefined) => (list ?? []).map((r) => r.urn);
+  const propertyDependencies: Record<string, string[]> = {};
+  for (const [key, deps] of Object.entries(resource.propertyDependencies ?? {})) propertyDependencies[key] = urns(deps);
   return {
+    urn: resource.urn,
+    type: resource.type,
+    name: resource.name,
+    props: resource.props,
+    providerProps: resource.provider?.props,
+    links: {
+      ...(resource.parent ? { parent: resource.parent.urn } : {}),
+      dependencies: urns(resource.dependencies),
+      propertyDependencies,
+    },
+  };
+}
+
+/** One CrossGuard policy per rule: `validateResource`, `validateStack`, or both under one name. */
+export function toPolicy(rule: AnyRule): ResourceValidationPolicy | StackValidationPolicy {
+  const { meta } = rule;
+  const base = {
     name: meta.name,
     displayName: meta.displayName,
     description: meta.description,
@@ -65,21 +107,24 @@ export function toResourcePolicy(rule: AnyResourceRule): ResourceValidationPolic
     remediationSteps: meta.remediationSteps,
     url: meta.url,
     configSchema: toPolicyConfigSchema(meta.configSchema) as ResourceValidationPolicy["configSchema"],
-    validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
-      const view = buildView(
-        { urn: args.urn, type: args.type, name: args.name, props: args.props, providerProps: args.provider?.props },
-        stackContext(args),
-      );
-      const outcomes = evaluateRule(rule, view, args.getConfig());
-      let unknown: CannotEvaluate | undefined;
-      let notApplicable: string | undefined;
-      for (const outcome of outcomes) {
-        if (outcome.kind === "violation") report(reportViolation, outcome);
-        else if (outcome.kind === "unknown") unknown ??= outcome;
-        else notApplicable ??= outcome.reason;
-      }
-      if (unknown) throw unknownValueError(unknown);
-      if (notApplicable !== undefined && outcomes.length === 1) args.notApplicable(notApplicable);
-    },
   };
+  const validateResource = rule.evaluate
+    ? (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
+        const view = buildView(
+          { urn: args.urn, type: args.type, name: args.name, props: args.props, providerProps: args.provider?.props },
+          stackContext(args),
+        );
+        deliver(evaluateRule(rule, view, args.getConfig()), reportViolation, (r) => args.notApplicable(r));
+      }
+    : undefined;
+  const validateStack = rule.evaluateStack
+    ? (args: StackValidationArgs, reportViolation: ReportViolation) => {
+        const stack = buildStackView(args.resources.map(stackInput), stackContext(args));
+        deliver(evaluateStackRule(rule, stack, args.getConfig()), reportViolation, (r) => args.notApplicable(r));
+      }
+    : undefined;
+  // The SDK runs validateResource on Analyze and validateStack on AnalyzeStack for the same policy.
+  return { ...base, ...(validateResource ? { validateResource } : {}), ...(validateStack ? { validateStack } : {}) } as
+    | ResourceValidationPolicy
+    | StackValidationPolicy;
 }

@@ -1,11 +1,9 @@
 /** The rule registry: every rule the pack and the reports run, in documentation order. */
-import type { AnyResourceRule } from "../engine/rule";
+import type { AnyRule } from "../engine/rule";
 import { mlCleanEnergyRegion } from "./ml-clean-energy-region";
 
-export const RESOURCE_RULES: readonly AnyResourceRule[] = [mlCleanEnergyRegion];
+export const RULES: readonly AnyRule[] = [mlCleanEnergyRegion];
 
-export function ruleByName(name: string): AnyResourceRule | undefined {
-  return RESOURCE_RULES.find((r) => r.meta.name === name);
+export function ruleByName(name: string): AnyRule | undefined {
+  return RULES.find((r) => r.meta.name === name);
 }
-
-export { mlCleanEnergyRegion };

@@ -131,6 +131,19 @@ describe("process lifetime", () => {
         await expect(client.getPluginInfo()).rejects.toThrow("is closed");
     });
 
+    it("names a pack process that died mid-session in the RPC error", async () => {
+        const client = await bootPack(MINI_PACK_DIR);
+        try {
+            process.kill(client.pid, "SIGKILL");
+            expect(await client.exited).toEqual({ code: null, signal: "SIGKILL" });
+            const err = await client.getAnalyzerInfo().then(() => undefined, (e: unknown) => e as Error);
+            expect(err?.message).toMatch(/^GetAnalyzerInfo failed \(UNAVAILABLE\): /);
+            expect(err?.message).toContain(`the policy pack process (pid ${client.pid}) exited with signal SIGKILL`);
+        } finally {
+            await client.close();
+        }
+    });
+
     it("startSession rejects an invalid --policy-pack-config with the CLI's error and stops the pack", async () => {
         const before = livePackPids();
         const err = await bootError(startSession({ packDir: MINI_PACK_DIR, policyConfig: { "limit-check": { limit: "ten" } } }));

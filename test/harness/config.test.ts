@@ -183,7 +183,7 @@ describe("reconcileConfig (config.go ReconcilePolicyPackConfig)", () => {
         expect((err as Error).message).toBe((err as PolicyConfigValidationError).lines.join("\n"));
     });
 
-    it("validates enforcementLevel itself: an unknown policy with only properties fails later, in Configure", () => {
+    it("keeps config for names the pack does not know, without a level (Configure rejects that later)", () => {
         // applyConfig keeps names the pack does not know; their level stays "" (Configure rejects it).
         const r = reconcileConfig(info([policy("p")]), { other: { x: 1 } });
         expect(r["other"]).toEqual({ enforcementLevel: "", properties: { x: 1 } });

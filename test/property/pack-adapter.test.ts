@@ -6,8 +6,8 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { toResourcePolicy } from "../../src/pack/crossguard";
-import { RESOURCE_RULES } from "../../src/rules";
+import { toPolicy } from "../../src/pack/crossguard";
+import { RULES } from "../../src/rules";
 import { PLANTED_SECRET, RESOURCE_TYPES, hostileProps } from "./arbitraries";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -36,9 +36,9 @@ function argsFor(type: string, props: Record<string, unknown>, providerProps: Re
   };
 }
 
-describe.each(RESOURCE_RULES.map((r) => [r.meta.name, r] as const))("pack adapter for %s", (_n, rule) => {
-  const policy = toResourcePolicy(rule);
-  const validate = policy.validateResource as (args: unknown, report: (v: unknown) => void) => void;
+describe.each(RULES.map((r) => [r.meta.name, r] as const))("pack adapter for %s", (_n, rule) => {
+  const policy = toPolicy(rule);
+  const validate = (policy as { validateResource: unknown }).validateResource as (args: unknown, report: (v: unknown) => void) => void;
 
   it("throws nothing but the SDK's UnknownValueError or notApplicable, and never reports a secret", () => {
     fc.assert(
@@ -59,8 +59,8 @@ describe.each(RESOURCE_RULES.map((r) => [r.meta.name, r] as const))("pack adapte
 });
 
 describe("pack adapter behaviour", () => {
-  const rule = RESOURCE_RULES.find((r) => r.meta.name === "ml-clean-energy-region")!;
-  const validate = toResourcePolicy(rule).validateResource as (args: unknown, report: (v: unknown) => void) => void;
+  const rule = RULES.find((r) => r.meta.name === "ml-clean-energy-region")!;
+  const validate = (toPolicy(rule) as { validateResource: unknown }).validateResource as (args: unknown, report: (v: unknown) => void) => void;
 
   it("reports a violation with its own level for a no-data region", () => {
     const reported: Record<string, unknown>[] = [];

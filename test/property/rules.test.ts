@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { evaluateRule } from "../../src/engine/evaluate";
 import { buildView } from "../../src/engine/view";
-import { RESOURCE_RULES } from "../../src/rules";
+import { RULES } from "../../src/rules";
 import { PLANTED_SECRET, RESOURCE_TYPES, deeplyNested, exponentialDag, hostileProps, hostileValue } from "./arbitraries";
 
 const configArb = fc.oneof(
@@ -12,7 +12,7 @@ const configArb = fc.oneof(
   fc.record({ allowedRegions: fc.oneof(fc.array(fc.string()), fc.constant("us-east-1")), deniedRegions: fc.array(fc.constantFrom("us-east-1", "eu-north-1")) }, { requiredKeys: [] }),
 );
 
-describe.each(RESOURCE_RULES.map((r) => [r.meta.name, r] as const))("%s on hostile input", (_n, rule) => {
+describe.each(RULES.map((r) => [r.meta.name, r] as const))("%s on hostile input", (_n, rule) => {
   it("never throws, never yields NaN text, never prints a secret", () => {
     fc.assert(
       fc.property(

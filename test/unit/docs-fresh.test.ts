@@ -2,12 +2,12 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { generatedDocs } from "../../src/docs/rule-docs";
-import { RESOURCE_RULES } from "../../src/rules";
+import { RULES } from "../../src/rules";
 import { packageRoot } from "../../src/util/package-root";
 
 describe("generated rule docs", () => {
   const root = packageRoot();
-  const expected = generatedDocs(RESOURCE_RULES);
+  const expected = generatedDocs(RULES);
 
   it.each([...expected.keys()])("%s is up to date (run `npm run docs`)", (path) => {
     const committed = readFileSync(join(root, path), "utf8");

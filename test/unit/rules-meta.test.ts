@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { applyConfigSchema } from "../../src/engine/config";
-import { RESOURCE_RULES } from "../../src/rules";
+import { RULES } from "../../src/rules";
 
 const SEVERITIES = ["low", "medium", "high", "critical"];
 const LEVELS = ["advisory", "mandatory", "remediate", "disabled"];
 
 describe("rule metadata (quality gates in the KICS style)", () => {
   it("names are unique, valid CrossGuard policy names and never 'all'", () => {
-    const names = RESOURCE_RULES.map((r) => r.meta.name);
+    const names = RULES.map((r) => r.meta.name);
     expect(new Set(names).size).toBe(names.length);
     for (const name of names) {
       expect(name).toMatch(/^[a-zA-Z0-9-_.]{1,100}$/);
@@ -15,7 +15,7 @@ describe("rule metadata (quality gates in the KICS style)", () => {
     }
   });
 
-  it.each(RESOURCE_RULES.map((r) => [r.meta.name, r] as const))("%s has complete metadata", (_n, rule) => {
+  it.each(RULES.map((r) => [r.meta.name, r] as const))("%s has complete metadata", (_n, rule) => {
     const { meta } = rule;
     expect(SEVERITIES).toContain(meta.severity);
     expect(LEVELS).toContain(meta.defaultLevel);
@@ -31,7 +31,7 @@ describe("rule metadata (quality gates in the KICS style)", () => {
     }
   });
 
-  it.each(RESOURCE_RULES.map((r) => [r.meta.name, r] as const))("%s: defaults satisfy its own schema and absent == default", (_n, rule) => {
+  it.each(RULES.map((r) => [r.meta.name, r] as const))("%s: defaults satisfy its own schema and absent == default", (_n, rule) => {
     const withDefaults = applyConfigSchema(rule.meta.configSchema, {});
     expect(withDefaults.problems).toEqual([]);
     expect(rule.parseConfig({})).toEqual(rule.parseConfig(withDefaults.values));
