@@ -8,11 +8,14 @@
 import { PolicyPack } from "@pulumi/policy";
 import { toPolicy } from "../src/pack/crossguard";
 import { RULES } from "../src/rules";
+import { waiversPolicy } from "../src/waivers/policy";
 
 new PolicyPack("carbonguard", {
   displayName: "carbonguard: energy and carbon policy for ML infrastructure",
   description: "Keeps ML infrastructure on clean grids, fitting accelerators and capacity that scales to zero.",
   provider: "aws, gcp",
   tags: ["carbon", "sustainability", "ml"],
-  policies: RULES.map(toPolicy),
+  // carbonguard-waivers first: the SDK runs policies in this order per resource and per stack, so
+  // it loads the waivers before any rule reports (docs/waivers.md).
+  policies: [waiversPolicy(), ...RULES.map(toPolicy)],
 });

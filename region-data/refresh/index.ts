@@ -11,6 +11,7 @@ import * as path from "node:path";
 
 import { packageRoot } from "../../src/util/package-root";
 import { acceleratorsUpToDate, refreshAccelerators } from "./accelerators";
+import { coefficientsUpToDate, refreshCoefficients } from "./coefficients";
 
 import { buildRegionData } from "./build";
 import { readRefreshInputs, regionsJsonPath, sharedDataAvailable, sharedDir } from "./io";
@@ -35,8 +36,8 @@ export function main(argv: readonly string[] = process.argv.slice(2)): number {
 
   const sharedData = path.join(shared, "data");
   if (check) {
-    const acceleratorsFresh = acceleratorsUpToDate(packageRoot(), sharedData);
-    if (!acceleratorsFresh) process.stderr.write("region-data/accelerators.json is stale: run npm run data:refresh\n");
+    const acceleratorsFresh = acceleratorsUpToDate(packageRoot(), sharedData) && coefficientsUpToDate(packageRoot(), sharedData);
+    if (!acceleratorsFresh) process.stderr.write("region-data/accelerators.json or coefficients.json is stale: run npm run data:refresh\n");
     if (current === text) {
       process.stdout.write(`region-data/regions.json is up to date (${counts})\n`);
       return acceleratorsFresh ? 0 : 1;
@@ -45,6 +46,7 @@ export function main(argv: readonly string[] = process.argv.slice(2)): number {
     return 1;
   }
   refreshAccelerators(packageRoot(), sharedData);
+  refreshCoefficients(packageRoot(), sharedData);
   process.stdout.write("region-data/accelerators.json refreshed\n");
   if (current === text) {
     process.stdout.write(`region-data/regions.json unchanged (${counts})\n`);

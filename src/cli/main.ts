@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { packageRoot } from "../util/package-root";
 import { UsageError, parseArgs } from "./args";
 import { REGIONS_USAGE, regionsCommand } from "./regions-command";
+import { WAIVERS_USAGE, waiversCommand } from "./waivers-command";
 
 interface Command {
   readonly summary: string;
@@ -20,6 +21,13 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     valueOptions: ["cloud", "max"],
     flags: ["json"],
     run: (args, out) => regionsCommand(args, out),
+  },
+  waivers: {
+    summary: "check a waiver file: expired, expiring soon, invalid, matching nothing",
+    usage: WAIVERS_USAGE,
+    valueOptions: ["within", "inputs", "max-horizon"],
+    flags: ["json"],
+    run: (args, out, err) => waiversCommand(args, out, err),
   },
 };
 

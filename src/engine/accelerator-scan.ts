@@ -49,6 +49,8 @@ export interface AcceleratorUse {
   readonly gcpAccelerator?: GcpAcceleratorInfo;
   /** Found but not in the catalog (new or misspelt type). */
   readonly recognized: boolean;
+  /** EC2 attribute-based selection: the `acceleratorNames` listed (lowercase, name-shaped only). */
+  readonly acceleratorNames?: readonly string[];
 }
 
 export interface AcceleratorScan {
@@ -334,7 +336,17 @@ function instanceRequirements(p: PlainObject, b: ScanBuilder, base: PathStep[]):
     (names.state === "value" && names.value.length > 0) ||
     (types.state === "value" && types.value.some((t) => typeof t === "string" && /gpu|inference/i.test(t)));
   if (wantsGpu) {
-    b.uses.push({ path: formatPath(base), via: "instance-requirements", ...(min.state === "value" && min.value > 0 ? { count: min.value } : {}), recognized: false });
+    const acceleratorNames =
+      names.state === "value"
+        ? [...new Set(names.value.flatMap((n) => (typeof n === "string" && /^\s*[A-Za-z0-9-]{1,32}\s*$/.test(n) ? [n.trim().toLowerCase()] : [])))]
+        : [];
+    b.uses.push({
+      path: formatPath(base),
+      via: "instance-requirements",
+      ...(min.state === "value" && min.value > 0 ? { count: min.value } : {}),
+      recognized: false,
+      ...(acceleratorNames.length > 0 ? { acceleratorNames } : {}),
+    });
   }
 }
 

@@ -16,6 +16,7 @@ import { evaluateRule, evaluateStackRule } from "../engine/evaluate";
 import { stackConfigFromEnv } from "../engine/region";
 import type { AnyRule, CannotEvaluate, Finding, Outcome } from "../engine/rule";
 import { type ResourceInput, type StackContext, buildStackView, buildView } from "../engine/view";
+import { type PackTarget, applyPackWaivers } from "../waivers/pack";
 
 /** Sentinels the SDK's UnknownValueError expects, by value type (see @pulumi/policy/proxy.js). */
 const SENTINEL_BY_TYPE: Readonly<Record<CannotEvaluate["valueType"], string>> = {
@@ -58,6 +59,11 @@ function report(reportViolation: ReportViolation, finding: Finding): void {
   if (finding.severity) info.severity = finding.severity;
   if (finding.urn) info.urn = finding.urn;
   (reportViolation as unknown as (info: ViolationInfo) => void)(info);
+}
+
+/** Waivers (docs/waivers.md): a waived finding turns advisory; one whose waiver failed says why. */
+function waive(policy: string, outcomes: readonly Outcome[], target: (finding: Finding) => PackTarget): readonly Outcome[] {
+  return outcomes.map((o) => (o.kind === "violation" ? applyPackWaivers(policy, o, target(o)) : o));
 }
 
 /** Reports findings; raises the SDK's unknown error or notApplicable when that is all there is. */
@@ -114,13 +120,15 @@ export function toPolicy(rule: AnyRule): ResourceValidationPolicy | StackValidat
           { urn: args.urn, type: args.type, name: args.name, props: args.props, providerProps: args.provider?.props },
           stackContext(args),
         );
-        deliver(evaluateRule(rule, view, args.getConfig()), reportViolation, (r) => args.notApplicable(r));
+        const outcomes = waive(meta.name, evaluateRule(rule, view, args.getConfig()), (f) => (f.urn && f.urn !== view.urn ? { urn: f.urn } : view));
+        deliver(outcomes, reportViolation, (r) => args.notApplicable(r));
       }
     : undefined;
   const validateStack = rule.evaluateStack
     ? (args: StackValidationArgs, reportViolation: ReportViolation) => {
         const stack = buildStackView(args.resources.map(stackInput), stackContext(args));
-        deliver(evaluateStackRule(rule, stack, args.getConfig()), reportViolation, (r) => args.notApplicable(r));
+        const outcomes = waive(meta.name, evaluateStackRule(rule, stack, args.getConfig()), (f) => (f.urn ? stack.byUrn(f.urn) ?? { urn: f.urn } : {}));
+        deliver(outcomes, reportViolation, (r) => args.notApplicable(r));
       }
     : undefined;
   // The SDK runs validateResource on Analyze and validateStack on AnalyzeStack for the same policy.

@@ -1,0 +1,683 @@
+/**
+ * Shared reading and suggesting for the accelerator policies (`ml-workload-declared`,
+ * `accelerator-fits-workload`, `accelerator-current-generation`):
+ *
+ * - the workload a resource runs (tag/label, the workload its resource type implies, stack tag);
+ * - each accelerator a resource carries, classified from the catalog (model, count, published TDP,
+ *   workload class, generation, retired);
+ * - replacement candidates, picked by one documented method (see `findCandidates`).
+ *
+ * Nothing here quotes a property value except catalog names and identifier-shaped tokens that
+ * look like accelerator types: secrets reach policies as plaintext.
+ */
+import {
+  ACCELERATOR_DATA_INFO,
+  type GcpAcceleratorInfo,
+  type Generation,
+  type InstanceTypeInfo,
+  type WorkloadClass,
+  acceleratorModel,
+  allGcpAccelerators,
+  allInstanceTypes,
+  cloudRunGpuRegions,
+  looksAccelerated,
+  lookupUncatalogedOffering,
+} from "../data/accelerators";
+import type { Cloud } from "../data/types";
+import type { AcceleratorUse } from "./accelerator-scan";
+import { formatWatts, percent, typeLabel } from "./format";
+import type { FigureRef } from "./rule";
+import { type PlainValue, formatPath, isOpaque, quoteToken, readArray, readObject, readString } from "./values";
+import type { ResourceView } from "./view";
+import { DEFAULT_WORKLOAD_KEY, WORKLOADS, type Workload, isWorkload } from "./workload";
+
+// ---------------------------------------------------------------------------------------------
+// Workload
+
+export type WorkloadSource = "resource" | "resource-type" | "stack";
+
+export type TagRead =
+  | { readonly state: "value"; readonly value: string }
+  | { readonly state: "opaque"; readonly path: string; readonly valueType: "string" | "object" | "array"; readonly wholeBag?: boolean }
+  | { readonly state: "absent" };
+
+export type WorkloadResolution =
+  | { readonly state: "declared"; readonly workload: Workload; readonly source: WorkloadSource }
+  | { readonly state: "invalid"; readonly source: "resource" | "stack" }
+  | { readonly state: "unknown"; readonly path: string; readonly valueType: "string" | "object" | "array" }
+  | { readonly state: "absent" };
+
+/** Where a resource type keeps its tags/labels (for messages); undefined: it has none. */
+export function tagLocation(view: ResourceView): string | undefined {
+  const t = view.type;
+  if (view.cloud === "aws") return "tags";
+  if (t === "gcp:container/nodePool:NodePool") return "nodeConfig.resourceLabels";
+  if (t === "gcp:container/cluster:Cluster") return "resourceLabels";
+  if (t.startsWith("gcp:vertex/") || t === "gcp:tpu/v2QueuedResource:V2QueuedResource") return undefined;
+  return "labels";
+}
+
+/**
+ * Reads one tag/label of the resource itself (with provider default tags), including the places
+ * the generic view does not collect: Auto Scaling group `tags` (a list of {key, value}) and GKE
+ * cluster `resourceLabels`.
+ */
+export function readResourceTag(view: ResourceView, key: string): TagRead {
+  const where = tagLocation(view) ?? "labels";
+  const own = view.tags.get(key);
+  if (own?.state === "value") return { state: "value", value: own.value };
+  if (own?.state === "opaque") return { state: "opaque", path: formatPath([...where.split("."), key]), valueType: "string" };
+  const extra = readExtraTag(view, key);
+  if (extra.state !== "absent") return extra;
+  if (view.tagsUnknown) return { state: "opaque", path: where, valueType: "object", wholeBag: true };
+  return { state: "absent" };
+}
+
+function readExtraTag(view: ResourceView, key: string): TagRead {
+  if (view.type === "aws:autoscaling/group:Group") {
+    const list = readArray(view.props, ["tags"]);
+    if (list.state === "opaque") return { state: "opaque", path: "tags", valueType: "array", wholeBag: true };
+    if (list.state !== "value") return { state: "absent" };
+    let unknownKey: string | undefined;
+    for (let i = 0; i < list.value.length; i++) {
+      const k = readString(list.value[i], ["key"]);
+      if (k.state === "opaque") unknownKey ??= `tags[${i}].key`;
+      if (k.state !== "value" || k.value !== key) continue;
+      const v = readString(list.value[i], ["value"]);
+      if (v.state === "value") return { state: "value", value: v.value };
+      if (v.state === "opaque") return { state: "opaque", path: `tags[${i}].value`, valueType: "string" };
+    }
+    return unknownKey ? { state: "opaque", path: unknownKey, valueType: "string", wholeBag: true } : { state: "absent" };
+  }
+  if (view.type === "gcp:container/cluster:Cluster") {
+    const labels = readObject(view.props, ["resourceLabels"]);
+    if (labels.state === "opaque") return { state: "opaque", path: "resourceLabels", valueType: "object", wholeBag: true };
+    if (labels.state !== "value") return { state: "absent" };
+    const v: PlainValue | undefined = labels.value[key];
+    if (typeof v === "string") return { state: "value", value: v };
+    if (isOpaque(v)) return { state: "opaque", path: formatPath(["resourceLabels", key]), valueType: "string" };
+  }
+  return { state: "absent" };
+}
+
+/**
+ * Whether the resource or the stack sets a tag to a non-empty value. A tag whose value is unknown
+ * in preview counts as set; a tag bag that is unknown as a whole leaves it `unknown`.
+ */
+export function tagPresence(view: ResourceView, key: string): { readonly state: "present" | "missing" } | { readonly state: "unknown"; readonly path: string; readonly valueType: "string" | "object" | "array" } {
+  const stack = view.stack.stackTags.get(key);
+  if (stack !== undefined && stack.trim() !== "") return { state: "present" };
+  const own = readResourceTag(view, key);
+  if (own.state === "value") return { state: own.value.trim() !== "" ? "present" : "missing" };
+  if (own.state === "opaque") return own.wholeBag ? { state: "unknown", path: own.path, valueType: own.valueType } : { state: "present" };
+  return { state: "missing" };
+}
+
+function parseWorkload(value: string): Workload | undefined {
+  const v = value.trim().toLowerCase();
+  return isWorkload(v) ? v : undefined;
+}
+
+/** The declaration `ml-workload-declared` checks: the resource's tag/label, else the stack tag. */
+export function declaredWorkloadOf(view: ResourceView, key: string = DEFAULT_WORKLOAD_KEY): WorkloadResolution {
+  const own = readResourceTag(view, key);
+  if (own.state === "opaque") return { state: "unknown", path: own.path, valueType: own.valueType };
+  if (own.state === "value") {
+    const w = parseWorkload(own.value);
+    return w ? { state: "declared", workload: w, source: "resource" } : { state: "invalid", source: "resource" };
+  }
+  const stack = view.stack.stackTags.get(key);
+  if (stack !== undefined) {
+    const w = parseWorkload(stack);
+    return w ? { state: "declared", workload: w, source: "stack" } : { state: "invalid", source: "stack" };
+  }
+  return { state: "absent" };
+}
+
+/**
+ * The workload a resource runs, most specific first: its own tag/label; else what its resource
+ * type implies (a SageMaker endpoint serves inference, a training job trains, notebooks are
+ * notebooks); else the stack tag.
+ */
+export function resolveWorkload(view: ResourceView, key: string = DEFAULT_WORKLOAD_KEY): WorkloadResolution {
+  const own = readResourceTag(view, key);
+  if (own.state === "opaque") return { state: "unknown", path: own.path, valueType: own.valueType };
+  if (own.state === "value") {
+    const w = parseWorkload(own.value);
+    if (w) return { state: "declared", workload: w, source: "resource" };
+  }
+  const implied = platformOf(view.type).implied;
+  if (implied) return { state: "declared", workload: implied, source: "resource-type" };
+  if (own.state === "value") return { state: "invalid", source: "resource" };
+  return declaredWorkloadOf(view, key);
+}
+
+export function isTrainingWorkload(w: Workload): boolean {
+  return w === "training";
+}
+
+export function workloadPhrase(w: Workload): string {
+  switch (w) {
+    case "training":
+      return "training";
+    case "inference":
+      return "inference";
+    case "batch-inference":
+      return "batch inference";
+    case "notebook":
+      return "a notebook";
+    case "dev":
+      return "development";
+  }
+}
+
+/** "tag ml-workload=inference", "stack tag ml-workload=training", "a SageMaker endpoint serves inference". */
+export function workloadSourcePhrase(view: ResourceView, w: Workload, source: WorkloadSource, key: string): string {
+  const k = displayKey(key);
+  const tagWord = view.cloud === "gcp" ? "label" : "tag";
+  switch (source) {
+    case "resource":
+      return `${tagWord} ${k}=${w}`;
+    case "stack":
+      return `stack tag ${k}=${w}`;
+    case "resource-type":
+      return platformOf(view.type).impliedBecause ?? `its resource type implies ${w}`;
+  }
+}
+
+/** A config-supplied tag key, quoted only when identifier-shaped. */
+export function displayKey(key: string): string {
+  return quoteToken(key) ?? "the configured tag";
+}
+
+/** "training, inference, batch-inference, notebook or dev" */
+export const WORKLOAD_LIST = `${WORKLOADS.slice(0, -1).join(", ")} or ${WORKLOADS[WORKLOADS.length - 1]}`;
+
+// ---------------------------------------------------------------------------------------------
+// Platforms: which catalog types can replace an accelerator on this resource type
+
+export type SageMakerUse = "hosting" | "training" | "notebook" | "studio";
+
+export interface PlatformInfo {
+  readonly platform: "ec2" | "sagemaker" | "gce" | "gke" | "vertex" | "tpu-vm" | "cloud-run" | "other";
+  readonly sagemakerUse?: SageMakerUse;
+  /** TPU host machine types (ct5lp-…) are valid machine types here (GKE node pools, Vertex). */
+  readonly tpuHosts?: boolean;
+  readonly implied?: Workload;
+  readonly impliedBecause?: string;
+}
+
+export function platformOf(type: string): PlatformInfo {
+  switch (type) {
+    case "aws:sagemaker/endpointConfiguration:EndpointConfiguration":
+      return { platform: "sagemaker", sagemakerUse: "hosting", implied: "inference", impliedBecause: "a SageMaker endpoint serves inference" };
+    case "aws-native:sagemaker:InferenceComponent":
+      return { platform: "sagemaker", sagemakerUse: "hosting", implied: "inference", impliedBecause: "a SageMaker inference component serves inference" };
+    case "aws:sagemaker/trainingJob:TrainingJob":
+      return { platform: "sagemaker", sagemakerUse: "training", implied: "training", impliedBecause: "a SageMaker training job trains" };
+    case "aws:sagemaker/notebookInstance:NotebookInstance":
+      return { platform: "sagemaker", sagemakerUse: "notebook", implied: "notebook", impliedBecause: "a SageMaker notebook instance is a notebook" };
+    case "aws:sagemaker/domain:Domain":
+    case "aws:sagemaker/userProfile:UserProfile":
+    case "aws:sagemaker/space:Space":
+      return { platform: "sagemaker", sagemakerUse: "studio", implied: "notebook", impliedBecause: "SageMaker Studio apps are notebooks" };
+    case "gcp:vertex/aiDeploymentResourcePool:AiDeploymentResourcePool":
+    case "gcp:vertex/aiEndpointWithModelGardenDeployment:AiEndpointWithModelGardenDeployment":
+      return { platform: "vertex", tpuHosts: true, implied: "inference", impliedBecause: "a Vertex AI deployment serves inference" };
+    case "gcp:workbench/instance:Instance":
+      return { platform: "gce", implied: "notebook", impliedBecause: "a Vertex AI Workbench instance is a notebook" };
+    case "gcp:colab/runtimeTemplate:RuntimeTemplate":
+      return { platform: "gce", implied: "notebook", impliedBecause: "a Colab Enterprise runtime is a notebook" };
+    case "gcp:cloudrunv2/service:Service":
+      return { platform: "cloud-run", implied: "inference", impliedBecause: "a Cloud Run service serves requests" };
+    case "gcp:cloudrunv2/job:Job":
+    case "gcp:cloudrunv2/workerPool:WorkerPool":
+      return { platform: "cloud-run" };
+  }
+  if (type.startsWith("aws:")) return { platform: "ec2" };
+  if (type.startsWith("gcp:container/")) return { platform: "gke", tpuHosts: true };
+  if (type.startsWith("gcp:tpu/")) return { platform: "tpu-vm" };
+  if (type.startsWith("gcp:vertex/")) return { platform: "vertex", tpuHosts: true };
+  if (type.startsWith("gcp:")) return { platform: "gce" };
+  return { platform: "other" };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Classifying what a resource carries
+
+export interface AcceleratorSubject {
+  readonly use: AcceleratorUse;
+  readonly cloud: Cloud;
+  /** Canonical display name: "ml.p4d.24xlarge", "a3-highgpu-8g", "nvidia-tesla-k80". */
+  readonly label: string;
+  /** Names `allowedTypes` patterns are matched against (type, EC2 twin, family, token). */
+  readonly names: readonly string[];
+  readonly family: string;
+  readonly kind: "machine" | "attached";
+  readonly model: string;
+  readonly shortModel: string;
+  readonly vendor: string;
+  readonly count: number;
+  readonly tdpWPerDevice: number | null;
+  readonly tdpWTotal: number | null;
+  readonly tdpBasis: string;
+  readonly memoryGbPerDevice: number | null;
+  readonly workloadClass: WorkloadClass;
+  readonly generation: Generation;
+  readonly retired: boolean;
+  readonly chipYear: number | null;
+  readonly sagemaker: boolean;
+  /** Chips that cannot train (AWS Inferentia/Inferentia2, Qualcomm Cloud AI 100). */
+  readonly inferenceOnly: boolean;
+}
+
+export interface UnrecognizedAccelerator {
+  readonly use: AcceleratorUse;
+  /** The type as written, when it is safe to quote (looks like an accelerator type name). */
+  readonly display: string | undefined;
+  /** What the offerings file says it carries, for types offered but not yet classified. */
+  readonly offeredWith: string | undefined;
+}
+
+export interface ClassifiedAccelerators {
+  readonly subjects: readonly AcceleratorSubject[];
+  readonly unrecognized: readonly UnrecognizedAccelerator[];
+  /** Uses with no type on this resource (GPU counts, EKS AMI types, attribute-based selection). */
+  readonly typeless: readonly AcceleratorUse[];
+  readonly unknownPaths: readonly string[];
+}
+
+const INFERENCE_ONLY = /inferentia|cloud ai 100/i;
+
+export function classifyAccelerators(view: ResourceView): ClassifiedAccelerators {
+  const cloud = view.cloud;
+  const subjects: AcceleratorSubject[] = [];
+  const unrecognized: UnrecognizedAccelerator[] = [];
+  const typeless: AcceleratorUse[] = [];
+  if (!cloud) return { subjects, unrecognized, typeless, unknownPaths: [] };
+  const machineTokens = new Set<string>();
+  for (const use of view.accelerators.uses) {
+    if (use.instanceType?.gcpAcceleratorToken) machineTokens.add(use.instanceType.gcpAcceleratorToken);
+  }
+  const seen = new Set<string>();
+  const seenUnknown = new Set<string>();
+  for (const use of view.accelerators.uses) {
+    let subject: AcceleratorSubject | undefined;
+    if (use.instanceType) subject = fromInstanceType(use, use.instanceType);
+    else if (use.gcpAccelerator) {
+      // a2/a3/g2 machine types carry their GPUs; a guestAccelerators entry repeating them is the same device.
+      if (machineTokens.has(use.gcpAccelerator.token)) continue;
+      subject = fromGcpAccelerator(use, use.gcpAccelerator);
+    }
+    if (subject) {
+      const key = `${subject.label}×${subject.count}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        subjects.push(subject);
+      }
+      continue;
+    }
+    if (use.via === "instance-type" || use.via === "tpu-type" || use.via === "gcp-accelerator") {
+      const display = displayUnknownType(cloud, use.token);
+      const key = display ?? use.path;
+      if (seenUnknown.has(key)) continue;
+      seenUnknown.add(key);
+      const offered = use.token ? lookupUncatalogedOffering(cloud, use.token) : undefined;
+      unrecognized.push({ use, display, offeredWith: offered && /^[\w .,()×x+-]{1,80}$/.test(offered.accelerator) ? offered.accelerator : undefined });
+    } else {
+      typeless.push(use);
+    }
+  }
+  return { subjects, unrecognized, typeless, unknownPaths: view.accelerators.unknownPaths };
+}
+
+function fromInstanceType(use: AcceleratorUse, info: InstanceTypeInfo & { readonly sagemakerUpperBound?: boolean }): AcceleratorSubject {
+  const sagemaker = info.sagemakerUpperBound === true;
+  const label = sagemaker ? (info.sagemaker?.mlType ?? `ml.${info.name}`) : info.name;
+  const names = [label, info.name, info.family];
+  if (info.gcpAcceleratorToken) names.push(info.gcpAcceleratorToken);
+  if (info.tpuSliceType) names.push(info.tpuSliceType);
+  if (info.hostMachineType) names.push(info.hostMachineType);
+  return {
+    use,
+    cloud: info.cloud,
+    label,
+    names,
+    family: info.family,
+    kind: "machine",
+    model: info.acceleratorModel,
+    shortModel: shortModelName(info.acceleratorModel),
+    vendor: info.acceleratorVendor,
+    count: info.acceleratorCount,
+    tdpWPerDevice: info.tdpWPerDevice,
+    tdpWTotal: tdpTotal(info.tdpWPerDevice, info.acceleratorCount),
+    tdpBasis: info.tdpBasis,
+    memoryGbPerDevice: info.acceleratorMemoryGbPerDevice,
+    workloadClass: info.workloadClass,
+    generation: info.generation,
+    retired: info.retired,
+    chipYear: acceleratorModel(info.acceleratorModel)?.chipYear ?? info.launchYear,
+    sagemaker,
+    inferenceOnly: INFERENCE_ONLY.test(info.acceleratorModel),
+  };
+}
+
+function fromGcpAccelerator(use: AcceleratorUse, info: GcpAcceleratorInfo): AcceleratorSubject {
+  const count = use.count !== undefined && Number.isFinite(use.count) && use.count > 0 ? use.count : 1;
+  const trainingBySize = info.trainingClassMinCount !== undefined && count >= info.trainingClassMinCount;
+  return {
+    use,
+    cloud: "gcp",
+    label: info.token,
+    names: [info.token, shortModelName(info.model).toLowerCase()],
+    family: info.token,
+    kind: "attached",
+    model: info.model,
+    shortModel: shortModelName(info.model),
+    vendor: info.vendor,
+    count,
+    tdpWPerDevice: info.tdpWPerDevice,
+    tdpWTotal: tdpTotal(info.tdpWPerDevice, count),
+    tdpBasis: info.tdpBasis,
+    memoryGbPerDevice: info.memoryGbPerDevice,
+    workloadClass: trainingBySize ? "training" : info.workloadClass,
+    generation: info.generation,
+    retired: info.retired,
+    chipYear: acceleratorModel(info.model)?.chipYear ?? null,
+    sagemaker: false,
+    inferenceOnly: INFERENCE_ONLY.test(info.model),
+  };
+}
+
+function tdpTotal(perDevice: number | null, count: number): number | null {
+  return perDevice !== null && perDevice > 0 && count > 0 ? perDevice * count : null;
+}
+
+/** An unknown type is quoted only when it has the shape of an accelerated type name. */
+function displayUnknownType(cloud: Cloud, token: string | undefined): string | undefined {
+  if (token === undefined || token.length > 64) return undefined;
+  const shaped = cloud === "aws" ? /^(ml\.)?[a-z][a-z0-9-]{0,15}\.[a-z0-9-]{1,24}$/i : /^[a-z][a-z0-9_-]{1,62}$/i;
+  if (!shaped.test(token)) return undefined;
+  if (looksAccelerated(cloud, token)) return token;
+  return cloud === "gcp" && /^(nvidia|tpu|amd)[-_]/i.test(token) ? token : undefined;
+}
+
+/** "NVIDIA A100 SXM4 40GB" → "A100", "Google TPU v6e (Trillium)" → "TPU v6e", "AWS Inferentia2" → "Inferentia2". */
+export function shortModelName(model: string): string {
+  const base = model
+    .replace(/\([^)]*\)/g, " ")
+    .replace(/^\s*(NVIDIA|AWS|Google|Intel|Qualcomm|AMD)\s+/i, "")
+    .replace(/^\s*Habana\s+/i, "")
+    .trim();
+  const tpu = /^TPU\s+\S+/i.exec(base);
+  if (tpu) return tpu[0];
+  const ai100 = /^Cloud AI 100/i.exec(base);
+  if (ai100) return ai100[0];
+  return base.split(/\s+/)[0] || model;
+}
+
+export function formatCount(n: number): string {
+  return Number.isInteger(n) ? String(n) : String(Number(n.toFixed(3)));
+}
+
+export function formatTdp(watts: number | null): string {
+  return watts === null ? "TDP not published" : formatWatts(watts);
+}
+
+/** "p4d.24xlarge: 8×A100, 3.2 kW" */
+export function describeAccelerator(a: { readonly label: string; readonly count: number; readonly shortModel: string; readonly tdpWTotal: number | null }): string {
+  return `${a.label}: ${formatCount(a.count)}×${a.shortModel}, ${formatTdp(a.tdpWTotal)}`;
+}
+
+export function tdpFigure(a: { readonly label: string; readonly count: number; readonly model: string; readonly tdpWPerDevice: number | null; readonly tdpWTotal: number | null; readonly tdpBasis: string; readonly chipYear: number | null }): FigureRef | undefined {
+  if (a.tdpWTotal === null || a.tdpWPerDevice === null) return undefined;
+  return {
+    label: `${a.label} accelerator TDP`,
+    value: a.tdpWTotal,
+    unit: "W",
+    source: "carbonguard accelerator catalog",
+    year: a.chipYear ?? 0,
+    basis: `${formatCount(a.count)} × ${a.model} at ${a.tdpWPerDevice} W per device (${a.tdpBasis || "published TDP"})`,
+  };
+}
+
+export function resourceSubject(view: ResourceView): string {
+  const name = /^[\w.:/-]{1,100}$/.test(view.name) ? view.name : "(unnamed)";
+  return `${typeLabel(view.type)} '${name}'`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Candidates
+
+export type Role = "inference" | "training";
+
+export interface Candidate {
+  /** Name as the resource would write it: "ml.g6.xlarge", "g2-standard-4", "v6e-1", "nvidia-l4". */
+  readonly label: string;
+  readonly names: readonly string[];
+  readonly model: string;
+  readonly shortModel: string;
+  readonly count: number;
+  readonly tdpWPerDevice: number | null;
+  readonly tdpWTotal: number | null;
+  readonly tdpBasis: string;
+  readonly memoryGbPerDevice: number | null;
+  readonly workloadClass: WorkloadClass;
+  readonly chipYear: number | null;
+  readonly regions: readonly string[];
+  readonly vcpu: number;
+}
+
+export interface CandidateQuery {
+  readonly cloud: Cloud;
+  readonly platform: PlatformInfo;
+  readonly role: Role;
+  /** `smallest`: fewest accelerators of each model (downsizing); `closest`: nearest to `count` (like for like). */
+  readonly sizing: "smallest" | "closest";
+  readonly count: number;
+  readonly region: string | undefined;
+  /** Only candidates whose names satisfy this (allowedTypes). */
+  readonly accept?: (names: readonly string[]) => boolean;
+  /** Ignore the role (allowedTypes replaces the class check). */
+  readonly anyRole?: boolean;
+  readonly exclude?: ReadonlySet<string>;
+}
+
+export interface CandidateResult {
+  /** Up to three models with a published TDP, lowest total accelerator TDP first. */
+  readonly ranked: readonly Candidate[];
+  /** Up to two models without a published TDP (Neuron, TPU): never ranked by TDP. */
+  readonly unpublished: readonly Candidate[];
+  /** Whether availability in `region` was checked (known region inside the catalog's coverage). */
+  readonly regionChecked: boolean;
+  readonly sagemakerUpperBound: boolean;
+}
+
+export const CANDIDATE_METHOD =
+  "same cloud and service; offered in the resource's region (catalog offerings; for SageMaker the EC2 twin's regions, an upper bound); current generation; of the workload's class (inference: inference- or both-class; training: training- or both-class; never graphics); one size per accelerator model — the smallest for inference-type workloads, the closest in accelerator count otherwise; ranked by total published accelerator TDP, lowest first; Neuron and TPU types (no published TDP) listed after them, unranked. Accelerator memory needed by the model is not known to carbonguard: pick the size that holds it.";
+
+function platformPool(cloud: Cloud, platform: PlatformInfo): Candidate[] {
+  if (platform.platform === "cloud-run") {
+    return allGcpAccelerators()
+      .filter((t) => t.kind === "gpu")
+      .map((t) => ({ t, regions: cloudRunGpuRegions(t.token).map((r) => r.region) }))
+      .filter(({ regions }) => regions.length > 0)
+      .map(({ t, regions }) => ({
+        label: t.token,
+        names: [t.token],
+        model: t.model,
+        shortModel: shortModelName(t.model),
+        count: 1,
+        tdpWPerDevice: t.tdpWPerDevice,
+        tdpWTotal: tdpTotal(t.tdpWPerDevice, 1),
+        tdpBasis: t.tdpBasis,
+        memoryGbPerDevice: t.memoryGbPerDevice,
+        workloadClass: t.workloadClass,
+        chipYear: acceleratorModel(t.model)?.chipYear ?? null,
+        regions,
+        vcpu: 0,
+        generation: t.generation,
+        retired: t.retired,
+      }))
+      .filter((c) => c.generation === "current" && !c.retired);
+  }
+  const types = allInstanceTypes(cloud).filter((t) => {
+    if (platform.platform === "tpu-vm") return t.kind === "tpu";
+    if (t.kind !== "machine") return false;
+    if (cloud === "gcp" && t.tpuSliceType !== undefined && !platform.tpuHosts) return false;
+    if (platform.platform === "sagemaker") return platform.sagemakerUse !== undefined && t.sagemaker?.[platform.sagemakerUse] === true;
+    return true;
+  });
+  return types
+    .filter((t) => t.generation === "current" && !t.retired && t.regions.length > 0)
+    .map((t) => {
+      const label = platform.platform === "sagemaker" ? (t.sagemaker?.mlType ?? `ml.${t.name}`) : t.name;
+      return {
+        label,
+        names: [label, t.name, t.family, ...(t.gcpAcceleratorToken ? [t.gcpAcceleratorToken] : [])],
+        model: t.acceleratorModel,
+        shortModel: shortModelName(t.acceleratorModel),
+        count: t.acceleratorCount,
+        tdpWPerDevice: t.tdpWPerDevice,
+        tdpWTotal: tdpTotal(t.tdpWPerDevice, t.acceleratorCount),
+        tdpBasis: t.tdpBasis,
+        memoryGbPerDevice: t.acceleratorMemoryGbPerDevice,
+        workloadClass: t.workloadClass,
+        chipYear: acceleratorModel(t.acceleratorModel)?.chipYear ?? t.launchYear,
+        regions: t.regions,
+        vcpu: t.vcpu ?? 0,
+      };
+    });
+}
+
+function regionCovered(cloud: Cloud, platform: PlatformInfo, region: string): boolean {
+  if (platform.platform === "cloud-run") return true;
+  try {
+    return ACCELERATOR_DATA_INFO.availability[cloud].regionsCovered.includes(region);
+  } catch {
+    return false;
+  }
+}
+
+function roleFits(role: Role, cls: WorkloadClass): boolean {
+  if (cls === "graphics") return false;
+  return cls === "both" || cls === role;
+}
+
+/**
+ * Replacement candidates by the documented method (`CANDIDATE_METHOD`). Deterministic: ties are
+ * broken by accelerator count, vCPUs and name.
+ */
+export function findCandidates(q: CandidateQuery): CandidateResult {
+  const regionChecked = q.region !== undefined && regionCovered(q.cloud, q.platform, q.region);
+  const pool = platformPool(q.cloud, q.platform).filter(
+    (c) =>
+      c.workloadClass !== "graphics" &&
+      (q.anyRole || roleFits(q.role, c.workloadClass)) &&
+      (!regionChecked || c.regions.includes(q.region as string)) &&
+      (q.accept ? q.accept(c.names) : true) &&
+      !(q.exclude?.has(c.label) ?? false),
+  );
+  const byModel = new Map<string, Candidate>();
+  const score = (c: Candidate): [number, number, number] =>
+    q.sizing === "smallest" ? [c.count, c.count, c.vcpu] : [Math.abs(c.count - q.count), c.count, c.vcpu];
+  for (const c of pool) {
+    const prev = byModel.get(c.shortModel);
+    if (!prev || compareTuple(score(c), score(prev)) < 0 || (compareTuple(score(c), score(prev)) === 0 && c.label < prev.label)) {
+      byModel.set(c.shortModel, c);
+    }
+  }
+  const picks = [...byModel.values()];
+  const ranked = picks
+    .filter((c) => c.tdpWTotal !== null)
+    .sort((a, b) => (a.tdpWTotal as number) - (b.tdpWTotal as number) || a.count - b.count || a.vcpu - b.vcpu || a.label.localeCompare(b.label))
+    .slice(0, 3);
+  const exact = (c: Candidate) => (c.workloadClass === q.role ? 0 : 1);
+  const unpublished = picks
+    .filter((c) => c.tdpWTotal === null)
+    .sort((a, b) => exact(a) - exact(b) || (b.chipYear ?? 0) - (a.chipYear ?? 0) || a.label.localeCompare(b.label))
+    .slice(0, 2);
+  return { ranked, unpublished, regionChecked, sagemakerUpperBound: q.platform.platform === "sagemaker" && regionChecked };
+}
+
+function compareTuple(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const d = (a[i] as number) - (b[i] as number);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** "ml.g6.xlarge: 1×L4, 72 W (−98% accelerator TDP)" */
+export function describeCandidate(c: Candidate, fromTdp: number | null, withSaving: boolean): string {
+  const base = describeAccelerator(c);
+  if (!withSaving || fromTdp === null || c.tdpWTotal === null || !(c.tdpWTotal < fromTdp)) return base;
+  return `${base} (−${percent(fromTdp - c.tdpWTotal, fromTdp)}%)`;
+}
+
+export function candidateRecord(c: Candidate, fromTdp: number | null): Record<string, unknown> {
+  return {
+    type: c.label,
+    acceleratorModel: c.model,
+    acceleratorCount: c.count,
+    acceleratorMemoryGbPerDevice: c.memoryGbPerDevice,
+    acceleratorTdpW: c.tdpWTotal,
+    workloadClass: c.workloadClass,
+    ...(fromTdp !== null && c.tdpWTotal !== null ? { tdpChangePercent: -percent(fromTdp - c.tdpWTotal, fromTdp) } : {}),
+  };
+}
+
+/** Where the resource runs, for candidate filtering; undefined when not known. */
+export function knownRegion(view: ResourceView): string | undefined {
+  return view.region.state === "known" ? view.region.region : undefined;
+}
+
+/** A sentence on the region the candidates were checked against. */
+export function availabilityPhrase(view: ResourceView, result: CandidateResult): string {
+  const region = knownRegion(view);
+  if (result.regionChecked && region) return `offered in ${region}`;
+  if (region) return `(availability in ${region} not covered by carbonguard's offerings data: not checked)`;
+  return "(the resource's region is not known: availability not checked)";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Families to name when a type is retired (no regional suggestion is possible)
+
+export function currentFamilies(cloud: Cloud, subject: AcceleratorSubject, role: Role): string {
+  const tpu = /^TPU/i.test(subject.shortModel);
+  if (tpu) return role === "training" ? "TPU v5p or v6e (Trillium)" : "TPU v6e (Trillium) or v5e";
+  if (cloud === "aws") return role === "training" ? "p5 (NVIDIA H100) or trn1/trn2 (AWS Trainium)" : "g6 (NVIDIA L4) or inf2 (AWS Inferentia2)";
+  return role === "training" ? "a3 (NVIDIA H100)" : "g2 (NVIDIA L4)";
+}
+
+/** Which evidence rows speak to a generation upgrade of this accelerator. */
+export function generationEvidence(subject: { readonly shortModel: string }): string[] {
+  const m = subject.shortModel.toLowerCase();
+  if (m.startsWith("tpu")) return ["E09", "E11"];
+  if (m.startsWith("inferentia")) return ["E06"];
+  if (m.startsWith("trainium") || m.startsWith("gaudi")) return ["E02", "E08"];
+  return ["E13"];
+}
+
+// ---------------------------------------------------------------------------------------------
+// allowedTypes globs
+
+/** `g6.*`, `ml.g6e.*`, `a3-highgpu-?g`, `g6` (a family): case-insensitive, `*` and `?` wildcards. */
+export function compileGlob(pattern: string): RegExp | undefined {
+  const p = pattern.trim().toLowerCase();
+  if (p === "" || p.length > 100) return undefined;
+  const body = p.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  try {
+    return new RegExp(`^${body}$`);
+  } catch {
+    return undefined;
+  }
+}
+
+export function matchesAny(patterns: readonly RegExp[], names: readonly string[]): boolean {
+  return names.some((n) => patterns.some((re) => re.test(n.toLowerCase())));
+}
+
+export function docsUrl(rule: string): string {
+  return `https://github.com/carbonguard/carbonguard/blob/main/docs/rules/${rule}.md`;
+}

@@ -1,0 +1,309 @@
+/**
+ * Capacity readers shared by the scale-to-zero, idle-shutdown and training-guardrail rules: which
+ * workload a piece of capacity serves, what one unit of it is ("g2-standard-8 (1×L4)"), and what
+ * it costs to keep N units switched on with no work to do.
+ *
+ * Idle draw: accelerators at their measured idle power where E18 has one (nvidia-smi snapshots),
+ * else at 10% of TDP (the idle share instance-power.ts assumes); host CPU and memory at the CCF
+ * minimum (instance-power.ts at 0% utilization). Region grid intensity and PUE from region data.
+ */
+import type { InstanceTypeInfo } from "../data/accelerators";
+import { regionFacts } from "../data/regions";
+import type { Cloud, Figure } from "../data/types";
+import type { AcceleratorUse } from "./accelerator-scan";
+import { cite, formatGrams, formatKg, formatWatts, typeLabel } from "./format";
+import { HOURS_PER_MONTH, instancePower } from "./instance-power";
+import type { FigureRef } from "./rule";
+import { type PathStep, type PlainValue, type Read, isOpaque, quoteToken, readArray, readNumber, readObject, readString } from "./values";
+import type { ResourceView } from "./view";
+import { DEFAULT_WORKLOAD_KEY, type WorkloadDeclaration, isWorkload } from "./workload";
+
+// ---------------------------------------------------------------------------------------------
+// Workload
+
+/** The workload one resource declares itself (not its stack): tags/labels, ASG list tags, GKE cluster labels. */
+export function ownWorkload(view: ResourceView, key: string = DEFAULT_WORKLOAD_KEY): WorkloadDeclaration {
+  const tag = view.tags.get(key);
+  if (tag?.state === "opaque") return { state: "unknown" };
+  if (tag?.state === "value") return classify(tag.value, "resource");
+  // aws:autoscaling/group tags are a list of {key, value, propagateAtLaunch}.
+  const list = readArray(view.props, ["tags"]);
+  if (list.state === "opaque") return { state: "unknown" };
+  if (list.state === "value") {
+    for (const element of list.value) {
+      const k = readString(element, ["key"]);
+      if (k.state === "opaque") return { state: "unknown" };
+      if (k.state !== "value" || k.value !== key) continue;
+      const v = readString(element, ["value"]);
+      if (v.state === "opaque") return { state: "unknown" };
+      if (v.state === "value") return classify(v.value, "resource");
+    }
+  }
+  // GKE clusters keep GCP labels in resourceLabels.
+  if (view.type === "gcp:container/cluster:Cluster") {
+    const fromCluster = labelIn(view.props, ["resourceLabels"], key);
+    if (fromCluster.state !== "absent") return fromCluster;
+  }
+  if (view.tagsUnknown) return { state: "unknown" };
+  return { state: "absent" };
+}
+
+/** A workload label inside a label map at `steps` (e.g. an inline node pool's `nodeConfig.resourceLabels`). */
+export function labelIn(root: PlainValue | undefined, steps: readonly PathStep[], key: string = DEFAULT_WORKLOAD_KEY): WorkloadDeclaration {
+  const bag = readObject(root, steps);
+  if (bag.state === "opaque") return { state: "unknown" };
+  if (bag.state !== "value") return { state: "absent" };
+  const value = bag.value[key];
+  if (isOpaque(value)) return { state: "unknown" };
+  return typeof value === "string" ? classify(value, "resource") : { state: "absent" };
+}
+
+function classify(raw: string, source: "resource" | "stack"): WorkloadDeclaration {
+  const value = raw.trim().toLowerCase();
+  return isWorkload(value) ? { state: "declared", workload: value, source } : { state: "invalid", source, value: raw };
+}
+
+/**
+ * The workload that applies: the most specific declaration first (`specific`, e.g. an inline pool's
+ * labels), then the resource's own, then related resources' (a launch template's tags), then the
+ * stack tag.
+ */
+export function workloadOf(
+  view: ResourceView,
+  opts: { readonly specific?: readonly WorkloadDeclaration[]; readonly related?: readonly ResourceView[]; readonly key?: string } = {},
+): WorkloadDeclaration {
+  const key = opts.key ?? DEFAULT_WORKLOAD_KEY;
+  const candidates = [...(opts.specific ?? []), ownWorkload(view, key), ...(opts.related ?? []).map((r) => ownWorkload(r, key))];
+  for (const c of candidates) if (c.state !== "absent") return c;
+  const stackTag = view.stack.stackTags.get(key);
+  return stackTag !== undefined ? classify(stackTag, "stack") : { state: "absent" };
+}
+
+/** Training or not; an invalid or missing declaration counts as not training (ml-workload-declared reports it). */
+export function isTraining(w: WorkloadDeclaration): boolean | "unknown" {
+  if (w.state === "unknown") return "unknown";
+  return w.state === "declared" && w.workload === "training";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Counts
+
+/** A count as a rule can use it: a finite non-negative number, absent, unreadable now, or nonsense. */
+export type CountRead = Read<number>;
+
+/** Reads a count (numbers or numeric strings); negative or fractional nonsense is "wrong-type". */
+export function readCount(root: PlainValue | undefined, steps: readonly PathStep[]): CountRead {
+  const r = readNumber(root, steps);
+  if (r.state !== "value") return r;
+  return Number.isFinite(r.value) && r.value >= 0 && r.value <= 1e7 ? r : { state: "wrong-type", path: r.path };
+}
+
+/** Parses a duration such as "3600s", "90m", "1h30m", "1.5h" or "2d" into seconds. */
+export function parseDuration(text: string): number | undefined {
+  const t = text.trim().toLowerCase();
+  if (t.length === 0 || t.length > 40) return undefined;
+  if (/^\d+(\.\d+)?$/.test(t)) return Number(t);
+  const re = /(\d+(?:\.\d+)?)(d|h|m|s)/g;
+  let total = 0;
+  let consumed = 0;
+  for (let m = re.exec(t); m !== null; m = re.exec(t)) {
+    const n = Number(m[1]);
+    const unit = m[2];
+    total += n * (unit === "d" ? 86_400 : unit === "h" ? 3_600 : unit === "m" ? 60 : 1);
+    consumed += m[0].length;
+  }
+  return consumed === t.length && Number.isFinite(total) ? total : undefined;
+}
+
+/** "90 min", "3 h", "2.5 days": durations in messages. */
+export function formatMinutes(minutes: number): string {
+  if (minutes < 120) return `${round1(minutes)} min`;
+  if (minutes < 2 * 1440) return `${round1(minutes / 60)} h`;
+  return `${round1(minutes / 1440)} days`;
+}
+
+function round1(n: number): string {
+  return Number.isInteger(n) ? String(n) : n.toFixed(1).replace(/\.0$/, "");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Units of capacity and their idle cost
+
+/** Measured idle draw per GPU (evidence E18), by accelerator model. */
+const E18_IDLE: readonly { readonly model: RegExp; readonly watts: number; readonly label: string }[] = [
+  { model: /\bH100\b/i, watts: 68, label: "H100" },
+  { model: /\bH200\b/i, watts: 73, label: "H200" },
+  { model: /\bB200\b/i, watts: 139, label: "B200" },
+  { model: /\bL40S\b/i, watts: 80, label: "L40S" },
+  { model: /\bA10G\b/i, watts: 58, label: "A10G" },
+  { model: /\bL4\b/i, watts: 28, label: "L4" },
+];
+
+const E18_SOURCE = "ec2instances.info nvidia-smi idle snapshots (vantage-sh, captured Dec 2025–Jan 2026; evidence E18)";
+
+export function measuredIdle(model: string): Figure | undefined {
+  const hit = E18_IDLE.find((e) => e.model.test(model));
+  if (!hit) return undefined;
+  return { value: hit.watts, unit: "W per GPU (idle)", source: E18_SOURCE, year: 2025, basis: `${hit.label} idle power, one nvidia-smi snapshot on an idle instance` };
+}
+
+const IDLE_SHARE_OF_TDP = 0.1;
+
+/** One unit of capacity (an instance, node, replica or task) and its idle draw. */
+export interface CapacityUnit {
+  /** "g2-standard-8 (1×L4)", "ml.g6.xlarge (1×L4)", "1×L4 GPU". */
+  readonly label: string;
+  /** Idle draw of one unit before PUE, when it can be estimated. */
+  readonly idleWatts?: number;
+  /** How the idle draw was estimated (for the message). */
+  readonly idleBasis?: string;
+  readonly figures: readonly FigureRef[];
+}
+
+export function shortModel(model: string): string {
+  return model.replace(/^NVIDIA\s+/i, "").replace(/^AWS\s+/i, "").replace(/^Google\s+/i, "").replace(/\s+(SXM|PCIe)\d?\b.*$/i, "");
+}
+
+function fmtCount(n: number): string {
+  return Number.isInteger(n) ? String(n) : n.toFixed(3).replace(/0+$/, "");
+}
+
+function acceleratorIdle(model: string, tdp: number | null, count: number): { watts: number; basis: string; figures: FigureRef[] } | undefined {
+  const measured = measuredIdle(model);
+  if (measured) {
+    return {
+      watts: measured.value * count,
+      basis: `${shortModel(model)} ~${measured.value} W per GPU measured idle (${cite(measured)})`,
+      figures: [{ label: `${shortModel(model)} idle draw`, ...measured }],
+    };
+  }
+  if (tdp !== null && tdp > 0) {
+    return { watts: tdp * IDLE_SHARE_OF_TDP * count, basis: `${shortModel(model)} at ${IDLE_SHARE_OF_TDP * 100}% of its ${Math.round(tdp)} W TDP`, figures: [] };
+  }
+  return undefined;
+}
+
+/** The unit a resource's accelerator uses describe (the first use that says most). */
+export function unitOf(cloud: Cloud | undefined, uses: readonly AcceleratorUse[], opts: { readonly machineType?: string; readonly perUnitCount?: number } = {}): CapacityUnit {
+  const withType = uses.find((u) => u.instanceType);
+  if (withType?.instanceType && cloud) return instanceUnit(cloud, withType.instanceType, withType.token);
+  const gcp = uses.find((u) => u.gcpAccelerator);
+  if (gcp?.gcpAccelerator) {
+    const count = opts.perUnitCount ?? gcp.count ?? 1;
+    const model = gcp.gcpAccelerator.model;
+    const machine = opts.machineType !== undefined ? quoteToken(opts.machineType) : undefined;
+    const label = machine ? `${machine} + ${fmtCount(count)}×${shortModel(model)}` : `${fmtCount(count)}×${shortModel(model)} GPU`;
+    const idle = acceleratorIdle(model, gcp.gcpAccelerator.tdpWPerDevice, count);
+    return idle
+      ? { label, idleWatts: idle.watts, idleBasis: `${idle.basis}; accelerators only`, figures: idle.figures }
+      : { label, figures: [] };
+  }
+  const gpus = uses.filter((u) => u.via === "gpu-resource").reduce((n, u) => n + (u.count ?? 1), 0);
+  if (gpus > 0) return { label: `${fmtCount(opts.perUnitCount ?? gpus)} GPU${gpus === 1 ? "" : "s"}`, figures: [] };
+  const token = uses.find((u) => u.token)?.token;
+  return { label: token ?? "accelerated instance", figures: [] };
+}
+
+export function instanceUnit(cloud: Cloud, info: InstanceTypeInfo, token?: string): CapacityUnit {
+  const name = token ?? info.name;
+  const label = `${name} (${fmtCount(info.acceleratorCount)}×${shortModel(info.acceleratorModel)})`;
+  const accel = acceleratorIdle(info.acceleratorModel, info.tdpWPerDevice, Math.max(0, info.acceleratorCount));
+  if (!accel) return { label, figures: [] };
+  const host = instancePower(cloud, info, 0);
+  const hostWatts = host?.hostWatts ?? 0;
+  const figures: FigureRef[] = [...accel.figures];
+  for (const a of host?.assumptions ?? []) if (a.unit !== "W per device") figures.push({ label: `${info.name} host power assumption`, ...a });
+  const hostText = hostWatts > 0 ? "; host CPU and memory at the CCF minimum" : "";
+  return { label, idleWatts: accel.watts + hostWatts, idleBasis: `${accel.basis}${hostText}`, figures };
+}
+
+export interface IdleCost {
+  /** "≈ 80 kWh and 40 kgCO2e per month in us-central1 (…basis…)" */
+  readonly text: string;
+  readonly kwhPerMonth: number;
+  readonly kgCo2ePerMonth?: number;
+  readonly figures: readonly FigureRef[];
+}
+
+/** What `count` idle units cost per month where the resource runs (730 h; PUE and grid of the region). */
+export function idleCost(view: ResourceView, unit: CapacityUnit, count: number): IdleCost | undefined {
+  if (unit.idleWatts === undefined || !(unit.idleWatts > 0) || !(count > 0) || !Number.isFinite(count)) return undefined;
+  const watts = unit.idleWatts * count;
+  const figures: FigureRef[] = [...unit.figures];
+  const facts = view.cloud && view.region.state === "known" ? regionFacts(view.cloud, view.region.region) : undefined;
+  const pue = facts?.pue;
+  const kwh = (watts / 1000) * HOURS_PER_MONTH * (pue?.value ?? 1);
+  const draw = `idle draw ≈ ${formatWatts(watts)}: ${unit.idleBasis ?? "estimate"}`;
+  if (facts && pue) figures.push({ label: `${facts.region} PUE`, ...pue });
+  const grid = facts?.gridIntensity;
+  if (facts && pue && grid) {
+    const kg = (kwh * grid.value) / 1000;
+    figures.push({ label: `${facts.region} grid intensity`, ...grid });
+    return {
+      text: `≈ ${formatKg(kwh)} kWh and ${formatKg(kg)} kgCO2e per month in ${facts.region} (${draw}; PUE ${pue.value}; ${formatGrams(grid.value)}, ${cite(grid)})`,
+      kwhPerMonth: kwh,
+      kgCo2ePerMonth: kg,
+      figures,
+    };
+  }
+  const where = facts ? `in ${facts.region} (no grid-intensity figure)` : "(region unknown, before PUE)";
+  return { text: `≈ ${formatKg(kwh)} kWh per month ${where} (${draw})`, kwhPerMonth: kwh, figures };
+}
+
+/** "1 × g2-standard-8 (1×L4)" */
+export function countOf(count: number, unit: CapacityUnit): string {
+  return `${fmtCount(count)} × ${unit.label}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Naming
+
+const SUBJECTS: Readonly<Record<string, string>> = {
+  "aws:autoscaling/group:Group": "Auto Scaling group",
+  "aws:eks/nodeGroup:NodeGroup": "EKS node group",
+  "aws:batch/computeEnvironment:ComputeEnvironment": "Batch compute environment",
+  "aws:batch/jobDefinition:JobDefinition": "Batch job definition",
+  "aws:ec2/launchTemplate:LaunchTemplate": "launch template",
+  "aws:ecs/service:Service": "ECS service",
+  "aws:ecs/taskDefinition:TaskDefinition": "ECS task definition",
+  "aws:appautoscaling/target:Target": "scaling target",
+  "aws:sagemaker/endpointConfiguration:EndpointConfiguration": "SageMaker endpoint configuration",
+  "aws:sagemaker/endpoint:Endpoint": "SageMaker endpoint",
+  "aws-native:sagemaker:InferenceComponent": "SageMaker inference component",
+  "aws:sagemaker/trainingJob:TrainingJob": "SageMaker training job",
+  "aws:sagemaker/notebookInstance:NotebookInstance": "SageMaker notebook instance",
+  "aws:sagemaker/domain:Domain": "SageMaker Studio domain",
+  "aws:sagemaker/userProfile:UserProfile": "SageMaker Studio user profile",
+  "aws:sagemaker/space:Space": "SageMaker Studio space",
+  "gcp:container/nodePool:NodePool": "node pool",
+  "gcp:container/cluster:Cluster": "GKE cluster",
+  "gcp:compute/instance:Instance": "VM",
+  "gcp:compute/instanceTemplate:InstanceTemplate": "instance template",
+  "gcp:compute/regionInstanceTemplate:RegionInstanceTemplate": "instance template",
+  "gcp:compute/autoscaler:Autoscaler": "autoscaler",
+  "gcp:compute/regionAutoscaler:RegionAutoscaler": "autoscaler",
+  "gcp:compute/instanceGroupManager:InstanceGroupManager": "managed instance group",
+  "gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager": "managed instance group",
+  "gcp:cloudrunv2/service:Service": "Cloud Run service",
+  "gcp:vertex/aiDeploymentResourcePool:AiDeploymentResourcePool": "Vertex AI deployment resource pool",
+  "gcp:vertex/aiEndpointWithModelGardenDeployment:AiEndpointWithModelGardenDeployment": "Vertex AI Model Garden deployment",
+  "gcp:tpu/v2Vm:V2Vm": "TPU VM",
+  "gcp:workbench/instance:Instance": "Vertex AI Workbench instance",
+  "gcp:colab/runtimeTemplate:RuntimeTemplate": "Colab Enterprise runtime template",
+  "gcp:dataproc/cluster:Cluster": "Dataproc cluster",
+};
+
+/** A name is quoted only when it looks like an identifier (names are chosen by the program, but still). */
+export function safeName(name: string): string {
+  return /^[\w.:/-]{1,100}$/.test(name) ? name : "(unnamed)";
+}
+
+/** "node pool 'gpu'" */
+export function subjectOf(view: ResourceView): string {
+  return `${SUBJECTS[view.type] ?? typeLabel(view.type)} '${safeName(view.name)}'`;
+}
+
+/** A path for a can't-evaluate outcome in a stack check: names the resource the unknown sits on. */
+export function stackPath(view: ResourceView, path: string): string {
+  return `${path} of ${SUBJECTS[view.type] ?? typeLabel(view.type)} '${safeName(view.name)}'`;
+}

@@ -1,0 +1,87 @@
+/**
+ * Runs a policy pack over a stack's resources the way the Pulumi engine does during an update:
+ * Analyze per resource (inputs, with its provider) in registration order, then AnalyzeStack once
+ * (outputs, with parents and dependencies). Used by `carbonguard analyze` to evaluate the pack on a
+ * `pulumi stack export` without the Pulumi CLI.
+ */
+import type { AnalyzeDiagnostic, AnalyzeResource, ProviderResource, StackResource } from "./types";
+import type { Session } from "./session";
+
+export interface RecordedResource {
+  readonly urn: string;
+  readonly type: string;
+  readonly custom?: boolean;
+  readonly id?: string;
+  readonly inputs?: Record<string, unknown>;
+  readonly outputs?: Record<string, unknown>;
+  readonly parent?: string;
+  readonly dependencies?: readonly string[];
+  readonly propertyDependencies?: Readonly<Record<string, readonly string[]>>;
+  /** `<providerURN>::<providerID>` as the engine records it. */
+  readonly provider?: string;
+}
+
+export interface StackAnalysis {
+  /** Every diagnostic, with the URN it is about (stack diagnostics carry theirs when the policy set one). */
+  readonly diagnostics: readonly (AnalyzeDiagnostic & { readonly resourceType?: string; readonly resourceName?: string })[];
+  readonly analyzed: number;
+}
+
+/** The name part of a URN: `urn:pulumi:stack::project::type::name` → `name`. */
+export function nameFromUrn(urn: string): string {
+  const i = urn.lastIndexOf("::");
+  return i === -1 ? urn : urn.slice(i + 2);
+}
+
+function isProviderType(type: string): boolean {
+  return type.startsWith("pulumi:providers:");
+}
+
+export async function analyzeRecordedStack(session: Session, resources: readonly RecordedResource[]): Promise<StackAnalysis> {
+  const byUrn = new Map(resources.map((r) => [r.urn, r] as const));
+  const providerOf = (ref: string | undefined): ProviderResource | undefined => {
+    if (!ref) return undefined;
+    const urn = ref.includes("::") ? ref.slice(0, ref.lastIndexOf("::")) : ref;
+    const provider = byUrn.get(urn);
+    if (!provider) return undefined;
+    return { urn, type: provider.type, name: nameFromUrn(urn), properties: provider.inputs ?? provider.outputs ?? {} };
+  };
+  const diagnostics: (AnalyzeDiagnostic & { resourceType?: string; resourceName?: string })[] = [];
+  let analyzed = 0;
+  for (const r of resources) {
+    // The engine analyzes custom resources; components and providers carry no cloud properties.
+    if (r.custom === false || isProviderType(r.type) || r.type === "pulumi:pulumi:Stack") continue;
+    const provider = providerOf(r.provider);
+    const request: AnalyzeResource = {
+      urn: r.urn,
+      type: r.type,
+      name: nameFromUrn(r.urn),
+      properties: r.inputs ?? {},
+      ...(provider ? { provider } : {}),
+    };
+    const result = await session.analyze(request);
+    analyzed++;
+    for (const d of result.diagnostics) diagnostics.push({ ...d, urn: d.urn || r.urn, resourceType: r.type, resourceName: nameFromUrn(r.urn) });
+  }
+  const stackResources: StackResource[] = resources
+    .filter((r) => r.type !== "pulumi:pulumi:Stack")
+    .map((r) => {
+      const provider = providerOf(r.provider);
+      return {
+        urn: r.urn,
+        type: r.type,
+        name: nameFromUrn(r.urn),
+        properties: r.outputs ?? r.inputs ?? {},
+        ...(r.parent ? { parent: r.parent } : {}),
+        dependencies: [...(r.dependencies ?? [])],
+        propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies ?? {}).map(([k, v]) => [k, [...v]])),
+        ...(provider ? { provider } : {}),
+      };
+    });
+  const stackResult = await session.analyzeStack(stackResources);
+  for (const d of stackResult.diagnostics) {
+    const r = d.urn ? byUrn.get(d.urn) : undefined;
+    diagnostics.push({ ...d, ...(r ? { resourceType: r.type, resourceName: nameFromUrn(r.urn) } : {}) });
+  }
+  return { diagnostics, analyzed };
+}

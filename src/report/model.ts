@@ -1,0 +1,183 @@
+/**
+ * The format-independent report model (conftest's idea: every renderer reads this one model).
+ *
+ * This is also the JSON output's schema (`--format json`), versioned by `schemaVersion` and
+ * documented in docs/report-schema.md. Additive changes bump the minor version; anything else the
+ * major version.
+ */
+
+export const REPORT_SCHEMA_VERSION = "1.0";
+
+export type Level = "mandatory" | "advisory" | "remediate" | "disabled";
+export type Severity = "low" | "medium" | "high" | "critical";
+export type Grade = "A" | "B" | "C" | "D" | "E" | "F" | "G";
+
+export interface Report {
+  readonly schemaVersion: string;
+  readonly tool: { readonly name: "carbonguard"; readonly version: string };
+  /** ISO 8601; injected so golden outputs are reproducible. */
+  readonly generatedAt: string;
+  readonly options: {
+    readonly failOn: "mandatory" | "advisory" | "never";
+    readonly groupBy: string;
+    readonly utilization: number;
+  };
+  readonly stacks: readonly StackReport[];
+  /** Inputs that could not be read, and why. The report still covers everything else. */
+  readonly unreadable: readonly UnreadableInput[];
+  readonly groups: readonly GroupSummary[];
+  readonly summary: Summary;
+  readonly baseline?: BaselineComparison;
+  /** Where every number comes from: data sets with version/year/licence, and the estimation method. */
+  readonly provenance: readonly ProvenanceEntry[];
+  /** Rule metadata for every policy that ran (SARIF `tool.driver.rules`, docs links). */
+  readonly rules: readonly RuleSummary[];
+}
+
+export interface StackReport {
+  /** `<project>/<stack>`; unique within a report. */
+  readonly id: string;
+  readonly project: string;
+  readonly stack: string;
+  /** The input file or URL the stack was read from. */
+  readonly source: string;
+  /** The group this stack falls in (team, project, …) per `options.groupBy`; "(none)" when unset. */
+  readonly group: string;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly resourceCount: number;
+  readonly findings: readonly ReportFinding[];
+  /** Which policies ran on the stack and their outcome, for per-policy outputs such as JUnit. */
+  readonly policies: readonly PolicyOutcome[];
+  readonly estimate: StackEstimate;
+  readonly grade: GradeResult;
+}
+
+export interface ReportFinding {
+  /** Stable fingerprint (policy + URN + part): baselines and waivers match on it. */
+  readonly id: string;
+  readonly policy: string;
+  readonly level: Level;
+  readonly severity: Severity;
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  readonly message: string;
+  /** `violation`, or `cannot-evaluate` when a value was unknown (e.g. a secret or preview unknown). */
+  readonly kind: "violation" | "cannot-evaluate";
+  readonly waived?: WaiverMark;
+  /** A waiver that matched but is expired or invalid: the finding keeps its full level. */
+  readonly waiverProblem?: string;
+  readonly suggestion?: Readonly<Record<string, unknown>>;
+  /** Estimated kgCO2e/month the suggested fix saves, when the rule quantifies it. */
+  readonly savingKgCo2ePerMonth?: number;
+}
+
+export interface WaiverMark {
+  readonly reason: string;
+  readonly expires: string;
+  readonly approvedBy?: string;
+  readonly ticket?: string;
+  readonly category: "waiver" | "mitigated";
+}
+
+export interface PolicyOutcome {
+  readonly policy: string;
+  readonly status: "passed" | "failed" | "waived" | "not-applicable";
+  readonly findings: number;
+}
+
+export interface StackEstimate {
+  readonly floorKgCo2ePerMonth: number;
+  readonly ceilingKgCo2ePerMonth: number;
+  readonly floorKwhPerMonth: number;
+  readonly ceilingKwhPerMonth: number;
+  readonly embodiedKgCo2ePerMonth: number;
+  /** Accelerator-hours per month at the floor (for the grade). */
+  readonly acceleratorHoursPerMonth: number;
+  /** Resources the estimator could not size, with the reason. */
+  readonly unknown: readonly { readonly urn: string; readonly reason: string }[];
+  /** The largest contributors, biggest first (at most 10). */
+  readonly topResources: readonly { readonly urn: string; readonly type: string; readonly name: string; readonly region?: string; readonly kgCo2ePerMonth: number }[];
+  /** Emissions by region (floor), for charts. */
+  readonly byRegion: Readonly<Record<string, number>>;
+}
+
+export interface GradeResult {
+  readonly grade: Grade | "n/a";
+  /** kgCO2e per accelerator-hour, and the cleanest achievable on the same hardware. */
+  readonly kgPerAcceleratorHour?: number;
+  readonly bestKgPerAcceleratorHour?: number;
+  readonly basis: string;
+}
+
+export interface UnreadableInput {
+  readonly input: string;
+  readonly error: string;
+}
+
+export interface GroupSummary {
+  readonly group: string;
+  readonly stacks: number;
+  readonly floorKgCo2ePerMonth: number;
+  readonly ceilingKgCo2ePerMonth: number;
+  readonly findings: FindingCounts;
+  /** kgCO2e/month the quantified findings would save if fixed. */
+  readonly savingKgCo2ePerMonth: number;
+  /** Stacks with the most emissions, biggest first (at most 5). */
+  readonly topOffenders: readonly { readonly stack: string; readonly kgCo2ePerMonth: number }[];
+}
+
+export interface FindingCounts {
+  readonly mandatory: number;
+  readonly advisory: number;
+  readonly waived: number;
+  readonly bySeverity: Readonly<Record<Severity, number>>;
+}
+
+export interface Summary {
+  readonly stacks: number;
+  readonly resources: number;
+  readonly unreadable: number;
+  readonly findings: FindingCounts;
+  readonly floorKgCo2ePerMonth: number;
+  readonly ceilingKgCo2ePerMonth: number;
+  readonly savingKgCo2ePerMonth: number;
+  /** Saving potential per policy. */
+  readonly savingByPolicy: Readonly<Record<string, number>>;
+  /** What `--fail-on` decided: the process exits 1 when true. */
+  readonly failed: boolean;
+}
+
+export interface BaselineComparison {
+  readonly source: string;
+  readonly newFindings: readonly string[];
+  readonly fixedFindings: readonly string[];
+  readonly unchangedFindings: number;
+  readonly floorKgCo2ePerMonthDelta: number;
+}
+
+export interface ProvenanceEntry {
+  readonly name: string;
+  readonly version: string;
+  readonly year?: number;
+  readonly licence?: string;
+  readonly basis?: string;
+}
+
+export interface RuleSummary {
+  readonly name: string;
+  readonly displayName: string;
+  readonly description: string;
+  readonly defaultLevel: Level;
+  readonly severity: Severity;
+  readonly url: string;
+  readonly remediationSteps: string;
+}
+
+/** One output format. Renderers are pure: model in, text out. */
+export interface Renderer {
+  readonly format: string;
+  /** Default file extension for `--out` suggestions. */
+  readonly extension: string;
+  render(report: Report): string;
+}

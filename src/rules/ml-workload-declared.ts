@@ -1,0 +1,247 @@
+/**
+ * ml-workload-declared: accelerator resources say what they are for.
+ *
+ * The workload (tag/label `ml-workload`, or the stack tag of the same name) is what lets
+ * `accelerator-fits-workload` tell an inference endpoint on an 8-GPU training node from a training
+ * job, and lets reports attribute carbon per workload; `requiredTags` (e.g. `team`) attribute it
+ * per team.
+ */
+import {
+  WORKLOAD_LIST,
+  classifyAccelerators,
+  declaredWorkloadOf,
+  describeAccelerator,
+  displayKey,
+  docsUrl,
+  resourceSubject,
+  tagLocation,
+  tagPresence,
+  tdpFigure,
+} from "../engine/accelerator-fit";
+import { evidenceSection } from "../engine/accelerator-evidence";
+import { applyConfigSchema } from "../engine/config";
+import { listJoin } from "../engine/format";
+import type { FigureRef, Outcome, ResourceRule, RuleExample } from "../engine/rule";
+import type { ResourceView } from "../engine/view";
+import { DEFAULT_WORKLOAD_KEY, WORKLOADS } from "../engine/workload";
+
+const NAME = "ml-workload-declared";
+
+export interface WorkloadDeclaredConfig {
+  readonly workloadTagKey: string;
+  readonly requiredTags: readonly string[];
+}
+
+const configSchema = {
+  properties: {
+    workloadTagKey: {
+      type: "string",
+      default: DEFAULT_WORKLOAD_KEY,
+      description: "Tag (AWS) or label (GCP) key that declares the workload; a stack tag with the same key applies to every resource of the stack.",
+    },
+    requiredTags: {
+      type: "array",
+      items: { type: "string" },
+      default: [],
+      description: "Further tag/label keys every accelerator resource must carry (on the resource, its provider's default tags, or as a stack tag), e.g. `team`, so carbon can be accounted per team.",
+    },
+  },
+} as const;
+
+export function parseWorkloadTagKey(value: unknown): string {
+  return typeof value === "string" && value.trim() !== "" ? value.trim() : DEFAULT_WORKLOAD_KEY;
+}
+
+function parseConfig(raw: unknown): WorkloadDeclaredConfig {
+  const { values } = applyConfigSchema(configSchema, raw);
+  const required = Array.isArray(values["requiredTags"]) ? (values["requiredTags"] as unknown[]) : [];
+  return {
+    workloadTagKey: parseWorkloadTagKey(values["workloadTagKey"]),
+    requiredTags: [...new Set(required.filter((t): t is string => typeof t === "string").map((t) => t.trim()).filter((t) => t !== ""))],
+  };
+}
+
+function evaluate(view: ResourceView, { config }: { config: WorkloadDeclaredConfig }): Outcome[] {
+  if (!view.cloud) return [{ kind: "not-applicable", reason: "not an AWS or GCP resource" }];
+  const key = config.workloadTagKey;
+  const declaration = declaredWorkloadOf(view, key);
+  const missing: string[] = [];
+  let unknownTag: Outcome | undefined;
+  for (const tag of config.requiredTags) {
+    if (tag === key) continue;
+    const p = tagPresence(view, tag);
+    if (p.state === "missing") missing.push(tag);
+    else if (p.state === "unknown") unknownTag ??= { kind: "unknown", path: p.path, valueType: p.valueType };
+  }
+  const workloadOk = declaration.state === "declared";
+  if (workloadOk && missing.length === 0 && !unknownTag) return [];
+
+  const accelerators = classifyAccelerators(view);
+  const isAccelerator = view.accelerators.uses.length > 0;
+  if (!isAccelerator) {
+    const path = accelerators.unknownPaths[0];
+    // The type may still turn out to be accelerated: can't decide during preview.
+    if (path !== undefined) return [{ kind: "unknown", path, valueType: "string" }];
+    return [{ kind: "not-applicable", reason: "no accelerators" }];
+  }
+  if (declaration.state === "unknown") return [{ kind: "unknown", path: declaration.path, valueType: declaration.valueType }];
+  if (workloadOk && missing.length === 0 && unknownTag) return [unknownTag];
+
+  const k = displayKey(key);
+  const where = tagLocation(view);
+  const tagWord = view.cloud === "gcp" ? "label" : "tag";
+  const what = carries(accelerators);
+  const parts: string[] = [];
+  const setIt = where
+    ? `set the ${tagWord} ${k} (in \`${where}\`) to ${WORKLOAD_LIST}, or tag the whole stack: \`pulumi stack tag set ${k} <workload>\``
+    : `this resource type has no ${tagWord}s, so tag the stack: \`pulumi stack tag set ${k} <workload>\` (${WORKLOAD_LIST})`;
+  if (declaration.state === "absent") {
+    parts.push(`${resourceSubject(view)} ${what} but declares no ML workload: ${setIt}.`);
+  } else if (declaration.state === "invalid") {
+    const from = declaration.source === "stack" ? `the stack tag ${k}` : `its ${tagWord} ${k}`;
+    parts.push(`${resourceSubject(view)} ${what}, but ${from} is not one of ${WORKLOAD_LIST} (the value is not shown); use one of those values.`);
+  } else {
+    parts.push(`${resourceSubject(view)} ${what}.`);
+  }
+  const shownMissing = missing.map((t) => displayKey(t));
+  if (missing.length > 0) {
+    parts.push(
+      `It lacks the required ${tagWord}${missing.length > 1 ? "s" : ""} ${listJoin(shownMissing)}: set ${missing.length > 1 ? "them" : "it"} on the resource${where ? ` (\`${where}\`)` : ""}${view.cloud === "aws" ? ", in the provider's defaultTags" : ""} or as a stack tag.`,
+    );
+  }
+  parts.push(`carbonguard uses the workload to check that the accelerator fits it (accelerator-fits-workload) and, with ${config.requiredTags.length > 0 ? "the required tags" : "tags such as team"}, to account carbon per workload and team.`);
+
+  const figures: FigureRef[] = [];
+  for (const s of accelerators.subjects) {
+    const f = tdpFigure(s);
+    if (f) figures.push(f);
+  }
+  return [
+    {
+      kind: "violation",
+      message: parts.join(" "),
+      figures,
+      suggestion: {
+        tagKey: k,
+        allowedValues: [...WORKLOADS],
+        workload: declaration.state,
+        ...(declaration.state === "invalid" ? { invalidSource: declaration.source } : {}),
+        missingTags: shownMissing,
+        ...(where ? { setOn: where } : { setOn: "stack tags" }),
+        stackTagCommand: `pulumi stack tag set ${k} <workload>`,
+      },
+    },
+  ];
+}
+
+function carries(a: ReturnType<typeof classifyAccelerators>): string {
+  const labels = [
+    ...a.subjects.slice(0, 2).map((s) => describeAccelerator(s)),
+    ...a.unrecognized.slice(0, 1).map((u) => (u.display ? `${u.display}: an accelerated type` : "an accelerated type")),
+  ];
+  if (labels.length > 0) return `carries accelerators (${labels.join("; ")})`;
+  return "requests accelerators";
+}
+
+const examples: readonly RuleExample[] = [
+  {
+    title: "Untagged 8×H100 instance",
+    verdict: "bad",
+    resource: { type: "aws:ec2/instance:Instance", name: "trainer", props: { instanceType: "p5.48xlarge" }, providerProps: { region: "us-east-1" } },
+    messageIncludes: ["declares no ML workload", "p5.48xlarge: 8×H100, 5.6 kW", "pulumi stack tag set ml-workload"],
+  },
+  {
+    title: "The same instance tagged ml-workload=training",
+    verdict: "good",
+    resource: { type: "aws:ec2/instance:Instance", name: "trainer", props: { instanceType: "p5.48xlarge", tags: { "ml-workload": "training" } } },
+  },
+  {
+    title: "A stack tag declares the workload for every resource of the stack",
+    verdict: "good",
+    resource: { type: "aws:ec2/instance:Instance", name: "trainer", props: { instanceType: "p5.48xlarge" } },
+    stackTags: { "ml-workload": "training" },
+  },
+  {
+    title: "Provider default tags count as the resource's tags",
+    verdict: "good",
+    resource: {
+      type: "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
+      name: "llm",
+      props: { productionVariants: [{ variantName: "main", instanceType: "ml.g6.xlarge" }] },
+      providerProps: { region: "eu-north-1", defaultTags: { tags: { "ml-workload": "inference" } } },
+    },
+  },
+  {
+    title: "A label value that is not a workload",
+    verdict: "bad",
+    resource: {
+      type: "gcp:compute/instance:Instance",
+      name: "gpu-vm",
+      props: { zone: "europe-west4-a", machineType: "g2-standard-8", labels: { "ml-workload": "serving" } },
+    },
+    messageIncludes: ["is not one of training, inference, batch-inference, notebook or dev"],
+  },
+  {
+    title: "requiredTags: the team tag is missing",
+    verdict: "bad",
+    resource: {
+      type: "gcp:container/nodePool:NodePool",
+      name: "gpu-pool",
+      props: { location: "us-central1", nodeConfig: { machineType: "g2-standard-8", resourceLabels: { "ml-workload": "inference" } } },
+    },
+    config: { requiredTags: ["team"] },
+    messageIncludes: ["lacks the required label team", "nodeConfig.resourceLabels"],
+  },
+  {
+    title: "requiredTags satisfied by a stack tag",
+    verdict: "good",
+    resource: {
+      type: "gcp:container/nodePool:NodePool",
+      name: "gpu-pool",
+      props: { location: "us-central1", nodeConfig: { machineType: "g2-standard-8", resourceLabels: { "ml-workload": "inference" } } },
+    },
+    config: { requiredTags: ["team"] },
+    stackTags: { team: "search" },
+  },
+  {
+    title: "A GPU ECS task definition (GPU count in the JSON container definitions)",
+    verdict: "bad",
+    resource: {
+      type: "aws:ecs/taskDefinition:TaskDefinition",
+      name: "embedder",
+      props: { family: "embedder", containerDefinitions: JSON.stringify([{ name: "app", image: "embedder", resourceRequirements: [{ type: "GPU", value: "1" }] }]) },
+    },
+    messageIncludes: ["requests accelerators"],
+  },
+  {
+    title: "A CPU-only instance needs no declaration",
+    verdict: "good",
+    resource: { type: "aws:ec2/instance:Instance", name: "web", props: { instanceType: "m7g.large" } },
+  },
+];
+
+export const mlWorkloadDeclared: ResourceRule<WorkloadDeclaredConfig> = {
+  meta: {
+    name: NAME,
+    displayName: "Accelerator resources declare their ML workload",
+    description: `Accelerator resources declare their workload (${WORKLOAD_LIST}) with the ml-workload tag/label or stack tag, plus any requiredTags (e.g. team).`,
+    rationale: [
+      "Whether an accelerator is the right one depends on what it runs: an 8-GPU training node serving inference burns energy on idle accelerators and unused interconnect (E07), while the same node is the right tool for distributed training. carbonguard can only check the fit (accelerator-fits-workload) and attribute emissions per workload and team in its reports when resources say what they are for. A stack tag declares the workload for a whole single-purpose stack; a resource's own tag/label (AWS provider defaultTags count) overrides it.",
+      "",
+      "Covered: every resource that carries GPUs, TPUs, Inferentia or Trainium according to carbonguard's catalog, including types that look accelerated but are not in the catalog yet (never treated as CPU), ECS/Batch GPU `resourceRequirements` and accelerated EKS AMI types. Auto Scaling group `tags` lists and GKE cluster `resourceLabels` are read too.",
+      "",
+      evidenceSection(["E07", "E15", "E23"]),
+    ].join("\n"),
+    kind: "resource",
+    defaultLevel: "advisory",
+    severity: "low",
+    tags: ["carbon", "ml", "tagging", "accelerator"],
+    remediationSteps:
+      "Add the tag/label `ml-workload` (or your configured `workloadTagKey`) with one of training, inference, batch-inference, notebook or dev to the resource, or to the provider's default tags, or tag the stack: `pulumi stack tag set ml-workload training`. Add every key listed in `requiredTags` the same way.",
+    url: docsUrl(NAME),
+    configSchema,
+  },
+  parseConfig,
+  evaluate: (view, ctx) => evaluate(view, ctx),
+  examples,
+};

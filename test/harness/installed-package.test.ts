@@ -1,0 +1,60 @@
+// The pack as a user gets it from npm: `npm install carbonguard`, then
+// `pulumi preview --policy-pack node_modules/carbonguard/policies`. We lay out exactly the files
+// `npm pack` would publish under a fresh node_modules/carbonguard, link its dependencies, and boot
+// that copy as the Pulumi CLI would.
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PROJECT_ROOT, type Session, startSession, testUrn } from "./index";
+
+interface PackedFile {
+  path: string;
+}
+
+let workDir: string;
+let session: Session | undefined;
+let files: string[] = [];
+
+beforeAll(async () => {
+  const out = execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: PROJECT_ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+  files = (JSON.parse(out) as { files: PackedFile[] }[])[0]!.files.map((f) => f.path);
+  workDir = mkdtempSync(join(tmpdir(), "carbonguard-installed-"));
+  const installed = join(workDir, "node_modules", "carbonguard");
+  for (const file of files) {
+    mkdirSync(dirname(join(installed, file)), { recursive: true });
+    cpSync(join(PROJECT_ROOT, file), join(installed, file));
+  }
+  // Dependencies as npm would hoist them next to the package.
+  mkdirSync(join(workDir, "node_modules", "@pulumi"), { recursive: true });
+  for (const dep of ["@pulumi/pulumi", "@pulumi/policy"]) symlinkSync(join(PROJECT_ROOT, "node_modules", dep), join(workDir, "node_modules", dep), "dir");
+  session = await startSession({ packDir: join(installed, "policies") });
+}, 120_000);
+
+afterAll(async () => {
+  await session?.close();
+  if (workDir) rmSync(workDir, { recursive: true, force: true });
+});
+
+describe("the published package", () => {
+  it("ships the compiled pack, its manifest and the committed data, and no tests or sources", () => {
+    for (const needed of ["policies/PulumiPolicy.yaml", "policies/package.json", "dist/policies/index.js", "region-data/regions.json", "region-data/accelerators.json", "region-data/LICENSE-DATA.md", "bin/carbonguard.js"]) {
+      expect(files).toContain(needed);
+    }
+    expect(files.some((f) => f.startsWith("test/") || f.startsWith("src/") || f.endsWith(".ts") && !f.endsWith(".d.ts"))).toBe(false);
+  });
+
+  it("boots from node_modules/carbonguard/policies and evaluates a resource", async () => {
+    expect(session!.info.name).toBe("carbonguard");
+    const type = "aws:sagemaker/endpointConfiguration:EndpointConfiguration";
+    const { diagnostics } = await session!.analyze({
+      urn: testUrn(type, "llm"),
+      type,
+      name: "llm",
+      properties: { productionVariants: [{ variantName: "main", instanceType: "ml.g6.xlarge", initialInstanceCount: 1 }] },
+      provider: { urn: testUrn("pulumi:providers:aws", "default"), type: "pulumi:providers:aws", name: "default", properties: { region: "us-east-1" } },
+    });
+    expect(diagnostics.filter((d) => d.policyName === "ml-clean-energy-region" && d.enforcementLevel === "mandatory")).toHaveLength(1);
+  });
+});
