@@ -33,6 +33,29 @@ export function nameFromUrn(urn: string): string {
   return i === -1 ? urn : urn.slice(i + 2);
 }
 
+const SIG = "4dabf18193072939515e22adb298388d";
+const SECRET = "1b47061264138c4ac30d75fd1eb44270";
+const UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/**
+ * State keeps secrets encrypted (`{sig, ciphertext}`). The engine would decrypt them before
+ * Analyze; carbonguard never does, so each becomes what preview sends for a value it can't know:
+ * the unknown sentinel (a policy that reads it gets the SDK's advisory can't-evaluate).
+ */
+export function stateToWire(value: unknown, depth = 0): unknown {
+  if (value === null || typeof value !== "object" || depth > 200) return value;
+  if (Array.isArray(value)) return value.map((v) => stateToWire(v, depth + 1));
+  const obj = value as Record<string, unknown>;
+  if (obj[SIG] === SECRET) return "value" in obj ? { [SIG]: SECRET, value: stateToWire(obj["value"], depth + 1) } : UNKNOWN_STRING;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) out[k] = stateToWire(v, depth + 1);
+  return out;
+}
+
+function wireProps(props: Record<string, unknown> | undefined): Record<string, unknown> {
+  return (stateToWire(props ?? {}) as Record<string, unknown>) ?? {};
+}
+
 function isProviderType(type: string): boolean {
   return type.startsWith("pulumi:providers:");
 }
@@ -44,7 +67,7 @@ export async function analyzeRecordedStack(session: Session, resources: readonly
     const urn = ref.includes("::") ? ref.slice(0, ref.lastIndexOf("::")) : ref;
     const provider = byUrn.get(urn);
     if (!provider) return undefined;
-    return { urn, type: provider.type, name: nameFromUrn(urn), properties: provider.inputs ?? provider.outputs ?? {} };
+    return { urn, type: provider.type, name: nameFromUrn(urn), properties: wireProps(provider.inputs ?? provider.outputs) };
   };
   const diagnostics: (AnalyzeDiagnostic & { resourceType?: string; resourceName?: string })[] = [];
   let analyzed = 0;
@@ -56,7 +79,7 @@ export async function analyzeRecordedStack(session: Session, resources: readonly
       urn: r.urn,
       type: r.type,
       name: nameFromUrn(r.urn),
-      properties: r.inputs ?? {},
+      properties: wireProps(r.inputs),
       ...(provider ? { provider } : {}),
     };
     const result = await session.analyze(request);
@@ -71,7 +94,7 @@ export async function analyzeRecordedStack(session: Session, resources: readonly
         urn: r.urn,
         type: r.type,
         name: nameFromUrn(r.urn),
-        properties: r.outputs ?? r.inputs ?? {},
+        properties: wireProps(r.outputs ?? r.inputs),
         ...(r.parent ? { parent: r.parent } : {}),
         dependencies: [...(r.dependencies ?? [])],
         propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies ?? {}).map(([k, v]) => [k, [...v]])),

@@ -91,7 +91,7 @@ export class AnalyzerClient {
     constructor(address: string, runtime: PackRuntime, opts: AnalyzerClientOptions = {}) {
         this.address = address;
         this.runtime = runtime;
-        this.callTimeoutMs = opts.callTimeoutMs ?? 120_000;
+        this.callTimeoutMs = opts.callTimeoutMs ?? 30_000;
         this.describeFailure = opts.describeFailure;
         this.stub = new runtime.analyzerGrpc.AnalyzerClient(address, runtime.grpc.credentials.createInsecure(), {
             "grpc.max_receive_message_length": MAX_RPC_MESSAGE_SIZE,

@@ -1,0 +1,100 @@
+/**
+ * Evaluates every rule on one stack's resources, as the pack would during `pulumi up`: resource
+ * rules on each resource's inputs, stack rules once on the outputs with links. Levels follow the
+ * SDK: a finding's own level wins, `remediate` reports as mandatory, `disabled` skips the policy;
+ * a value unknown in state becomes an advisory "can't evaluate" finding, as in preview.
+ */
+import { createHash } from "node:crypto";
+import { evaluateRule, evaluateStackRule } from "../engine/evaluate";
+import type { ResolvedPolicyConfig } from "../engine/policy-config";
+import type { AnyRule, Outcome } from "../engine/rule";
+import { type ResourceInput, type StackContext, buildStackView, buildView } from "../engine/view";
+import type { Level, PolicyOutcome, ReportFinding, Severity } from "./model";
+
+export interface StackResources {
+  /** Each custom resource with its inputs (resource rules read inputs, as in the pack). */
+  readonly inputs: readonly ResourceInput[];
+  /** Every resource with its outputs and links (stack rules read outputs, as in the pack). */
+  readonly outputs: readonly ResourceInput[];
+  readonly stack: StackContext;
+}
+
+export interface StackEvaluation {
+  readonly findings: ReportFinding[];
+  readonly policies: PolicyOutcome[];
+}
+
+/** A fingerprint that survives message and data changes: policy + URN + ordinal. */
+export function findingId(policy: string, urn: string, ordinal: number): string {
+  return createHash("sha256").update(`${policy}\u0000${urn}\u0000${ordinal}`).digest("hex").slice(0, 20);
+}
+
+export function evaluateStackResources(rules: readonly AnyRule[], config: ReadonlyMap<string, ResolvedPolicyConfig>, resources: StackResources): StackEvaluation {
+  const findings: ReportFinding[] = [];
+  const policies: PolicyOutcome[] = [];
+  const byUrn = new Map(resources.inputs.map((r) => [r.urn, r] as const));
+  for (const rule of rules) {
+    const resolved = config.get(rule.meta.name);
+    const level = effectiveLevel(resolved?.level ?? rule.meta.defaultLevel);
+    if (level === undefined) {
+      policies.push({ policy: rule.meta.name, status: "not-applicable", findings: 0 });
+      continue;
+    }
+    const properties = resolved?.properties ?? {};
+    const ordinals = new Map<string, number>();
+    let applicable = false;
+    let count = 0;
+    const push = (outcome: Outcome, urn: string, type: string, name: string) => {
+      if (outcome.kind === "not-applicable") return;
+      applicable = true;
+      const n = ordinals.get(urn) ?? 0;
+      ordinals.set(urn, n + 1);
+      count++;
+      const base = { id: findingId(rule.meta.name, urn, n), policy: rule.meta.name, urn, type, name };
+      if (outcome.kind === "unknown") {
+        findings.push({
+          ...base,
+          kind: "cannot-evaluate",
+          level: "advisory",
+          severity: rule.meta.severity as Severity,
+          message: `can't evaluate ${rule.meta.name}: the value at .${outcome.path} is not known in this state (unknown or secret).`,
+        });
+        return;
+      }
+      const saving = outcome.suggestion?.["estimatedKgCo2ePerMonthSaved"];
+      findings.push({
+        ...base,
+        kind: "violation",
+        level: (outcome.level ? effectiveLevel(outcome.level) ?? level : level) as Level,
+        severity: (outcome.severity ?? rule.meta.severity) as Severity,
+        message: outcome.message,
+        ...(outcome.suggestion ? { suggestion: outcome.suggestion } : {}),
+        ...(typeof saving === "number" && Number.isFinite(saving) ? { savingKgCo2ePerMonth: saving } : {}),
+      });
+    };
+    if (rule.evaluate) {
+      for (const input of resources.inputs) {
+        const outcomes = evaluateRule(rule, buildView(input, resources.stack), properties);
+        if (outcomes.length === 0) applicable = true; // evaluated and passed
+        for (const o of outcomes) push(o, input.urn, input.type, input.name);
+      }
+    }
+    if (rule.evaluateStack) {
+      const stackView = buildStackView(resources.outputs, resources.stack);
+      for (const o of evaluateStackRule(rule, stackView, properties)) {
+        const urn = o.kind === "violation" && o.urn ? o.urn : "";
+        const target = urn ? (byUrn.get(urn) ?? stackView.byUrn(urn)) : undefined;
+        push(o, urn, target?.type ?? "pulumi:pulumi:Stack", target?.name ?? "(stack)");
+      }
+    }
+    policies.push({ policy: rule.meta.name, status: count > 0 ? "failed" : applicable || rule.evaluateStack ? "passed" : "not-applicable", findings: count });
+  }
+  return { findings, policies };
+}
+
+/** `remediate` reports as mandatory (as the SDK does when validating); `disabled` → skip. */
+function effectiveLevel(level: string): Level | undefined {
+  if (level === "disabled") return undefined;
+  if (level === "remediate") return "mandatory";
+  return level === "mandatory" ? "mandatory" : "advisory";
+}
