@@ -4,6 +4,8 @@ export interface ParsedArgs {
   readonly positionals: string[];
   readonly options: Map<string, string[]>;
   readonly flags: Set<string>;
+  /** Every value option in command-line order (to pair options such as `--format`/`--out`). */
+  readonly sequence?: readonly (readonly [key: string, value: string])[];
 }
 
 export class UsageError extends Error {
@@ -14,6 +16,7 @@ export function parseArgs(argv: readonly string[], valueOptions: readonly string
   const positionals: string[] = [];
   const options = new Map<string, string[]>();
   const flags = new Set<string>();
+  const sequence: [string, string][] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (arg === "--") {
@@ -33,11 +36,12 @@ export function parseArgs(argv: readonly string[], valueOptions: readonly string
       const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
       if (value === undefined) throw new UsageError(`--${key} needs a value`);
       options.set(key, [...(options.get(key) ?? []), value]);
+      sequence.push([key, value]);
     } else {
       throw new UsageError(`unknown option --${key}`);
     }
   }
-  return { positionals, options, flags };
+  return { positionals, options, flags, sequence };
 }
 
 export function single(args: ParsedArgs, key: string): string | undefined {

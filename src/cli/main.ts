@@ -2,8 +2,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { packageRoot } from "../util/package-root";
+import { ANALYZE_USAGE, analyzeCommand } from "./analyze-command";
 import { UsageError, parseArgs } from "./args";
+import { ESTIMATE_USAGE, estimateCommand } from "./estimate-command";
 import { REGIONS_USAGE, regionsCommand } from "./regions-command";
+import { REPORT_FLAGS, REPORT_USAGE, REPORT_VALUE_OPTIONS, reportCommand } from "./report-command";
 import { WAIVERS_USAGE, waiversCommand } from "./waivers-command";
 
 interface Command {
@@ -15,6 +18,27 @@ interface Command {
 }
 
 const COMMANDS: Readonly<Record<string, Command>> = {
+  analyze: {
+    summary: "evaluate the policy pack on stack state, as `pulumi preview --policy-pack` would",
+    usage: ANALYZE_USAGE,
+    valueOptions: ["policy-config", "stack-tag", "config", "pack"],
+    flags: ["example"],
+    run: (args, out, err) => analyzeCommand(args, out, err),
+  },
+  estimate: {
+    summary: "energy and kgCO2e per resource and stack from exports, preview JSON or backends",
+    usage: ESTIMATE_USAGE,
+    valueOptions: ["format", "utilization"],
+    flags: [],
+    run: (args, out, err) => estimateCommand(args, out, err),
+  },
+  report: {
+    summary: "team-wide report over many stacks: findings, emissions, grades, savings",
+    usage: REPORT_USAGE,
+    valueOptions: REPORT_VALUE_OPTIONS,
+    flags: REPORT_FLAGS,
+    run: (args, out, err) => reportCommand(args, out, err),
+  },
   regions: {
     summary: "list regions with grid intensity, CFE and PUE (sourced)",
     usage: REGIONS_USAGE,
@@ -42,7 +66,18 @@ function help(): string {
   return lines.join("\n");
 }
 
-export async function main(argv: readonly string[], io = { out: (s: string) => process.stdout.write(`${s}\n`), err: (s: string) => process.stderr.write(`${s}\n`) }): Promise<number> {
+/** Where the CLI writes: stdout and stderr by default, captured in tests. */
+export interface CliIo {
+  readonly out: (s: string) => void;
+  readonly err: (s: string) => void;
+}
+
+const PROCESS_IO: CliIo = {
+  out: (s) => void process.stdout.write(`${s}\n`),
+  err: (s) => void process.stderr.write(`${s}\n`),
+};
+
+export async function main(argv: readonly string[], io: CliIo = PROCESS_IO): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     io.out(help());

@@ -1,12 +1,12 @@
 /** `carbonguard waivers check`: waivers that expire soon, have expired, or match nothing. */
 import { resolve } from "node:path";
+import { readInputs } from "../inputs";
 import { RULES } from "../rules";
 import { describeOrigin } from "../waivers/apply";
-import { type WaiverCheckEntry, type WaiverCheckReport, checkWaivers } from "../waivers/check";
+import { type StateResource, type WaiverCheckEntry, type WaiverCheckReport, checkWaivers } from "../waivers/check";
 import { readWaiverFile } from "../waivers/load";
 import { WAIVERS_ENV } from "../waivers/pack";
 import { formatLoadProblem } from "../waivers/parse";
-import { type StateResource, readStateResources } from "../waivers/stack-files";
 import { DEFAULT_WAIVER_OPTIONS, MATCH_FIELDS } from "../waivers/types";
 import { type ParsedArgs, UsageError, single } from "./args";
 
@@ -17,8 +17,9 @@ Checks a waiver file (YAML or JSON; default: $${WAIVERS_ENV}) and lists:
   - waivers that have expired, or expire within --within days (default 14),
   - waivers that expire beyond the maximum horizon (--max-horizon, default ${DEFAULT_WAIVER_OPTIONS.maxHorizonDays} days; not honoured),
   - waivers naming an unknown policy, and, with --inputs, waivers whose match selects no resource.
---inputs takes \`pulumi stack export\` files or self-managed backend checkpoints (.json, .json.gz);
-repeat it, or list several files after it (after the waiver file).
+--inputs takes \`pulumi stack export\` files, \`pulumi preview --json\` files, self-managed backend
+checkpoints (.json, .json.gz, .json.zst) or backend folders; repeat it, or list several after it
+(after the waiver file).
 Exit code: 1 when a waiver has expired, is beyond the horizon, or the file is invalid; 0 otherwise; 2 on usage errors.`;
 
 function nonNegativeInt(args: ParsedArgs, key: string, fallback: number): number {
@@ -29,7 +30,7 @@ function nonNegativeInt(args: ParsedArgs, key: string, fallback: number): number
   return n;
 }
 
-export function waiversCommand(args: ParsedArgs, out: (s: string) => void, err: (s: string) => void, now: Date = new Date(), env: NodeJS.ProcessEnv = process.env): number {
+export async function waiversCommand(args: ParsedArgs, out: (s: string) => void, err: (s: string) => void, now: Date = new Date(), env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const [sub, fileArg, ...extra] = args.positionals;
   if (sub !== "check") throw new UsageError(sub === undefined ? "missing subcommand (check)" : `unknown subcommand '${sub}'`);
   const inputFiles = (args.options.get("inputs") ?? []).flatMap((v) => v.split(",")).filter((v) => v !== "");
@@ -44,15 +45,16 @@ export function waiversCommand(args: ParsedArgs, out: (s: string) => void, err: 
   if (maxHorizonDays < 1) throw new UsageError("--max-horizon must be at least 1 day");
 
   let resources: StateResource[] | undefined;
+  let stacks = 0;
   if (inputFiles.length > 0) {
     resources = [];
-    for (const input of inputFiles) {
-      try {
-        resources.push(...readStateResources(resolve(input)));
-      } catch (error) {
-        err(`carbonguard waivers: cannot read input ${input}: ${error instanceof Error ? error.message : String(error)}`);
+    for await (const item of readInputs(inputFiles.map((f) => resolve(f)))) {
+      if (item.kind === "error") {
+        err(`carbonguard waivers: cannot read input ${item.error.message}`);
         return 2;
       }
+      stacks++;
+      resources.push(...item.snapshot.resources.map((r) => ({ urn: r.urn, type: r.type })));
     }
   }
   const source = resolve(file);
@@ -64,7 +66,7 @@ export function waiversCommand(args: ParsedArgs, out: (s: string) => void, err: 
     ...(resources ? { resources } : {}),
   });
   if (args.flags.has("json")) out(JSON.stringify(toJson(report), null, 2));
-  else out(render(report, inputFiles.length));
+  else out(render(report, stacks));
   return report.exitCode;
 }
 
@@ -80,7 +82,7 @@ function line(e: WaiverCheckEntry, detail: string): string {
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
-function render(r: WaiverCheckReport, inputCount: number): string {
+function render(r: WaiverCheckReport, stackCount: number): string {
   const lines: string[] = [`${r.source}: ${plural(r.entries.length, "valid waiver")}${r.problems.length ? `, ${plural(r.problems.length, "problem")}` : ""}`];
   const section = (title: string, items: string[]) => {
     if (items.length === 0) return;
@@ -108,7 +110,7 @@ function render(r: WaiverCheckReport, inputCount: number): string {
   );
   if (r.inputResources !== undefined) {
     section(
-      `MATCH NOTHING in ${plural(inputCount, "input")} (${plural(r.inputResources, "resource")}):`,
+      `MATCH NOTHING in ${plural(stackCount, "stack")} (${plural(r.inputResources, "resource")}):`,
       r.entries.filter((e) => e.matchedResources === 0).map((e) => line(e, "matches no resource")),
     );
   }

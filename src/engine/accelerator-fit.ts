@@ -363,7 +363,8 @@ function fromInstanceType(use: AcceleratorUse, info: InstanceTypeInfo & { readon
 }
 
 function fromGcpAccelerator(use: AcceleratorUse, info: GcpAcceleratorInfo): AcceleratorSubject {
-  const count = use.count !== undefined && Number.isFinite(use.count) && use.count > 0 ? use.count : 1;
+  // GCE accepts 1–16 devices; anything outside a sane range is a typo or hostile input: assume one.
+  const count = use.count !== undefined && Number.isFinite(use.count) && use.count >= 0.01 && use.count <= 4096 ? use.count : 1;
   const trainingBySize = info.trainingClassMinCount !== undefined && count >= info.trainingClassMinCount;
   return {
     use,
@@ -393,11 +394,27 @@ function tdpTotal(perDevice: number | null, count: number): number | null {
   return perDevice !== null && perDevice > 0 && count > 0 ? perDevice * count : null;
 }
 
-/** An unknown type is quoted only when it has the shape of an accelerated type name. */
+/**
+ * Shapes of real type names: an unknown type is quoted in a message only when it has one of them
+ * and looks accelerated (a secret pasted into a type field must not be echoed).
+ */
+const TYPE_SHAPES: Readonly<Record<Cloud, readonly RegExp[]>> = {
+  // p5en.48xlarge, ml.g6e.2xlarge, p6-b200.48xlarge, u-p7.metal
+  aws: [/^(ml\.)?[a-z]{1,4}\d{1,2}[a-z0-9]{0,4}(-[a-z0-9]{1,6})?\.[a-z0-9]{1,12}$/i],
+  gcp: [
+    // a3-highgpu-8g, g2-standard-4, ct5lp-hightpu-4t, a3-edgegpu-8g-nolssd
+    /^[a-z]{1,3}\d{1,2}[a-z]{0,6}-[a-z]{2,12}(-\d{1,3}[a-z]?)?(-[a-z]{2,8})?$/i,
+    // nvidia-h100-mega-80gb, NVIDIA_TESLA_T4_VWS, tpu-v5-lite-podslice
+    /^(nvidia|tpu|amd)([-_][a-z0-9]{1,12}){1,4}$/i,
+    // v5litepod-8, v6e-256, tpu7x
+    /^v\d{1,2}[a-z]{0,8}-\d{1,5}$/i,
+    /^tpu\d{1,2}[a-z]{0,4}$/i,
+  ],
+};
+
 function displayUnknownType(cloud: Cloud, token: string | undefined): string | undefined {
-  if (token === undefined || token.length > 64) return undefined;
-  const shaped = cloud === "aws" ? /^(ml\.)?[a-z][a-z0-9-]{0,15}\.[a-z0-9-]{1,24}$/i : /^[a-z][a-z0-9_-]{1,62}$/i;
-  if (!shaped.test(token)) return undefined;
+  if (token === undefined || token.length > 48) return undefined;
+  if (!TYPE_SHAPES[cloud].some((re) => re.test(token))) return undefined;
   if (looksAccelerated(cloud, token)) return token;
   return cloud === "gcp" && /^(nvidia|tpu|amd)[-_]/i.test(token) ? token : undefined;
 }
@@ -424,9 +441,19 @@ export function formatTdp(watts: number | null): string {
   return watts === null ? "TDP not published" : formatWatts(watts);
 }
 
+/** A catalog model name without parenthetical notes: "NVIDIA K80 (1 GK210 die)" → "NVIDIA K80". */
+export function plainModelName(model: string): string {
+  return model.replace(/\s*\([^)]*\)/g, "").trim() || model;
+}
+
 /** "p4d.24xlarge: 8×A100, 3.2 kW" */
 export function describeAccelerator(a: { readonly label: string; readonly count: number; readonly shortModel: string; readonly tdpWTotal: number | null }): string {
   return `${a.label}: ${formatCount(a.count)}×${a.shortModel}, ${formatTdp(a.tdpWTotal)}`;
+}
+
+/** "inf2.xlarge: 1×Inferentia2" (for types without a published TDP, listed apart). */
+export function describeUnpublished(a: { readonly label: string; readonly count: number; readonly shortModel: string }): string {
+  return `${a.label}: ${formatCount(a.count)}×${a.shortModel}`;
 }
 
 export function tdpFigure(a: { readonly label: string; readonly count: number; readonly model: string; readonly tdpWPerDevice: number | null; readonly tdpWTotal: number | null; readonly tdpBasis: string; readonly chipYear: number | null }): FigureRef | undefined {
@@ -642,6 +669,12 @@ export function availabilityPhrase(view: ResourceView, result: CandidateResult):
 
 // ---------------------------------------------------------------------------------------------
 // Families to name when a type is retired (no regional suggestion is possible)
+
+/** "g6 (NVIDIA L4) or inf2 (AWS Inferentia2) for inference, p5 (NVIDIA H100) … for training" when the role is not known. */
+export function currentFamiliesText(cloud: Cloud, subject: AcceleratorSubject, role: Role | undefined): string {
+  if (role) return `${currentFamilies(cloud, subject, role)} for ${role}`;
+  return `${currentFamilies(cloud, subject, "inference")} for inference; ${currentFamilies(cloud, subject, "training")} for training`;
+}
 
 export function currentFamilies(cloud: Cloud, subject: AcceleratorSubject, role: Role): string {
   const tpu = /^TPU/i.test(subject.shortModel);

@@ -72,7 +72,8 @@ class ScanBuilder {
     if (r.state === "opaque") this.unknownPaths.push(r.path);
     if (r.state !== "value") return;
     const info = lookupInstanceType(this.cloud, r.value);
-    const token = quoteToken(r.value.trim());
+    // A catalogued type is safe to quote; an unknown one only if it has the shape of a type name.
+    const token = info ? quoteToken(r.value.trim()) : typeShapedToken(this.cloud, r.value);
     if (info) {
       this.uses.push({ path: r.path, via: info.kind === "tpu" ? "tpu-type" : "instance-type", ...(token ? { token } : {}), count: info.acceleratorCount, instanceType: info, recognized: true });
     } else if (looksAccelerated(this.cloud, stripSageMaker(r.value))) {
@@ -88,13 +89,15 @@ class ScanBuilder {
     const count = countSteps ? readNumber(root, countSteps) : undefined;
     const countValue = count?.state === "value" ? count.value : undefined;
     if (countValue !== undefined && countValue <= 0) return;
-    const token = quoteToken(r.value.trim());
     const tpu = lookupTpuType(r.value);
+    const info = tpu ? undefined : lookupGcpAccelerator(r.value);
+    // An unknown token is quoted only in the shape of Google's accelerator names, since any string
+    // could stand there, a pasted secret included.
+    const token = tpu || info ? quoteToken(r.value.trim()) : acceleratorShapedToken(r.value);
     if (tpu) {
       this.uses.push({ path: r.path, via: "tpu-type", ...(token ? { token } : {}), count: countValue ?? tpu.acceleratorCount, instanceType: tpu, recognized: true });
       return;
     }
-    const info = lookupGcpAccelerator(r.value);
     if (/^ACCELERATOR_TYPE_UNSPECIFIED$/i.test(r.value.trim())) return;
     this.uses.push({
       path: r.path,
@@ -112,7 +115,7 @@ class ScanBuilder {
     if (r.state === "opaque") this.unknownPaths.push(r.path);
     if (r.state !== "value" || r.value.trim() === "") return;
     const info = lookupTpuType(r.value);
-    const token = quoteToken(r.value.trim());
+    const token = info ? quoteToken(r.value.trim()) : acceleratorShapedToken(r.value);
     this.uses.push({ path: r.path, via: "tpu-type", ...(token ? { token } : {}), ...(info ? { instanceType: info, count: info.acceleratorCount } : {}), recognized: info !== undefined });
   }
 
@@ -133,6 +136,22 @@ class ScanBuilder {
     if (r.state !== "value") return;
     r.value.forEach((element, i) => visit(element, [...steps, i]));
   }
+}
+
+/**
+ * Quotes an uncatalogued type only when it has the exact shape of the cloud's type names
+ * (`p9.48xlarge`, `ml.g7.2xlarge`, `a5-highgpu-8g`), which a secret or free text almost never has.
+ */
+function typeShapedToken(cloud: Cloud, value: string): string | undefined {
+  const v = value.trim();
+  const shape = cloud === "aws" ? /^(ml\.)?[a-z][a-z0-9-]{0,11}\.[0-9]{0,3}[a-z]{1,10}[0-9]{0,3}$/ : /^[a-z][a-z0-9]{0,5}-[a-z]{2,12}(-[0-9]{1,3}[a-z]{0,2})?$/;
+  return shape.test(v) ? v : undefined;
+}
+
+/** `nvidia-h900`, `NVIDIA_H900`, `tpu7x`, `v9-8`: the shapes of GCP accelerator and TPU names. */
+function acceleratorShapedToken(value: string): string | undefined {
+  const v = value.trim();
+  return /^(nvidia-[a-z0-9]{1,12}(-[a-z0-9]{1,12}){0,3}|tpu[0-9]{1,2}[a-z]{0,3}|v[0-9]{1,2}[a-z]{0,8}(-[0-9]{1,5})?|(NVIDIA|TPU)_[A-Z0-9_]{2,30})$/.test(v) ? v : undefined;
 }
 
 function stripSageMaker(value: string): string {

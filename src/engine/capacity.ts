@@ -7,12 +7,12 @@
  * else at 10% of TDP (the idle share instance-power.ts assumes); host CPU and memory at the CCF
  * minimum (instance-power.ts at 0% utilization). Region grid intensity and PUE from region data.
  */
-import type { InstanceTypeInfo } from "../data/accelerators";
+import { type InstanceTypeInfo, lookupInstanceType } from "../data/accelerators";
 import { regionFacts } from "../data/regions";
 import type { Cloud, Figure } from "../data/types";
 import type { AcceleratorUse } from "./accelerator-scan";
 import { cite, formatGrams, formatKg, formatWatts, typeLabel } from "./format";
-import { HOURS_PER_MONTH, instancePower } from "./instance-power";
+import { HOURS_PER_MONTH, type UnitPower, type UnitSpec, resolveUnit } from "../estimate";
 import type { FigureRef } from "./rule";
 import { type PathStep, type PlainValue, type Read, isOpaque, quoteToken, readArray, readNumber, readObject, readString } from "./values";
 import type { ResourceView } from "./view";
@@ -147,8 +147,6 @@ export function measuredIdle(model: string): Figure | undefined {
   return { value: hit.watts, unit: "W per GPU (idle)", source: E18_SOURCE, year: 2025, basis: `${hit.label} idle power, one nvidia-smi snapshot on an idle instance` };
 }
 
-const IDLE_SHARE_OF_TDP = 0.1;
-
 /** One unit of capacity (an instance, node, replica or task) and its idle draw. */
 export interface CapacityUnit {
   /** "g2-standard-8 (1×L4)", "ml.g6.xlarge (1×L4)", "1×L4 GPU". */
@@ -158,6 +156,11 @@ export interface CapacityUnit {
   /** How the idle draw was estimated (for the message). */
   readonly idleBasis?: string;
   readonly figures: readonly FigureRef[];
+  /** For units without a type name: how to count them ("instance with 1×L4 GPU", "instances with 1×L4 GPU each"). */
+  readonly singular?: string;
+  readonly plural?: string;
+  /** What the estimator needs to price one unit (also at other utilizations). */
+  readonly spec?: UnitSpec;
 }
 
 export function shortModel(model: string): string {
@@ -168,19 +171,38 @@ function fmtCount(n: number): string {
   return Number.isInteger(n) ? String(n) : n.toFixed(3).replace(/0+$/, "");
 }
 
-function acceleratorIdle(model: string, tdp: number | null, count: number): { watts: number; basis: string; figures: FigureRef[] } | undefined {
-  const measured = measuredIdle(model);
-  if (measured) {
-    return {
-      watts: measured.value * count,
-      basis: `${shortModel(model)} ~${measured.value} W per GPU measured idle (${cite(measured)})`,
-      figures: [{ label: `${shortModel(model)} idle draw`, ...measured }],
-    };
+/** Power of one unit from the estimator (src/estimate, CCF method); undefined when it can't price it. */
+export function unitPower(spec: UnitSpec | undefined, utilization: number): UnitPower | undefined {
+  if (!spec) return undefined;
+  try {
+    const r = resolveUnit(spec, utilization);
+    if ("unknown" in r) return undefined;
+    return Number.isFinite(r.power.watts) && Number.isFinite(r.power.idleWatts) ? r.power : undefined;
+  } catch {
+    return undefined;
   }
-  if (tdp !== null && tdp > 0) {
-    return { watts: tdp * IDLE_SHARE_OF_TDP * count, basis: `${shortModel(model)} at ${IDLE_SHARE_OF_TDP * 100}% of its ${Math.round(tdp)} W TDP`, figures: [] };
+}
+
+/** The unit's idle draw (estimator at 0% utilization), with E18's measured idle power quoted beside it. */
+function withIdle(unit: CapacityUnit, model: string | undefined): CapacityUnit {
+  const p = unitPower(unit.spec, 0);
+  if (!p || !(p.idleWatts > 0)) return unit;
+  const figures: FigureRef[] = p.assumptions.filter((a) => !/embodied/i.test(a.label));
+  const host = p.components.cpu + p.components.memory > 0 ? "accelerators at their CCF idle share, host CPU and memory at the CCF minimum" : "accelerators only, at their CCF idle share";
+  let basis = `carbonguard estimator at 0% utilization: ${host}`;
+  const measured = model !== undefined ? measuredIdle(model) : undefined;
+  if (measured && model !== undefined) {
+    basis += `; measured idle ${shortModel(model)} ~${measured.value} W per GPU (${cite(measured)})`;
+    figures.push({ label: `${shortModel(model)} measured idle draw`, ...measured });
   }
-  return undefined;
+  return { ...unit, idleWatts: p.idleWatts, idleBasis: basis, figures };
+}
+
+/** Accelerators per instance or container: more than this is nonsense input, not a machine. */
+const MAX_DEVICES_PER_UNIT = 1024;
+
+function plausibleDevices(n: number): boolean {
+  return Number.isFinite(n) && n > 0 && n <= MAX_DEVICES_PER_UNIT;
 }
 
 /** The unit a resource's accelerator uses describe (the first use that says most). */
@@ -191,30 +213,57 @@ export function unitOf(cloud: Cloud | undefined, uses: readonly AcceleratorUse[]
   if (gcp?.gcpAccelerator) {
     const count = opts.perUnitCount ?? gcp.count ?? 1;
     const model = gcp.gcpAccelerator.model;
-    const machine = opts.machineType !== undefined ? quoteToken(opts.machineType) : undefined;
-    const label = machine ? `${machine} + ${fmtCount(count)}×${shortModel(model)}` : `${fmtCount(count)}×${shortModel(model)} GPU`;
-    const idle = acceleratorIdle(model, gcp.gcpAccelerator.tdpWPerDevice, count);
-    return idle
-      ? { label, idleWatts: idle.watts, idleBasis: `${idle.basis}; accelerators only`, figures: idle.figures }
-      : { label, figures: [] };
+    if (!plausibleDevices(count)) return { label: `${shortModel(model)} GPUs`, singular: `instance with ${shortModel(model)} GPUs`, plural: `instances with ${shortModel(model)} GPUs`, figures: [] };
+    const machine = opts.machineType !== undefined ? machineTypeToken(opts.machineType) : undefined;
+    const gpu = `${fmtCount(count)}×${shortModel(model)}`;
+    const label = machine ? `${machine} + ${gpu}` : `${gpu} GPU`;
+    const counted = machine ? {} : { singular: `instance with ${gpu} GPU`, plural: `instances with ${gpu} GPU each` };
+    const attached = [{ token: gcp.gcpAccelerator.token, count }];
+    const spec: UnitSpec | undefined = cloud
+      ? machine
+        ? { kind: "instance", cloud, instanceType: machine, attached }
+        : { kind: "container", cloud, label, attached }
+      : undefined;
+    return withIdle({ label, figures: [], ...counted, ...(spec ? { spec } : {}) }, model);
   }
   const gpus = uses.filter((u) => u.via === "gpu-resource").reduce((n, u) => n + (u.count ?? 1), 0);
-  if (gpus > 0) return { label: `${fmtCount(opts.perUnitCount ?? gpus)} GPU${gpus === 1 ? "" : "s"}`, figures: [] };
-  const token = uses.find((u) => u.token)?.token;
-  return { label: token ?? "accelerated instance", figures: [] };
+  if (gpus > 0) {
+    const n = opts.perUnitCount ?? gpus;
+    if (!plausibleDevices(n)) return { label: "GPUs", singular: "container with GPUs", plural: "containers with GPUs", figures: [] };
+    const gpuText = `${fmtCount(n)} GPU${n === 1 ? "" : "s"}`;
+    return { label: gpuText, singular: `container with ${gpuText}`, plural: `containers with ${gpuText} each`, figures: [] };
+  }
+  const ami = uses.find((u) => u.via === "ami-type" && u.token);
+  if (ami?.token) return { label: `node with the ${ami.token} AMI`, singular: `node with the ${ami.token} AMI`, plural: `nodes with the ${ami.token} AMI`, figures: [] };
+  if (uses.some((u) => u.via === "instance-requirements")) {
+    return { label: "accelerated instance", singular: "accelerated instance (chosen by instanceRequirements)", plural: "accelerated instances (chosen by instanceRequirements)", figures: [] };
+  }
+  // Only tokens the catalog recognizes are quoted: the scanner also keeps identifier-shaped values it
+  // doesn't know, and such a value may be anything (a secret in the wrong field).
+  const token = uses.find((u) => u.token && u.recognized)?.token;
+  return token
+    ? { label: token, figures: [] }
+    : { label: "unrecognized accelerated instance", singular: "unrecognized accelerated instance", plural: "unrecognized accelerated instances", figures: [] };
+}
+
+/** GCE machine types that carry no accelerator themselves (N1 + attached GPUs): "n1-standard-8". */
+const GCE_MACHINE = /^(n1|n2|n2d|n4|e2|c2|c2d|c3|c3d|c4|c4a|c4d|t2d|t2a|m1|m2|m3|m4|h3|z3)-(standard|highmem|highcpu|megamem|ultramem|hypermem|custom)-\d{1,3}(-\d{1,7})?$/;
+
+/**
+ * A machine type, only if it is one (a catalog type or an exact GCE machine-type name): a value
+ * that merely looks like an identifier may be a secret passed in the wrong field.
+ */
+export function machineTypeToken(value: string): string | undefined {
+  const v = value.trim();
+  if (GCE_MACHINE.test(v)) return v;
+  const info = lookupInstanceType("gcp", v) ?? lookupInstanceType("aws", v);
+  return info ? (quoteToken(v) ?? info.name) : undefined;
 }
 
 export function instanceUnit(cloud: Cloud, info: InstanceTypeInfo, token?: string): CapacityUnit {
   const name = token ?? info.name;
   const label = `${name} (${fmtCount(info.acceleratorCount)}×${shortModel(info.acceleratorModel)})`;
-  const accel = acceleratorIdle(info.acceleratorModel, info.tdpWPerDevice, Math.max(0, info.acceleratorCount));
-  if (!accel) return { label, figures: [] };
-  const host = instancePower(cloud, info, 0);
-  const hostWatts = host?.hostWatts ?? 0;
-  const figures: FigureRef[] = [...accel.figures];
-  for (const a of host?.assumptions ?? []) if (a.unit !== "W per device") figures.push({ label: `${info.name} host power assumption`, ...a });
-  const hostText = hostWatts > 0 ? "; host CPU and memory at the CCF minimum" : "";
-  return { label, idleWatts: accel.watts + hostWatts, idleBasis: `${accel.basis}${hostText}`, figures };
+  return withIdle({ label, figures: [], spec: { kind: "instance", cloud, instanceType: name } }, info.acceleratorModel);
 }
 
 export interface IdleCost {
@@ -252,6 +301,7 @@ export function idleCost(view: ResourceView, unit: CapacityUnit, count: number):
 
 /** "1 × g2-standard-8 (1×L4)" */
 export function countOf(count: number, unit: CapacityUnit): string {
+  if (unit.singular !== undefined) return `${fmtCount(count)} ${count === 1 ? unit.singular : (unit.plural ?? unit.singular)}`;
   return `${fmtCount(count)} × ${unit.label}`;
 }
 

@@ -57,6 +57,7 @@ function lastSegment(ref: string): string {
 
 /** Equal after canonicalization, or a bare name equal to the other's last path segment. */
 export function sameRef(ref: string, key: string): boolean {
+  if (ref === key) return ref.trim() !== "";
   const a = canonicalRef(ref);
   const b = canonicalRef(key);
   if (a === "" || b === "") return false;
@@ -77,6 +78,45 @@ export function keysAt(view: ResourceView, ...paths: readonly (readonly PathStep
   return out;
 }
 
+// Per-stack caches: joins run once per resource and per reverse lookup, so a stack of thousands of
+// resources must not rescan itself for every pair (weak maps: nothing outlives the stack view).
+const typeIndex = new WeakMap<StackView, Map<string, ResourceView[]>>();
+
+/** The stack's resources of the given types, from an index built once per stack. */
+export function resourcesOfTypes(stack: StackView, types: readonly string[]): ResourceView[] {
+  let index = typeIndex.get(stack);
+  if (!index) {
+    index = new Map();
+    for (const v of stack.resources) {
+      const list = index.get(v.type);
+      if (list) list.push(v);
+      else index.set(v.type, [v]);
+    }
+    typeIndex.set(stack, index);
+  }
+  if (types.length === 1) return index.get(types[0]!) ?? [];
+  return types.flatMap((t) => index!.get(t) ?? []);
+}
+
+type Join = (stack: StackView, from: ResourceView) => Resolution;
+
+/** Caches a join's result per stack and source resource. */
+function memo(join: Join): Join {
+  const cache = new WeakMap<StackView, WeakMap<ResourceView, Resolution>>();
+  return (stack, from) => {
+    let perStack = cache.get(stack);
+    if (!perStack) {
+      perStack = new WeakMap();
+      cache.set(stack, perStack);
+    }
+    const hit = perStack.get(from);
+    if (hit) return hit;
+    const result = join(stack, from);
+    perStack.set(from, result);
+    return result;
+  };
+}
+
 function viewsOf(stack: StackView, from: ResourceView, urns: readonly string[] | undefined, types: readonly string[]): ResourceView[] {
   const out: ResourceView[] = [];
   if (!Array.isArray(urns)) return out;
@@ -86,6 +126,37 @@ function viewsOf(stack: StackView, from: ResourceView, urns: readonly string[] |
     if (v && types.includes(v.type) && !out.includes(v)) out.push(v);
   }
   return out;
+}
+
+const keyIndex = new WeakMap<StackView, WeakMap<LinkQuery["keys"], Map<string, Map<string, ResourceView[]>>>>();
+
+/** Resources of `types` by canonical key, built once per stack and key function (exact matches only). */
+function byExactKey(stack: StackView, types: readonly string[], keys: LinkQuery["keys"]): Map<string, ResourceView[]> {
+  let perStack = keyIndex.get(stack);
+  if (!perStack) {
+    perStack = new WeakMap();
+    keyIndex.set(stack, perStack);
+  }
+  let perKeys = perStack.get(keys);
+  if (!perKeys) {
+    perKeys = new Map();
+    perStack.set(keys, perKeys);
+  }
+  const typesKey = types.join("\n");
+  let index = perKeys.get(typesKey);
+  if (!index) {
+    index = new Map();
+    for (const v of resourcesOfTypes(stack, types)) {
+      for (const k of keys(v)) {
+        const c = canonicalRef(k);
+        const list = index.get(c);
+        if (!list) index.set(c, [v]);
+        else if (!list.includes(v)) list.push(v);
+      }
+    }
+    perKeys.set(typesKey, index);
+  }
+  return index;
 }
 
 /** Resolves references from `from` to resources of `q.targetTypes` (see the module comment). */
@@ -111,7 +182,8 @@ export function resolveLinks(stack: StackView, from: ResourceView, q: LinkQuery)
       declared = true;
       const byKey = (v: ResourceView) => q.keys(v).some((k) => matches(ref.value, k));
       let hits = linked.filter(byKey);
-      if (hits.length === 0) hits = stack.resources.filter((v) => v !== from && q.targetTypes.includes(v.type) && byKey(v));
+      if (hits.length === 0 && q.matches === undefined) hits = (byExactKey(stack, q.targetTypes, q.keys).get(canonicalRef(ref.value)) ?? []).filter((v) => v !== from);
+      if (hits.length === 0) hits = resourcesOfTypes(stack, q.targetTypes).filter((v) => v !== from && byKey(v));
       if (hits.length > 0) hits.forEach(add);
       else if (linked.length > 0) linked.forEach(add); // the engine's dependency says what it is; its ids may be unknown yet
       else external++;
@@ -145,7 +217,7 @@ export const EKS_NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
 const launchTemplateKeys = (v: ResourceView) => keysAt(v, ["id"], ["name"], ["arn"]);
 
 /** The launch template(s) an ASG (plain or mixed-instances) or an EKS node group launches from. */
-export function launchTemplatesOf(stack: StackView, group: ResourceView): Resolution {
+export const launchTemplatesOf: Join = memo(function launchTemplatesOf(stack: StackView, group: ResourceView): Resolution {
   const refs: Read<string>[] = [readString(group.props, ["launchTemplate", "id"]), readString(group.props, ["launchTemplate", "name"])];
   if (group.type === ASG) {
     const spec = ["mixedInstancesPolicy", "launchTemplate", "launchTemplateSpecification"];
@@ -158,7 +230,7 @@ export function launchTemplatesOf(stack: StackView, group: ResourceView): Resolu
   const whole = readPathState(group.props, ["launchTemplate"]);
   if (whole) refs.push(whole);
   return resolveLinks(stack, group, { properties: ["launchTemplate", "mixedInstancesPolicy"], refs, targetTypes: [LAUNCH_TEMPLATE], keys: launchTemplateKeys });
-}
+});
 
 /** An opaque read for a whole object property (so an unknown `launchTemplate` is not mistaken for "none"). */
 function readPathState(root: PlainValue | undefined, steps: readonly PathStep[]): Read<string> | undefined {
@@ -180,28 +252,32 @@ export const SM_INFERENCE_COMPONENT = "aws-native:sagemaker:InferenceComponent";
 export const ECS_SERVICE = "aws:ecs/service:Service";
 export const ECS_TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition";
 
+const nameOrArnKeys = (v: ResourceView) => keysAt(v, ["name"], ["arn"]);
+const nameKeys = (v: ResourceView) => keysAt(v, ["name"]);
+const componentKeys = (v: ResourceView) => keysAt(v, ["inferenceComponentName"]);
+
 /** The endpoint configuration an endpoint deploys. */
-export function configOfEndpoint(stack: StackView, endpoint: ResourceView): Resolution {
+export const configOfEndpoint: Join = memo(function configOfEndpoint(stack: StackView, endpoint: ResourceView): Resolution {
   return resolveLinks(stack, endpoint, {
     properties: ["endpointConfigName"],
     refs: [readString(endpoint.props, ["endpointConfigName"])],
     targetTypes: [SM_ENDPOINT_CONFIG],
-    keys: (v) => keysAt(v, ["name"], ["arn"]),
+    keys: nameOrArnKeys,
   });
-}
+});
 
 /** The endpoint an inference component is placed on. */
-export function endpointOfComponent(stack: StackView, component: ResourceView): Resolution {
+export const endpointOfComponent: Join = memo(function endpointOfComponent(stack: StackView, component: ResourceView): Resolution {
   return resolveLinks(stack, component, {
     properties: ["endpointName", "endpointArn"],
     refs: [readString(component.props, ["endpointName"]), readString(component.props, ["endpointArn"])],
     targetTypes: [SM_ENDPOINT],
-    keys: (v) => keysAt(v, ["name"], ["arn"]),
+    keys: nameOrArnKeys,
   });
-}
+});
 
 /** The task definition an ECS service runs; `family`, `family:revision` and ARNs all match. */
-export function taskDefinitionOf(stack: StackView, service: ResourceView): Resolution {
+export const taskDefinitionOf: Join = memo(function taskDefinitionOf(stack: StackView, service: ResourceView): Resolution {
   return resolveLinks(stack, service, {
     properties: ["taskDefinition"],
     refs: [readString(service.props, ["taskDefinition"])],
@@ -220,7 +296,7 @@ export function taskDefinitionOf(stack: StackView, service: ResourceView): Resol
       return a !== "" && (a === b || (!a.includes(":") && b.split(":")[0] === a));
     },
   });
-}
+});
 
 export type ScalingSubjectKind = "sagemaker-variant" | "sagemaker-component" | "ecs-service";
 
@@ -271,8 +347,7 @@ function kindOfNamespace(ns: string): readonly ScalingSubjectKind[] {
 /** Every scaling target of the stack that may scale a SageMaker variant, an inference component or an ECS service. */
 export function scalingTargets(stack: StackView): ScalingTargetLink[] {
   const out: ScalingTargetLink[] = [];
-  for (const target of stack.resources) {
-    if (target.type !== SCALING_TARGET) continue;
+  for (const target of resourcesOfTypes(stack, [SCALING_TARGET])) {
     const link = scalingTargetLink(stack, target);
     if (link) out.push(link);
   }
@@ -311,9 +386,9 @@ function scalingTargetLink(stack: StackView, target: ResourceView): ScalingTarge
   const type = SUBJECT_TYPE[kind];
   let res: Resolution;
   if (kind === "sagemaker-variant") {
-    res = resolveLinks(stack, target, { properties: ["resourceId"], refs: [{ state: "value", value: parts[0]!, path: "resourceId" }], targetTypes: [type], keys: (v) => keysAt(v, ["name"]) });
+    res = resolveLinks(stack, target, { properties: ["resourceId"], refs: [{ state: "value", value: parts[0]!, path: "resourceId" }], targetTypes: [type], keys: nameKeys });
   } else if (kind === "sagemaker-component") {
-    res = resolveLinks(stack, target, { properties: ["resourceId"], refs: [{ state: "value", value: parts[0]!, path: "resourceId" }], targetTypes: [type], keys: (v) => keysAt(v, ["inferenceComponentName"]) });
+    res = resolveLinks(stack, target, { properties: ["resourceId"], refs: [{ state: "value", value: parts[0]!, path: "resourceId" }], targetTypes: [type], keys: componentKeys });
   } else {
     const [cluster, service] = parts as [string, string];
     res = resolveLinks(stack, target, {
@@ -382,18 +457,18 @@ export const GCE_RESOURCE_POLICY = "gcp:compute/resourcePolicy:ResourcePolicy";
 const gcpKeys = (v: ResourceView) => keysAt(v, ["selfLink"], ["selfLinkUnique"], ["id"], ["name"]);
 
 /** The managed instance group an autoscaler scales. */
-export function migOfAutoscaler(stack: StackView, autoscaler: ResourceView): Resolution {
+export const migOfAutoscaler: Join = memo(function migOfAutoscaler(stack: StackView, autoscaler: ResourceView): Resolution {
   return resolveLinks(stack, autoscaler, { properties: ["target"], refs: [readString(autoscaler.props, ["target"])], targetTypes: GCE_MIGS, keys: gcpKeys });
-}
+});
 
 /** The instance templates a managed instance group's versions use. */
-export function templatesOfMig(stack: StackView, mig: ResourceView): Resolution {
+export const templatesOfMig: Join = memo(function templatesOfMig(stack: StackView, mig: ResourceView): Resolution {
   const refs = readEach(mig.props, ["versions"], ["instanceTemplate"]);
   return resolveLinks(stack, mig, { properties: ["versions", "instanceTemplate"], refs, targetTypes: GCE_TEMPLATES, keys: gcpKeys });
-}
+});
 
 /** The resource policies attached to a VM. */
-export function resourcePoliciesOf(stack: StackView, instance: ResourceView): Resolution {
+export const resourcePoliciesOf: Join = memo(function resourcePoliciesOf(stack: StackView, instance: ResourceView): Resolution {
   const arr = readArray(instance.props, ["resourcePolicies"]);
   const refs: Read<string>[] =
     arr.state === "opaque"
@@ -402,25 +477,56 @@ export function resourcePoliciesOf(stack: StackView, instance: ResourceView): Re
         ? arr.value.map((_e, i) => readString(instance.props, ["resourcePolicies", i]))
         : [];
   return resolveLinks(stack, instance, { properties: ["resourcePolicies"], refs, targetTypes: [GCE_RESOURCE_POLICY], keys: gcpKeys });
-}
+});
 
 /**
  * Resources of `fromTypes` whose resolution (by `resolve`) reaches `target`, and whether some of
- * them could not be resolved now (they might reach it).
+ * them could not be resolved now (they might reach it). The reverse map is built once per stack.
  */
 export function referrers(
   stack: StackView,
   target: ResourceView,
   fromTypes: readonly string[],
-  resolve: (stack: StackView, from: ResourceView) => Resolution,
+  resolve: Join,
 ): { readonly found: readonly ResourceView[]; readonly uncertain?: string } {
-  const found: ResourceView[] = [];
-  let uncertain: string | undefined;
-  for (const v of stack.resources) {
-    if (!fromTypes.includes(v.type) || v === target) continue;
-    const r = resolve(stack, v);
-    if (r.found.includes(target)) found.push(v);
-    else if (r.unresolved !== undefined && r.found.length === 0) uncertain ??= `${r.unresolved} of '${v.name}'`;
+  const reverse = reverseIndex(stack, fromTypes, resolve);
+  const found = (reverse.byTarget.get(target) ?? []).filter((v) => v !== target);
+  return { found, ...(reverse.uncertain !== undefined ? { uncertain: reverse.uncertain } : {}) };
+}
+
+interface Reverse {
+  readonly byTarget: Map<ResourceView, ResourceView[]>;
+  readonly uncertain?: string;
+}
+
+const reverseCache = new WeakMap<StackView, WeakMap<Join, Map<string, Reverse>>>();
+
+function reverseIndex(stack: StackView, fromTypes: readonly string[], resolve: Join): Reverse {
+  let perStack = reverseCache.get(stack);
+  if (!perStack) {
+    perStack = new WeakMap();
+    reverseCache.set(stack, perStack);
   }
-  return { found, ...(uncertain !== undefined ? { uncertain } : {}) };
+  let perJoin = perStack.get(resolve);
+  if (!perJoin) {
+    perJoin = new Map();
+    perStack.set(resolve, perJoin);
+  }
+  const key = fromTypes.join("\n");
+  const cached = perJoin.get(key);
+  if (cached) return cached;
+  const byTarget = new Map<ResourceView, ResourceView[]>();
+  let uncertain: string | undefined;
+  for (const v of resourcesOfTypes(stack, fromTypes)) {
+    const r = resolve(stack, v);
+    for (const t of r.found) {
+      const list = byTarget.get(t);
+      if (list) list.push(v);
+      else byTarget.set(t, [v]);
+    }
+    if (r.unresolved !== undefined && r.found.length === 0) uncertain ??= `${r.unresolved} of '${v.name}'`;
+  }
+  const result: Reverse = { byTarget, ...(uncertain !== undefined ? { uncertain } : {}) };
+  perJoin.set(key, result);
+  return result;
 }

@@ -122,6 +122,14 @@ export interface StackRuleExample {
 }
 
 /**
+ * Property changes that fix a finding, for enforcement level `remediate`: keys are property paths
+ * (`minSize`, `scalingConfig.minSize`, `autoscaling.minNodeCount`, `nodePools[0].autoscaling`),
+ * values the new values. The pack applies them to the resource's own inputs and leaves every other
+ * value (secrets, unknowns) as it was.
+ */
+export type RemediationPatch = Readonly<Record<string, unknown>>;
+
+/**
  * A rule. `evaluate` runs per resource, `evaluateStack` once per stack; a rule has at least one of
  * them, matching `meta.kind`. Stack findings name the resource they are about in `urn`.
  */
@@ -131,6 +139,11 @@ export interface Rule<C = Record<string, unknown>> {
   readonly parseConfig: (raw: unknown) => C;
   readonly evaluate?: (view: ResourceView, ctx: RuleContext<C>) => readonly Outcome[];
   readonly evaluateStack?: (stack: StackView, ctx: RuleContext<C>) => readonly Outcome[];
+  /**
+   * Optional automatic fix, run only at enforcement level `remediate` (before validation, on
+   * inputs). Returns the changes to make, or `undefined` when there is nothing safe to change.
+   */
+  readonly remediate?: (view: ResourceView, ctx: RuleContext<C>) => RemediationPatch | undefined;
   readonly examples: readonly RuleExample[];
   readonly stackExamples?: readonly StackRuleExample[];
 }

@@ -5,7 +5,7 @@
 import type { Cloud } from "../data/types";
 import { type AcceleratorScan, scanAccelerators } from "./accelerator-scan";
 import { type RegionResolution, resolveResourceRegion } from "./region";
-import { type PlainObject, type PlainValue, isOpaque, normalizeProps, readObject } from "./values";
+import { type PlainObject, type PlainValue, isOpaque, normalizeProps, readArray, readObject, readPath, readString } from "./values";
 
 export interface ResourceInput {
   readonly urn: string;
@@ -100,7 +100,7 @@ export function isMlServiceType(type: string): boolean {
 const TAG_PATHS: Readonly<Record<Cloud, { resource: readonly (readonly string[])[]; provider: readonly (readonly string[])[] }>> = {
   aws: { resource: [["tags"]], provider: [["defaultTags", "tags"]] },
   gcp: {
-    resource: [["labels"], ["nodeConfig", "resourceLabels"], ["gceSetup", "labels"]],
+    resource: [["labels"], ["resourceLabels"], ["nodeConfig", "resourceLabels"], ["gceSetup", "labels"]],
     provider: [["defaultLabels"]],
   },
 };
@@ -137,6 +137,18 @@ function collectTags(cloud: Cloud, props: PlainObject, providerProps: PlainObjec
   const tags = new Map<string, TagValue>();
   let unknown = false;
   const add = (root: PlainValue | undefined, path: readonly string[]) => {
+    // Auto Scaling groups keep tags as a list: [{key, value, propagateAtLaunch}].
+    const list = readArray(root, path);
+    if (list.state === "value") {
+      for (const item of list.value) {
+        const key = readString(item, ["key"]);
+        const value = readPath(item, ["value"]);
+        if (key.state !== "value") continue;
+        if (value.state === "value" && typeof value.value === "string") tags.set(key.value, { state: "value", value: value.value });
+        else if (value.state === "opaque") tags.set(key.value, { state: "opaque" });
+      }
+      return;
+    }
     const bag = readObject(root, path);
     if (bag.state === "opaque") unknown = true;
     if (bag.state !== "value") return;

@@ -321,7 +321,9 @@ export function resolveUnit(spec: UnitSpec, utilization: number, hoursPerMonth =
     const attached = attachedSets(spec.attached);
     if ("unknown" in attached) return attached;
     sets = attached;
-    host = { vcpu: spec.vcpu, memoryGb: spec.memoryGb, facts: undefined, platform: spec.vcpu ? { vcpu: spec.vcpu, sockets: 1, memoryGb: spec.memoryGb, accelerators: 0 } : undefined };
+    // The host is unknown: CCF's convention of one CPU socket per 96 vCPUs sizes the share.
+    const sockets = spec.vcpu ? Math.max(1, Math.ceil(spec.vcpu / 96)) : 1;
+    host = { vcpu: spec.vcpu, memoryGb: spec.memoryGb, facts: undefined, platform: spec.vcpu ? { vcpu: 96 * sockets, sockets, memoryGb: undefined, accelerators: 0 } : undefined };
     label = spec.label;
     embodiedKgPerHour = undefined;
     embodiedBasis = "not estimated: the host of a serverless container is not known";

@@ -14,7 +14,7 @@ import type {
 import { toPolicyConfigSchema } from "../engine/config";
 import { evaluateRule, evaluateStackRule } from "../engine/evaluate";
 import { stackConfigFromEnv } from "../engine/region";
-import type { AnyRule, CannotEvaluate, Finding, Outcome } from "../engine/rule";
+import type { AnyRule, CannotEvaluate, Finding, Outcome, RemediationPatch } from "../engine/rule";
 import { type ResourceInput, type StackContext, buildStackView, buildView } from "../engine/view";
 import { type PackTarget, applyPackWaivers } from "../waivers/pack";
 
@@ -100,6 +100,96 @@ function stackInput(resource: PolicyResource): ResourceInput {
   };
 }
 
+// ---------------------------------------------------------------------------------------------
+// Remediation: a rule proposes a patch (property path → value); it is applied to the resource's own
+// inputs, copying only the objects along each path, so secrets and unknowns elsewhere stay as the
+// engine sent them (the SDK re-serializes its Secret objects on the way back).
+
+const IS_PROXY = "__isSpecialProxy";
+const PROXY_TARGET = "__getSpecialProxyTarget";
+
+/** The SDK wraps props in an unknown-checking proxy over a secrets-preserving proxy: peel both. */
+function unwrapProxies(value: unknown): unknown {
+  let v = value;
+  for (let i = 0; i < 4; i++) {
+    if (v === null || typeof v !== "object") return v;
+    let target: unknown;
+    try {
+      const record = v as Record<string, unknown>;
+      if (record[IS_PROXY] !== true) return v;
+      target = record[PROXY_TARGET];
+    } catch {
+      return v;
+    }
+    if (target === undefined || target === null || target === v) return v;
+    v = target;
+  }
+  return v;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== "object" || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/** `a.b[0].c` → ["a", "b", 0, "c"]; undefined for anything else. */
+function patchSteps(path: string): (string | number)[] | undefined {
+  const steps: (string | number)[] = [];
+  const re = /([A-Za-z_$][\w$-]*)|\[(\d{1,6})\]|(\.)/gy;
+  let expectKey = true;
+  let m: RegExpExecArray | null;
+  let consumed = 0;
+  while ((m = re.exec(path)) !== null && m[0] !== "") {
+    consumed += m[0].length;
+    if (m[1] !== undefined) {
+      if (!expectKey) return undefined;
+      steps.push(m[1]);
+      expectKey = false;
+    } else if (m[2] !== undefined) {
+      if (expectKey) return undefined;
+      steps.push(Number(m[2]));
+    } else {
+      if (expectKey) return undefined;
+      expectKey = true;
+    }
+  }
+  return consumed === path.length && !expectKey && steps.length > 0 ? steps : undefined;
+}
+
+/**
+ * The resource's inputs with `patch` applied; `undefined` when a path runs through something that
+ * is not a plain object or array (a secret, an unknown, a missing parent).
+ */
+export function applyRemediationPatch(rawProps: unknown, patch: RemediationPatch): Record<string, unknown> | undefined {
+  const root = unwrapProxies(rawProps);
+  if (!isPlainObject(root)) return undefined;
+  const out: Record<string, unknown> = { ...root };
+  for (const [path, value] of Object.entries(patch)) {
+    const steps = patchSteps(path);
+    if (!steps) return undefined;
+    let parent: Record<string | number, unknown> = out;
+    for (let i = 0; i < steps.length - 1; i++) {
+      const step = steps[i]!;
+      const child = unwrapProxies(parent[step]);
+      let copy: Record<string | number, unknown>;
+      if (typeof steps[i + 1] === "number") {
+        if (!Array.isArray(child)) return undefined;
+        copy = [...(child as unknown[])] as unknown as Record<number, unknown>;
+      } else {
+        if (!isPlainObject(child)) return undefined;
+        copy = { ...child };
+      }
+      parent[step] = copy;
+      parent = copy;
+    }
+    const last = steps[steps.length - 1]!;
+    if (typeof last === "number" && !Array.isArray(parent)) return undefined;
+    parent[last] = value;
+  }
+  return out;
+}
+
 /** One CrossGuard policy per rule: `validateResource`, `validateStack`, or both under one name. */
 export function toPolicy(rule: AnyRule): ResourceValidationPolicy | StackValidationPolicy {
   const { meta } = rule;
@@ -131,8 +221,35 @@ export function toPolicy(rule: AnyRule): ResourceValidationPolicy | StackValidat
         deliver(outcomes, reportViolation, (r) => args.notApplicable(r));
       }
     : undefined;
+  // Runs only at enforcement level `remediate` (the SDK's Remediate RPC, before Analyze). A bug or an
+  // unreadable value means "no change": validation still reports the finding. Only a resource the
+  // policy actually fails at full level is changed: a waived finding (advisory) is left alone.
+  const remediate = rule.remediate;
+  const remediateResource =
+    rule.evaluate && remediate
+      ? (args: ResourceValidationArgs): Record<string, unknown> | undefined => {
+          try {
+            const view = buildView(
+              { urn: args.urn, type: args.type, name: args.name, props: args.props, providerProps: args.provider?.props },
+              stackContext(args),
+            );
+            const outcomes = waive(meta.name, evaluateRule(rule, view, args.getConfig()), (f) => (f.urn && f.urn !== view.urn ? { urn: f.urn } : view));
+            if (!outcomes.some((o) => o.kind === "violation" && o.level === undefined)) return undefined;
+            const patch = remediate(view, { config: rule.parseConfig(args.getConfig()), stack: view.stack });
+            if (!patch || Object.keys(patch).length === 0) return undefined;
+            return applyRemediationPatch(args.props, patch);
+          } catch {
+            return undefined;
+          }
+        }
+      : undefined;
   // The SDK runs validateResource on Analyze and validateStack on AnalyzeStack for the same policy.
-  return { ...base, ...(validateResource ? { validateResource } : {}), ...(validateStack ? { validateStack } : {}) } as
+  return {
+    ...base,
+    ...(validateResource ? { validateResource } : {}),
+    ...(remediateResource ? { remediateResource } : {}),
+    ...(validateStack ? { validateStack } : {}),
+  } as
     | ResourceValidationPolicy
     | StackValidationPolicy;
 }

@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { evaluateRule, evaluateStackRule } from "../engine/evaluate";
 import type { ResolvedPolicyConfig } from "../engine/policy-config";
 import type { AnyRule, Outcome } from "../engine/rule";
-import { type ResourceInput, type StackContext, buildStackView, buildView } from "../engine/view";
+import { type ResourceInput, type ResourceView, type StackContext, type StackView, buildStackView, buildView } from "../engine/view";
 import type { Level, PolicyOutcome, ReportFinding, Severity } from "./model";
 
 export interface StackResources {
@@ -17,6 +17,10 @@ export interface StackResources {
   /** Every resource with its outputs and links (stack rules read outputs, as in the pack). */
   readonly outputs: readonly ResourceInput[];
   readonly stack: StackContext;
+  /** `inputs` already built into views (same order), when the caller has them: built once, shared by every rule. */
+  readonly inputViews?: readonly ResourceView[];
+  /** `outputs` already built into a stack view, when the caller has it. */
+  readonly stackView?: StackView;
 }
 
 export interface StackEvaluation {
@@ -33,14 +37,18 @@ export function evaluateStackResources(rules: readonly AnyRule[], config: Readon
   const findings: ReportFinding[] = [];
   const policies: PolicyOutcome[] = [];
   const byUrn = new Map(resources.inputs.map((r) => [r.urn, r] as const));
-  for (const rule of rules) {
-    const resolved = config.get(rule.meta.name);
-    const level = effectiveLevel(resolved?.level ?? rule.meta.defaultLevel);
+  // Views are built once per stack and shared by every rule (building one normalizes all props).
+  let inputViews = resources.inputViews;
+  let stackView = resources.stackView;
+  for (const listed of rules) {
+    const resolved = config.get(listed.meta.name);
+    const level = effectiveLevel(resolved?.level ?? listed.meta.defaultLevel);
     if (level === undefined) {
-      policies.push({ policy: rule.meta.name, status: "not-applicable", findings: 0 });
+      policies.push({ policy: listed.meta.name, status: "not-applicable", findings: 0 });
       continue;
     }
-    const properties = resolved?.properties ?? {};
+    const properties = resolved?.properties ?? NO_PROPERTIES;
+    const rule = withParsedConfig(listed, properties);
     const ordinals = new Map<string, number>();
     let applicable = false;
     let count = 0;
@@ -73,14 +81,15 @@ export function evaluateStackResources(rules: readonly AnyRule[], config: Readon
       });
     };
     if (rule.evaluate) {
-      for (const input of resources.inputs) {
-        const outcomes = evaluateRule(rule, buildView(input, resources.stack), properties);
+      inputViews ??= resources.inputs.map((input) => buildView(input, resources.stack));
+      for (const view of inputViews) {
+        const outcomes = evaluateRule(rule, view, properties);
         if (outcomes.length === 0) applicable = true; // evaluated and passed
-        for (const o of outcomes) push(o, input.urn, input.type, input.name);
+        for (const o of outcomes) push(o, view.urn, view.type, view.name);
       }
     }
     if (rule.evaluateStack) {
-      const stackView = buildStackView(resources.outputs, resources.stack);
+      stackView ??= buildStackView(resources.outputs, resources.stack);
       for (const o of evaluateStackRule(rule, stackView, properties)) {
         const urn = o.kind === "violation" && o.urn ? o.urn : "";
         const target = urn ? (byUrn.get(urn) ?? stackView.byUrn(urn)) : undefined;
@@ -90,6 +99,40 @@ export function evaluateStackResources(rules: readonly AnyRule[], config: Readon
     policies.push({ policy: rule.meta.name, status: count > 0 ? "failed" : applicable || rule.evaluateStack ? "passed" : "not-applicable", findings: count });
   }
   return { findings, policies };
+}
+
+/**
+ * The rule with its config parsed once per config object (not once per resource): a report over
+ * a thousand stacks parses each policy's config once. A config that fails to parse fails every
+ * call, as before, so `evaluateRule` reports it the same way.
+ */
+const NO_PROPERTIES: Readonly<Record<string, unknown>> = Object.freeze({});
+const parsedConfigs = new WeakMap<object, Map<AnyRule, AnyRule>>();
+
+function withParsedConfig(rule: AnyRule, properties: object): AnyRule {
+  let byRule = parsedConfigs.get(properties);
+  if (!byRule) {
+    byRule = new Map();
+    parsedConfigs.set(properties, byRule);
+  }
+  let memo = byRule.get(rule);
+  if (!memo) {
+    let parsed: { ok: true; value: unknown } | { ok: false; error: unknown };
+    try {
+      parsed = { ok: true, value: rule.parseConfig(properties) };
+    } catch (error) {
+      parsed = { ok: false, error };
+    }
+    memo = {
+      ...rule,
+      parseConfig: () => {
+        if (!parsed.ok) throw parsed.error;
+        return parsed.value;
+      },
+    };
+    byRule.set(rule, memo);
+  }
+  return memo;
 }
 
 /** `remediate` reports as mandatory (as the SDK does when validating); `disabled` → skip. */

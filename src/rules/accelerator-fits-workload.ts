@@ -19,6 +19,7 @@ import {
   currentFamilies,
   describeAccelerator,
   describeCandidate,
+  describeUnpublished,
   displayKey,
   docsUrl,
   findCandidates,
@@ -36,7 +37,7 @@ import { applyConfigSchema } from "../engine/config";
 import { listJoin } from "../engine/format";
 import type { FigureRef, Outcome, ResourceRule, RuleExample } from "../engine/rule";
 import type { ResourceView } from "../engine/view";
-import { type Workload, isWorkload } from "../engine/workload";
+import { DEFAULT_WORKLOAD_KEY, type Workload, isWorkload } from "../engine/workload";
 import { parseWorkloadTagKey } from "./ml-workload-declared";
 
 const NAME = "accelerator-fits-workload";
@@ -56,7 +57,7 @@ const configSchema = {
   properties: {
     workloadTagKey: {
       type: "string",
-      default: "ml-workload",
+      default: DEFAULT_WORKLOAD_KEY,
       description: "Tag (AWS) or label (GCP) key that declares the workload; a stack tag with the same key applies to every resource of the stack.",
     },
     allowedTypes: {
@@ -117,7 +118,9 @@ function evaluate(view: ResourceView, { config }: { config: FitsWorkloadConfig }
 function checkFit(s: AcceleratorSubject, w: Workload, allowed: AllowedTypes | undefined): Misfit | undefined {
   if (allowed) return matchesAny(allowed.compiled, s.names) ? undefined : "not-allowed";
   if (s.workloadClass === "graphics") return "graphics";
-  if (w !== "training" && s.workloadClass === "training") return "training-node";
+  // RULES.md: training-class *nodes* are the multi-accelerator ones; a single training-class chip
+  // (trn1.2xlarge, one V100) is not a node sized for distributed training.
+  if (w !== "training" && s.workloadClass === "training" && s.count > 1) return "training-node";
   if (w === "training" && s.inferenceOnly) return "inference-chip";
   return undefined;
 }
@@ -144,7 +147,7 @@ function buildViolation(
   const evidence: string[] = [];
   switch (misfit) {
     case "training-node":
-      parts.push(`${runs}, a training-class node${s.count > 1 ? ` (${s.count} accelerators with training interconnect)` : ""}. Serving, notebooks and development on training nodes burn energy on accelerators, interconnect and storage they do not use (E07).`);
+      parts.push(`${runs}, a multi-accelerator training-class node. Serving, notebooks and development on training nodes burn energy on accelerators, interconnect and storage they do not use (E07).`);
       evidence.push("E07", "E18");
       break;
     case "inference-chip":
@@ -228,7 +231,7 @@ function alternativesText(view: ResourceView, s: AcceleratorSubject, result: Can
   if (result.unpublished.length > 0) {
     const ids = unpublishedEvidence(result.unpublished, role);
     evidence.push(...ids);
-    const list = result.unpublished.map((c) => describeAccelerator(c));
+    const list = result.unpublished.map((c) => describeUnpublished(c));
     lines.push(`${result.ranked.length > 0 ? "Also" : `Current ${cls} alternatives ${where}`}${result.ranked.length > 0 ? "" : ` (${sizing})`}: ${joinOr(list)} (no published TDP, not ranked${ids.length > 0 ? `; ${ids.join(", ")}` : ""}).`);
   }
   lines.push("Pick the size whose accelerator memory holds the model.");
@@ -351,7 +354,7 @@ export const acceleratorFitsWorkload: ResourceRule<FitsWorkloadConfig> = {
     name: NAME,
     displayName: "Accelerators fit the workload",
     description:
-      "Inference, batch-inference, notebook and dev workloads do not run on training-class nodes, training does not run on inference-only chips (Inferentia, Cloud AI 100), and graphics-class types are not used for ML; allowedTypes per workload overrides.",
+      "Inference, batch-inference, notebook and dev workloads do not run on multi-accelerator training-class nodes, training does not run on inference-only chips (Inferentia, Cloud AI 100), and graphics-class types are not used for ML; allowedTypes per workload overrides.",
     rationale: [
       "An 8-accelerator training node (p4d, p4de, p5.48xlarge, p5e, p5en, p6-b200, trn1.32xlarge, trn1n, a2-megagpu, a2-*-8g, a3-*-8g, a3-mega/ultra, a4) serving inference or hosting a notebook draws power for accelerators, NVLink/EFA interconnect and storage the workload does not use (E07): an idle 8×H100 node alone draws about 0.5 kW in GPUs (E18). Inference-class types (L4, A10G, L40S, one H100; Inferentia2; TPU v5e/v6e) do the same serving work at a fraction of the power (E01, E24, E25). The opposite mistake, training on inference-only chips (Inferentia, Cloud AI 100), is unsupported or wasteful; Trainium uses about 25% less energy than comparable GPU clusters for BERT-Large (E02). Graphics-class types (g3, g5g, g6f, gr6f) are sized and priced for rendering, not ML.",
       "",

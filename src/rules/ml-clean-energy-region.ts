@@ -11,10 +11,10 @@ import type { Cloud, Figure } from "../data/types";
 import type { AcceleratorUse } from "../engine/accelerator-scan";
 import { applyConfigSchema } from "../engine/config";
 import { cite, continentName, shortBasis, formatGrams, formatKg, formatWatts, listJoin, percent, typeLabel } from "../engine/format";
-import { instancePower, monthlyKgCo2e } from "../engine/instance-power";
 import type { FigureRef, Outcome, ResourceRule, RuleExample } from "../engine/rule";
 import type { ResourceView } from "../engine/view";
 import { declaresWorkloadItself } from "../engine/workload";
+import { DEFAULT_UTILIZATION, type UnitPower, type UnitSpec, estimateResource, resolveUnit, unitMonthlyKg } from "../estimate";
 
 export type Residency = "country" | "continent" | "any";
 
@@ -31,8 +31,8 @@ const NAME = "ml-clean-energy-region";
 const MAX_SUGGESTIONS = 3;
 
 /**
- * Services whose resources are global (no region of their own); with `scope: "all"` they would
- * otherwise inherit the provider's region and be flagged for nothing.
+ * Services whose resources are global (no region of their own); they would otherwise inherit the
+ * provider's region and be flagged for nothing (e.g. an IAM role tagged `ml-workload`).
  */
 const GLOBAL_TYPE_PREFIXES = [
   "aws:iam/",
@@ -108,20 +108,23 @@ function parseConfig(raw: unknown): CleanRegionConfig {
 }
 
 function inScope(view: ResourceView, config: CleanRegionConfig): boolean {
-  if (config.scope === "all") return !GLOBAL_TYPE_PREFIXES.some((p) => view.type.startsWith(p));
+  // Global resources (IAM, DNS, …) run nowhere in particular, whatever they are tagged.
+  if (GLOBAL_TYPE_PREFIXES.some((p) => view.type.startsWith(p))) return false;
+  if (config.scope === "all") return true;
   return view.isAcceleratorResource || view.isMlService || declaresWorkloadItself(view);
 }
 
 function evaluate(view: ResourceView, { config }: { config: CleanRegionConfig }): Outcome[] {
   if (!view.cloud) return [{ kind: "not-applicable", reason: "not an AWS or GCP resource" }];
   const cloud = view.cloud;
+  if (GLOBAL_TYPE_PREFIXES.some((p) => view.type.startsWith(p))) return [{ kind: "not-applicable", reason: "global resource" }];
   if (!inScope(view, config)) {
     const unknownPath = view.accelerators.unknownPaths[0];
-    if (config.scope === "ml" && unknownPath !== undefined) {
+    if (unknownPath !== undefined) {
       // Could be a GPU type that is simply not known yet: say so instead of passing silently.
       return [{ kind: "unknown", path: unknownPath, valueType: "string" }];
     }
-    return [{ kind: "not-applicable", reason: config.scope === "ml" ? "not an ML resource" : "global resource" }];
+    return [{ kind: "not-applicable", reason: "not an ML resource" }];
   }
 
   const where = view.region;
@@ -320,47 +323,62 @@ interface Saving {
   readonly figures: readonly FigureRef[];
 }
 
-/** First estimate (one running instance, 730 h, CCF 50% utilization) of what moving saves. */
+/**
+ * What moving saves per running instance (operational only: embodied emissions don't move), from
+ * the estimator (src/estimate): the resource's units, or for templates and unsized resources the
+ * instance types it names. 730 h at the CCF default 50% utilization.
+ */
 function estimateSaving(view: ResourceView, cloud: Cloud, from: RegionFacts, to: RegionFacts): Saving | undefined {
-  let watts = 0;
-  const described: string[] = [];
-  const figures: FigureRef[] = [];
-  let acceleratorsOnly = false;
-  for (const use of view.accelerators.uses) {
-    if (use.instanceType) {
-      const p = instancePower(cloud, use.instanceType);
-      if (!p) continue;
-      watts += p.watts;
-      described.push(`${use.instanceType.name}: ${fmtCount(use.instanceType.acceleratorCount)}×${shortModel(use.instanceType.acceleratorModel)}, ≈${formatWatts(p.watts)}`);
-      for (const a of p.assumptions) figures.push({ label: `${use.instanceType.name} power assumption`, ...a });
-    } else if (use.gcpAccelerator && use.gcpAccelerator.tdpWPerDevice) {
-      const count = use.count ?? 1;
-      const w = count * use.gcpAccelerator.tdpWPerDevice * 0.55;
-      watts += w;
-      acceleratorsOnly = true;
-      described.push(`${count}×${shortModel(use.gcpAccelerator.model)}, ≈${formatWatts(w)}`);
+  if (!from.gridIntensity || !to.gridIntensity) return undefined;
+  const units: { power: UnitPower; floor: number | undefined }[] = [];
+  let assumptions: readonly FigureRef[] = [];
+  const here = estimateResource(view, { region: from.region });
+  if (here.status === "estimated") {
+    for (const part of here.parts) units.push({ power: part.power, floor: part.units.floor });
+    assumptions = here.assumptions;
+  } else {
+    for (const use of view.accelerators.uses) {
+      const spec: UnitSpec | undefined = use.instanceType
+        ? { kind: "instance", cloud, instanceType: use.instanceType.name }
+        : use.gcpAccelerator
+          ? { kind: "container", cloud, label: `${fmtCount(use.count ?? 1)}×${use.gcpAccelerator.token}`, attached: [{ token: use.gcpAccelerator.token, count: use.count ?? 1 }] }
+          : undefined;
+      const unit = spec ? resolveUnit(spec, DEFAULT_UTILIZATION) : undefined;
+      if (unit && "power" in unit) {
+        units.push({ power: unit.power, floor: undefined });
+        assumptions = [...assumptions, ...unit.power.assumptions];
+      }
     }
   }
-  if (!(watts > 0) || !from.gridIntensity || !to.gridIntensity) return undefined;
-  const kgFrom = monthlyKgCo2e(watts, from.pue.value, from.gridIntensity.value);
-  const kgTo = monthlyKgCo2e(watts, to.pue.value, to.gridIntensity.value);
-  const kg = kgFrom - kgTo;
+  let kg = 0;
+  const described: string[] = [];
+  for (const u of units) {
+    const a = unitMonthlyKg(u.power.watts, from);
+    const b = unitMonthlyKg(u.power.watts, to);
+    if (a === undefined || b === undefined) return undefined;
+    kg += a - b;
+    described.push(`${u.power.label}, ≈${formatWatts(u.power.watts)}`);
+  }
   if (!(kg > 0)) return undefined;
+  const figures: FigureRef[] = assumptions.filter((f) => !f.label.startsWith(`${from.region} `));
   figures.push({ label: `${from.region} PUE`, ...from.pue }, { label: `${to.region} PUE`, ...to.pue });
-  const scope = acceleratorsOnly ? "accelerators only" : "accelerators, CPU and memory";
+  const floors = units.map((u) => u.floor);
+  const floor = floors.every((f) => f !== undefined) ? floors.reduce((s: number, f) => s + (f ?? 0), 0) : undefined;
+  const atFloor =
+    floor === undefined || units.length !== 1 || floor === 1
+      ? ""
+      : floor === 0
+        ? "; it can scale to zero, so nothing is saved while idle"
+        : `; ≈ ${formatKg(kg * floor)} at its minimum capacity of ${fmtCount(floor)}`;
   return {
     kgPerMonth: kg,
-    text: `Moving to ${to.region} saves ≈ ${formatKg(kg)} kgCO2e/month per running instance (${listJoin(described)}; ${scope}; 730 h at 50% utilization, CCF method; PUE ${from.pue.value} → ${to.pue.value}).`,
+    text: `Moving to ${to.region} saves ≈ ${formatKg(kg)} kgCO2e/month per running instance (${listJoin(described)}; accelerators, CPU and memory; 730 h at 50% utilization, CCF method; PUE ${from.pue.value} → ${to.pue.value}${atFloor}).`,
     figures,
   };
 }
 
 function fmtCount(n: number): string {
   return Number.isInteger(n) ? String(n) : n.toFixed(3).replace(/0+$/, "");
-}
-
-function shortModel(model: string): string {
-  return model.replace(/^NVIDIA\s+/i, "").replace(/^AWS\s+/i, "").replace(/^Google\s+/i, "");
 }
 
 function subject(view: ResourceView): string {
@@ -469,6 +487,11 @@ const examples: readonly RuleExample[] = [
     title: "A CPU-only instance is not an ML resource under the default scope",
     verdict: "good",
     resource: { type: "aws:ec2/instance:Instance", name: "web", props: { instanceType: "m7g.large" }, providerProps: { region: "us-east-1" } },
+  },
+  {
+    title: "A global resource (IAM role) tagged ml-workload is not region-checked",
+    verdict: "good",
+    resource: { type: "aws:iam/role:Role", name: "trainer-role", props: { assumeRolePolicy: "{}", tags: { "ml-workload": "training" } }, providerProps: { region: "us-east-1" } },
   },
   {
     title: "Region taken from stack config when neither resource nor provider has one",

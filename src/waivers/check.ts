@@ -4,7 +4,12 @@ import { daysUntil, DAY_MS } from "./dates";
 import { globMatches, isGlob } from "./glob";
 import { completeTarget, resourceMatches } from "./match";
 import type { Waiver, WaiverLoadProblem } from "./types";
-import type { StateResource } from "./stack-files";
+
+/** A resource of an input stack (URN and type are enough to match). */
+export interface StateResource {
+  readonly urn: string;
+  readonly type: string;
+}
 
 export type WaiverCheckStatus = "ok" | "expiring" | "expired" | "beyond-horizon";
 

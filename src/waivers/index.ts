@@ -16,3 +16,4 @@ export { EMPTY_WAIVER_SET, loadWaiverFile, loadWaiverSources, mergeWaiverSets, r
 export { completeTarget, parseUrn, resourceMatches, waiverMatches, type UrnParts } from "./match";
 export { formatLoadProblem, parseWaiverText, validateWaiverDocument, validateWaiverEntries, type ParsedWaivers } from "./parse";
 export { WAIVER_TAG, hasWaiverTag, tagWaiversFor } from "./tags";
+export { checkWaivers, type StateResource, type WaiverCheckEntry, type WaiverCheckReport, type WaiverCheckStatus } from "./check";

@@ -47,13 +47,15 @@ export function regionOfZone(zone: string): string {
   return /^[a-z]+-[a-z]+\d+-[a-z]$/.test(zone) ? zone.slice(0, zone.lastIndexOf("-")) : zone;
 }
 
-/** A short, name-safe suffix for child resource names (Pulumi auto-names add their own random suffix). */
-export function childName(parent: string, child: string): string {
-  return `${parent}-${child}`;
-}
-
 /** Throws when `value` is not a positive integer (capacity arguments). */
 export function positiveInteger(name: string, value: number): number {
   if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${value}.`);
   return value;
+}
+
+/** A service-account ID (6–30 chars, `[a-z][a-z0-9-]*[a-z0-9]`) from the component name and a role. */
+export function accountId(name: string, role: string): string {
+  const base = name.toLowerCase().replace(/[^a-z0-9-]/g, "-").replace(/^[^a-z]+/, "");
+  const id = `${base.slice(0, Math.max(0, 29 - role.length)).replace(/-+$/, "")}-${role}`.replace(/^-/, "");
+  return id.length >= 6 ? id : `${id}-sa`.slice(0, 30);
 }

@@ -36,11 +36,14 @@ const TOKENS = [
 
 /** A string that must never appear in any message: stands for a plaintext secret. */
 export const PLANTED_SECRET = "s3cr3t-Pl4nted-V4lue-do-not-print";
+/** A secret shaped like an identifier (lowercase, hyphenated): quoting allow-lists must not let it through. */
+export const PLANTED_TOKEN_SECRET = "zzsecret-hunter-token";
 
 const leaf: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom(...TOKENS) },
   { weight: 2, arbitrary: fc.constantFrom(...SENTINELS) },
   { weight: 1, arbitrary: fc.constant(PLANTED_SECRET) },
+  { weight: 1, arbitrary: fc.constant(PLANTED_TOKEN_SECRET) },
   { weight: 1, arbitrary: fc.constant({ ...SECRET_SIG, ciphertext: PLANTED_SECRET }) },
   { weight: 1, arbitrary: fc.constant({ ...SECRET_SIG, value: PLANTED_SECRET }) },
   { weight: 1, arbitrary: fc.string() },

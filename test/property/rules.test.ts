@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { evaluateRule } from "../../src/engine/evaluate";
 import { buildView } from "../../src/engine/view";
 import { RULES } from "../../src/rules";
-import { PLANTED_SECRET, RESOURCE_TYPES, deeplyNested, exponentialDag, hostileProps, hostileValue } from "./arbitraries";
+import { PLANTED_SECRET, PLANTED_TOKEN_SECRET, RESOURCE_TYPES, deeplyNested, exponentialDag, hostileProps, hostileValue } from "./arbitraries";
 
 const configArb = fc.oneof(
   fc.constant({}),
@@ -33,8 +33,10 @@ describe.each(RULES.map((r) => [r.meta.name, r] as const))("%s on hostile input"
             if (o.kind === "violation") {
               expect(o.message).not.toContain("could not evaluate");
               expect(o.message).not.toContain(PLANTED_SECRET);
+              expect(o.message).not.toContain(PLANTED_TOKEN_SECRET);
               expect(o.message).not.toMatch(/NaN|undefined|Infinity|\[object Object\]/);
               expect(JSON.stringify(o.suggestion ?? {})).not.toContain(PLANTED_SECRET);
+              expect(JSON.stringify(o.suggestion ?? {})).not.toContain(PLANTED_TOKEN_SECRET);
             }
           }
         },

@@ -1,0 +1,134 @@
+// Benchmark: `carbonguard report` over a generated self-managed backend (N stacks × 100
+// realistic ML resources) against a floor that only reads and JSON.parses the same files
+// (bench/report/floor.ts). Wall time and peak RSS of each, as spawned child processes (peak RSS
+// from `/usr/bin/time -v` when present, else reported by the child itself through a --require
+// hook), median of N runs after one warm-up each, alternating order. Run at several sizes
+// (default 100 and 1,000 stacks) to show that peak RSS does not grow with the number of stacks.
+//
+//   npm run build && node dist/bench/report/run.js [--stacks 100,1000] [--resources 100] [--runs 3] [--json] [--keep]
+//
+// Targets: ours ≤ 1.5× the floor in time; peak RSS flat in the number of stacks.
+
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+import { generateBackend } from "./generate";
+
+interface Sample {
+    readonly ms: number;
+    readonly rssKb: number;
+}
+
+interface SizeResult {
+    readonly stacks: number;
+    readonly resourcesPerStack: number;
+    readonly stateMb: number;
+    readonly floor: { readonly medianMs: number; readonly medianRssKb: number; readonly samples: readonly Sample[] };
+    readonly ours: { readonly medianMs: number; readonly medianRssKb: number; readonly samples: readonly Sample[] };
+    readonly timeRatio: number;
+}
+
+function projectRoot(): string {
+    let dir = __dirname;
+    for (;;) {
+        const pkg = path.join(dir, "package.json");
+        if (fs.existsSync(pkg) && (JSON.parse(fs.readFileSync(pkg, "utf8")) as { name?: string }).name === "carbonguard") return dir;
+        const parent = path.dirname(dir);
+        if (parent === dir) throw new Error("cannot find the carbonguard project root");
+        dir = parent;
+    }
+}
+
+function arg(name: string, fallback: string): string {
+    const i = process.argv.indexOf(`--${name}`);
+    return i >= 0 && process.argv[i + 1] !== undefined ? (process.argv[i + 1] as string) : fallback;
+}
+
+function median(values: readonly number[]): number {
+    const s = [...values].sort((a, b) => a - b);
+    const mid = Math.floor(s.length / 2);
+    return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+}
+
+const TIME = "/usr/bin/time";
+const hasTime = fs.existsSync(TIME);
+
+function measure(nodeArgs: readonly string[], hook: string): Sample {
+    const start = process.hrtime.bigint();
+    const res = hasTime
+        ? spawnSync(TIME, ["-v", process.execPath, ...nodeArgs], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 })
+        : spawnSync(process.execPath, ["--require", hook, ...nodeArgs], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    if (res.error) throw res.error;
+    if (res.status !== 0 && res.status !== 1) throw new Error(`child exited ${res.status}: ${res.stderr.slice(-2000)}`);
+    const rss = hasTime ? /Maximum resident set size \(kbytes\): (\d+)/.exec(res.stderr)?.[1] : /CG_MAXRSS_KB=(\d+)/.exec(res.stderr)?.[1];
+    return { ms, rssKb: rss ? Number(rss) : NaN };
+}
+
+function runSize(root: string, stacks: number, resourcesPerStack: number, runs: number, keep: boolean): SizeResult {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `cg-bench-report-${stacks}-`));
+    const hook = path.join(dir, "rss-hook.js");
+    fs.writeFileSync(hook, `process.on("exit", () => require("node:fs").writeSync(2, "CG_MAXRSS_KB=" + process.resourceUsage().maxRSS + "\\n"));\n`);
+    try {
+        process.stderr.write(`generating ${stacks} stacks × ${resourcesPerStack} resources in ${dir} … `);
+        const bytes = generateBackend(dir, { stacks, resourcesPerStack });
+        process.stderr.write(`${(bytes / 1048576).toFixed(0)} MiB\n`);
+        const floorArgs = [path.join(root, "dist", "bench", "report", "floor.js"), dir];
+        const oursArgs = [path.join(root, "bin", "carbonguard.js"), "report", dir, "--format", "json", "--out", "/dev/null", "--quiet"];
+        measure(floorArgs, hook); // warm-up (page cache, V8 code cache)
+        measure(oursArgs, hook);
+        const floor: Sample[] = [];
+        const ours: Sample[] = [];
+        for (let i = 0; i < runs; i++) {
+            if (i % 2 === 0) {
+                floor.push(measure(floorArgs, hook));
+                ours.push(measure(oursArgs, hook));
+            } else {
+                ours.push(measure(oursArgs, hook));
+                floor.push(measure(floorArgs, hook));
+            }
+            process.stderr.write(`  run ${i + 1}/${runs}: floor ${(floor[i]!.ms / 1000).toFixed(2)} s ${(floor[i]!.rssKb / 1024).toFixed(0)} MiB · ours ${(ours[i]!.ms / 1000).toFixed(2)} s ${(ours[i]!.rssKb / 1024).toFixed(0)} MiB\n`);
+        }
+        const f = { medianMs: median(floor.map((s) => s.ms)), medianRssKb: median(floor.map((s) => s.rssKb)), samples: floor };
+        const o = { medianMs: median(ours.map((s) => s.ms)), medianRssKb: median(ours.map((s) => s.rssKb)), samples: ours };
+        return { stacks, resourcesPerStack, stateMb: bytes / 1048576, floor: f, ours: o, timeRatio: o.medianMs / f.medianMs };
+    } finally {
+        if (!keep) fs.rmSync(dir, { recursive: true, force: true });
+        else process.stderr.write(`kept ${dir}\n`);
+    }
+}
+
+function main(): void {
+    const root = projectRoot();
+    const sizes = arg("stacks", "100,1000").split(",").map((s) => Number(s.trim())).filter((n) => Number.isInteger(n) && n > 0);
+    const resources = Number(arg("resources", "100"));
+    const runs = Math.max(1, Number(arg("runs", "3")));
+    const keep = process.argv.includes("--keep");
+    if (!fs.existsSync(path.join(root, "dist", "src", "cli", "main.js"))) throw new Error("run `npm run build` first");
+    const results = sizes.map((n) => runSize(root, n, resources, runs, keep));
+    const smallest = results[0];
+    const largest = results[results.length - 1];
+    const summary = {
+        machine: `${os.cpus().length} cores, ${os.cpus()[0]?.model ?? "?"}, Node ${process.version}, load ${os.loadavg()[0]?.toFixed(2)}`,
+        rssMeasuredBy: hasTime ? "/usr/bin/time -v" : "process.resourceUsage().maxRSS",
+        results,
+        rssGrowth: smallest && largest ? largest.ours.medianRssKb / smallest.ours.medianRssKb : undefined,
+    };
+    if (process.argv.includes("--json")) {
+        process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+        return;
+    }
+    const lines = [`carbonguard report benchmark (${summary.machine}; peak RSS by ${summary.rssMeasuredBy}; median of ${runs})`, ""];
+    lines.push("stacks  state MiB  floor s  ours s  ours/floor  floor RSS MiB  ours RSS MiB");
+    for (const r of results) {
+        lines.push(
+            `${String(r.stacks).padStart(6)}  ${r.stateMb.toFixed(0).padStart(9)}  ${(r.floor.medianMs / 1000).toFixed(2).padStart(7)}  ${(r.ours.medianMs / 1000).toFixed(2).padStart(6)}  ${r.timeRatio.toFixed(2).padStart(9)}×  ${(r.floor.medianRssKb / 1024).toFixed(0).padStart(13)}  ${(r.ours.medianRssKb / 1024).toFixed(0).padStart(12)}`,
+        );
+    }
+    if (summary.rssGrowth !== undefined && results.length > 1) lines.push("", `ours peak RSS at ${largest!.stacks} stacks ÷ at ${smallest!.stacks}: ${summary.rssGrowth.toFixed(2)}×`);
+    process.stdout.write(`${lines.join("\n")}\n`);
+}
+
+main();

@@ -1,0 +1,302 @@
+/**
+ * `carbonguard report`: team-wide compliance and carbon reports over many stacks (issue 7). Reads
+ * any mix of inputs as a stream (backend folders, stack exports, preview JSON, a Pulumi Cloud
+ * organization), builds the report model (src/report/build.ts) and renders it in every requested
+ * format (src/report/renderers/).
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { delimiter, dirname, join, resolve } from "node:path";
+import { PolicyConfigFileError, type ResolvedPolicyConfig, loadPolicyConfig, resolvePolicyConfig } from "../engine/policy-config";
+import { availableParallelism } from "node:os";
+import { DEFAULT_PULUMI_API, type InputFile, type InputItem, listInputs, readPulumiCloud } from "../inputs";
+import { type Baseline, BaselineError, loadBaseline } from "../report/baseline";
+import { type FailOn, buildReport, concatInputs } from "../report/build";
+import { parseGroupBy } from "../report/group";
+import type { UnreadableInput } from "../report/model";
+import { ProgressBar, type ProgressStream } from "../report/progress";
+import { FORMATS, type Format, isFormat, renderer } from "../report/renderers";
+import { RULES } from "../rules";
+import { formatLoadProblem, loadWaiverFile, mergeWaiverSets, waiverOptions, waiverSetFromEntries, type WaiverSet } from "../waivers";
+import { INLINE_SOURCE, WAIVERS_ENV, WAIVERS_POLICY, resolveUserPath } from "../waivers/pack";
+import { packageRoot } from "../util/package-root";
+import { EXAMPLE_EXPORT } from "./analyze-command";
+import { type ParsedArgs, UsageError, single } from "./args";
+
+export const REPORT_VALUE_OPTIONS = ["format", "out", "policy-config", "waivers", "group-by", "baseline", "fail-on", "utilization", "org", "api-url", "jobs"] as const;
+export const REPORT_FLAGS = ["quiet", "example"] as const;
+
+export const REPORT_USAGE = `carbonguard report [inputs…] [--org ORG] [--format F [--out FILE]]… [options]
+
+Evaluates every stack with carbonguard's policies, estimates its energy and emissions, applies
+waivers, grades it A–G, groups stacks by team or project, and writes the report in one or more
+formats. Stacks are read one at a time, so memory stays flat however many there are.
+
+Inputs, any mix: self-managed backend folders (DIR holding .pulumi/stacks/<project>/<stack>.json,
+.json.gz, .json.zst, or the legacy .pulumi/stacks/<stack>.json; stack tags from <stack>.pulumi-tags),
+\`pulumi stack export\` files and \`pulumi preview --json\` files. With --org and PULUMI_ACCESS_TOKEN
+set, every stack of a Pulumi Cloud organization too (API: --api-url, else PULUMI_BACKEND_URL when it
+is an https URL, else ${DEFAULT_PULUMI_API}). Secrets are never decrypted or shown.
+
+  --format F             ${FORMATS.join(" | ")} (default table); repeatable
+  --out FILE             write the --format just before it to FILE (a format without --out goes
+                         to stdout; at most one may): --format json --out r.json --format sarif --out r.sarif
+  --policy-config FILE   a --policy-pack-config file: levels and properties per policy, and
+                         carbonguard-waivers {file, waivers, maxHorizonDays, allowTagWaivers}
+  --waivers FILE         a waiver file (docs/waivers.md); repeatable; $${WAIVERS_ENV} is read too
+  --group-by G           team (default: stack tag "team", else the resource tag "team" most used
+                         in the stack), project, or tag:<key> (same, with any key)
+  --baseline FILE        a previous --format json report: new, fixed and unchanged findings and
+                         the emissions delta
+  --fail-on L            mandatory (default) | advisory | never: which active findings exit 1
+                         (waived findings never count)
+  --utilization U        average accelerator/CPU utilization for estimates, 0–1 (default 0.5)
+  --org ORG              a Pulumi Cloud organization (needs PULUMI_ACCESS_TOKEN)
+  --api-url URL          the Pulumi Cloud API (self-hosted); http:// only for localhost
+  --example              add the built-in example stack
+  --jobs N               worker threads reading and evaluating stack files (default: the CPUs,
+                         at most 4; 1 = none); the report is the same either way
+  --quiet                no progress bar (it is shown only on a terminal anyway)
+
+Exit codes: 0 no finding at or above --fail-on; 1 findings at or above --fail-on; 2 usage error,
+or an input, waiver file or policy config that could not be read. 2 wins over 1: the report is
+still written and covers every readable stack, and lists what was not read and why.
+Guide: docs/report.md; grade method: docs/report-grade.md; JSON schema: docs/report-schema.md.`;
+
+export interface ReportIo {
+  readonly env: NodeJS.ProcessEnv;
+  /** stderr for the progress bar (with `isTTY`/`columns` when a terminal). */
+  readonly stderr: ProgressStream & { readonly isTTY?: boolean };
+  readonly stdoutIsTTY: boolean;
+  readonly stdoutColumns?: number;
+  /** The waiver clock and `generatedAt` (tests pin them). */
+  readonly now?: Date;
+  readonly fetch?: typeof fetch;
+}
+
+function defaultIo(): ReportIo {
+  return {
+    env: process.env,
+    stderr: process.stderr,
+    stdoutIsTTY: process.stdout.isTTY === true,
+    ...(process.stdout.columns ? { stdoutColumns: process.stdout.columns } : {}),
+  };
+}
+
+interface Output {
+  readonly format: Format;
+  out?: string;
+}
+
+/** Pairs each --out with the --format before it, in command-line order. */
+export function pairOutputs(args: ParsedArgs): Output[] {
+  const sequence = args.sequence ?? [...(args.options.get("format") ?? []).map((v) => ["format", v] as const), ...(args.options.get("out") ?? []).map((v) => ["out", v] as const)];
+  const outputs: Output[] = [];
+  let pendingOut: string | undefined;
+  for (const [key, value] of sequence) {
+    if (key === "format") {
+      const f = value.trim().toLowerCase();
+      if (!isFormat(f)) throw new UsageError(`--format must be one of ${FORMATS.join(", ")}, got '${printable(value, 24)}'`);
+      outputs.push({ format: f });
+    } else if (key === "out") {
+      if (value.trim() === "") throw new UsageError("--out needs a file name");
+      const last = outputs[outputs.length - 1];
+      if (last === undefined) {
+        if (pendingOut !== undefined) throw new UsageError("--out given twice before any --format");
+        pendingOut = value;
+      } else if (last.out !== undefined) {
+        throw new UsageError(`--out ${printable(value, 60)}: the --format before it already has an --out (give --format again for another file)`);
+      } else {
+        last.out = value;
+      }
+    }
+  }
+  if (pendingOut !== undefined) {
+    if (outputs.length > 0) throw new UsageError("--out must follow the --format it is for");
+    outputs.push({ format: "table", out: pendingOut });
+  }
+  if (outputs.length === 0) outputs.push({ format: "table" });
+  if (outputs.filter((o) => o.out === undefined).length > 1) throw new UsageError("at most one --format may go to stdout: give the others an --out FILE");
+  return outputs;
+}
+
+function printable(s: string, max: number): string {
+  const clean = s.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
+  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+}
+
+function parseFailOn(value: string | undefined): FailOn {
+  if (value === undefined) return "mandatory";
+  if (value === "mandatory" || value === "advisory" || value === "never") return value;
+  throw new UsageError(`--fail-on must be mandatory, advisory or never, got '${printable(value, 20)}'`);
+}
+
+function parseUtilization(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\s*\d*\.?\d+\s*$/.test(value) || !(n >= 0 && n <= 1)) throw new UsageError("--utilization must be a number from 0 to 1");
+  return n;
+}
+
+/** The API base URL, refusing to send a token over plain http to anything but this machine. */
+export function cloudApiUrl(flag: string | undefined, env: NodeJS.ProcessEnv): string {
+  const fromEnv = env["PULUMI_BACKEND_URL"];
+  const raw = flag ?? (fromEnv && /^https?:\/\//i.test(fromEnv) ? fromEnv : DEFAULT_PULUMI_API);
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new UsageError(`--api-url '${printable(raw, 80)}' is not a URL`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") throw new UsageError("the Pulumi Cloud API URL must be https://");
+  if (url.username || url.password) throw new UsageError("the Pulumi Cloud API URL must not hold credentials: use PULUMI_ACCESS_TOKEN");
+  const loopback = url.hostname === "localhost" || url.hostname === "127.0.0.1" || url.hostname === "[::1]";
+  if (url.protocol === "http:" && !loopback) throw new UsageError(`refusing to send PULUMI_ACCESS_TOKEN over plain http to ${url.hostname}: use https`);
+  // The console URL is what people copy; the API lives beside it.
+  if (url.hostname === "app.pulumi.com") url.hostname = "api.pulumi.com";
+  return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+}
+
+/** Waivers from --waivers, the policy config's carbonguard-waivers entry and $CARBONGUARD_WAIVERS (as the pack reads them). */
+function loadWaivers(files: readonly string[], rawConfig: unknown, env: NodeJS.ProcessEnv): { set: WaiverSet | undefined; problems: UnreadableInput[] } {
+  const config = rawConfig !== null && typeof rawConfig === "object" && !Array.isArray(rawConfig) ? ((rawConfig as Record<string, unknown>)[WAIVERS_POLICY] as unknown) : undefined;
+  const entry = config !== null && typeof config === "object" && !Array.isArray(config) ? (config as Record<string, unknown>) : {};
+  const problems: UnreadableInput[] = [];
+  const source = `policy config ${WAIVERS_POLICY}`;
+  const horizon = entry["maxHorizonDays"];
+  const tags = entry["allowTagWaivers"];
+  if (horizon !== undefined && !(typeof horizon === "number" && Number.isFinite(horizon) && horizon > 0)) problems.push({ input: source, error: "maxHorizonDays must be a positive number" });
+  if (tags !== undefined && typeof tags !== "boolean") problems.push({ input: source, error: "allowTagWaivers must be true or false" });
+  const options = waiverOptions({ ...(typeof horizon === "number" ? { maxHorizonDays: horizon } : {}), ...(typeof tags === "boolean" ? { allowTagWaivers: tags } : {}) });
+  const sets: WaiverSet[] = files.map((f) => loadWaiverFile(resolve(f), options));
+  if (entry["waivers"] !== undefined) sets.push(waiverSetFromEntries(entry["waivers"], INLINE_SOURCE, options));
+  const file = entry["file"];
+  if (file !== undefined) {
+    if (typeof file === "string" && file.trim() !== "") sets.push(loadWaiverFile(resolveUserPath(file.trim(), env), options));
+    else problems.push({ input: source, error: "file must be a non-empty path" });
+  }
+  for (const f of (env[WAIVERS_ENV] ?? "").split(delimiter).map((s) => s.trim()).filter((s) => s !== "")) sets.push(loadWaiverFile(resolveUserPath(f, env), options));
+  if (problems.length > 0) sets.push({ waivers: [], problems: problems.map((p) => ({ source: p.input, message: p.error })), sources: [source], options });
+  if (sets.length === 0) return { set: undefined, problems: [] };
+  const set = mergeWaiverSets(sets, options);
+  const listed = new Set<string>();
+  const out: UnreadableInput[] = [];
+  for (const p of set.problems) {
+    const text = formatLoadProblem(p);
+    if (listed.has(text)) continue;
+    listed.add(text);
+    out.push({ input: p.source, error: `waivers not applied: ${text.startsWith(`${p.source}: `) ? text.slice(p.source.length + 2) : text}` });
+  }
+  return { set, problems: out };
+}
+
+export async function reportCommand(args: ParsedArgs, out: (s: string) => void, err: (s: string) => void, io: ReportIo = defaultIo()): Promise<number> {
+  // --- options (usage errors exit 2 before anything is read)
+  const outputs = pairOutputs(args);
+  const failOn = parseFailOn(single(args, "fail-on"));
+  const utilization = parseUtilization(single(args, "utilization"));
+  const groupByArg = single(args, "group-by") ?? "team";
+  if (!parseGroupBy(groupByArg)) throw new UsageError(`--group-by must be team, project or tag:<key>, got '${printable(groupByArg, 40)}'`);
+  const org = single(args, "org");
+  const token = io.env["PULUMI_ACCESS_TOKEN"];
+  if (org !== undefined && (org.trim() === "" || /[/\s]/.test(org))) throw new UsageError("--org needs an organization name");
+  if (org !== undefined && !token) throw new UsageError("--org needs PULUMI_ACCESS_TOKEN set to a Pulumi access token");
+  const apiUrl = org !== undefined ? cloudApiUrl(single(args, "api-url"), io.env) : undefined;
+  if (org === undefined && single(args, "api-url") !== undefined) throw new UsageError("--api-url is for --org");
+  const jobsArg = single(args, "jobs");
+  if (jobsArg !== undefined && !/^\s*\d{1,3}\s*$/.test(jobsArg)) throw new UsageError("--jobs must be a whole number (1 = no worker threads)");
+  const jobs = jobsArg !== undefined ? Math.max(1, Number(jobsArg)) : Math.max(1, Math.min(4, availableParallelism()));
+  const paths = [...args.positionals];
+  if (args.flags.has("example")) paths.push(join(packageRoot(), EXAMPLE_EXPORT));
+  if (paths.length === 0 && org === undefined) throw new UsageError("give at least one input (a backend folder, a stack export or a preview JSON file), --org, or --example");
+
+  // --- policy config, waivers, baseline (a broken one exits 2: the run would mean something else)
+  const configFile = single(args, "policy-config");
+  let rawConfig: unknown;
+  let policyConfig: ReadonlyMap<string, ResolvedPolicyConfig> | undefined;
+  try {
+    if (configFile !== undefined) {
+      rawConfig = loadPolicyConfig(configFile);
+      policyConfig = resolvePolicyConfig(RULES, rawConfig, `policy config ${configFile}`);
+    }
+  } catch (error) {
+    if (error instanceof PolicyConfigFileError) {
+      err(`carbonguard report: ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
+  let baseline: Baseline | undefined;
+  const baselineFile = single(args, "baseline");
+  if (baselineFile !== undefined) {
+    try {
+      baseline = loadBaseline(baselineFile);
+    } catch (error) {
+      if (error instanceof BaselineError) {
+        err(`carbonguard report: ${error.message}`);
+        return 2;
+      }
+      throw error;
+    }
+  }
+  const waivers = loadWaivers(args.options.get("waivers") ?? [], rawConfig, io.env);
+  for (const p of waivers.problems) err(`carbonguard report: ${p.input}: ${p.error}`);
+
+  // --- the run
+  const quiet = args.flags.has("quiet");
+  const progress = new ProgressBar({ stream: io.stderr, enabled: !quiet && io.stderr.isTTY === true && !io.env["CI"] });
+  const say = (line: string) => {
+    progress.clear();
+    err(line);
+  };
+  const onPlan = (n: number) => progress.plan(n);
+  const streams: AsyncIterable<InputItem | InputFile>[] = [];
+  if (paths.length > 0) streams.push(listInputs(paths, { onPlan }));
+  if (org !== undefined && token && apiUrl) streams.push(readPulumiCloud({ org, token, apiUrl, onPlan, ...(io.fetch ? { fetch: io.fetch } : {}) }));
+  const now = io.now ?? new Date();
+  const report = await buildReport({
+    inputs: concatInputs(...streams),
+    jobs,
+    ...(policyConfig ? { policyConfig } : {}),
+    ...(waivers.set ? { waivers: waivers.set } : {}),
+    unreadable: waivers.problems,
+    groupBy: groupByArg,
+    failOn,
+    ...(utilization !== undefined ? { utilization } : {}),
+    ...(baseline ? { baseline } : {}),
+    now,
+    onProgress: (p) => {
+      if (p.error) say(`carbonguard report: ${p.error.source}: ${p.error.problem}`);
+      progress.update(p.done);
+    },
+    onWarning: (source, warning) => {
+      if (!quiet) say(`carbonguard report: ${source}: ${warning}`);
+    },
+  });
+  progress.clear();
+
+  // --- outputs
+  let writeFailed = false;
+  for (const o of outputs) {
+    const toStdout = o.out === undefined;
+    const r = renderer(o.format, o.format === "table" && toStdout ? { color: io.stdoutIsTTY && !io.env["NO_COLOR"] && io.env["TERM"] !== "dumb", width: io.stdoutColumns ?? 100 } : {});
+    const text = r.render(report);
+    if (toStdout) {
+      out(text.endsWith("\n") ? text.slice(0, -1) : text);
+      continue;
+    }
+    const file = o.out as string;
+    try {
+      mkdirSync(dirname(resolve(file)), { recursive: true });
+      writeFileSync(file, text);
+    } catch (error) {
+      writeFailed = true;
+      err(`carbonguard report: cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.name : "error")}`);
+    }
+  }
+
+  if (report.unreadable.length > 0 || writeFailed) {
+    if (report.unreadable.length > 0) err(`carbonguard report: ${report.unreadable.length} input(s) could not be read; the report covers the ${report.stacks.length} stack(s) that could (exit 2).`);
+    return 2;
+  }
+  return report.summary.failed ? 1 : 0;
+}

@@ -1,0 +1,215 @@
+/**
+ * Energy and carbon per resource and per stack (see docs/methodology.md):
+ *
+ *   kWh/month       = units × hours × W(u) × PUE / 1000
+ *   operational kg  = kWh × grid gCO2e/kWh / 1000        (Electricity Maps 2025, lifecycle, location-based)
+ *   embodied kg     = units × hours × host kgCO2e × share / 35,040 h
+ *
+ * each as a floor (minimum running capacity) and a ceiling (maximum capacity). Never throws, never
+ * returns NaN, negative or infinite numbers; what it can't size is "unknown" with the reason.
+ */
+import { type RegionFacts, regionFacts } from "../data/regions";
+import type { Cloud } from "../data/types";
+import type { FigureRef } from "../engine/rule";
+import type { ResourceView, StackView } from "../engine/view";
+import { type PartPlan, planCapacity } from "./capacity";
+import { resolveUnit, safe } from "./power";
+import type {
+  Contributor,
+  EstimateOptions,
+  EstimatePart,
+  EstimatedResource,
+  Range,
+  ResolvedOptions,
+  ResourceEstimate,
+  StackEstimate,
+  UnitPower,
+  UnknownResource,
+} from "./types";
+
+export const DEFAULT_UTILIZATION = 0.5;
+export const HOURS_PER_MONTH = 730;
+
+export function resolveOptions(options: EstimateOptions = {}): ResolvedOptions {
+  const u = options.utilization;
+  const h = options.hoursPerMonth;
+  return {
+    utilization: typeof u === "number" && Number.isFinite(u) ? Math.min(1, Math.max(0, u)) : DEFAULT_UTILIZATION,
+    // Rounded to a thousandth of an hour so a vanishing value is 0 h, not a denormal that underflows.
+    hoursPerMonth: typeof h === "number" && Number.isFinite(h) && h >= 0 ? Math.min(Math.round(h * 1000) / 1000, 744) : HOURS_PER_MONTH,
+    region: typeof options.region === "string" && options.region.trim() !== "" ? options.region.trim() : undefined,
+  };
+}
+
+function scale(r: Range, f: number): Range {
+  return { floor: safe(r.floor * f), ceiling: safe(r.ceiling * f) };
+}
+
+function add(a: Range, b: Range): Range {
+  return { floor: safe(a.floor + b.floor), ceiling: safe(a.ceiling + b.ceiling) };
+}
+
+function product(a: Range, b: Range): Range {
+  return { floor: safe(a.floor * b.floor), ceiling: safe(a.ceiling * b.ceiling) };
+}
+
+const ZERO_RANGE: Range = { floor: 0, ceiling: 0 };
+
+/** Where the resource runs (or the what-if region), with the facts the estimate needs. */
+function placeOf(view: ResourceView, opts: ResolvedOptions): { cloud: Cloud; facts: RegionFacts } | { reason: string } {
+  const cloud = view.cloud;
+  if (!cloud) return { reason: "not an AWS or GCP resource" };
+  if (opts.region !== undefined) {
+    const facts = regionFacts(cloud, opts.region);
+    return facts ? { cloud, facts } : { reason: "the requested region has no data" };
+  }
+  const where = view.region;
+  switch (where.state) {
+    case "absent":
+      return { reason: `no region on the resource, its provider or the stack config (${cloud}:region)` };
+    case "unknown":
+      return { reason: `its region (${where.path}) is unknown until the update runs` };
+    case "unrecognized":
+      return { reason: "its location is not a region carbonguard has data for" };
+    case "known": {
+      const facts = regionFacts(cloud, where.region);
+      return facts ? { cloud, facts } : { reason: `no data for region ${where.region}` };
+    }
+  }
+}
+
+function partEstimate(plan: PartPlan, power: UnitPower, pue: number, g: number, opts: ResolvedOptions): EstimatePart {
+  const hours = plan.hoursPerUnit ?? { floor: opts.hoursPerMonth, ceiling: opts.hoursPerMonth };
+  const unitHours = product(plan.units, hours);
+  const energyKwh = scale(unitHours, (power.watts * pue) / 1000);
+  return {
+    label: plan.label,
+    units: plan.units,
+    unitsBasis: plan.unitsBasis,
+    hoursPerUnit: hours,
+    power,
+    energyKwh,
+    operationalKgCo2e: scale(energyKwh, g / 1000),
+    embodiedKgCo2e: power.embodiedKgPerHour === undefined ? undefined : scale(unitHours, power.embodiedKgPerHour),
+  };
+}
+
+function figureKey(f: FigureRef): string {
+  return `${f.label}|${f.value}|${f.source}|${f.basis}`;
+}
+
+/**
+ * Estimates one resource. `stack` lets groups find the templates they launch (ASG → launch
+ * template, MIG → instance template) and endpoints their autoscaling targets.
+ */
+export function estimateResource(view: ResourceView, options: EstimateOptions = {}, stack?: StackView): ResourceEstimate {
+  const base = { urn: view.urn, type: view.type, name: view.name };
+  const opts = resolveOptions(options);
+  const plan = planCapacity(view, { stack, hoursPerMonth: opts.hoursPerMonth });
+  if (plan.kind === "not-applicable") return { ...base, status: "not-applicable", reason: plan.reason };
+  if (plan.kind === "unknown") return { ...base, status: "unknown", reason: plan.reason };
+  const place = placeOf(view, opts);
+  if ("reason" in place) return { ...base, status: "unknown", reason: place.reason };
+  const intensity = place.facts.gridIntensity;
+  if (!intensity) return { ...base, status: "unknown", reason: `no grid-intensity figure for ${place.facts.region}` };
+  const pue = place.facts.pue;
+
+  const parts: EstimatePart[] = [];
+  const assumptions: FigureRef[] = [];
+  const caveats: string[] = [];
+  for (const p of plan.parts) {
+    const unit = resolveUnit(p.spec, opts.utilization, opts.hoursPerMonth);
+    if ("unknown" in unit) return { ...base, status: "unknown", reason: unit.unknown };
+    parts.push(partEstimate(p, unit.power, pue.value, intensity.value, opts));
+    assumptions.push(...unit.power.assumptions);
+    caveats.push(...(p.caveats ?? []), ...unit.power.caveats);
+  }
+  const energyKwh = parts.reduce((s, p) => add(s, p.energyKwh), ZERO_RANGE);
+  const operational = parts.reduce((s, p) => add(s, p.operationalKgCo2e), ZERO_RANGE);
+  const embodiedKnown = parts.every((p) => p.embodiedKgCo2e !== undefined);
+  const embodied = parts.reduce((s, p) => add(s, p.embodiedKgCo2e ?? ZERO_RANGE), ZERO_RANGE);
+
+  const common: FigureRef[] = [
+    { label: "utilization", value: opts.utilization, unit: "ratio", source: options.utilization === undefined ? "CCF default average utilization" : "carbonguard option", year: 2024, basis: "average utilization of accelerators and CPUs over the month" },
+    { label: "hours per month", value: opts.hoursPerMonth, unit: "h", source: "carbonguard method (CARBON-METHOD.md)", year: 2026, basis: "always-on capacity runs 730 h a month" },
+    { label: `${place.facts.region} PUE`, ...pue },
+    { label: `${place.facts.region} grid intensity`, ...intensity },
+  ];
+  const seen = new Set<string>();
+  const unique = [...common, ...assumptions].filter((f) => {
+    const key = figureKey(f);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  const result: EstimatedResource = {
+    ...base,
+    status: "estimated",
+    cloud: place.cloud,
+    region: place.facts.region,
+    parts,
+    energyKwh,
+    operationalKgCo2e: operational,
+    embodiedKgCo2e: embodiedKnown ? embodied : undefined,
+    totalKgCo2e: add(operational, embodied),
+    pue: { label: `${place.facts.region} PUE`, ...pue },
+    gridIntensity: { label: `${place.facts.region} grid intensity`, ...intensity },
+    utilization: opts.utilization,
+    hoursPerMonth: opts.hoursPerMonth,
+    assumptions: unique,
+    caveats: [...new Set(caveats)],
+  };
+  return result;
+}
+
+/** Estimates every resource of a stack and the stack's totals. Never throws. */
+export function estimateStack(stack: StackView, options: EstimateOptions = {}): StackEstimate {
+  const opts = resolveOptions(options);
+  const resources = stack.resources.map((view) => {
+    try {
+      return estimateResource(view, options, stack);
+    } catch (error) {
+      return { urn: view.urn, type: view.type, name: view.name, status: "unknown", reason: `internal ${error instanceof Error ? error.name : "error"} while estimating` } as UnknownResource;
+    }
+  });
+  return summarize(resources, opts);
+}
+
+/** Totals, top contributors and counts over resource estimates (also for report streams). */
+export function summarize(resources: readonly ResourceEstimate[], opts: ResolvedOptions = resolveOptions()): StackEstimate {
+  const estimated = resources.filter((r): r is EstimatedResource => r.status === "estimated");
+  const energyKwh = estimated.reduce((s, r) => add(s, r.energyKwh), ZERO_RANGE);
+  const operational = estimated.reduce((s, r) => add(s, r.operationalKgCo2e), ZERO_RANGE);
+  const embodied = estimated.reduce((s, r) => add(s, r.embodiedKgCo2e ?? ZERO_RANGE), ZERO_RANGE);
+  const total = add(operational, embodied);
+  const topContributors: Contributor[] = estimated
+    .filter((r) => r.totalKgCo2e.ceiling > 0 || r.totalKgCo2e.floor > 0)
+    .sort((a, b) => b.totalKgCo2e.ceiling - a.totalKgCo2e.ceiling || b.totalKgCo2e.floor - a.totalKgCo2e.floor || a.urn.localeCompare(b.urn))
+    .slice(0, 5)
+    .map((r) => ({ urn: r.urn, type: r.type, name: r.name, totalKgCo2e: r.totalKgCo2e, share: total.ceiling > 0 ? safe(r.totalKgCo2e.ceiling / total.ceiling) : 0 }));
+  return {
+    resources,
+    energyKwh,
+    operationalKgCo2e: operational,
+    embodiedKgCo2e: embodied,
+    totalKgCo2e: total,
+    estimatedCount: estimated.length,
+    unknown: resources.filter((r): r is UnknownResource => r.status === "unknown"),
+    embodiedUnknownCount: estimated.filter((r) => r.embodiedKgCo2e === undefined).length,
+    notApplicableCount: resources.filter((r) => r.status === "not-applicable").length,
+    topContributors,
+    utilization: opts.utilization,
+    hoursPerMonth: opts.hoursPerMonth,
+    basis: `CCF method extended with current accelerators: ${Math.round(opts.utilization * 100)}% utilization, ${opts.hoursPerMonth} h/month, provider PUE, Electricity Maps 2025 location-based lifecycle grid intensity; embodied per CCF over a 4-year life; floor = minimum running capacity, ceiling = maximum`,
+  };
+}
+
+/**
+ * kgCO2e per month of one running unit in a region (operational only), for savings and idle costs
+ * that rules quote. `watts` is before PUE.
+ */
+export function unitMonthlyKg(watts: number, facts: RegionFacts, hoursPerMonth = HOURS_PER_MONTH): number | undefined {
+  const g = facts.gridIntensity?.value;
+  if (g === undefined) return undefined;
+  return safe(((watts * hoursPerMonth * facts.pue.value) / 1000) * (g / 1000));
+}

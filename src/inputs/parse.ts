@@ -1,0 +1,189 @@
+/**
+ * Parses Pulumi state documents into `StackSnapshot`s (PULUMI-RUNTIME.md, "Where state lives"):
+ *
+ * - `pulumi stack export`: `{version: 3, deployment: {manifest, secrets_providers, resources}}`;
+ * - a self-managed backend checkpoint: `{version: 3, checkpoint: {stack, config?, latest: {manifest, resources}}}`;
+ * - `pulumi preview --json`: `{config?, steps: [{op, urn, provider, newState: {type, inputs, outputs, …}}], …}`.
+ *
+ * Never throws anything but `InputError`; a malformed resource entry is skipped with a warning.
+ * Secrets are kept as Pulumi wrote them (`{sig, ciphertext}`) and never decrypted.
+ */
+import { InputError, type ResourceRecord, type SnapshotFormat, type StackSnapshot } from "./types";
+
+/** Deployment versions Pulumi writes (3 today; 4 is accepted for forward compatibility). */
+const SUPPORTED_VERSIONS = new Set([1, 2, 3, 4]);
+const MAX_WARNINGS = 20;
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+/** `urn:pulumi:<stack>::<project>::<qualified type>::<name>` → parts (name may contain "::"). */
+export function parseUrn(urn: string): { stack: string; project: string; type: string; name: string } | undefined {
+  if (typeof urn !== "string" || !urn.startsWith("urn:pulumi:")) return undefined;
+  const parts = urn.slice("urn:pulumi:".length).split("::");
+  if (parts.length < 4) return undefined;
+  const [stack, project, qualifiedType] = parts as [string, string, string];
+  const name = parts.slice(3).join("::");
+  const type = qualifiedType.split("$").pop() ?? qualifiedType;
+  return { stack, project, type, name };
+}
+
+function stringList(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+}
+
+function propertyDeps(v: unknown): Record<string, string[]> {
+  if (!isRecord(v)) return {};
+  const out: Record<string, string[]> = {};
+  for (const [k, deps] of Object.entries(v)) out[k] = stringList(deps);
+  return out;
+}
+
+function toRecord(raw: unknown, fallbackUrn?: string): ResourceRecord | string {
+  if (!isRecord(raw)) return "a resource entry is not an object";
+  const urn = typeof raw["urn"] === "string" ? raw["urn"] : fallbackUrn;
+  if (typeof urn !== "string" || urn === "") return "a resource entry has no urn";
+  const parsed = parseUrn(urn);
+  const type = typeof raw["type"] === "string" && raw["type"] !== "" ? raw["type"] : parsed?.type;
+  if (!type) return "a resource entry has no type";
+  return {
+    urn,
+    type,
+    name: parsed?.name ?? "",
+    custom: raw["custom"] === true,
+    ...(typeof raw["id"] === "string" && raw["id"] !== "" ? { id: raw["id"] } : {}),
+    inputs: isRecord(raw["inputs"]) ? raw["inputs"] : {},
+    outputs: isRecord(raw["outputs"]) ? raw["outputs"] : {},
+    ...(typeof raw["parent"] === "string" && raw["parent"] !== "" ? { parent: raw["parent"] } : {}),
+    dependencies: stringList(raw["dependencies"]),
+    propertyDependencies: propertyDeps(raw["propertyDependencies"]),
+    ...(typeof raw["provider"] === "string" && raw["provider"] !== "" ? { provider: raw["provider"] } : {}),
+  };
+}
+
+/** Plain string config values only: secure values (`{secure: …}`) are never read. */
+function plainConfig(raw: unknown): Record<string, string> | undefined {
+  if (!isRecord(raw)) return undefined;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (typeof v === "string") out[k] = v;
+    else if (typeof v === "number" || typeof v === "boolean") out[k] = String(v);
+  }
+  return out;
+}
+
+function checkVersion(source: string, version: unknown): void {
+  if (version === undefined) return;
+  if (typeof version !== "number" || !SUPPORTED_VERSIONS.has(version)) {
+    throw new InputError(source, `unsupported deployment version ${typeof version === "number" ? version : JSON.stringify(typeof version)} (carbonguard reads versions 1–4)`);
+  }
+}
+
+interface Collected {
+  readonly resources: ResourceRecord[];
+  readonly warnings: string[];
+}
+
+function collect(entries: readonly unknown[], fallbackUrn: (i: number) => string | undefined = () => undefined): Collected {
+  const resources: ResourceRecord[] = [];
+  const warnings: string[] = [];
+  let skipped = 0;
+  entries.forEach((entry, i) => {
+    if (isRecord(entry) && entry["delete"] === true) return; // an old copy pending deletion after a replace
+    const r = toRecord(entry, fallbackUrn(i));
+    if (typeof r === "string") {
+      skipped++;
+      if (warnings.length < MAX_WARNINGS) warnings.push(`resources[${i}]: ${r}; skipped`);
+    } else {
+      resources.push(r);
+    }
+  });
+  if (skipped > MAX_WARNINGS) warnings.push(`${skipped - MAX_WARNINGS} more malformed resource entries skipped`);
+  return { resources, warnings };
+}
+
+function identity(source: string, resources: readonly ResourceRecord[], hint?: unknown): { project: string; stack: string } {
+  const fromUrn = resources.map((r) => parseUrn(r.urn)).find((p) => p !== undefined);
+  const hinted = typeof hint === "string" && hint !== "" ? (hint.split("/").pop() ?? hint) : undefined;
+  const fileStack = source.replace(/\\/g, "/").split("/").pop()?.replace(/\.json(\.gz|\.zst)?$/i, "") ?? "stack";
+  return { project: fromUrn?.project ?? "unknown", stack: hinted ?? fromUrn?.stack ?? fileStack };
+}
+
+function snapshot(source: string, format: SnapshotFormat, c: Collected, extra: { stackHint?: unknown; config?: Record<string, string> | undefined }): StackSnapshot {
+  const { project, stack } = identity(source, c.resources, extra.stackHint);
+  return { source, format, project, stack, ...(extra.config ? { config: extra.config } : {}), resources: c.resources, warnings: c.warnings };
+}
+
+/** Parses an already-decoded JSON document. Throws only `InputError`. */
+export function parseStateDocument(source: string, doc: unknown): StackSnapshot {
+  if (!isRecord(doc)) throw new InputError(source, "not a JSON object (expected a stack export, a checkpoint or `pulumi preview --json` output)");
+
+  if ("deployment" in doc) {
+    checkVersion(source, doc["version"]);
+    const deployment = doc["deployment"];
+    if (!isRecord(deployment)) throw new InputError(source, "`deployment` is not an object");
+    const resources = deployment["resources"] ?? [];
+    if (!Array.isArray(resources)) throw new InputError(source, "`deployment.resources` is not an array");
+    return snapshot(source, "stack-export", collect(resources), {});
+  }
+
+  if ("checkpoint" in doc) {
+    checkVersion(source, doc["version"]);
+    const checkpoint = doc["checkpoint"];
+    if (!isRecord(checkpoint)) throw new InputError(source, "`checkpoint` is not an object");
+    const latest = checkpoint["latest"];
+    if (latest !== undefined && latest !== null && !isRecord(latest)) throw new InputError(source, "`checkpoint.latest` is not an object");
+    const resources = isRecord(latest) ? (latest["resources"] ?? []) : [];
+    if (!Array.isArray(resources)) throw new InputError(source, "`checkpoint.latest.resources` is not an array");
+    return snapshot(source, "checkpoint", collect(resources), { stackHint: checkpoint["stack"], config: plainConfig(checkpoint["config"]) });
+  }
+
+  if ("steps" in doc) {
+    const steps = doc["steps"];
+    if (!Array.isArray(steps)) throw new InputError(source, "`steps` is not an array");
+    // The last step for a URN wins (a replace has several); deletions leave nothing behind.
+    const byUrn = new Map<string, unknown>();
+    const urns: string[] = [];
+    const warnings: string[] = [];
+    steps.forEach((step, i) => {
+      if (!isRecord(step)) {
+        if (warnings.length < MAX_WARNINGS) warnings.push(`steps[${i}] is not an object; skipped`);
+        return;
+      }
+      const op = typeof step["op"] === "string" ? step["op"] : "";
+      const state = isRecord(step["newState"]) ? step["newState"] : undefined;
+      const urn = typeof step["urn"] === "string" ? step["urn"] : typeof state?.["urn"] === "string" ? (state["urn"] as string) : undefined;
+      if (!urn) {
+        if (warnings.length < MAX_WARNINGS) warnings.push(`steps[${i}] has no urn; skipped`);
+        return;
+      }
+      if (/^(delete|delete-replaced|discard|discard-replaced|remove-pending-replace)$/.test(op) || !state) {
+        if (/^(delete|discard)$/.test(op)) byUrn.delete(urn);
+        return;
+      }
+      if (!byUrn.has(urn)) urns.push(urn);
+      byUrn.set(urn, { ...state, urn, ...(typeof state["provider"] === "string" ? {} : typeof step["provider"] === "string" ? { provider: step["provider"] } : {}) });
+    });
+    const entries = urns.filter((u) => byUrn.has(u)).map((u) => byUrn.get(u));
+    const c = collect(entries);
+    return snapshot(source, "preview", { resources: c.resources, warnings: [...warnings, ...c.warnings] }, { config: plainConfig(doc["config"]) });
+  }
+
+  throw new InputError(source, "not a Pulumi state document: expected `deployment` (stack export), `checkpoint` (backend file) or `steps` (preview --json)");
+}
+
+/** Parses JSON text. Throws only `InputError`. */
+export function parseStateText(source: string, text: string): StackSnapshot {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch (error) {
+    // V8's message quotes the text around the error, which may be a plaintext secret: keep only the position.
+    const message = error instanceof Error ? error.message : "";
+    const position = /position (\d+)/.exec(message)?.[1];
+    const detail = /end of (JSON )?input/i.test(message) ? "it ends too early: truncated?" : position !== undefined ? `at position ${position}` : "malformed";
+    throw new InputError(source, text.trim() === "" ? "empty file" : `invalid JSON (${detail})`);
+  }
+  return parseStateDocument(source, doc);
+}

@@ -1,0 +1,247 @@
+/**
+ * Reads stacks from any mix of inputs, as a stream: `pulumi stack export` files, `pulumi preview
+ * --json` files and self-managed backend folders (`.pulumi/stacks/<project>/<stack>.json[.gz|.zst]`,
+ * the legacy `.pulumi/stacks/<stack>.json`, `meta.yaml`).
+ *
+ * One stack is read, parsed and yielded at a time, so memory stays flat however many stacks a
+ * backend holds. A file that can't be read yields an `{kind: "error"}` item naming the file and
+ * the problem, and the iteration goes on with the next one: one bad stack never stops the rest.
+ * The iterator itself never throws.
+ */
+import { promises as fsp } from "node:fs";
+import * as path from "node:path";
+import { MAX_DECOMPRESSED_BYTES, type ZstdDecoder, ZSTD_UNAVAILABLE, compressionOf, defaultZstdDecoder, gunzipState } from "./decompress";
+import { parseStateText } from "./parse";
+import { InputError, type InputItem } from "./types";
+
+export interface ReadOptions {
+  /** Zstandard decoder for `.json.zst`; default: Node's own, else `fzstd` when installed, else none. */
+  readonly zstd?: ZstdDecoder | null;
+  /**
+   * Called as each input is opened with the number of stacks it will yield (1 for a file, the
+   * number of state files for a backend folder), so a caller can show progress against a total.
+   */
+  readonly onPlan?: (stacks: number, input: string) => void;
+}
+
+/** Largest state file read (compressed size). */
+const MAX_FILE_BYTES = 512 * 1024 * 1024;
+
+const STATE_FILE = /\.json(\.gz|\.zst)?$/i;
+
+/** Largest `.pulumi-tags` file read. */
+const MAX_TAGS_BYTES = 1024 * 1024;
+
+function describe(error: unknown): string {
+  if (error instanceof InputError) return error.problem;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === "ENOENT") return "no such file or folder";
+  if (code === "EACCES" || code === "EPERM") return "permission denied";
+  if (code === "EISDIR") return "is a folder";
+  if (code === "ERR_STRING_TOO_LONG" || code === "ERR_BUFFER_TOO_LARGE") return "too large to read";
+  if (error instanceof RangeError) return "too large to read";
+  const name = error instanceof Error ? error.name : "error";
+  return `could not be read (${name}${typeof code === "string" ? ` ${code}` : ""})`;
+}
+
+/** Reads and parses one state file. Throws only `InputError`. */
+export async function readStateFile(file: string, options: ReadOptions = {}) {
+  let data: Buffer;
+  try {
+    const stat = await fsp.stat(file);
+    if (stat.isDirectory()) throw new InputError(file, "is a folder, not a state file");
+    if (stat.size > MAX_FILE_BYTES) throw new InputError(file, `is ${Math.round(stat.size / 1048576)} MiB, larger than carbonguard reads (${MAX_FILE_BYTES / 1048576} MiB)`);
+    data = await fsp.readFile(file);
+  } catch (error) {
+    throw error instanceof InputError ? error : new InputError(file, describe(error));
+  }
+  let text: string;
+  try {
+    const kind = compressionOf(data, file);
+    if (kind === "gzip") {
+      text = (await gunzipState(data)).toString("utf8");
+    } else if (kind === "zstd") {
+      const decoder = options.zstd === undefined ? defaultZstdDecoder() : (options.zstd ?? undefined);
+      if (!decoder) throw new InputError(file, ZSTD_UNAVAILABLE);
+      const out = decoder.decompress(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+      if (out.byteLength > MAX_DECOMPRESSED_BYTES) throw new InputError(file, "decompresses to more than carbonguard reads");
+      text = Buffer.from(out.buffer, out.byteOffset, out.byteLength).toString("utf8");
+    } else {
+      text = data.toString("utf8");
+    }
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    const code = (error as { code?: unknown } | null)?.code;
+    throw new InputError(file, code === "Z_BUF_ERROR" || code === "Z_DATA_ERROR" ? "compressed data is corrupt or truncated" : `could not be decompressed (${describe(error)})`);
+  }
+  return parseStateText(file, text);
+}
+
+/** The `.pulumi` folder of a backend given as `DIR` (holding `.pulumi`) or as `DIR/.pulumi` itself. */
+async function backendRoot(dir: string): Promise<string | undefined> {
+  for (const candidate of [path.join(dir, ".pulumi"), dir]) {
+    try {
+      if ((await fsp.stat(path.join(candidate, "stacks"))).isDirectory()) return candidate;
+    } catch {
+      // try the next
+    }
+  }
+  return undefined;
+}
+
+async function listDir(dir: string): Promise<{ name: string; isDir: boolean }[]> {
+  const entries = await fsp.readdir(dir, { withFileTypes: true });
+  return entries.map((e) => ({ name: e.name, isDir: e.isDirectory() })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/**
+ * The state files of a backend, project-scoped (`stacks/<project>/<stack>.json*`) and legacy
+ * (`stacks/<stack>.json*`), sorted; `.bak` copies and other files are skipped. When a stack has
+ * several encodings (`dev.json` and `dev.json.gz`), the uncompressed one is read, as Pulumi does.
+ */
+export async function backendStateFiles(root: string): Promise<{ files: string[]; problems: InputError[] }> {
+  const stacksDir = path.join(root, "stacks");
+  const files: string[] = [];
+  const problems: InputError[] = [];
+  const pick = (dir: string, names: string[]) => {
+    const byStack = new Map<string, string[]>();
+    for (const n of names) {
+      const stack = n.replace(STATE_FILE, "");
+      byStack.set(stack, [...(byStack.get(stack) ?? []), n]);
+    }
+    for (const [, variants] of [...byStack.entries()].sort()) {
+      const rank = (n: string) => (/\.json$/i.test(n) ? 0 : /\.gz$/i.test(n) ? 1 : 2);
+      const best = [...variants].sort((a, b) => rank(a) - rank(b))[0];
+      if (best) files.push(path.join(dir, best));
+    }
+  };
+  let top: { name: string; isDir: boolean }[];
+  try {
+    top = await listDir(stacksDir);
+  } catch (error) {
+    problems.push(new InputError(stacksDir, describe(error)));
+    return { files, problems };
+  }
+  pick(stacksDir, top.filter((e) => !e.isDir && STATE_FILE.test(e.name)).map((e) => e.name));
+  for (const project of top.filter((e) => e.isDir)) {
+    const dir = path.join(stacksDir, project.name);
+    try {
+      pick(dir, (await listDir(dir)).filter((e) => !e.isDir && STATE_FILE.test(e.name)).map((e) => e.name));
+    } catch (error) {
+      problems.push(new InputError(dir, describe(error)));
+    }
+  }
+  return { files, problems };
+}
+
+/** `meta.yaml` `version: 1` means project-scoped stacks; absent or 0 means the legacy layout. */
+export async function backendMetaVersion(root: string): Promise<number | undefined> {
+  try {
+    const text = await fsp.readFile(path.join(root, "meta.yaml"), "utf8");
+    const m = /^\s*version:\s*(\d+)\s*$/m.exec(text);
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A state file to read (from `listInputs`): `inBackend` files also get their `.pulumi-tags`. */
+export interface InputFile {
+  readonly kind: "file";
+  readonly file: string;
+  readonly inBackend: boolean;
+}
+
+/**
+ * The state files in `inputs` (files and backend folders), without reading them: lets a caller
+ * read them elsewhere (e.g. worker threads). Errors are items, never exceptions.
+ */
+export async function* listInputs(inputs: readonly string[], options: Pick<ReadOptions, "onPlan"> = {}): AsyncGenerator<InputFile | Extract<InputItem, { kind: "error" }>, void, undefined> {
+  for (const input of inputs) {
+    let isDir = false;
+    try {
+      isDir = (await fsp.stat(input)).isDirectory();
+    } catch (error) {
+      yield { kind: "error", error: new InputError(input, describe(error)) };
+      continue;
+    }
+    if (!isDir) {
+      options.onPlan?.(1, input);
+      yield { kind: "file", file: input, inBackend: false };
+      continue;
+    }
+    const root = await backendRoot(input);
+    if (!root) {
+      yield { kind: "error", error: new InputError(input, "is a folder but not a self-managed Pulumi backend (no .pulumi/stacks inside)") };
+      continue;
+    }
+    const { files, problems } = await backendStateFiles(root);
+    options.onPlan?.(files.length, input);
+    for (const problem of problems) yield { kind: "error", error: problem };
+    for (const file of files) yield { kind: "file", file, inBackend: true };
+  }
+}
+
+/**
+ * Every stack in `inputs` (files and backend folders), one at a time. Errors are items, never
+ * exceptions.
+ */
+export async function* readInputs(inputs: readonly string[], options: ReadOptions = {}): AsyncGenerator<InputItem, void, undefined> {
+  for await (const item of listInputs(inputs, options)) {
+    yield item.kind === "file" ? await readInputFile(item, options) : item;
+  }
+}
+
+/** Reads one listed state file (and, in a backend, its stack tags). Never throws. */
+export async function readInputFile(input: InputFile, options: ReadOptions = {}): Promise<InputItem> {
+  const file = input.file;
+  try {
+    const snapshot = await readStateFile(file, options);
+    if (!input.inBackend) return { kind: "stack", snapshot };
+    const tags = await readStackTagsFile(stackTagsPath(file));
+    if (tags === undefined) return { kind: "stack", snapshot };
+    if (typeof tags === "string") return { kind: "stack", snapshot: { ...snapshot, warnings: [...snapshot.warnings, tags] } };
+    return { kind: "stack", snapshot: { ...snapshot, stackTags: { ...tags, ...(snapshot.stackTags ?? {}) } } };
+  } catch (error) {
+    return { kind: "error", error: error instanceof InputError ? error : new InputError(file, describe(error)) };
+  }
+}
+
+/**
+ * Where a self-managed backend keeps a stack's tags (Pulumi 3.18x+ `pulumi stack tag set` on a
+ * DIY backend): beside the state file, `<stack>.pulumi-tags`, holding `{"version": 1, "tags": {…}}`
+ * (pulumi/pulumi pkg/backend/diy/stack_tags.go).
+ */
+export function stackTagsPath(stateFile: string): string {
+  return stateFile.replace(STATE_FILE, "") + ".pulumi-tags";
+}
+
+/**
+ * A stack's tags from its `.pulumi-tags` file: the tags, undefined when there is no file, or a
+ * warning (string) when the file is unreadable or not the documented shape. Never throws.
+ */
+export async function readStackTagsFile(file: string): Promise<Readonly<Record<string, string>> | string | undefined> {
+  let text: string;
+  try {
+    const stat = await fsp.stat(file);
+    if (!stat.isFile()) return undefined;
+    if (stat.size > MAX_TAGS_BYTES) return `${path.basename(file)}: stack tags file too large; tags ignored`;
+    text = await fsp.readFile(file, "utf8");
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    return code === "ENOENT" || code === "ENOTDIR" ? undefined : `${path.basename(file)}: ${describe(error)}; stack tags ignored`;
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return `${path.basename(file)}: stack tags file is not valid JSON; tags ignored`;
+  }
+  const tags = (doc as { tags?: unknown } | null)?.tags;
+  if (doc === null || typeof doc !== "object" || (doc as { version?: unknown }).version !== 1 || tags === null || typeof tags !== "object" || Array.isArray(tags)) {
+    return `${path.basename(file)}: not a version 1 stack tags file; tags ignored`;
+  }
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(tags as Record<string, unknown>)) if (typeof v === "string") out[k] = v;
+  return out;
+}

@@ -1,0 +1,198 @@
+/**
+ * `buildReport(options)`: the report pipeline. Streams over the inputs one stack at a time: each
+ * stack is evaluated (the pack's rules and config), estimated, waived, graded and grouped, then
+ * reduced to its small `StackReport` before the next one is read, so memory follows the size of
+ * the report, not the size of the state. Then groups, totals, savings, the baseline comparison,
+ * provenance and rule metadata.
+ *
+ *   const report = await buildReport({ inputs: readInputs(["backend/"]), groupBy: "team" });
+ *
+ * Never throws for any input: unreadable inputs (and stacks that could not be evaluated) are listed
+ * in `unreadable`, and everything readable is still reported.
+ */
+import type { ResolvedPolicyConfig } from "../engine/policy-config";
+import type { AnyRule } from "../engine/rule";
+import { DEFAULT_UTILIZATION } from "../estimate";
+import { type InputError, type InputFile, type InputItem, readInputFile } from "../inputs";
+import { RULES } from "../rules";
+import type { WaiverSet } from "../waivers";
+import { type Baseline, compareWithBaseline } from "./baseline";
+import { Grader } from "./grade";
+import { type GroupBy, countFindings, emptyCounts, groupByLabel, parseGroupBy, round, savingByPolicy, summarizeGroups } from "./group";
+import { REPORT_SCHEMA_VERSION, type Report, type StackReport, type Summary, type UnreadableInput } from "./model";
+import { reportProvenance, reportRules, toolVersion } from "./provenance";
+import { type JobResult, StackPool } from "./pool";
+import { buildStackReport } from "./stack";
+
+export type FailOn = "mandatory" | "advisory" | "never";
+
+export interface BuildProgress {
+  /** Stacks and unreadable inputs handled so far. */
+  readonly done: number;
+  readonly stack?: string;
+  readonly error?: InputError;
+}
+
+export interface BuildReportOptions {
+  /**
+   * The stacks: `readInputs(paths)`, `readPulumiCloud(…)`, or any mix (`concatInputs`); or files
+   * to read (`listInputs(paths)`), which worker threads can read and evaluate in parallel.
+   */
+  readonly inputs: AsyncIterable<InputItem | InputFile> | Iterable<InputItem | InputFile>;
+  /**
+   * Worker threads for listed files (default 1: everything in this thread). Used only when
+   * running compiled and once a run has more than a few files; results are the same either way.
+   */
+  readonly jobs?: number;
+  /** The worker script (default: dist/src/report/worker.js beside this module). */
+  readonly workerScript?: string;
+  /** Default: every carbonguard rule. */
+  readonly rules?: readonly AnyRule[];
+  /** From `resolvePolicyConfig(RULES, loadPolicyConfig(file), file)`; default: every rule at its default level. */
+  readonly policyConfig?: ReadonlyMap<string, ResolvedPolicyConfig>;
+  readonly waivers?: WaiverSet;
+  /** `team` (default), `project` or `tag:<key>`. */
+  readonly groupBy?: string;
+  /** Default `mandatory`. */
+  readonly failOn?: FailOn;
+  /** Accelerator/CPU utilization for the estimates, 0–1 (default 0.5). */
+  readonly utilization?: number;
+  readonly baseline?: Baseline;
+  /** The instant waivers are judged at (default: now). */
+  readonly now?: Date;
+  /** ISO 8601 (default: `now`). */
+  readonly generatedAt?: string;
+  readonly toolVersion?: string;
+  /** Inputs the caller could not read itself (e.g. a waiver file), listed with the others. */
+  readonly unreadable?: readonly UnreadableInput[];
+  readonly onProgress?: (progress: BuildProgress) => void;
+  /** Problems that did not stop a stack's read (a malformed resource entry skipped, …). */
+  readonly onWarning?: (source: string, warning: string) => void;
+}
+
+/** Files read in this thread before a worker pool is worth starting. */
+const POOL_AFTER_FILES = 8;
+
+/** Several input streams as one, in order. */
+export async function* concatInputs(...streams: (AsyncIterable<InputItem | InputFile> | Iterable<InputItem | InputFile>)[]): AsyncGenerator<InputItem | InputFile, void, undefined> {
+  for (const s of streams) yield* s;
+}
+
+export async function buildReport(options: BuildReportOptions): Promise<Report> {
+  const groupBy: GroupBy = parseGroupBy(options.groupBy ?? "team") ?? { kind: "tag", key: "team", label: "team" };
+  const utilization = typeof options.utilization === "number" && Number.isFinite(options.utilization) ? Math.min(1, Math.max(0, options.utilization)) : DEFAULT_UTILIZATION;
+  const failOn: FailOn = options.failOn ?? "mandatory";
+  const now = options.now ?? new Date();
+  const rules = options.rules ?? RULES;
+  const config = options.policyConfig ?? new Map<string, ResolvedPolicyConfig>();
+  const grader = new Grader(utilization);
+  const ctx = { rules, config, waivers: options.waivers, now, groupBy, utilization, grader };
+
+  const stacks: StackReport[] = [];
+  const unreadable: UnreadableInput[] = [...(options.unreadable ?? [])];
+  const ids = new Map<string, number>();
+  let done = 0;
+  const addStack = (report: StackReport, source: string, warnings: readonly string[]) => {
+    for (const w of warnings) options.onWarning?.(source, w);
+    const base = report.id;
+    const seen = ids.get(base) ?? 0;
+    ids.set(base, seen + 1);
+    const id = seen === 0 ? base : `${base} (${seen + 1})`;
+    stacks.push(id === base ? report : { ...report, id });
+    options.onProgress?.({ done: ++done, stack: id });
+  };
+  const addError = (error: InputError | { source: string; problem: string }) => {
+    unreadable.push({ input: error.source, error: error.problem });
+    options.onProgress?.({ done: ++done, error: error as InputError });
+  };
+  const evaluate = (item: InputItem): JobResult => {
+    if (item.kind === "error") return { seq: -1, kind: "error", source: item.error.source, problem: item.error.problem };
+    const s = item.snapshot;
+    try {
+      return { seq: -1, kind: "stack", report: buildStackReport(s, `${s.project}/${s.stack}`, ctx), source: s.source, warnings: s.warnings };
+    } catch (error) {
+      // A bug must not take down a thousand-stack report: the stack is listed as not evaluated.
+      return { seq: -1, kind: "error", source: s.source, problem: `could not be evaluated (internal ${error instanceof Error ? error.name : "error"}); please report it` };
+    }
+  };
+  const accept = (r: JobResult) => {
+    if (r.kind === "stack") addStack(r.report, r.source, r.warnings);
+    else addError({ source: r.source, problem: r.problem });
+  };
+
+  // Results are taken in input order (first in, first out), so ids and lists are the same with or
+  // without workers; at most `capacity` results are pending at a time.
+  const jobs = Math.max(1, Math.floor(options.jobs ?? 1));
+  const script = jobs > 1 && !options.rules ? (options.workerScript ?? StackPool.script()) : undefined;
+  let pool: StackPool | undefined;
+  let files = 0;
+  const queue: Promise<JobResult>[] = [];
+  try {
+    for await (const item of options.inputs) {
+      if (item.kind === "file") {
+        files++;
+        if (!pool && script && files > POOL_AFTER_FILES) {
+          pool = new StackPool(jobs, { policyConfig: [...config.entries()], waivers: options.waivers, now: now.toISOString(), groupBy: groupByLabel(groupBy), utilization }, script);
+        }
+        if (pool) {
+          queue.push(pool.run(item.file, item.inBackend));
+          while (queue.length >= Math.max(1, pool.capacity)) accept(await (queue.shift() as Promise<JobResult>));
+          continue;
+        }
+        while (queue.length > 0) accept(await (queue.shift() as Promise<JobResult>));
+        accept(evaluate(await readInputFile(item)));
+        continue;
+      }
+      if (queue.length === 0) accept(evaluate(item));
+      else queue.push(Promise.resolve(evaluate(item)));
+    }
+    while (queue.length > 0) accept(await (queue.shift() as Promise<JobResult>));
+  } finally {
+    await pool?.close();
+  }
+  stacks.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+
+  const counts = emptyCounts();
+  const savings = new Map<string, number>();
+  let resources = 0;
+  let floor = 0;
+  let ceiling = 0;
+  for (const s of stacks) {
+    countFindings(counts, s.findings);
+    savingByPolicy(s.findings, savings);
+    resources += s.resourceCount;
+    floor += s.estimate.floorKgCo2ePerMonth;
+    ceiling += s.estimate.ceilingKgCo2ePerMonth;
+  }
+  const failed = failOn === "never" ? false : failOn === "advisory" ? counts.mandatory + counts.advisory > 0 : counts.mandatory > 0;
+  const savingByPolicyOut = Object.fromEntries([...savings.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => [k, round(v)]));
+  const summary: Summary = {
+    stacks: stacks.length,
+    resources,
+    unreadable: unreadable.length,
+    findings: counts,
+    floorKgCo2ePerMonth: round(floor),
+    ceilingKgCo2ePerMonth: round(ceiling),
+    savingKgCo2ePerMonth: round([...savings.values()].reduce((t, v) => t + v, 0)),
+    savingByPolicy: savingByPolicyOut,
+    failed,
+  };
+
+  const version = options.toolVersion ?? toolVersion();
+  const baseline = options.baseline
+    ? compareWithBaseline(options.baseline, new Map(stacks.map((s) => [s.id, s.findings.map((f) => f.id)])), summary.floorKgCo2ePerMonth, unreadable.length === 0)
+    : undefined;
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: "carbonguard", version },
+    generatedAt: options.generatedAt ?? now.toISOString(),
+    options: { failOn, groupBy: groupByLabel(groupBy), utilization },
+    stacks,
+    unreadable,
+    groups: summarizeGroups(stacks),
+    summary,
+    ...(baseline ? { baseline } : {}),
+    provenance: reportProvenance(version, utilization),
+    rules: reportRules(rules, config),
+  };
+}

@@ -1,0 +1,240 @@
+/**
+ * Resource views built on demand, for reports over many stacks.
+ *
+ * `buildView` normalizes a resource's whole property bag (a deep copy that turns secrets and
+ * unknowns into `Opaque` markers). Most resources of a real stack (buckets, roles, log groups,
+ * security groups…) are never read beyond their type and tags: no rule applies to them and the
+ * estimator has no model for them. A lazy view answers `urn`, `type`, `name`, `cloud`,
+ * `isMlService`, `links` and `stack` at once; `accelerators`/`isAcceleratorResource` at once too
+ * for types carbonguard does not scan for accelerators (an empty scan, exactly what `buildView`
+ * computes for them); `tags`/`tagsUnknown` from `buildView` run on just the tag-bearing keys; and
+ * anything else from the full `buildView`, built once on first use. So every value is
+ * `buildView`'s own (test/property/report-lazy-view.test.ts checks that).
+ *
+ * Inputs can be lazy too (`RecordInput`): a snapshot record's properties (outputs over inputs) are
+ * merged only when a full view is built, and a provider's once per stack.
+ */
+import { SCANNED_TYPES } from "../engine/accelerator-scan";
+import { UNKNOWN_SENTINELS } from "../engine/values";
+import {
+  type ResourceInput,
+  type ResourceLinks,
+  type ResourceView,
+  type StackContext,
+  type StackView,
+  EMPTY_STACK,
+  NO_LINKS,
+  buildView,
+  cloudOfType,
+  isMlServiceType,
+} from "../engine/view";
+import type { ResourceRecord } from "../inputs";
+
+const SCANNED = new Set(SCANNED_TYPES);
+const EMPTY_SCAN = Object.freeze({ uses: Object.freeze([]), unknownPaths: Object.freeze([]) }) as unknown as ResourceView["accelerators"];
+
+/**
+ * The top-level property keys `buildView` reads tags/labels from (engine/view.ts TAG_PATHS: AWS
+ * `tags` and the provider's `defaultTags.tags`; GCP `labels`, `nodeConfig.resourceLabels`,
+ * `gceSetup.labels` and the provider's `defaultLabels`).
+ */
+export const TAG_KEYS: readonly string[] = ["tags", "labels", "nodeConfig", "gceSetup"];
+export const PROVIDER_TAG_KEYS: readonly string[] = ["defaultTags", "defaultLabels"];
+
+/** An input that can hand out a few top-level properties without building all of them. */
+export interface PickableInput extends ResourceInput {
+  pickProps(keys: readonly string[]): Record<string, unknown> | undefined;
+  pickProviderProps(keys: readonly string[]): Record<string, unknown> | undefined;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+function isPlainRecord(v: unknown): v is Record<string, unknown> {
+  if (!isRecord(v)) return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+
+function pick(bag: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of keys) if (hasOwn(bag, k)) out[k] = bag[k];
+  return out;
+}
+
+function isPickable(input: ResourceInput): input is PickableInput {
+  return typeof (input as Partial<PickableInput>).pickProps === "function";
+}
+
+/** A `ResourceView` whose expensive parts are computed on first use (by `buildView`). */
+class LazyView implements ResourceView {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  readonly cloud: ResourceView["cloud"];
+  readonly isMlService: boolean;
+  readonly links: ResourceLinks;
+  private full: ResourceView | undefined;
+  private tagged: ResourceView | undefined;
+  private readonly scanned: boolean;
+
+  constructor(
+    private readonly input: ResourceInput,
+    readonly stack: StackContext,
+  ) {
+    this.type = typeof input.type === "string" ? input.type : "";
+    this.urn = String(input.urn ?? "");
+    this.name = String(input.name ?? "");
+    this.cloud = cloudOfType(this.type);
+    this.isMlService = isMlServiceType(this.type);
+    this.links = input.links ?? NO_LINKS;
+    this.scanned = this.cloud !== undefined && SCANNED.has(this.type);
+  }
+
+  /** The full view (`buildView`), built once. */
+  get built(): ResourceView {
+    if (!this.full) {
+      const i = this.input;
+      const providerProps = i.providerProps;
+      this.full = buildView({ urn: i.urn, type: i.type, name: i.name, props: i.props, ...(providerProps !== undefined ? { providerProps } : {}), ...(i.links ? { links: i.links } : {}) }, this.stack);
+    }
+    return this.full;
+  }
+
+  private get tagView(): ResourceView {
+    if (this.full) return this.full;
+    if (!this.tagged) {
+      const i = this.input;
+      let props: Record<string, unknown> | undefined;
+      let providerProps: Record<string, unknown> | undefined;
+      let hasProvider: boolean;
+      if (isPickable(i)) {
+        props = i.pickProps(TAG_KEYS);
+        providerProps = i.pickProviderProps(PROVIDER_TAG_KEYS);
+        hasProvider = providerProps !== undefined;
+      } else {
+        const raw = i.props;
+        const rawProvider = i.providerProps;
+        if (!isPlainRecord(raw) || (rawProvider !== undefined && !isPlainRecord(rawProvider))) return this.built;
+        props = pick(raw, TAG_KEYS);
+        hasProvider = rawProvider !== undefined;
+        providerProps = hasProvider ? pick(rawProvider as Record<string, unknown>, PROVIDER_TAG_KEYS) : undefined;
+      }
+      if (props === undefined) return this.built;
+      this.tagged = buildView({ urn: i.urn, type: i.type, name: i.name, props, ...(hasProvider ? { providerProps } : {}) }, this.stack);
+    }
+    return this.tagged;
+  }
+
+  get props(): ResourceView["props"] {
+    return this.built.props;
+  }
+  get providerProps(): ResourceView["providerProps"] {
+    return this.built.providerProps;
+  }
+  get region(): ResourceView["region"] {
+    return this.built.region;
+  }
+  get accelerators(): ResourceView["accelerators"] {
+    return this.scanned ? this.built.accelerators : EMPTY_SCAN;
+  }
+  get isAcceleratorResource(): boolean {
+    return this.scanned ? this.built.isAcceleratorResource : false;
+  }
+  get tags(): ResourceView["tags"] {
+    return this.tagView.tags;
+  }
+  get tagsUnknown(): boolean {
+    return this.tagView.tagsUnknown;
+  }
+}
+
+export function lazyView(input: ResourceInput, stack: StackContext = EMPTY_STACK): ResourceView {
+  return new LazyView(input, stack);
+}
+
+/** `buildStackView` with lazy views. */
+export function lazyStackView(inputs: readonly ResourceInput[], stack: StackContext = EMPTY_STACK): StackView {
+  const resources = inputs.map((input) => lazyView(input, stack));
+  const index = new Map<string, ResourceView>();
+  for (const r of resources) index.set(r.urn, r);
+  return { resources, stack, byUrn: (urn) => index.get(urn) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lazy inputs from snapshot records
+
+function isUnknownSentinel(v: unknown): boolean {
+  return typeof v === "string" && hasOwn(UNKNOWN_SENTINELS, v);
+}
+
+/** `recordProps` (outputs over inputs, known inputs over unknown outputs) for a few keys only. */
+export function pickRecordProps(record: Pick<ResourceRecord, "inputs" | "outputs">, keys: readonly string[]): Record<string, unknown> {
+  const inputs = isRecord(record.inputs) ? record.inputs : {};
+  const outputs = isRecord(record.outputs) ? record.outputs : {};
+  const out: Record<string, unknown> = {};
+  for (const k of keys) {
+    if (hasOwn(outputs, k)) {
+      const v = outputs[k];
+      if (!(isUnknownSentinel(v) && k in inputs && !isUnknownSentinel(inputs[k]))) {
+        out[k] = v;
+        continue;
+      }
+    }
+    if (hasOwn(inputs, k)) out[k] = inputs[k];
+  }
+  return out;
+}
+
+/**
+ * A snapshot record as a `ResourceInput` whose properties are computed when first read:
+ * `mode: "outputs"` gives outputs over inputs (`recordProps`, as stack rules and the estimator
+ * read them), `mode: "inputs"` the inputs only (as the pack's resource rules read them).
+ */
+export class RecordInput implements PickableInput {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  readonly links: ResourceLinks;
+  private merged: unknown;
+
+  constructor(
+    private readonly record: ResourceRecord,
+    private readonly mode: "outputs" | "inputs",
+    private readonly provider: RecordInput | undefined,
+    private readonly merge: (record: Pick<ResourceRecord, "inputs" | "outputs">) => Record<string, unknown>,
+  ) {
+    this.urn = record.urn;
+    this.type = record.type;
+    this.name = record.name;
+    const links: { id?: string; parent?: string; dependencies: readonly string[]; propertyDependencies: ResourceLinks["propertyDependencies"] } = {
+      dependencies: record.dependencies,
+      propertyDependencies: record.propertyDependencies,
+    };
+    if (record.id !== undefined) links.id = record.id;
+    if (record.parent !== undefined) links.parent = record.parent;
+    this.links = links;
+  }
+
+  get props(): unknown {
+    if (this.merged === undefined) this.merged = this.mode === "outputs" ? this.merge(this.record) : isRecord(this.record.inputs) ? this.record.inputs : {};
+    return this.merged;
+  }
+
+  get providerProps(): unknown {
+    return this.provider?.props;
+  }
+
+  pickProps(keys: readonly string[]): Record<string, unknown> {
+    if (this.merged !== undefined) return pick(this.merged as Record<string, unknown>, keys);
+    if (this.mode === "outputs") return pickRecordProps(this.record, keys);
+    return isRecord(this.record.inputs) ? pick(this.record.inputs, keys) : {};
+  }
+
+  pickProviderProps(keys: readonly string[]): Record<string, unknown> | undefined {
+    return this.provider?.pickProps(keys);
+  }
+}

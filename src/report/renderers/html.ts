@@ -1,0 +1,520 @@
+/**
+ * `--format html`: one self-contained page to open in a browser or attach to a CI run.
+ *
+ * - No external requests of any kind: the CSS is inline, the charts are inline SVG drawn here, the
+ *   icon is a `data:` URL, there are no fonts, scripts or images by URL.
+ * - Every string from the model is HTML-escaped, in text and in attributes (always double-quoted);
+ *   links are emitted only for http(s) URLs.
+ * - A Content-Security-Policy meta tag (`default-src 'none'`) forbids scripts and requests, so even
+ *   a missed escape could not run script or load anything.
+ */
+import type { Renderer, Report, ReportFinding, Severity, StackReport } from "../model";
+import {
+  SCHEMA_DOC_URL,
+  SEVERITIES,
+  compareStrings,
+  emissionsByRegion,
+  escapeHtml as h,
+  formatDelta,
+  formatNumber,
+  formatQuantity,
+  formatRange,
+  isActive,
+  outcome,
+  plural,
+  provenanceText,
+  sortFindings,
+  sortKeys,
+  sortedEntries,
+  stackCounts,
+  stacksByAttention,
+  truncate,
+} from "./util";
+
+export const HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+
+/** Rows a chart shows before the rest are summed into one "others" bar. */
+const CHART_ROWS = 15;
+
+export function createHtmlRenderer(): Renderer {
+  return { format: "html", extension: "html", render: renderHtml };
+}
+
+function renderHtml(report: Report): string {
+  const result = outcome(report);
+  const title = `carbonguard report · ${plural(report.summary.stacks, "stack")} · ${result.word}`;
+  return [
+    "<!DOCTYPE html>",
+    '<html lang="en">',
+    "<head>",
+    '<meta charset="utf-8">',
+    `<meta http-equiv="Content-Security-Policy" content="${h(HTML_CSP)}">`,
+    '<meta name="referrer" content="no-referrer">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<meta name="generator" content="${h(`${report.tool.name} ${report.tool.version}`)}">`,
+    '<link rel="icon" href="data:,">',
+    `<title>${h(title)}</title>`,
+    `<style>${CSS}</style>`,
+    "</head>",
+    "<body>",
+    header(report),
+    "<main>",
+    summaryCards(report),
+    charts(report),
+    groupsSection(report),
+    stacksSection(report),
+    baselineSection(report),
+    unreadableSection(report),
+    rulesSection(report),
+    "</main>",
+    footer(report),
+    "</body>",
+    "</html>",
+    "",
+  ]
+    .filter((part) => part !== "")
+    .join("\n");
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function header(report: Report): string {
+  const result = outcome(report);
+  const o = report.options;
+  return [
+    "<header>",
+    '<h1>carbonguard report</h1>',
+    `<p class="meta">Generated <time>${h(report.generatedAt)}</time> by ${h(report.tool.name)} ${h(report.tool.version)} · grouped by ${h(o.groupBy)} · fail-on ${h(o.failOn)} · utilization ${h(formatNumber(o.utilization * 100, 0))}%</p>`,
+    `<p class="status ${result.state}" id="status">${result.state === "failed" ? "✗" : result.state === "incomplete" ? "⚠" : "✓"} ${h(capitalise(result.text))}</p>`,
+    "</header>",
+  ].join("\n");
+}
+
+function card(id: string, label: string, value: string, sub: string, tone = ""): string {
+  return `<div class="card${tone !== "" ? ` ${tone}` : ""}" id="${id}"><div class="card-label">${label}</div><div class="card-value">${value}</div><div class="card-sub">${sub}</div></div>`;
+}
+
+function summaryCards(report: Report): string {
+  const s = report.summary;
+  const f = s.findings;
+  const cards = [
+    card("summary-stacks", "Stacks", h(formatNumber(s.stacks, 0)), h(plural(s.resources, "resource"))),
+    card(
+      "summary-emissions",
+      "Emissions",
+      `${h(formatRange(s.floorKgCo2ePerMonth, s.ceilingKgCo2ePerMonth))}`,
+      "kgCO<sub>2</sub>e/month (floor–ceiling)",
+    ),
+    card("summary-saving", "Saving potential", h(formatQuantity(s.savingKgCo2ePerMonth)), "kgCO<sub>2</sub>e/month if the quantified findings are fixed", "good"),
+    card(
+      "summary-findings",
+      "Findings",
+      `<span class="n-mandatory">${h(formatNumber(f.mandatory, 0))}</span> / <span class="n-advisory">${h(formatNumber(f.advisory, 0))}</span> / <span class="n-waived">${h(formatNumber(f.waived, 0))}</span>`,
+      "mandatory / advisory / waived",
+      f.mandatory > 0 ? "bad" : "",
+    ),
+  ];
+  if (report.baseline) {
+    const b = report.baseline;
+    cards.push(
+      card(
+        "summary-baseline",
+        "Since baseline",
+        `+${h(formatNumber(b.newFindings.length, 0))} / −${h(formatNumber(b.fixedFindings.length, 0))}`,
+        `new / fixed findings; floor ${h(formatDelta(b.floorKgCo2ePerMonthDelta))} kgCO<sub>2</sub>e/month`,
+        b.newFindings.length > 0 ? "bad" : "good",
+      ),
+    );
+  }
+  if (report.unreadable.length > 0) {
+    cards.push(card("summary-unreadable", "Unreadable inputs", h(formatNumber(report.unreadable.length, 0)), '<a href="#unreadable">not in this report</a>', "bad"));
+  }
+  return `<section id="summary" class="cards" aria-label="Summary">\n${cards.join("\n")}\n</section>`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Charts: horizontal bar charts, one SVG each.
+
+interface Bar {
+  readonly label: string;
+  readonly value: number;
+  /** A second, larger value drawn as a lighter extension (the ceiling of a floor–ceiling range). */
+  readonly upper?: number;
+  readonly tone?: string;
+}
+
+interface ChartSpec {
+  readonly id: string;
+  readonly title: string;
+  readonly unit: string;
+  readonly bars: readonly Bar[];
+  readonly integer?: boolean;
+}
+
+const CHART_WIDTH = 600;
+const LABEL_WIDTH = 190;
+const VALUE_WIDTH = 110;
+const ROW_HEIGHT = 24;
+const BAR_HEIGHT = 16;
+/** Label characters that fit LABEL_WIDTH at 12px; longer labels end in … (the tooltip has all). */
+const LABEL_CHARS = 26;
+
+function charts(report: Report): string {
+  const byStack = topWithOthers(
+    report.stacks.map((s) => ({ label: s.id, value: s.estimate.floorKgCo2ePerMonth, upper: s.estimate.ceilingKgCo2ePerMonth })),
+    "stack",
+  );
+  const byGroup = topWithOthers(
+    report.groups.map((g) => ({ label: g.group, value: g.floorKgCo2ePerMonth, upper: g.ceilingKgCo2ePerMonth })),
+    "group",
+  );
+  const byRegion = topWithOthers(
+    sortedEntries(emissionsByRegion(report)).map(([label, value]) => ({ label, value })),
+    "region",
+  );
+  const savings = topWithOthers(
+    sortedEntries(Object.entries(report.summary.savingByPolicy)).map(([label, value]) => ({ label, value, tone: "saving" })),
+    "policy",
+  );
+  const severity = SEVERITIES.map((s: Severity) => ({ label: s, value: report.summary.findings.bySeverity[s] ?? 0, tone: `sev-${s}` }));
+  const specs: ChartSpec[] = [
+    { id: "chart-emissions-by-stack", title: "Emissions by stack", unit: "kgCO₂e/month, floor (ceiling lighter)", bars: byStack },
+    { id: "chart-emissions-by-group", title: `Emissions by ${report.options.groupBy}`, unit: "kgCO₂e/month, floor (ceiling lighter)", bars: byGroup },
+    { id: "chart-emissions-by-region", title: "Emissions by region", unit: "kgCO₂e/month, floor", bars: byRegion },
+    { id: "chart-savings-by-policy", title: "Saving potential by policy", unit: "kgCO₂e/month if fixed", bars: savings },
+    { id: "chart-findings-by-severity", title: "Findings by severity", unit: "findings", bars: severity, integer: true },
+  ];
+  return `<section id="charts" class="charts" aria-label="Charts">\n${specs.map(barChart).join("\n")}\n</section>`;
+}
+
+/** Biggest first; beyond CHART_ROWS the rest become one "N other …" bar. */
+function topWithOthers(bars: readonly Bar[], noun: string): Bar[] {
+  const sorted = [...bars].sort((a, b) => b.value - a.value || compareStrings(a.label, b.label));
+  if (sorted.length <= CHART_ROWS) return sorted;
+  const shown = sorted.slice(0, CHART_ROWS - 1);
+  const rest = sorted.slice(CHART_ROWS - 1);
+  const sum = (pick: (b: Bar) => number): number => rest.reduce((n, b) => n + (Number.isFinite(pick(b)) ? pick(b) : 0), 0);
+  const hasUpper = rest.some((b) => b.upper !== undefined);
+  return [...shown, { label: `${formatNumber(rest.length, 0)} other ${noun}s`, value: sum((b) => b.value), ...(hasUpper ? { upper: sum((b) => b.upper ?? b.value) } : {}), tone: "others" }];
+}
+
+function num(value: number): string {
+  return String(Math.round(value * 10) / 10);
+}
+
+function barChart(spec: ChartSpec): string {
+  const bars = spec.bars;
+  const height = Math.max(1, bars.length) * ROW_HEIGHT + 8;
+  // The "others" bar sums many items: it does not set the scale (it would flatten every other
+  // bar) and is cut at the full width instead.
+  const scaled = bars.some((b) => b.tone !== "others") ? bars.filter((b) => b.tone !== "others") : bars;
+  const max = Math.max(0, ...scaled.map((b) => Math.max(finite(b.value), finite(b.upper ?? 0))));
+  const area = CHART_WIDTH - LABEL_WIDTH - VALUE_WIDTH - 16;
+  const scale = (v: number): number => (max > 0 ? Math.min(area, (Math.max(0, finite(v)) / max) * area) : 0);
+  const rows: string[] = [];
+  if (bars.length === 0) {
+    rows.push(`<text class="empty" x="${CHART_WIDTH / 2}" y="${ROW_HEIGHT - 6}" text-anchor="middle">No data</text>`);
+  }
+  bars.forEach((bar, i) => {
+    const y = 4 + i * ROW_HEIGHT;
+    const barY = y + (ROW_HEIGHT - BAR_HEIGHT) / 2;
+    const x0 = LABEL_WIDTH + 8;
+    const w = scale(bar.value);
+    const value = spec.integer ? formatNumber(bar.value, 0) : formatQuantity(bar.value);
+    const upperText = bar.upper !== undefined && bar.upper !== bar.value ? `–${formatQuantity(bar.upper)}` : "";
+    const tooltip = `${bar.label}: ${value}${upperText} ${spec.unit}`;
+    const parts = [`<g class="row${bar.tone ? ` ${bar.tone}` : ""}">`, `<title>${h(tooltip)}</title>`];
+    parts.push(`<text class="label" x="${LABEL_WIDTH}" y="${num(y + ROW_HEIGHT / 2 + 4)}" text-anchor="end">${h(truncate(bar.label, LABEL_CHARS))}</text>`);
+    if (bar.upper !== undefined && bar.upper > bar.value) {
+      parts.push(`<rect class="bar-upper" x="${num(x0)}" y="${num(barY)}" width="${num(Math.max(1, scale(bar.upper)))}" height="${BAR_HEIGHT}" rx="2"></rect>`);
+    }
+    parts.push(`<rect class="bar" x="${num(x0)}" y="${num(barY)}" width="${num(bar.value > 0 ? Math.max(1, w) : 0)}" height="${BAR_HEIGHT}" rx="2"></rect>`);
+    const valueX = x0 + Math.max(w, bar.upper !== undefined ? scale(bar.upper) : 0) + 6;
+    parts.push(`<text class="value" x="${num(valueX)}" y="${num(y + ROW_HEIGHT / 2 + 4)}">${h(value + upperText)}</text>`);
+    parts.push("</g>");
+    rows.push(parts.join(""));
+  });
+  return [
+    `<figure class="chart" id="${spec.id}">`,
+    `<figcaption>${h(spec.title)} <span class="unit">${h(spec.unit)}</span></figcaption>`,
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${CHART_WIDTH} ${height}" width="100%" role="img" aria-label="${h(`${spec.title} (${spec.unit})`)}">`,
+    ...rows,
+    "</svg>",
+    "</figure>",
+  ].join("\n");
+}
+
+function finite(n: number): number {
+  return Number.isFinite(n) ? n : 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tables
+
+function groupsSection(report: Report): string {
+  if (report.groups.length === 0) return "";
+  const groupBy = h(report.options.groupBy);
+  const rows = [...report.groups]
+    .sort((a, b) => b.floorKgCo2ePerMonth - a.floorKgCo2ePerMonth || compareStrings(a.group, b.group))
+    .map((g) => {
+      const top = g.topOffenders.map((t) => `${h(t.stack)} (${h(formatQuantity(t.kgCo2ePerMonth))})`).join("<br>");
+      return `<tr><th scope="row">${h(g.group)}</th><td class="num">${h(formatNumber(g.stacks, 0))}</td><td class="num">${h(formatRange(g.floorKgCo2ePerMonth, g.ceilingKgCo2ePerMonth))}</td><td class="num">${h(formatNumber(g.findings.mandatory, 0))}</td><td class="num">${h(formatNumber(g.findings.advisory, 0))}</td><td class="num">${h(formatNumber(g.findings.waived, 0))}</td><td class="num">${h(formatQuantity(g.savingKgCo2ePerMonth))}</td><td>${top}</td></tr>`;
+    });
+  return [
+    `<section id="groups"><h2>By ${groupBy}</h2>`,
+    '<div class="scroll"><table>',
+    `<thead><tr><th scope="col">${h(capitalise(report.options.groupBy))}</th><th scope="col" class="num">Stacks</th><th scope="col" class="num">kgCO<sub>2</sub>e/month</th><th scope="col" class="num">Mandatory</th><th scope="col" class="num">Advisory</th><th scope="col" class="num">Waived</th><th scope="col" class="num">Saving</th><th scope="col">Top offenders</th></tr></thead>`,
+    `<tbody>${rows.join("\n")}</tbody>`,
+    "</table></div>",
+    "</section>",
+  ].join("\n");
+}
+
+function gradeBadge(grade: string): string {
+  const cls = /^[A-G]$/.test(grade) ? `grade grade-${grade}` : "grade grade-na";
+  return `<span class="${cls}" title="Efficiency grade">${h(grade)}</span>`;
+}
+
+function stacksSection(report: Report): string {
+  if (report.stacks.length === 0) return '<section id="stacks"><h2>Stacks</h2><p class="empty">No stacks were read.</p></section>';
+  const blocks = stacksByAttention(report.stacks).map((stack, i) => stackBlock(stack, i, report));
+  return `<section id="stacks"><h2>Stacks</h2>\n${blocks.join("\n")}\n</section>`;
+}
+
+function stackBlock(stack: StackReport, index: number, report: Report): string {
+  const c = stackCounts(stack);
+  const state = c.mandatory > 0 ? "failed" : c.advisory + c.other > 0 ? "warned" : "clean";
+  const counts = [
+    c.mandatory > 0 ? `<span class="pill mandatory">${h(formatNumber(c.mandatory, 0))} mandatory</span>` : "",
+    c.advisory > 0 ? `<span class="pill advisory">${h(formatNumber(c.advisory, 0))} advisory</span>` : "",
+    c.other > 0 ? `<span class="pill other">${h(formatNumber(c.other, 0))} other</span>` : "",
+    c.waived > 0 ? `<span class="pill waived">${h(formatNumber(c.waived, 0))} waived</span>` : "",
+    stack.findings.length === 0 ? '<span class="pill clean">no findings</span>' : "",
+  ].join("");
+  const e = stack.estimate;
+  const g = stack.grade;
+  const facts: [string, string][] = [
+    ["Project / stack", `${h(stack.project)} / ${h(stack.stack)}`],
+    [capitalise(report.options.groupBy), h(stack.group)],
+    ["Source", `<code>${h(stack.source)}</code>`],
+    ["Resources", h(formatNumber(stack.resourceCount, 0))],
+    ["Emissions", `${h(formatRange(e.floorKgCo2ePerMonth, e.ceilingKgCo2ePerMonth))} kgCO<sub>2</sub>e/month (embodied ${h(formatQuantity(e.embodiedKgCo2ePerMonth))})`],
+    ["Energy", `${h(formatRange(e.floorKwhPerMonth, e.ceilingKwhPerMonth))} kWh/month`],
+    ["Accelerator-hours", `${h(formatQuantity(e.acceleratorHoursPerMonth))} per month`],
+    [
+      "Grade",
+      `${gradeBadge(g.grade)} ` +
+        (g.kgPerAcceleratorHour !== undefined ? `${h(formatNumber(g.kgPerAcceleratorHour, 3))} kgCO<sub>2</sub>e per accelerator-hour` : "") +
+        (g.bestKgPerAcceleratorHour !== undefined ? `; best achievable ${h(formatNumber(g.bestKgPerAcceleratorHour, 3))}` : "") +
+        (g.basis !== "" ? ` <span class="muted">${h(g.basis)}</span>` : ""),
+    ],
+  ];
+  const tags = Object.keys(stack.tags).sort(compareStrings);
+  if (tags.length > 0) facts.push(["Tags", tags.map((k) => `<span class="tag">${h(k)}=${h(stack.tags[k] ?? "")}</span>`).join(" ")]);
+
+  const parts = [
+    `<details class="stack ${state}" id="stack-${index + 1}"${state === "failed" ? " open" : ""}>`,
+    `<summary><span class="stack-id">${h(stack.id)}</span> ${gradeBadge(g.grade)} <span class="muted">${h(formatRange(e.floorKgCo2ePerMonth, e.ceilingKgCo2ePerMonth))} kgCO<sub>2</sub>e/month · ${h(stack.group)}</span> ${counts}</summary>`,
+    `<dl class="facts">${facts.map(([k, v]) => `<dt>${h(k)}</dt><dd>${v}</dd>`).join("")}</dl>`,
+  ];
+  if (stack.findings.length > 0) {
+    parts.push(
+      '<div class="scroll"><table class="findings">',
+      '<thead><tr><th scope="col">Level</th><th scope="col">Severity</th><th scope="col">Policy</th><th scope="col">Resource</th><th scope="col">Finding</th></tr></thead>',
+      `<tbody>${sortFindings(stack.findings).map(findingRow).join("\n")}</tbody>`,
+      "</table></div>",
+    );
+  }
+  if (e.topResources.length > 0) {
+    parts.push(
+      '<h3>Largest emitters</h3><div class="scroll"><table class="resources">',
+      '<thead><tr><th scope="col">Resource</th><th scope="col">Type</th><th scope="col">Region</th><th scope="col" class="num">kgCO<sub>2</sub>e/month</th></tr></thead><tbody>',
+      e.topResources
+        .map((r) => `<tr><td title="${h(r.urn)}">${h(r.name)}</td><td><code>${h(r.type)}</code></td><td>${h(r.region ?? "")}</td><td class="num">${h(formatQuantity(r.kgCo2ePerMonth))}</td></tr>`)
+        .join("\n"),
+      "</tbody></table></div>",
+    );
+  }
+  if (e.unknown.length > 0) {
+    parts.push(`<h3>Not estimated</h3><ul class="unknown">${e.unknown.map((u) => `<li><code>${h(u.urn)}</code>: ${h(u.reason)}</li>`).join("")}</ul>`);
+  }
+  parts.push("</details>");
+  return parts.join("\n");
+}
+
+function findingRow(f: ReportFinding): string {
+  const active = isActive(f);
+  const level = active ? f.level : f.waived!.category === "mitigated" ? "mitigated" : "waived";
+  const notes: string[] = [];
+  if (f.kind === "cannot-evaluate") notes.push('<span class="pill other">cannot evaluate</span>');
+  if (f.savingKgCo2ePerMonth !== undefined && f.savingKgCo2ePerMonth > 0) notes.push(`<div class="saving">Fixing it saves ≈ ${h(formatQuantity(f.savingKgCo2ePerMonth))} kgCO<sub>2</sub>e/month.</div>`);
+  if (f.suggestion !== undefined && Object.keys(f.suggestion).length > 0) notes.push(`<div class="suggestion">Suggestion: <code>${h(stableJson(f.suggestion))}</code></div>`);
+  if (f.waived) {
+    const w = f.waived;
+    notes.push(
+      `<div class="waiver">${w.category === "mitigated" ? "Mitigated" : "Waived"} until ${h(w.expires)}: ${h(w.reason)}` +
+        (w.approvedBy ? ` (approved by ${h(w.approvedBy)})` : "") +
+        (w.ticket ? ` <code>${h(w.ticket)}</code>` : "") +
+        "</div>",
+    );
+  }
+  if (f.waiverProblem) notes.push(`<div class="waiver-problem">Waiver not applied: ${h(f.waiverProblem)}</div>`);
+  return (
+    `<tr class="finding ${active ? "active" : "waived"}">` +
+    `<td><span class="pill ${h(level)}">${h(level)}</span></td>` +
+    `<td><span class="sev sev-${h(f.severity)}">${h(f.severity)}</span></td>` +
+    `<td><code>${h(f.policy)}</code></td>` +
+    `<td title="${h(f.urn)}"><code>${h(f.type)}</code><br>${h(f.name)}</td>` +
+    `<td>${h(f.message)}${notes.join("")}</td>` +
+    "</tr>"
+  );
+}
+
+/** JSON with sorted keys, for suggestions shown as text. */
+function stableJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value)) ?? "";
+}
+
+function baselineSection(report: Report): string {
+  const b = report.baseline;
+  if (!b) return "";
+  const list = (ids: readonly string[]): string => (ids.length === 0 ? '<p class="muted">None.</p>' : `<ul class="ids">${ids.map((id) => `<li><code>${h(id)}</code></li>`).join("")}</ul>`);
+  return [
+    '<section id="baseline"><h2>Since the baseline</h2>',
+    `<p>Compared with <code>${h(b.source)}</code>: ${h(formatNumber(b.newFindings.length, 0))} new, ${h(formatNumber(b.fixedFindings.length, 0))} fixed, ${h(formatNumber(b.unchangedFindings, 0))} unchanged findings; floor emissions ${h(formatDelta(b.floorKgCo2ePerMonthDelta))} kgCO<sub>2</sub>e/month.</p>`,
+    `<h3>New</h3>${list(b.newFindings)}`,
+    `<h3>Fixed</h3>${list(b.fixedFindings)}`,
+    "</section>",
+  ].join("\n");
+}
+
+function unreadableSection(report: Report): string {
+  if (report.unreadable.length === 0) return "";
+  return [
+    '<section id="unreadable"><h2>Unreadable inputs</h2>',
+    "<p>These inputs could not be read and are not in this report.</p>",
+    '<div class="scroll"><table><thead><tr><th scope="col">Input</th><th scope="col">Error</th></tr></thead><tbody>',
+    report.unreadable.map((u) => `<tr><td><code>${h(u.input)}</code></td><td>${h(u.error)}</td></tr>`).join("\n"),
+    "</tbody></table></div>",
+    "</section>",
+  ].join("\n");
+}
+
+/** Only absolute http(s) URLs become links; anything else (`javascript:`, relative) stays text. */
+function link(url: string, text: string): string {
+  if (!/^https?:\/\/[^\s"'<>]+$/i.test(url)) return h(text);
+  return `<a href="${h(url)}" rel="noopener noreferrer">${h(text)}</a>`;
+}
+
+function rulesSection(report: Report): string {
+  if (report.rules.length === 0) return "";
+  const rows = report.rules.map(
+    (r) =>
+      `<tr><td>${link(r.url, r.displayName || r.name)}<br><code>${h(r.name)}</code></td><td>${h(r.defaultLevel)}</td><td><span class="sev sev-${h(r.severity)}">${h(r.severity)}</span></td><td>${h(r.description)}</td><td>${h(r.remediationSteps)}</td></tr>`,
+  );
+  return [
+    '<section id="rules"><h2>Policies</h2>',
+    '<div class="scroll"><table class="rules"><thead><tr><th scope="col">Policy</th><th scope="col">Default level</th><th scope="col">Severity</th><th scope="col">What it checks</th><th scope="col">How to fix</th></tr></thead>',
+    `<tbody>${rows.join("\n")}</tbody></table></div>`,
+    "</section>",
+  ].join("\n");
+}
+
+function footer(report: Report): string {
+  const data = report.provenance.map((p) => `<li>${h(provenanceText(p))}${p.basis ? ` · <span class="muted">${h(p.basis)}</span>` : ""}</li>`);
+  return [
+    "<footer>",
+    data.length > 0 ? `<h2>Data sources</h2><ul class="provenance">${data.join("")}</ul>` : "",
+    `<p class="muted">Estimates are ranges at the stated utilisation: the floor counts autoscaled capacity at its minimum, the ceiling at its maximum. The efficiency grade (A–G) compares kgCO<sub>2</sub>e per accelerator-hour with the cleanest configuration achievable on the same hardware. The machine-readable form of this report is <code>--format json</code> (${link(SCHEMA_DOC_URL, "schema")}).</p>`,
+    "</footer>",
+  ]
+    .filter((x) => x !== "")
+    .join("\n");
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const CSS = `
+:root{--critical:#7a1c12;--bg:#fbfbf8;--fg:#1d2521;--muted:#5d6b63;--card:#fff;--line:#dfe5e0;--accent:#1f7a4d;--accent-2:#9fd3b5;--bad:#b42318;--warn:#b54708;--good:#1f7a4d;--code:#eef2ef;--others:#8a978f}
+@media (prefers-color-scheme:dark){:root{--bg:#121715;--fg:#e4ebe6;--muted:#9aa8a0;--card:#1a211e;--line:#2c3632;--accent:#4cc08a;--accent-2:#2c6e4e;--bad:#f97066;--warn:#fdb022;--good:#4cc08a;--code:#232c28;--others:#6b7a72;--critical:#ff9c8f}}
+*{box-sizing:border-box}
+body{margin:0;background:var(--bg);color:var(--fg);font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif}
+header,main,footer{max-width:1200px;margin:0 auto;padding:0 24px}
+header{padding-top:28px}
+h1{margin:0 0 4px;font-size:28px;letter-spacing:-.01em}
+h1::before{content:"";display:inline-block;width:.7em;height:.7em;margin-right:.35em;border-radius:50% 0;background:var(--accent);transform:rotate(-45deg)}
+h2{font-size:20px;margin:32px 0 12px}
+h3{font-size:15px;margin:16px 0 8px}
+.meta,.muted{color:var(--muted)}
+.status{display:inline-block;margin:8px 0 0;padding:4px 12px;border-radius:999px;font-weight:600}
+.status.failed{background:color-mix(in srgb,var(--bad) 14%,transparent);color:var(--bad)}
+.status.passed{background:color-mix(in srgb,var(--good) 14%,transparent);color:var(--good)}
+.status.incomplete{background:color-mix(in srgb,var(--warn) 14%,transparent);color:var(--warn)}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(200px,100%),1fr));gap:12px;margin-top:20px}
+.card{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:14px 16px}
+.card-label{font-size:13px;color:var(--muted);text-transform:uppercase;letter-spacing:.04em}
+.card-value{font-size:26px;font-weight:650;margin:2px 0;font-variant-numeric:tabular-nums}
+.card-sub{font-size:13px;color:var(--muted)}
+.card.bad .card-value{color:var(--bad)}
+.card.good .card-value{color:var(--good)}
+.n-advisory{color:var(--warn)}.n-waived{color:var(--muted)}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(480px,100%),1fr));gap:12px;margin-top:12px}
+.chart{margin:0;background:var(--card);border:1px solid var(--line);border-radius:10px;padding:12px 14px}
+figcaption{font-weight:600;margin-bottom:6px}
+.unit{font-weight:400;color:var(--muted);font-size:13px}
+svg text{font:12px system-ui,sans-serif;fill:var(--fg)}
+svg .value{fill:var(--muted);font-variant-numeric:tabular-nums}
+svg .empty{fill:var(--muted)}
+svg .bar{fill:var(--accent)}
+svg .bar-upper{fill:var(--accent-2)}
+svg .others .bar{fill:var(--others)}
+svg .saving .bar{fill:#2e90fa}
+svg .sev-critical .bar{fill:#7a1c12}
+svg .sev-high .bar{fill:#d92d20}
+svg .sev-medium .bar{fill:#f79009}
+svg .sev-low .bar{fill:#fdc700}
+.scroll{overflow-x:auto}
+table{border-collapse:collapse;width:100%;background:var(--card);border:1px solid var(--line);border-radius:8px;font-size:14px}
+th,td{padding:6px 10px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top;overflow-wrap:break-word}
+th{white-space:nowrap}
+.findings td:nth-child(1),.findings td:nth-child(2){white-space:nowrap}
+.findings td:nth-child(3){min-width:11em}
+.findings td:nth-child(4){min-width:15em}
+.findings td:nth-child(5){min-width:20em}
+.rules td:nth-child(1){min-width:13em}
+.rules td:nth-child(2),.rules td:nth-child(3){white-space:nowrap}
+.rules td:nth-child(4),.rules td:nth-child(5){min-width:18em}
+thead th{font-size:12px;text-transform:uppercase;letter-spacing:.04em;color:var(--muted)}
+.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+code{font:12.5px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:var(--code);padding:1px 4px;border-radius:4px;overflow-wrap:anywhere}
+details.stack{background:var(--card);border:1px solid var(--line);border-left:4px solid var(--good);border-radius:8px;margin:8px 0;padding:0 14px}
+details.stack.failed{border-left-color:var(--bad)}
+details.stack.warned{border-left-color:var(--warn)}
+details.stack>summary{cursor:pointer;padding:10px 0;display:flex;flex-wrap:wrap;align-items:center;gap:8px}
+details.stack[open]>summary{border-bottom:1px solid var(--line);margin-bottom:10px}
+.stack-id{font-weight:650;overflow-wrap:anywhere}
+.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:0 0 12px;font-size:14px}
+.facts dt{color:var(--muted)}.facts dd{margin:0;overflow-wrap:anywhere}
+.pill{display:inline-block;padding:1px 8px;border-radius:999px;font-size:12px;font-weight:600;white-space:nowrap;background:var(--code)}
+.pill.mandatory{background:color-mix(in srgb,var(--bad) 16%,transparent);color:var(--bad)}
+.pill.advisory{background:color-mix(in srgb,var(--warn) 16%,transparent);color:var(--warn)}
+.pill.waived,.pill.mitigated{color:var(--muted)}
+.pill.clean{background:color-mix(in srgb,var(--good) 16%,transparent);color:var(--good)}
+.sev{font-size:12px;font-weight:600;text-transform:uppercase}
+.sev-critical{color:var(--critical)}.sev-high{color:var(--bad)}.sev-medium{color:var(--warn)}.sev-low{color:var(--muted)}
+tr.waived td{color:var(--muted)}
+.saving{color:var(--good);margin-top:4px}.waiver,.waiver-problem,.suggestion{margin-top:4px;font-size:13px}.waiver-problem{color:var(--bad)}
+.grade{display:inline-block;min-width:1.6em;padding:0 6px;border-radius:4px;text-align:center;font-weight:700;color:#fff}
+.grade-A{background:#00a651}.grade-B{background:#50b848}.grade-C{background:#a5c81f;color:#1d2521}.grade-D{background:#f2d600;color:#1d2521}.grade-E{background:#fdb913;color:#1d2521}.grade-F{background:#f37021}.grade-G{background:#ed1c24}.grade-na{background:var(--others)}
+.tag{display:inline-block;font-size:12px;background:var(--code);border-radius:4px;padding:0 6px;margin:1px 0}
+.unknown,.ids,.provenance{margin:0;padding-left:20px;font-size:14px}
+a{color:var(--accent)}
+footer{padding-bottom:40px;font-size:14px}
+@media print{details.stack{break-inside:avoid}.charts{grid-template-columns:1fr 1fr}}
+`
+  .trim()
+  .replace(/\n/g, "");

@@ -1,0 +1,104 @@
+/**
+ * `--format json`: the report model itself, documented in docs/report-schema.md and validated by
+ * docs/report-schema.json. Keys come out in a stable order (the order of the model's declarations;
+ * free-form maps such as tags sorted by key), indented by two spaces, with a trailing newline, so
+ * two runs over the same inputs give byte-identical files that diff well.
+ */
+import type { Renderer, Report } from "../model";
+
+/** How to order one object's keys; `children` describe nested values by key. */
+interface Shape {
+  /** Declared keys in output order; keys not listed follow, sorted. */
+  readonly keys?: readonly string[];
+  readonly children?: Readonly<Record<string, Shape>>;
+  /** Shape of every array element (for arrays) or every value (for maps: `keys` absent). */
+  readonly each?: Shape;
+}
+
+const COUNTS: Shape = { keys: ["mandatory", "advisory", "waived", "bySeverity"], children: { bySeverity: { keys: ["critical", "high", "medium", "low"] } } };
+
+const FINDING: Shape = {
+  keys: ["id", "policy", "level", "severity", "urn", "type", "name", "message", "kind", "waived", "waiverProblem", "suggestion", "savingKgCo2ePerMonth"],
+  children: { waived: { keys: ["reason", "expires", "approvedBy", "ticket", "category"] } },
+};
+
+const STACK: Shape = {
+  keys: ["id", "project", "stack", "source", "group", "tags", "resourceCount", "findings", "policies", "estimate", "grade"],
+  children: {
+    findings: { each: FINDING },
+    policies: { each: { keys: ["policy", "status", "findings"] } },
+    estimate: {
+      keys: [
+        "floorKgCo2ePerMonth",
+        "ceilingKgCo2ePerMonth",
+        "floorKwhPerMonth",
+        "ceilingKwhPerMonth",
+        "embodiedKgCo2ePerMonth",
+        "acceleratorHoursPerMonth",
+        "unknown",
+        "topResources",
+        "byRegion",
+      ],
+      children: {
+        unknown: { each: { keys: ["urn", "reason"] } },
+        topResources: { each: { keys: ["urn", "type", "name", "region", "kgCo2ePerMonth"] } },
+      },
+    },
+    grade: { keys: ["grade", "kgPerAcceleratorHour", "bestKgPerAcceleratorHour", "basis"] },
+  },
+};
+
+const REPORT: Shape = {
+  keys: ["schemaVersion", "tool", "generatedAt", "options", "summary", "groups", "stacks", "unreadable", "baseline", "provenance", "rules"],
+  children: {
+    tool: { keys: ["name", "version"] },
+    options: { keys: ["failOn", "groupBy", "utilization"] },
+    summary: {
+      keys: ["stacks", "resources", "unreadable", "findings", "floorKgCo2ePerMonth", "ceilingKgCo2ePerMonth", "savingKgCo2ePerMonth", "savingByPolicy", "failed"],
+      children: { findings: COUNTS },
+    },
+    groups: {
+      each: {
+        keys: ["group", "stacks", "floorKgCo2ePerMonth", "ceilingKgCo2ePerMonth", "findings", "savingKgCo2ePerMonth", "topOffenders"],
+        children: { findings: COUNTS, topOffenders: { each: { keys: ["stack", "kgCo2ePerMonth"] } } },
+      },
+    },
+    stacks: { each: STACK },
+    unreadable: { each: { keys: ["input", "error"] } },
+    baseline: { keys: ["source", "newFindings", "fixedFindings", "unchangedFindings", "floorKgCo2ePerMonthDelta"] },
+    provenance: { each: { keys: ["name", "version", "year", "licence", "basis"] } },
+    rules: { each: { keys: ["name", "displayName", "description", "defaultLevel", "severity", "url", "remediationSteps"] } },
+  },
+};
+
+/** Rebuilds `value` with keys in the order `shape` gives; unknown keys follow, sorted. */
+function order(value: unknown, shape: Shape | undefined): unknown {
+  if (Array.isArray(value)) return value.map((v) => order(v, shape?.each));
+  if (value === null || typeof value !== "object") return value;
+  const record = value as Record<string, unknown>;
+  const declared = shape?.keys ?? [];
+  const rest = Object.keys(record)
+    .filter((k) => !declared.includes(k))
+    .sort();
+  const entries: [string, unknown][] = [];
+  for (const key of [...declared, ...rest]) {
+    if (!Object.prototype.hasOwnProperty.call(record, key) || record[key] === undefined) continue;
+    const child = shape?.children?.[key] ?? (shape?.keys === undefined ? shape?.each : undefined);
+    entries.push([key, order(record[key], child)]);
+  }
+  // fromEntries defines own properties, so a tag named "__proto__" stays data.
+  return Object.fromEntries(entries);
+}
+
+/** The report as ordered plain data (what `--format json` prints, before serialising). */
+export function toJsonValue(report: Report): unknown {
+  return order(report, REPORT);
+}
+
+export function createJsonRenderer(): Renderer {
+  return {
+    format: "json",
+    extension: "json",
+    render: (report) => `${JSON.stringify(toJsonValue(report), null, 2)}\n`,
+  };
+}

@@ -1,0 +1,414 @@
+/**
+ * `--format markdown`: a pull-request comment (GitHub-flavoured Markdown). The summary comes first,
+ * then a table per group, then one collapsible `<details>` per stack that has findings (stacks
+ * needing attention first) and one for the stacks without findings.
+ *
+ * GitHub rejects comments longer than 65,536 characters, so the output is kept within
+ * `maxChars` (default 65,000: room for a marker line a CI bot may add). What does not fit is left
+ * out whole, stack by stack, and a notice near the top says how many stacks and findings are not
+ * shown and how to get the full report.
+ *
+ * Escaping: text from the model goes into two kinds of places. In Markdown (table cells) it is
+ * HTML-escaped and Markdown punctuation is backslash-escaped, so no pipe ends a cell and no `*`
+ * starts emphasis; inside raw HTML blocks (`<summary>`), where Markdown is not processed, it is
+ * only HTML-escaped. Either way `@name` and `#123` get a zero-width space after the sign so that a
+ * resource name cannot mention people or link issues, and newlines become spaces.
+ */
+import type { Renderer, Report, ReportFinding, StackReport } from "../model";
+import {
+  compareStrings,
+  formatDelta,
+  formatNumber,
+  formatQuantity,
+  formatRange,
+  isActive,
+  outcome,
+  plural,
+  provenanceText,
+  severityCountsText,
+  sortFindings,
+  stackCounts,
+  stacksByAttention,
+  truncate,
+} from "./util";
+
+export interface MarkdownOptions {
+  /**
+   * Upper bound on the output's size, measured in UTF-8 bytes: never less than its length in
+   * characters or UTF-16 code units, so the bound holds however the receiving end counts.
+   */
+  readonly maxChars: number;
+  /** Findings listed per stack before the rest are summarised in one line. */
+  readonly maxFindingsPerStack: number;
+}
+
+/** GitHub's limit on a comment body. */
+export const GITHUB_COMMENT_LIMIT = 65_536;
+export const DEFAULT_MARKDOWN_OPTIONS: MarkdownOptions = { maxChars: 65_000, maxFindingsPerStack: 30 };
+
+/** Longest model string shown in a cell, in code points (messages are allowed more). */
+const MAX_CELL = 160;
+const MAX_MESSAGE = 600;
+const MAX_GROUP_ROWS = 50;
+const MAX_LIST_ROWS = 50;
+
+export function createMarkdownRenderer(options: Partial<MarkdownOptions> = {}): Renderer {
+  const opts: MarkdownOptions = { ...DEFAULT_MARKDOWN_OPTIONS, ...options };
+  return { format: "markdown", extension: "md", render: (report) => renderMarkdown(report, opts) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Escaping
+
+const ZWSP = "\u200b";
+
+function flatten(text: string): string {
+  // Newlines and other controls would end a table row or a summary line.
+  return text.replace(/\r\n?|\n/g, " ").replace(/[\u0000-\u001f\u007f]/g, " ");
+}
+
+function breakMentions(text: string): string {
+  return text.replace(/([@#])(?=[\p{L}\p{N}_])/gu, `$1${ZWSP}`);
+}
+
+/**
+ * Model text for a Markdown context (table cell, paragraph, list item). `mentions: false` for text
+ * inside `<code>`, where GitHub links no mentions (and a zero-width space would spoil copying).
+ */
+export function mdText(text: string, max = MAX_CELL, mentions = true): string {
+  const flat = mentions ? breakMentions(flatten(truncate(text, max))) : flatten(truncate(text, max));
+  return flat.replace(/[&<>\\`*_[\]|~]/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : `\\${c}`));
+}
+
+/** Model text inside a raw HTML block (`<summary>`), where Markdown is not processed. */
+export function mdHtml(text: string, max = MAX_CELL, mentions = true): string {
+  const flat = mentions ? breakMentions(flatten(truncate(text, max))) : flatten(truncate(text, max));
+  return flat.replace(/[&<>"']/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : c === '"' ? "&quot;" : "&#39;"));
+}
+
+function code(text: string, max = MAX_CELL): string {
+  return `<code>${mdText(text, max, false)}</code>`;
+}
+
+function row(cells: readonly string[]): string {
+  return `| ${cells.join(" | ")} |`;
+}
+
+/** Size as budgeted: UTF-8 bytes, never fewer than code points or UTF-16 code units. */
+function size(text: string): number {
+  return Buffer.byteLength(text, "utf8");
+}
+
+/** The longest prefix of `text` of at most `max` bytes, whole code points only. */
+function fitTo(text: string, max: number): string {
+  let bytes = 0;
+  let out = "";
+  for (const ch of text) {
+    const n = size(ch);
+    if (bytes + n > max) break;
+    bytes += n;
+    out += ch;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+interface Omitted {
+  stacks: number;
+  findings: number;
+}
+
+function renderMarkdown(report: Report, opts: MarkdownOptions): string {
+  const head = summarySection(report);
+  const tail = tailSections(report);
+
+  const withFindings = stacksByAttention(report.stacks.filter((s) => s.findings.length > 0));
+  const clean = [...report.stacks.filter((s) => s.findings.length === 0)].sort(
+    (a, b) => b.estimate.floorKgCo2ePerMonth - a.estimate.floorKgCo2ePerMonth || compareStrings(a.id, b.id),
+  );
+  const totalFindings = report.stacks.reduce((n, s) => n + s.findings.length, 0);
+  // The notice's length cannot exceed the one with every count at its maximum.
+  const noticeReserve = size(truncationNotice(report.stacks.length, totalFindings, report.stacks.length, opts)) + 2;
+  const budget = opts.maxChars - noticeReserve - size(head) - size(tail) - 64;
+
+  const omitted: Omitted = { stacks: 0, findings: 0 };
+  const details = withFindings.map((stack) => stackDetails(stack, report, opts));
+  const everything = details.reduce((n, d) => n + size(d.text) + 2, 0);
+  // When not everything fits, details take at most 60% of the room and the rest of the stacks
+  // with findings get one summary row each, so a large report still lists as many as it can.
+  const detailsBudget = everything <= budget ? budget : Math.floor(budget * 0.6);
+  const blocks: string[] = [];
+  let used = 0;
+  let shown = 0;
+  for (const block of details) {
+    if (used + size(block.text) + 2 > detailsBudget) break;
+    blocks.push(block.text);
+    used += size(block.text) + 2;
+    omitted.findings += block.omittedFindings;
+    shown++;
+  }
+  const rest = withFindings.slice(shown);
+  let full = false;
+  if (rest.length > 0) {
+    const summary = summaryRows(rest, report, budget - used);
+    if (summary.text !== "") {
+      blocks.push(summary.text);
+      used += size(summary.text) + 2;
+    }
+    omitted.stacks += summary.omittedStacks;
+    omitted.findings += rest.reduce((n, s) => n + s.findings.length, 0);
+    full = summary.omittedStacks > 0;
+  }
+  if (clean.length > 0) {
+    const cleanBlock = cleanStacksDetails(clean, report, budget - used, full);
+    if (cleanBlock.text !== "") blocks.push(cleanBlock.text);
+    omitted.stacks += cleanBlock.omittedStacks;
+  }
+
+  const parts = [head];
+  if (omitted.stacks > 0 || omitted.findings > 0) parts.push(truncationNotice(omitted.stacks, omitted.findings, report.stacks.length, opts));
+  if (blocks.length > 0) parts.push("### Stacks", ...blocks);
+  parts.push(tail);
+  let out = `${parts.join("\n\n")}\n`;
+  if (size(out) > opts.maxChars) {
+    // Only reachable when the summary alone does not fit (a tiny maxChars): keep what fits of the
+    // head at a line boundary, then the notice.
+    const notice = truncationNotice(report.stacks.length, totalFindings, report.stacks.length, opts);
+    const room = Math.max(0, opts.maxChars - size(notice) - 3);
+    const kept = fitTo(head, room);
+    out = fitTo(`${kept.slice(0, Math.max(0, kept.lastIndexOf("\n")))}\n\n${notice}\n`, opts.maxChars);
+  }
+  return out;
+}
+
+function truncationNotice(stacks: number, findings: number, total: number, opts: MarkdownOptions): string {
+  const what = [findings > 0 ? `${plural(findings, "finding")} ${findings === 1 ? "is" : "are"} not listed` : "", stacks > 0 ? `${plural(stacks, "stack")} (of ${formatNumber(total, 0)}) ${stacks === 1 ? "is" : "are"} not shown` : ""]
+    .filter((x) => x !== "")
+    .join(" and ");
+  return [
+    "> [!WARNING]",
+    `> **Truncated** to keep this comment under ${formatNumber(Math.min(opts.maxChars, GITHUB_COMMENT_LIMIT), 0)} characters: ${what}.`,
+    "> The totals above cover everything. For the full report run `carbonguard report --format json` (or `--format html --out report.html`).",
+  ].join("\n");
+}
+
+function summarySection(report: Report): string {
+  const s = report.summary;
+  const result = outcome(report);
+  const lines: string[] = [];
+  const icon = result.state === "failed" ? "❌" : result.state === "incomplete" ? "⚠️" : "✅";
+  lines.push(`## ${icon} carbonguard report: ${result.word}`);
+  lines.push("");
+  lines.push(row(["", ""]));
+  lines.push(row(["---", "---"]));
+  lines.push(row(["**Result**", `${icon} ${mdText(result.text)}`]));
+  lines.push(row(["**Stacks**", `${formatNumber(s.stacks, 0)} (${plural(s.resources, "resource")})`]));
+  lines.push(row(["**Emissions**", `${formatRange(s.floorKgCo2ePerMonth, s.ceilingKgCo2ePerMonth)} kgCO2e/month (floor–ceiling)`]));
+  lines.push(row(["**Saving potential**", `${formatQuantity(s.savingKgCo2ePerMonth)} kgCO2e/month if the quantified findings are fixed`]));
+  lines.push(
+    row([
+      "**Findings**",
+      `${formatNumber(s.findings.mandatory, 0)} mandatory · ${formatNumber(s.findings.advisory, 0)} advisory · ${formatNumber(s.findings.waived, 0)} waived (${severityCountsText(s.findings.bySeverity)})`,
+    ]),
+  );
+  if (report.baseline) {
+    const b = report.baseline;
+    lines.push(
+      row([
+        "**Since baseline**",
+        `${formatNumber(b.newFindings.length, 0)} new · ${formatNumber(b.fixedFindings.length, 0)} fixed · ${formatNumber(b.unchangedFindings, 0)} unchanged · floor ${formatDelta(b.floorKgCo2ePerMonthDelta)} kgCO2e/month (vs ${code(b.source)})`,
+      ]),
+    );
+  }
+  if (report.unreadable.length > 0) lines.push(row(["**Unreadable inputs**", `⚠️ ${formatNumber(report.unreadable.length, 0)} (listed below)`]));
+
+  const savings = Object.entries(s.savingByPolicy)
+    .filter(([, v]) => v > 0)
+    .sort((a, b) => b[1] - a[1] || compareStrings(a[0], b[0]));
+  if (savings.length > 0) {
+    lines.push("", "**Saving potential by policy:** " + savings.slice(0, 10).map(([p, v]) => `${code(p)} ${formatQuantity(v)}`).join(" · ") + " kgCO2e/month");
+  }
+
+  if (report.groups.length > 0) {
+    const groupBy = mdText(report.options.groupBy, 40);
+    lines.push("", `### By ${groupBy}`, "");
+    lines.push(row([capitalise(groupBy), "Stacks", "kgCO2e/month", "Mandatory", "Advisory", "Waived", "Saving", "Top offender"]));
+    lines.push(row(["---", "--:", "--:", "--:", "--:", "--:", "--:", "---"]));
+    const groups = [...report.groups].sort((a, b) => b.floorKgCo2ePerMonth - a.floorKgCo2ePerMonth || compareStrings(a.group, b.group));
+    for (const g of groups.slice(0, MAX_GROUP_ROWS)) {
+      const top = g.topOffenders[0];
+      lines.push(
+        row([
+          mdText(g.group),
+          formatNumber(g.stacks, 0),
+          formatRange(g.floorKgCo2ePerMonth, g.ceilingKgCo2ePerMonth),
+          formatNumber(g.findings.mandatory, 0),
+          formatNumber(g.findings.advisory, 0),
+          formatNumber(g.findings.waived, 0),
+          formatQuantity(g.savingKgCo2ePerMonth),
+          top ? `${code(top.stack)} (${formatQuantity(top.kgCo2ePerMonth)})` : "",
+        ]),
+      );
+    }
+    if (groups.length > MAX_GROUP_ROWS) lines.push("", `…and ${plural(groups.length - MAX_GROUP_ROWS, "more group")}.`);
+  }
+  return lines.join("\n");
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function stackSummaryLine(stack: StackReport, report: Report): string {
+  const c = stackCounts(stack);
+  const icon = c.mandatory > 0 ? "❌" : c.advisory + c.other > 0 ? "⚠️" : "✅";
+  const counts = [
+    c.mandatory > 0 ? `${formatNumber(c.mandatory, 0)} mandatory` : "",
+    c.advisory > 0 ? `${formatNumber(c.advisory, 0)} advisory` : "",
+    c.other > 0 ? `${formatNumber(c.other, 0)} other` : "",
+    c.waived > 0 ? `${formatNumber(c.waived, 0)} waived` : "",
+  ].filter((x) => x !== "");
+  return [
+    `${icon} <code>${mdHtml(stack.id, MAX_CELL, false)}</code>`,
+    `${mdHtml(report.options.groupBy, 40)} ${mdHtml(stack.group)}`,
+    `grade ${mdHtml(stack.grade.grade)}`,
+    `${formatRange(stack.estimate.floorKgCo2ePerMonth, stack.estimate.ceilingKgCo2ePerMonth)} kgCO2e/month`,
+    ...counts,
+  ].join(" · ");
+}
+
+function stackDetails(stack: StackReport, report: Report, opts: MarkdownOptions): { text: string; omittedFindings: number } {
+  const lines = ["<details>", `<summary>${stackSummaryLine(stack, report)}</summary>`, ""];
+  lines.push(row(["Level", "Severity", "Policy", "Resource", "Finding"]));
+  lines.push(row(["---", "---", "---", "---", "---"]));
+  const findings = sortFindings(stack.findings);
+  const shown = findings.slice(0, opts.maxFindingsPerStack);
+  for (const f of shown) lines.push(findingRow(f));
+  const omittedFindings = findings.length - shown.length;
+  if (omittedFindings > 0) lines.push("", `…and ${plural(omittedFindings, "more finding")} (see \`--format json\`).`);
+
+  const facts: string[] = [];
+  facts.push(`Source: ${code(stack.source)}`);
+  facts.push(`${plural(stack.resourceCount, "resource")}; energy ${formatRange(stack.estimate.floorKwhPerMonth, stack.estimate.ceilingKwhPerMonth)} kWh/month; embodied ${formatQuantity(stack.estimate.embodiedKgCo2ePerMonth)} kgCO2e/month`);
+  if (stack.grade.grade !== "n/a" && stack.grade.kgPerAcceleratorHour !== undefined) {
+    const best = stack.grade.bestKgPerAcceleratorHour;
+    facts.push(
+      `Grade ${mdText(stack.grade.grade)}: ${formatNumber(stack.grade.kgPerAcceleratorHour, 3)} kgCO2e per accelerator-hour` +
+        (best !== undefined ? ` (best achievable ${formatNumber(best, 3)})` : "") +
+        ` — ${mdText(stack.grade.basis, 200)}`,
+    );
+  } else if (stack.grade.basis !== "") {
+    facts.push(`Grade ${mdText(stack.grade.grade)}: ${mdText(stack.grade.basis, 200)}`);
+  }
+  const top = stack.estimate.topResources.slice(0, 3);
+  if (top.length > 0) facts.push(`Top emitters: ${top.map((r) => `${code(r.name, 60)} ${formatQuantity(r.kgCo2ePerMonth)}`).join(" · ")} kgCO2e/month`);
+  if (stack.estimate.unknown.length > 0) {
+    facts.push(`Not estimated: ${stack.estimate.unknown.slice(0, 3).map((u) => `${code(u.urn, 80)} (${mdText(u.reason, 80)})`).join(" · ")}${stack.estimate.unknown.length > 3 ? ` and ${formatNumber(stack.estimate.unknown.length - 3, 0)} more` : ""}`);
+  }
+  lines.push("", ...facts.map((f) => `- ${f}`));
+  lines.push("", "</details>");
+  return { text: lines.join("\n"), omittedFindings };
+}
+
+function findingRow(f: ReportFinding): string {
+  const active = isActive(f);
+  const level = active
+    ? `${f.level === "mandatory" ? "❌" : f.level === "advisory" ? "⚠️" : "ℹ️"} ${f.level}`
+    : `💤 ${f.waived!.category === "mitigated" ? "mitigated" : "waived"}`;
+  let text = mdText(f.message, MAX_MESSAGE);
+  if (f.kind === "cannot-evaluate") text = `_Cannot evaluate:_ ${text}`;
+  if (f.savingKgCo2ePerMonth !== undefined && f.savingKgCo2ePerMonth > 0) text += ` <br>Saves ≈ ${formatQuantity(f.savingKgCo2ePerMonth)} kgCO2e/month.`;
+  if (f.waived) {
+    const w = f.waived;
+    text +=
+      ` <br>_${w.category === "mitigated" ? "Mitigated" : "Waived"} until ${mdText(w.expires, 40)}:_ ${mdText(w.reason, 300)}` +
+      (w.approvedBy ? ` (approved by ${mdText(w.approvedBy, 60)})` : "") +
+      (w.ticket ? ` ${code(w.ticket, 60)}` : "");
+  }
+  if (f.waiverProblem) text += ` <br>_Waiver not applied:_ ${mdText(f.waiverProblem, 300)}`;
+  return row([level, mdText(f.severity), code(f.policy, 60), `${code(f.type, 80)} ${mdText(f.name, 80)}`, text]);
+}
+
+/** One row per stack (no findings listed), as many as fit in `room`. */
+function summaryRows(stacks: readonly StackReport[], report: Report, room: number): { text: string; omittedStacks: number } {
+  const head = [
+    "<details>",
+    `<summary>${plural(stacks.length, "more stack")} with findings (summary only)</summary>`,
+    "",
+    row(["", "Stack", capitalise(mdText(report.options.groupBy, 40)), "Grade", "kgCO2e/month", "Mandatory", "Advisory", "Waived"]),
+    row(["---", "---", "---", "---", "--:", "--:", "--:", "--:"]),
+  ].join("\n");
+  const end = "\n\n</details>";
+  const more = (n: number): string => `\n\n…and ${plural(n, "more stack")} with findings.`;
+  const reserve = size(end) + size(more(stacks.length));
+  if (size(head) + reserve > room) return { text: "", omittedStacks: stacks.length };
+  let text = head;
+  let shown = 0;
+  for (const stack of stacks) {
+    const c = stackCounts(stack);
+    const icon = c.mandatory > 0 ? "❌" : "⚠️";
+    const line = `\n${row([icon, code(stack.id), mdText(stack.group), mdText(stack.grade.grade), formatRange(stack.estimate.floorKgCo2ePerMonth, stack.estimate.ceilingKgCo2ePerMonth), formatNumber(c.mandatory, 0), formatNumber(c.advisory + c.other, 0), formatNumber(c.waived, 0)])}`;
+    if (size(text) + size(line) + reserve > room) break;
+    text += line;
+    shown++;
+  }
+  if (shown < stacks.length) text += more(stacks.length - shown);
+  return { text: text + end, omittedStacks: stacks.length - shown };
+}
+
+function cleanStacksDetails(clean: readonly StackReport[], report: Report, room: number, full: boolean): { text: string; omittedStacks: number } {
+  const head = [
+    "<details>",
+    `<summary>✅ ${plural(clean.length, "stack")} without findings</summary>`,
+    "",
+    row(["Stack", capitalise(mdText(report.options.groupBy, 40)), "Grade", "kgCO2e/month", "Resources"]),
+    row(["---", "---", "---", "--:", "--:"]),
+  ].join("\n");
+  const end = "\n\n</details>";
+  const more = (n: number): string => `\n\n…and ${plural(n, "more stack")} without findings.`;
+  if (full || size(head) + size(end) + size(more(clean.length)) > room) return { text: "", omittedStacks: clean.length };
+  let text = head;
+  let shown = 0;
+  for (const stack of clean) {
+    const line = `\n${row([code(stack.id), mdText(stack.group), mdText(stack.grade.grade), formatRange(stack.estimate.floorKgCo2ePerMonth, stack.estimate.ceilingKgCo2ePerMonth), formatNumber(stack.resourceCount, 0)])}`;
+    if (size(text) + size(line) + size(end) + size(more(clean.length)) > room) break;
+    text += line;
+    shown++;
+  }
+  if (shown < clean.length) text += more(clean.length - shown);
+  return { text: text + end, omittedStacks: clean.length - shown };
+}
+
+function tailSections(report: Report): string {
+  const parts: string[] = [];
+  const b = report.baseline;
+  if (b && (b.newFindings.length > 0 || b.fixedFindings.length > 0)) {
+    const list = (ids: readonly string[]): string =>
+      ids
+        .slice(0, MAX_LIST_ROWS)
+        .map((id) => `- ${code(id, 200)}`)
+        .join("\n") + (ids.length > MAX_LIST_ROWS ? `\n- …and ${formatNumber(ids.length - MAX_LIST_ROWS, 0)} more` : "");
+    const lines = ["<details>", `<summary>Since the baseline: ${formatNumber(b.newFindings.length, 0)} new, ${formatNumber(b.fixedFindings.length, 0)} fixed</summary>`, ""];
+    if (b.newFindings.length > 0) lines.push("**New findings**", "", list(b.newFindings), "");
+    if (b.fixedFindings.length > 0) lines.push("**Fixed findings**", "", list(b.fixedFindings), "");
+    lines.push("</details>");
+    parts.push(lines.join("\n"));
+  }
+  if (report.unreadable.length > 0) {
+    const lines = ["### ⚠️ Unreadable inputs", "", "These inputs are not in the report:", "", row(["Input", "Error"]), row(["---", "---"])];
+    for (const u of report.unreadable.slice(0, MAX_LIST_ROWS)) lines.push(row([code(u.input, 200), mdText(u.error, 300)]));
+    if (report.unreadable.length > MAX_LIST_ROWS) lines.push("", `…and ${plural(report.unreadable.length - MAX_LIST_ROWS, "more input")}.`);
+    parts.push(lines.join("\n"));
+  }
+  const data = report.provenance
+    .slice(0, 10)
+    .map((p) => mdText(provenanceText(p), 160))
+    .join(" · ");
+  parts.push(
+    `<sub>${mdText(report.tool.name, 40)} ${mdText(report.tool.version, 40)} · ${mdText(report.generatedAt, 40)}` +
+      (data !== "" ? ` · Data: ${data}` : "") +
+      ` · Estimates are ranges: floor with autoscaled capacity at its minimum, ceiling at its maximum. Grades compare kgCO2e per accelerator-hour with the cleanest achievable configuration.</sub>`,
+  );
+  return parts.join("\n\n");
+}

@@ -1,0 +1,204 @@
+/**
+ * `--format sarif`: SARIF 2.1.0 (OASIS), for GitHub code scanning and other SARIF viewers.
+ *
+ * One run; `tool.driver.rules` from the report's rule metadata (id = policy name); one result per
+ * finding, located logically by the resource URN (`kind: "resource"`) and physically by the file
+ * the stack was read from. Waived findings carry an external, accepted suppression with the
+ * waiver's reason. `partialFingerprints` holds the finding's stable id so that viewers track a
+ * finding across runs the way `--baseline` does. Unreadable inputs become tool execution
+ * notifications.
+ */
+import type { Level, Renderer, Report, ReportFinding, RuleSummary, StackReport } from "../model";
+import { PROJECT_URL, sortKeys } from "./util";
+
+export const SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+
+type SarifLevel = "error" | "warning" | "note" | "none";
+
+const LEVELS: Readonly<Record<Level, SarifLevel>> = { mandatory: "error", advisory: "warning", remediate: "note", disabled: "none" };
+
+export function sarifLevel(level: Level): SarifLevel {
+  return LEVELS[level] ?? "warning";
+}
+
+export function createSarifRenderer(): Renderer {
+  return { format: "sarif", extension: "sarif", render: (report) => `${JSON.stringify(toSarif(report), null, 2)}\n` };
+}
+
+/**
+ * A stack's source as a SARIF artifact URI: URLs stay as they are, paths become (percent-encoded)
+ * relative references with forward slashes, absolute paths `file://` URIs. Empty → none.
+ */
+export function artifactUri(source: string): string | undefined {
+  if (source === "") return undefined;
+  if (/^[a-z][a-z0-9+.-]+:\/\//i.test(source)) {
+    const url = normalisedUri(source);
+    if (url !== undefined) return url;
+    // Not a URL SARIF accepts after all: treat it as a path.
+  }
+  let path = source.replace(/\\/g, "/");
+  let prefix = "";
+  const drive = /^([a-z]):\//i.exec(path);
+  if (drive) {
+    prefix = `file:///${drive[1]!.toUpperCase()}:/`;
+    path = path.slice(3);
+  } else if (path.startsWith("/")) {
+    prefix = "file:///";
+    path = path.replace(/^\/+/, "");
+  }
+  // encodeURIComponent also encodes ":", so a relative reference never reads as a scheme.
+  const encoded = path
+    .split("/")
+    .map((segment) => encodeSegment(segment))
+    .join("/");
+  return prefix + encoded;
+}
+
+function encodeSegment(segment: string): string {
+  // encodeURIComponent leaves ! ' ( ) * unescaped, which are valid in a path; lone surrogates throw.
+  return Array.from(segment)
+    .map((ch) => {
+      const code = ch.codePointAt(0)!;
+      if (code >= 0xd800 && code <= 0xdfff) return "%EF%BF%BD";
+      return encodeURIComponent(ch);
+    })
+    .join("");
+}
+
+function ruleDescriptor(rule: RuleSummary): Record<string, unknown> {
+  const descriptor: Record<string, unknown> = { id: rule.name };
+  if (rule.displayName !== "") descriptor.name = rule.displayName;
+  descriptor.shortDescription = { text: rule.displayName !== "" ? rule.displayName : rule.name };
+  descriptor.fullDescription = { text: rule.description !== "" ? rule.description : rule.displayName || rule.name };
+  const help = helpUri(rule.url);
+  if (help !== undefined) descriptor.helpUri = help;
+  descriptor.help = { text: rule.remediationSteps !== "" ? rule.remediationSteps : rule.description || rule.name };
+  descriptor.defaultConfiguration = rule.defaultLevel === "disabled" ? { enabled: false, level: "none" } : { level: sarifLevel(rule.defaultLevel) };
+  descriptor.properties = { tags: ["carbon", "sustainability", "pulumi"], severity: rule.severity, enforcementLevel: rule.defaultLevel };
+  return descriptor;
+}
+
+/** Characters an RFC 3986 URI may hold (percent-escapes included). */
+const URI_CHARS = /^([A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*$/;
+
+/** `value` as an absolute URI SARIF accepts (parsed and re-serialised), or undefined. */
+function normalisedUri(value: string): string | undefined {
+  try {
+    const href = new URL(value).href;
+    return URI_CHARS.test(href) ? href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Help links: absolute http(s) URLs only. */
+function helpUri(value: string): string | undefined {
+  return /^https?:\/\//i.test(value) ? normalisedUri(value) : undefined;
+}
+
+export function toSarif(report: Report): Record<string, unknown> {
+  const rules: Record<string, unknown>[] = [];
+  const ruleIndex = new Map<string, number>();
+  for (const rule of report.rules) {
+    if (ruleIndex.has(rule.name)) continue;
+    ruleIndex.set(rule.name, rules.length);
+    rules.push(ruleDescriptor(rule));
+  }
+  // Findings of a policy without metadata still need a rule to point at.
+  const missing = new Set<string>();
+  for (const stack of report.stacks) for (const f of stack.findings) if (!ruleIndex.has(f.policy)) missing.add(f.policy);
+  for (const name of [...missing].sort()) {
+    ruleIndex.set(name, rules.length);
+    rules.push({ id: name, shortDescription: { text: name } });
+  }
+
+  const newIds = report.baseline ? new Set(report.baseline.newFindings) : undefined;
+  const results: Record<string, unknown>[] = [];
+  for (const stack of report.stacks) {
+    for (const finding of stack.findings) results.push(result(finding, stack, ruleIndex.get(finding.policy)!, newIds));
+  }
+
+  const notifications = report.unreadable.map((u) => {
+    const uri = artifactUri(u.input);
+    return {
+      level: "error",
+      message: { text: `Could not read ${u.input}: ${u.error}` },
+      ...(uri !== undefined ? { locations: [{ physicalLocation: { artifactLocation: { uri } } }] } : {}),
+    };
+  });
+
+  const run: Record<string, unknown> = {
+    tool: {
+      driver: {
+        name: report.tool.name,
+        version: report.tool.version,
+        informationUri: PROJECT_URL,
+        rules,
+      },
+    },
+    invocations: [
+      {
+        executionSuccessful: report.unreadable.length === 0,
+        ...(report.generatedAt !== "" && isDateTime(report.generatedAt) ? { endTimeUtc: report.generatedAt } : {}),
+        ...(notifications.length > 0 ? { toolExecutionNotifications: notifications } : {}),
+      },
+    ],
+    results,
+    properties: {
+      schemaVersion: report.schemaVersion,
+      failOn: report.options.failOn,
+      failed: report.summary.failed,
+      floorKgCo2ePerMonth: report.summary.floorKgCo2ePerMonth,
+      ceilingKgCo2ePerMonth: report.summary.ceilingKgCo2ePerMonth,
+      savingKgCo2ePerMonth: report.summary.savingKgCo2ePerMonth,
+    },
+  };
+  return { $schema: SARIF_SCHEMA_URI, version: "2.1.0", runs: [run] };
+}
+
+function isDateTime(value: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value) && !Number.isNaN(Date.parse(value));
+}
+
+function result(f: ReportFinding, stack: StackReport, ruleIndex: number, newIds: ReadonlySet<string> | undefined): Record<string, unknown> {
+  const location: Record<string, unknown> = {};
+  const uri = artifactUri(stack.source);
+  if (uri !== undefined) location.physicalLocation = { artifactLocation: { uri } };
+  location.logicalLocations = [{ name: f.name, fullyQualifiedName: f.urn, kind: "resource" }];
+
+  const out: Record<string, unknown> = {
+    ruleId: f.policy,
+    ruleIndex,
+    level: sarifLevel(f.level),
+    message: { text: f.message !== "" ? f.message : `${f.policy}: ${f.name}` },
+    locations: [location],
+    partialFingerprints: { "carbonguardFindingId/v1": f.id },
+  };
+  if (newIds !== undefined) out.baselineState = newIds.has(f.id) ? "new" : "unchanged";
+  if (f.waived) {
+    const w = f.waived;
+    out.suppressions = [
+      {
+        kind: "external",
+        status: "accepted",
+        justification: w.reason,
+        properties: { category: w.category, expires: w.expires, ...(w.approvedBy !== undefined ? { approvedBy: w.approvedBy } : {}), ...(w.ticket !== undefined ? { ticket: w.ticket } : {}) },
+      },
+    ];
+  }
+  const properties: Record<string, unknown> = {
+    findingId: f.id,
+    severity: f.severity,
+    enforcementLevel: f.level,
+    kind: f.kind,
+    stack: stack.id,
+    project: stack.project,
+    group: stack.group,
+    resourceType: f.type,
+  };
+  if (f.waiverProblem !== undefined) properties.waiverProblem = f.waiverProblem;
+  if (f.savingKgCo2ePerMonth !== undefined) properties.savingKgCo2ePerMonth = f.savingKgCo2ePerMonth;
+  if (f.suggestion !== undefined) properties.suggestion = sortKeys(f.suggestion);
+  out.properties = properties;
+  return out;
+}

@@ -1,0 +1,165 @@
+/**
+ * One stack of a report: snapshot in, the small `StackReport` out. Everything large (the parsed
+ * state, views, per-resource estimates) is dropped when this returns, so a report over many stacks
+ * holds only their findings and totals.
+ *
+ * Per stack, once: the input views (resource rules read inputs, as in the pack) and the output
+ * stack view (stack rules, estimates, tags and the grade read outputs over inputs); every rule and
+ * the estimator share them.
+ */
+import type { ResolvedPolicyConfig } from "../engine/policy-config";
+import type { AnyRule } from "../engine/rule";
+import type { ResourceInput, ResourceView } from "../engine/view";
+import { type EstimatedResource, estimateStack } from "../estimate";
+import { type ResourceRecord, type StackSnapshot, recordProps, snapshotStackContext, splitProviderRef } from "../inputs";
+import { type WaivedMark, type WaiverProblem, type WaiverSet, applyWaivers } from "../waivers";
+import { evaluateStackResources } from "./evaluate-stack";
+import { RecordInput, lazyStackView, lazyView } from "./lazy-view";
+import type { AcceleratorResourceGrade, Grader } from "./grade";
+import { type GroupBy, groupOf, round } from "./group";
+import type { PolicyOutcome, ReportFinding, StackEstimate, StackReport } from "./model";
+
+export interface StackContextOptions {
+  readonly rules: readonly AnyRule[];
+  readonly config: ReadonlyMap<string, ResolvedPolicyConfig>;
+  readonly waivers: WaiverSet | undefined;
+  readonly now: Date;
+  readonly groupBy: GroupBy;
+  readonly utilization: number;
+  readonly grader: Grader;
+}
+
+const TOP_RESOURCES = 10;
+
+/**
+ * The stack's resources as lazy inputs: every resource with outputs over inputs (stack rules,
+ * estimates), and the custom resources with their INPUTS (resource rules, as the pack's
+ * `validateResource` sees them). Providers are resolved through `<providerURN>::<id>` the same
+ * way for both, and each provider's properties are computed once.
+ */
+export function snapshotLazyInputs(snapshot: StackSnapshot): { outputs: RecordInput[]; inputs: RecordInput[] } {
+  const byUrn = new Map<string, ResourceRecord>();
+  for (const r of snapshot.resources) byUrn.set(r.urn, r);
+  const providers = new Map<string, { outputs: RecordInput; inputs: RecordInput } | null>();
+  const providerOf = (r: ResourceRecord) => {
+    if (!r.provider) return undefined;
+    const ref = splitProviderRef(r.provider);
+    if (!ref) return undefined;
+    let p = providers.get(ref.urn);
+    if (p === undefined) {
+      const record = byUrn.get(ref.urn);
+      p = record ? { outputs: new RecordInput(record, "outputs", undefined, recordProps), inputs: new RecordInput(record, "inputs", undefined, recordProps) } : null;
+      providers.set(ref.urn, p);
+    }
+    return p ?? undefined;
+  };
+  const outputs: RecordInput[] = [];
+  const inputs: RecordInput[] = [];
+  for (const r of snapshot.resources) {
+    const p = providerOf(r);
+    outputs.push(new RecordInput(r, "outputs", p?.outputs, recordProps));
+    if (r.custom) inputs.push(new RecordInput(r, "inputs", p?.inputs, recordProps));
+  }
+  return { outputs, inputs };
+}
+
+/** Custom resources with their INPUTS, as the pack's `validateResource` sees them (eager form of `snapshotLazyInputs`). */
+export function snapshotToInputOnlyResources(snapshot: StackSnapshot): ResourceInput[] {
+  return snapshotLazyInputs(snapshot).inputs.map((i) => ({ urn: i.urn, type: i.type, name: i.name, props: i.props, ...(i.providerProps !== undefined ? { providerProps: i.providerProps } : {}), links: i.links }));
+}
+
+/** Evaluates, estimates, waives, grades and groups one stack. Never throws for any snapshot. */
+export function buildStackReport(snapshot: StackSnapshot, id: string, ctx: StackContextOptions): StackReport {
+  const stack = snapshotStackContext(snapshot);
+  const { outputs, inputs } = snapshotLazyInputs(snapshot);
+  // Lazy views: a resource's properties are normalized only if a rule or the estimator reads them.
+  const stackView = lazyStackView(outputs, stack);
+  const inputViews = inputs.map((input) => lazyView(input, stack));
+
+  const evaluation = evaluateStackResources(ctx.rules, ctx.config, { inputs, outputs, stack, inputViews, stackView });
+
+  // Tags for waivers: the resource's own tags as the pack sees them (inputs), else its outputs'.
+  const inputViewByUrn = new Map<string, ResourceView>(inputViews.map((v) => [v.urn, v]));
+  const targets = evaluation.findings.map((f) => {
+    const view = f.urn ? (inputViewByUrn.get(f.urn) ?? stackView.byUrn(f.urn)) : undefined;
+    return { ...f, stack: snapshot.stack, project: snapshot.project, ...(view ? { tags: view.tags } : {}) };
+  });
+  const findings: ReportFinding[] = (ctx.waivers ? applyWaivers(targets, ctx.waivers, ctx.now) : targets).map((f) => {
+    const { stack: _s, project: _p, tags: _t, waived, waiverProblem, ...finding } = f as typeof f & { waived?: WaivedMark; waiverProblem?: WaiverProblem };
+    return {
+      ...finding,
+      ...(waived
+        ? {
+            waived: {
+              reason: waived.reason,
+              expires: waived.expiresText,
+              ...(waived.approvedBy !== undefined ? { approvedBy: waived.approvedBy } : waived.selfGranted ? { approvedBy: "a resource tag (self-granted)" } : {}),
+              ...(waived.ticket !== undefined ? { ticket: waived.ticket } : {}),
+              category: waived.category,
+            },
+          }
+        : {}),
+      ...(waiverProblem ? { waiverProblem: waiverProblem.message } : {}),
+    };
+  });
+  const policies = policyOutcomes(evaluation.policies, findings);
+
+  const estimate = estimateStack(stackView, { utilization: ctx.utilization });
+  const accelerated: AcceleratorResourceGrade[] = [];
+  let unsized = 0;
+  const byRegion = new Map<string, number>();
+  const estimated: EstimatedResource[] = [];
+  for (const r of estimate.resources) {
+    const view = stackView.byUrn(r.urn);
+    if (r.status === "unknown") {
+      if (view?.isAcceleratorResource) unsized++;
+      continue;
+    }
+    if (r.status !== "estimated") continue;
+    estimated.push(r);
+    byRegion.set(r.region, (byRegion.get(r.region) ?? 0) + r.totalKgCo2e.floor);
+    if (!view) continue;
+    const g = ctx.grader.resourceGrade(view, r, stackView);
+    if (g) accelerated.push(g);
+  }
+  const grade = ctx.grader.stackGrade(accelerated, unsized);
+
+  const stackEstimate: StackEstimate = {
+    floorKgCo2ePerMonth: round(estimate.totalKgCo2e.floor),
+    ceilingKgCo2ePerMonth: round(estimate.totalKgCo2e.ceiling),
+    floorKwhPerMonth: round(estimate.energyKwh.floor),
+    ceilingKwhPerMonth: round(estimate.energyKwh.ceiling),
+    embodiedKgCo2ePerMonth: round(estimate.embodiedKgCo2e.floor),
+    acceleratorHoursPerMonth: round(grade.acceleratorHoursFloor, 1),
+    unknown: estimate.unknown.map((u) => ({ urn: u.urn, reason: u.reason })),
+    topResources: estimated
+      .filter((r) => r.totalKgCo2e.floor > 0)
+      .sort((a, b) => b.totalKgCo2e.floor - a.totalKgCo2e.floor || b.totalKgCo2e.ceiling - a.totalKgCo2e.ceiling || (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0))
+      .slice(0, TOP_RESOURCES)
+      .map((r) => ({ urn: r.urn, type: r.type, name: r.name, region: r.region, kgCo2ePerMonth: round(r.totalKgCo2e.floor) })),
+    byRegion: Object.fromEntries([...byRegion.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => [k, round(v)])),
+  };
+
+  const tags = Object.fromEntries(Object.entries(snapshot.stackTags ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return {
+    id,
+    project: snapshot.project,
+    stack: snapshot.stack,
+    source: snapshot.source,
+    // Resource tags for grouping from the input views: the rules have read them already.
+    group: groupOf(ctx.groupBy, snapshot.project, tags, inputViews),
+    tags,
+    resourceCount: snapshot.resources.length,
+    findings,
+    policies,
+    estimate: stackEstimate,
+    grade: grade.result,
+  };
+}
+
+/** Policy outcomes after waivers: `waived` when every finding of the policy is waived. */
+function policyOutcomes(outcomes: readonly PolicyOutcome[], findings: readonly ReportFinding[]): PolicyOutcome[] {
+  const active = new Map<string, number>();
+  for (const f of findings) if (!f.waived) active.set(f.policy, (active.get(f.policy) ?? 0) + 1);
+  return outcomes.map((p) => (p.status === "failed" && p.findings > 0 && !active.has(p.policy) ? { ...p, status: "waived" } : p));
+}

@@ -1,0 +1,287 @@
+/**
+ * accelerator-current-generation: no legacy accelerators (K80, M60, P4, P100) and, with
+ * `minimumGeneration: "current"` (default), no previous-generation ones (V100, T4, Inferentia1,
+ * Gaudi1, TPU v4); suggests the current equivalent on the same cloud and service.
+ */
+import type { Generation } from "../data/accelerators";
+import {
+  type AcceleratorSubject,
+  CANDIDATE_METHOD,
+  type Role,
+  type UnrecognizedAccelerator,
+  availabilityPhrase,
+  candidateRecord,
+  classifyAccelerators,
+  currentFamiliesText,
+  describeAccelerator,
+  describeUnpublished,
+  docsUrl,
+  findCandidates,
+  generationEvidence,
+  knownRegion,
+  plainModelName,
+  platformOf,
+  resolveWorkload,
+  resourceSubject,
+  tdpFigure,
+} from "../engine/accelerator-fit";
+import type { AcceleratorUse } from "../engine/accelerator-scan";
+import { evidenceSection } from "../engine/accelerator-evidence";
+import { applyConfigSchema } from "../engine/config";
+import { listJoin } from "../engine/format";
+import type { FigureRef, Outcome, ResourceRule, RuleExample } from "../engine/rule";
+import type { ResourceView } from "../engine/view";
+import { DEFAULT_WORKLOAD_KEY } from "../engine/workload";
+import { parseWorkloadTagKey } from "./ml-workload-declared";
+
+const NAME = "accelerator-current-generation";
+const DOCS = docsUrl(NAME);
+
+export type MinimumGeneration = "current" | "previous";
+
+export interface CurrentGenerationConfig {
+  readonly minimumGeneration: MinimumGeneration;
+  readonly workloadTagKey: string;
+}
+
+const configSchema = {
+  properties: {
+    minimumGeneration: {
+      type: "string",
+      enum: ["current", "previous"],
+      default: "current",
+      description:
+        "Oldest accelerator generation allowed. `current`: legacy (K80, M60, P4, P100, TPU v2/v3) and previous-generation (V100, T4, Inferentia1, Gaudi1, TPU v4) accelerators are reported. `previous`: only legacy ones.",
+    },
+    workloadTagKey: {
+      type: "string",
+      default: DEFAULT_WORKLOAD_KEY,
+      description: "Tag/label key that declares the workload; used to suggest training-capable or inference-class replacements (stack tag fallback).",
+    },
+  },
+} as const;
+
+function parseConfig(raw: unknown): CurrentGenerationConfig {
+  const { values } = applyConfigSchema(configSchema, raw);
+  return {
+    minimumGeneration: values["minimumGeneration"] === "previous" ? "previous" : "current",
+    workloadTagKey: parseWorkloadTagKey(values["workloadTagKey"]),
+  };
+}
+
+const RANK: Readonly<Record<Generation, number>> = { legacy: 0, previous: 1, current: 2 };
+
+/** Generations of the EC2 `acceleratorNames` values (attribute-based instance selection). */
+const EC2_ACCELERATOR_NAMES: Readonly<Record<string, { readonly generation: Generation; readonly model: string }>> = {
+  k80: { generation: "legacy", model: "NVIDIA K80" },
+  m60: { generation: "legacy", model: "NVIDIA M60" },
+  k520: { generation: "legacy", model: "NVIDIA GRID K520" },
+  v100: { generation: "previous", model: "NVIDIA V100" },
+  t4: { generation: "previous", model: "NVIDIA T4" },
+  inferentia: { generation: "previous", model: "AWS Inferentia" },
+  "gaudi-hl-205": { generation: "previous", model: "Intel Habana Gaudi HL-205" },
+};
+
+function evaluate(view: ResourceView, { config }: { config: CurrentGenerationConfig }): Outcome[] {
+  if (!view.cloud) return [{ kind: "not-applicable", reason: "not an AWS or GCP resource" }];
+  const accelerators = classifyAccelerators(view);
+  const firstUnknown = accelerators.unknownPaths[0];
+  const named = accelerators.typeless.filter((u) => (u.acceleratorNames?.length ?? 0) > 0);
+  if (accelerators.subjects.length === 0 && accelerators.unrecognized.length === 0 && named.length === 0) {
+    if (firstUnknown !== undefined) return [{ kind: "unknown", path: firstUnknown, valueType: "string" }];
+    return [{ kind: "not-applicable", reason: accelerators.typeless.length > 0 ? "the accelerator type is not set on this resource" : "no accelerators" }];
+  }
+  const workload = resolveWorkload(view, config.workloadTagKey);
+  const declaredRole: Role | undefined = workload.state === "declared" ? (workload.workload === "training" ? "training" : "inference") : undefined;
+
+  const outcomes: Outcome[] = [];
+  for (const s of accelerators.subjects) {
+    if (RANK[s.generation] >= RANK[config.minimumGeneration]) continue;
+    outcomes.push(buildViolation(view, s, declaredRole, config));
+  }
+  for (const use of named) {
+    const v = namesViolation(view, use, config);
+    if (v) outcomes.push(v);
+  }
+  for (const u of accelerators.unrecognized) outcomes.push(unrecognizedNotice(view, u));
+  if (outcomes.length === 0 && firstUnknown !== undefined) return [{ kind: "unknown", path: firstUnknown, valueType: "string" }];
+  return outcomes;
+}
+
+function roleOfClass(s: AcceleratorSubject): Role {
+  return s.workloadClass === "training" ? "training" : "inference";
+}
+
+function generationPhrase(g: Generation): string {
+  return g === "legacy" ? "a legacy accelerator" : "a previous-generation accelerator";
+}
+
+function buildViolation(view: ResourceView, s: AcceleratorSubject, declaredRole: Role | undefined, config: CurrentGenerationConfig): Outcome {
+  const role = declaredRole ?? roleOfClass(s);
+  const cloud = view.cloud!;
+  const figures: FigureRef[] = [];
+  const own = tdpFigure(s);
+  if (own) figures.push(own);
+  const evidence = generationEvidence(s);
+  const year = s.chipYear ? `, ${s.chipYear}` : "";
+  const below = config.minimumGeneration === "current" && s.generation === "previous" ? ', below minimumGeneration "current"' : "";
+  const parts: string[] = [
+    `${resourceSubject(view)} uses ${describeAccelerator(s)}: ${generationPhrase(s.generation)} (${plainModelName(s.model)}${year})${below}. Newer accelerator generations do more work per joule (${evidence.join(", ")}).`,
+  ];
+  const suggestion: Record<string, unknown> = {
+    current: { type: s.label, acceleratorModel: s.model, acceleratorCount: s.count, acceleratorTdpW: s.tdpWTotal, generation: s.generation },
+    minimumGeneration: config.minimumGeneration,
+    role,
+    evidence,
+    docs: `${DOCS}#evidence`,
+  };
+  if (s.retired) {
+    const fams = currentFamiliesText(cloud, s, declaredRole);
+    parts.push(`${s.label} is retired: ${cloud === "aws" ? "AWS" : "Google Cloud"} no longer offers it in any region, so no regional alternative is listed. Current family: ${fams}.`);
+    suggestion["retired"] = true;
+    suggestion["currentFamilies"] = fams;
+  } else {
+    const result = findCandidates({
+      cloud,
+      platform: platformOf(view.type),
+      role,
+      sizing: "closest",
+      count: s.count,
+      region: knownRegion(view),
+    });
+    const where = availabilityPhrase(view, result);
+    const ranked = result.ranked.map((c) => describeAccelerator(c));
+    const unpublished = result.unpublished.map((c) => describeUnpublished(c));
+    if (ranked.length === 0 && unpublished.length === 0) {
+      parts.push(`No current ${role === "training" ? "training-capable" : "inference-class"} type in carbonguard's catalog is ${where.startsWith("(") ? "known for this service" : where}; current family: ${currentFamiliesText(cloud, s, role)}.`);
+    } else {
+      const cls = role === "training" ? "training-capable" : "inference-class";
+      const list = [...ranked, ...unpublished.map((u) => `${u} (no published TDP)`)];
+      parts.push(`Current ${cls} equivalents ${where} (size of each accelerator model closest to ${s.count} accelerator${s.count === 1 ? "" : "s"}; lowest published TDP first): ${describeAccelerator(s)} → ${joinOr(list)}.`);
+      if (result.sagemakerUpperBound) parts.push("SageMaker availability is inferred from EC2 offerings (an upper bound): verify on the SageMaker pricing page.");
+    }
+    for (const c of [...result.ranked, ...result.unpublished]) {
+      const f = tdpFigure(c);
+      if (f) figures.push(f);
+    }
+    suggestion["region"] = knownRegion(view) ?? null;
+    suggestion["regionChecked"] = result.regionChecked;
+    suggestion["alternatives"] = [...result.ranked, ...result.unpublished].map((c) => candidateRecord(c, s.tdpWTotal));
+    suggestion["method"] = CANDIDATE_METHOD;
+  }
+  parts.push(`Evidence: ${DOCS}#evidence.`);
+  return { kind: "violation", message: parts.join(" "), figures, suggestion };
+}
+
+function namesViolation(view: ResourceView, use: AcceleratorUse, config: CurrentGenerationConfig): Outcome | undefined {
+  const old = (use.acceleratorNames ?? []).filter((n) => {
+    const g = EC2_ACCELERATOR_NAMES[n];
+    return g !== undefined && RANK[g.generation] < RANK[config.minimumGeneration];
+  });
+  if (old.length === 0) return undefined;
+  const described = old.map((n) => `${n} (${EC2_ACCELERATOR_NAMES[n]!.model}, ${EC2_ACCELERATOR_NAMES[n]!.generation})`);
+  return {
+    kind: "violation",
+    message: `${resourceSubject(view)} selects instances by accelerator name and allows ${listJoin(described)}, below minimumGeneration "${config.minimumGeneration}". Remove ${old.length > 1 ? "them" : "it"} from acceleratorNames; current names include l4, a10g, l40s, h100, inferentia2 and trainium. Newer accelerator generations do more work per joule (E13). Evidence: ${DOCS}#evidence.`,
+    figures: [],
+    suggestion: { acceleratorNames: old, minimumGeneration: config.minimumGeneration, currentNames: ["l4", "a10g", "l40s", "h100", "inferentia2", "trainium"], evidence: ["E13"] },
+  };
+}
+
+function unrecognizedNotice(view: ResourceView, u: UnrecognizedAccelerator): Outcome {
+  const what = u.display ? `${u.display}, which looks like an accelerated type` : "an accelerated-looking type";
+  const offered = u.offeredWith ? ` (offered with ${u.offeredWith}, not yet classified)` : "";
+  return {
+    kind: "violation",
+    level: "advisory",
+    severity: "low",
+    message: `${resourceSubject(view)} uses ${what} that carbonguard's accelerator catalog does not know${offered}, so its generation can't be checked. Update carbonguard to a release whose catalog covers it.`,
+    figures: [],
+    suggestion: { unknownType: u.display ?? null },
+  };
+}
+
+function joinOr(items: readonly string[]): string {
+  if (items.length <= 1) return items.join("");
+  return `${items.slice(0, -1).join(", ")} or ${items[items.length - 1]}`;
+}
+
+const examples: readonly RuleExample[] = [
+  {
+    title: "g4dn (NVIDIA T4) serving inference",
+    verdict: "bad",
+    resource: { type: "aws:ec2/instance:Instance", name: "serving", props: { instanceType: "g4dn.xlarge", tags: { "ml-workload": "inference" } }, providerProps: { region: "us-east-1" } },
+    messageIncludes: ["previous-generation", "g4dn.xlarge: 1×T4, 70 W → g6.xlarge: 1×L4, 72 W"],
+  },
+  {
+    title: "The same instance with minimumGeneration: previous",
+    verdict: "good",
+    resource: { type: "aws:ec2/instance:Instance", name: "serving", props: { instanceType: "g4dn.xlarge", tags: { "ml-workload": "inference" } }, providerProps: { region: "us-east-1" } },
+    config: { minimumGeneration: "previous" },
+  },
+  {
+    title: "GKE node pool with N1 + NVIDIA K80 (legacy, retired)",
+    verdict: "bad",
+    resource: {
+      type: "gcp:container/nodePool:NodePool",
+      name: "old-pool",
+      props: { location: "us-central1-a", nodeConfig: { machineType: "n1-standard-8", guestAccelerators: [{ type: "nvidia-tesla-k80", count: 1 }] } },
+    },
+    config: { minimumGeneration: "previous" },
+    messageIncludes: ["legacy accelerator", "retired", "g2 (NVIDIA L4)"],
+  },
+  {
+    title: "SageMaker notebook on ml.p3.2xlarge (V100, retired)",
+    verdict: "bad",
+    resource: { type: "aws:sagemaker/notebookInstance:NotebookInstance", name: "nb", props: { instanceType: "ml.p3.2xlarge" }, providerProps: { region: "eu-west-1" } },
+    messageIncludes: ["retired", "no longer offers it in any region"],
+  },
+  {
+    title: "Cloud TPU v4 slice for training",
+    verdict: "bad",
+    resource: { type: "gcp:tpu/v2Vm:V2Vm", name: "tpu", props: { zone: "us-central2-b", acceleratorType: "v4-8", labels: { "ml-workload": "training" } } },
+    messageIncludes: ["TPU v4", "E09"],
+  },
+  {
+    title: "Current-generation L4 on GKE",
+    verdict: "good",
+    resource: { type: "gcp:container/nodePool:NodePool", name: "pool", props: { location: "europe-west4", nodeConfig: { machineType: "g2-standard-8" } } },
+  },
+  {
+    title: "Launch template selecting T4 by accelerator name",
+    verdict: "bad",
+    resource: {
+      type: "aws:ec2/launchTemplate:LaunchTemplate",
+      name: "lt",
+      props: { instanceRequirements: { acceleratorNames: ["t4", "l4"], acceleratorCount: { min: 1 }, vcpuCount: { min: 4 }, memoryMib: { min: 16384 } } },
+    },
+    messageIncludes: ["t4 (NVIDIA T4, previous)"],
+  },
+];
+
+export const acceleratorCurrentGeneration: ResourceRule<CurrentGenerationConfig> = {
+  meta: {
+    name: NAME,
+    displayName: "Current-generation accelerators",
+    description:
+      'No legacy accelerators (K80, M60, P4, P100, TPU v2/v3) and, with minimumGeneration "current" (default), no previous-generation ones (V100, T4, Inferentia1, Gaudi1, TPU v4); suggests the current equivalent on the same cloud.',
+    rationale: [
+      "Each accelerator generation does markedly more work per joule: TPU v4 improved performance per watt 2.7× over v3 (E09), Trillium is over 67% more energy-efficient than v5e (E11), Inferentia2 delivers 4× the throughput of Inferentia1 (E06), and B200 uses a median 1.57× less energy per LLM token than H100 (E13). A previous-generation GPU such as the T4 or V100 keeps drawing its full power for a fraction of the work. Legacy types (p2, g3, K80, P4, P100) are reported at any minimumGeneration; previous-generation types (p3, p3dn, g4dn, inf1, dl1, N1 + T4/V100, TPU v4) only with the default `current`.",
+      "",
+      `Retired types (p2, p3, g3, dl1, K80: no longer offered in any region) get no regional suggestion; the finding names the current family. Otherwise alternatives follow one method: ${CANDIDATE_METHOD} Here the size of each model is the one closest in accelerator count to the current type (like-for-like); the role is the declared workload's (training or inference-type), or the type's own class when no workload is declared. Launch templates and Auto Scaling groups that select instances by \`acceleratorNames\` are checked too (k80, m60, k520: legacy; v100, t4, inferentia, gaudi-hl-205: previous).`,
+      "",
+      evidenceSection(["E06", "E08", "E09", "E11", "E12", "E13", "E14"]),
+    ].join("\n"),
+    kind: "resource",
+    defaultLevel: "advisory",
+    severity: "medium",
+    tags: ["carbon", "ml", "accelerator", "efficiency"],
+    remediationSteps:
+      'Switch to one of the suggested current-generation types (same service, offered in the region); for retired types, to the named current family. To allow previous-generation accelerators while still blocking legacy ones, set `minimumGeneration: "previous"` for this policy, or record a waiver with a reason and an expiry.',
+    url: DOCS,
+    configSchema,
+  },
+  parseConfig,
+  evaluate: (view, ctx) => evaluate(view, ctx),
+  examples,
+};

@@ -1,0 +1,524 @@
+/**
+ * ml-training-guardrails: training capacity uses spare capacity and stops.
+ *
+ * Property paths: ../shared/data/accelerators/scale-to-zero.md §2 (Spot / preemptible capacity,
+ * maximum runtime, checkpoints). The stack part covers what needs a launch-template join (an ASG
+ * or EKS node group whose GPU type or Spot setting lives in its launch template).
+ */
+import type { AcceleratorUse } from "../engine/accelerator-scan";
+import { countOf, formatMinutes, isTraining, labelIn, parseDuration, readCount, stackPath, subjectOf, unitOf, unitPower, workloadOf } from "../engine/capacity";
+import { applyConfigSchema } from "../engine/config";
+import { formatWatts } from "../engine/format";
+import { DEFAULT_UTILIZATION } from "../estimate";
+import { ASG, EKS_NODE_GROUP, launchTemplatesOf } from "../engine/joins";
+import type { FigureRef, Outcome, Rule, RuleContext, RuleExample, StackRuleExample } from "../engine/rule";
+import { type PathStep, formatPath, readArray, readNumber, readPath, readString } from "../engine/values";
+import type { ResourceView, StackView } from "../engine/view";
+import type { WorkloadDeclaration } from "../engine/workload";
+
+const NAME = "ml-training-guardrails";
+
+export interface TrainingGuardrailsConfig {
+  readonly maxRuntimeHours: number;
+  readonly maxKeepAliveMinutes: number;
+}
+
+const configSchema = {
+  properties: {
+    maxRuntimeHours: {
+      type: "number",
+      minimum: 1,
+      default: 72,
+      description: "Longest a training job or training VM may run before it is stopped (SageMaker maxRuntimeInSeconds, Batch timeout, GCE/GKE maxRunDuration), in hours.",
+    },
+    maxKeepAliveMinutes: {
+      type: "number",
+      minimum: 0,
+      maximum: 60,
+      default: 30,
+      description: "Longest a SageMaker training warm pool may keep instances after a job (resourceConfig.keepAlivePeriodInSeconds), in minutes (AWS allows up to 60).",
+    },
+  },
+} as const;
+
+function parseConfig(raw: unknown): TrainingGuardrailsConfig {
+  const { values } = applyConfigSchema(configSchema, raw);
+  return { maxRuntimeHours: values["maxRuntimeHours"] as number, maxKeepAliveMinutes: values["maxKeepAliveMinutes"] as number };
+}
+
+function na(reason: string): Outcome {
+  return { kind: "not-applicable", reason };
+}
+
+function unknownAt(path: string, valueType: "string" | "number" | "boolean" | "object" = "string"): Outcome {
+  return { kind: "unknown", path, valueType };
+}
+
+/** What the capacity draws while it runs (estimator at its default utilization), to put the gaps in perspective. */
+function drawText(view: ResourceView, uses: readonly AcceleratorUse[], count: number): { text: string; figures: FigureRef[] } {
+  const unit = unitOf(view.cloud, uses);
+  const p = unitPower(unit.spec, DEFAULT_UTILIZATION);
+  if (!p || !(p.watts > 0)) return { text: countOf(count, unit), figures: [] };
+  const figures = p.assumptions.filter((a) => !/embodied/i.test(a.label));
+  return { text: `${countOf(count, unit)}, ≈ ${formatWatts(p.watts * count)} while it runs at ${Math.round(DEFAULT_UTILIZATION * 100)}% utilization (CCF method)`, figures };
+}
+
+/** One finding per resource listing every gap, so the CLI shows one line per resource. */
+function gaps(view: ResourceView, uses: readonly AcceleratorUse[], count: number, problems: readonly string[], suggestion: Record<string, unknown>, urn?: string, subject?: string): Outcome[] {
+  if (problems.length === 0) return [];
+  const draw = drawText(view, uses, count);
+  return [
+    {
+      kind: "violation",
+      message: `${subject ?? subjectOf(view)} (${draw.text}): ${problems.join("; ")}.`,
+      figures: draw.figures,
+      suggestion,
+      ...(urn ? { urn } : {}),
+    },
+  ];
+}
+
+function noAccelerators(view: ResourceView): Outcome {
+  const u = view.accelerators.unknownPaths[0];
+  return u !== undefined ? unknownAt(u) : na("no accelerators");
+}
+
+/** Batch is checked unless the workload is declared interactive or online serving. */
+function batchInScope(w: WorkloadDeclaration): boolean | "unknown" {
+  if (w.state === "unknown") return "unknown";
+  return !(w.state === "declared" && (w.workload === "inference" || w.workload === "notebook" || w.workload === "dev"));
+}
+
+/** Training-only checks: applies `findings` when the workload is training; unknown when it can't be read. */
+function trainingOnly(workload: WorkloadDeclaration, findings: readonly Outcome[], tagsPath = "tags"): Outcome[] {
+  const t = isTraining(workload);
+  if (t === false) return [na("not declared as training (ml-workload: training)")];
+  if (t === "unknown") return findings.some((f) => f.kind === "violation") ? [unknownAt(tagsPath, "object")] : [...findings];
+  return [...findings];
+}
+
+// ---------------------------------------------------------------------------------------------
+// SageMaker training jobs
+
+function checkTrainingJob(view: ResourceView, config: TrainingGuardrailsConfig): Outcome[] {
+  const uses = view.accelerators.uses;
+  if (uses.length === 0) return [noAccelerators(view)];
+  const maxSeconds = config.maxRuntimeHours * 3600;
+  const problems: string[] = [];
+  const suggestion: Record<string, unknown> = {};
+  const runtime = readNumber(view.props, ["stoppingCondition", "maxRuntimeInSeconds"]);
+  if (runtime.state === "opaque") return [unknownAt(runtime.path, "number")];
+  if (runtime.state !== "value") {
+    problems.push(`has no stoppingCondition.maxRuntimeInSeconds, so a stuck job holds its accelerators until someone notices; set it to at most ${maxSeconds} (${config.maxRuntimeHours} h)`);
+    suggestion["stoppingCondition.maxRuntimeInSeconds"] = maxSeconds;
+  } else if (runtime.value > maxSeconds) {
+    problems.push(`may run ${formatMinutes(runtime.value / 60)} (stoppingCondition.maxRuntimeInSeconds), above the limit of ${config.maxRuntimeHours} h; lower it to ${maxSeconds} or less`);
+    suggestion["stoppingCondition.maxRuntimeInSeconds"] = maxSeconds;
+  }
+  const spot = readPath(view.props, ["enableManagedSpotTraining"]);
+  if (spot.state === "opaque") return [unknownAt(spot.path, "boolean")];
+  if (!(spot.state === "value" && spot.value === true)) {
+    problems.push("does not use managed Spot capacity; set enableManagedSpotTraining to true with checkpointConfig.s3Uri and stoppingCondition.maxWaitTimeInSeconds");
+    suggestion["enableManagedSpotTraining"] = true;
+  } else {
+    const checkpoint = readString(view.props, ["checkpointConfig", "s3Uri"]);
+    if (checkpoint.state === "opaque") return [unknownAt(checkpoint.path)];
+    if (checkpoint.state !== "value" || checkpoint.value.trim() === "") {
+      problems.push("uses Spot without checkpoints, so an interruption restarts it from scratch; set checkpointConfig.s3Uri");
+      suggestion["checkpointConfig.s3Uri"] = "s3://<bucket>/<prefix>";
+    }
+    const wait = readPath(view.props, ["stoppingCondition", "maxWaitTimeInSeconds"]);
+    if (wait.state === "opaque") return [unknownAt(wait.path, "number")];
+    if (wait.state !== "value") {
+      problems.push("uses Spot without stoppingCondition.maxWaitTimeInSeconds (required by SageMaker for Spot; at least maxRuntimeInSeconds)");
+      suggestion["stoppingCondition.maxWaitTimeInSeconds"] = maxSeconds;
+    }
+  }
+  const keepAlive = readNumber(view.props, ["resourceConfig", "keepAlivePeriodInSeconds"]);
+  if (keepAlive.state === "opaque") return [unknownAt(keepAlive.path, "number")];
+  if (keepAlive.state === "value" && keepAlive.value > config.maxKeepAliveMinutes * 60) {
+    problems.push(`keeps its warm pool for ${formatMinutes(keepAlive.value / 60)} after each job (resourceConfig.keepAlivePeriodInSeconds), above the limit of ${formatMinutes(config.maxKeepAliveMinutes)}; lower it to ${config.maxKeepAliveMinutes * 60} or less`);
+    suggestion["resourceConfig.keepAlivePeriodInSeconds"] = config.maxKeepAliveMinutes * 60;
+  }
+  const count = readCount(view.props, ["resourceConfig", "instanceCount"]);
+  return gaps(view, uses, count.state === "value" && count.value > 0 ? count.value : 1, problems, suggestion);
+}
+
+// ---------------------------------------------------------------------------------------------
+// AWS Batch
+
+function checkBatchEnvironment(view: ResourceView): Outcome[] {
+  const uses = view.accelerators.uses;
+  if (uses.length === 0) return [noAccelerators(view)];
+  const scope = batchInScope(workloadOf(view));
+  if (scope === false) return [na("declared for interactive or online serving")];
+  const type = readString(view.props, ["computeResources", "type"]);
+  if (type.state === "opaque") return [unknownAt(type.path)];
+  if (type.state === "value" && /^(SPOT|FARGATE_SPOT)$/i.test(type.value)) return [];
+  if (type.state === "value" && /^FARGATE$/i.test(type.value)) return [na("Fargate has no GPUs")];
+  if (scope === "unknown") return [unknownAt("tags", "object")];
+  const max = readCount(view.props, ["computeResources", "maxVcpus"]);
+  const typed = uses.find((u) => u.instanceType?.vcpu);
+  const count = max.state === "value" && typed?.instanceType?.vcpu ? Math.max(1, Math.floor(max.value / typed.instanceType.vcpu)) : 1;
+  return gaps(
+    view,
+    typed ? [typed] : uses,
+    count,
+    [`runs accelerator jobs on on-demand capacity${count > 1 ? ` (up to ${count} instances at maxVcpus)` : ""}; set computeResources.type to SPOT with allocationStrategy SPOT_PRICE_CAPACITY_OPTIMIZED, and give GPU job definitions a retry strategy to absorb interruptions`],
+    { "computeResources.type": "SPOT", "computeResources.allocationStrategy": "SPOT_PRICE_CAPACITY_OPTIMIZED" },
+  );
+}
+
+function checkBatchJob(view: ResourceView, config: TrainingGuardrailsConfig): Outcome[] {
+  const uses = view.accelerators.uses;
+  if (uses.length === 0) return [noAccelerators(view)];
+  const scope = batchInScope(workloadOf(view));
+  if (scope === false) return [na("declared for interactive or online serving")];
+  const maxSeconds = config.maxRuntimeHours * 3600;
+  const problems: string[] = [];
+  const suggestion: Record<string, unknown> = {};
+  const timeout = readNumber(view.props, ["timeout", "attemptDurationSeconds"]);
+  if (timeout.state === "opaque") return [unknownAt(timeout.path, "number")];
+  if (timeout.state !== "value") {
+    problems.push(`has no timeout.attemptDurationSeconds, so a hung GPU job runs until someone cancels it; set it to at most ${maxSeconds} (${config.maxRuntimeHours} h)`);
+    suggestion["timeout.attemptDurationSeconds"] = maxSeconds;
+  } else if (timeout.value > maxSeconds) {
+    problems.push(`allows ${formatMinutes(timeout.value / 60)} per attempt (timeout.attemptDurationSeconds), above the limit of ${config.maxRuntimeHours} h`);
+    suggestion["timeout.attemptDurationSeconds"] = maxSeconds;
+  }
+  const attempts = readNumber(view.props, ["retryStrategy", "attempts"]);
+  if (attempts.state === "opaque") return [unknownAt(attempts.path, "number")];
+  if (!(attempts.state === "value" && attempts.value >= 2)) {
+    problems.push("has no retry strategy (retryStrategy.attempts ≥ 2), so a Spot interruption fails the job; set retryStrategy.attempts and evaluateOnExits to retry on host interruptions");
+    suggestion["retryStrategy.attempts"] = 3;
+  }
+  if (problems.length > 0 && scope === "unknown") return [unknownAt("tags", "object")];
+  return gaps(view, uses, 1, problems, suggestion);
+}
+
+// ---------------------------------------------------------------------------------------------
+// EKS / ASG (capacity type), GKE, GCE, TPU
+
+function eksSpot(view: ResourceView): { readonly spot: boolean } | { readonly unknown: string } {
+  const capacity = readString(view.props, ["capacityType"]);
+  if (capacity.state === "opaque") return { unknown: capacity.path };
+  return { spot: capacity.state === "value" && /^(SPOT|CAPACITY_BLOCK)$/i.test(capacity.value) };
+}
+
+function eksFinding(view: ResourceView, uses: readonly AcceleratorUse[], urn?: string): Outcome[] {
+  const s = eksSpot(view);
+  if ("unknown" in s) return [unknownAt(urn ? stackPath(view, s.unknown) : s.unknown)];
+  if (s.spot) return [];
+  const min = readCount(view.props, ["scalingConfig", "desiredSize"]);
+  return gaps(
+    view,
+    uses,
+    min.state === "value" && min.value > 0 ? min.value : 1,
+    ["runs training on on-demand capacity; set capacityType to SPOT (with checkpointing in the job), or CAPACITY_BLOCK for reserved ML capacity that ends on a date"],
+    { capacityType: "SPOT" },
+    urn,
+  );
+}
+
+const checkEks = (view: ResourceView): Outcome[] => {
+  const uses = view.accelerators.uses;
+  if (uses.length === 0) {
+    const referenced = readPath(view.props, ["launchTemplate"]).state !== "absent";
+    return [view.accelerators.unknownPaths[0] !== undefined ? unknownAt(view.accelerators.unknownPaths[0]) : na(referenced ? "accelerators, if any, come from its launch template: checked by the stack policy" : "no accelerators")];
+  }
+  return trainingOnly(workloadOf(view), eksFinding(view, uses));
+};
+
+/** ASG Spot: a mixed-instances policy with no on-demand share, or a launch template with marketType spot. */
+function asgSpot(view: ResourceView, templates: readonly ResourceView[]): { readonly spot: boolean } | { readonly unknown: string } {
+  const dist = ["mixedInstancesPolicy", "instancesDistribution"];
+  const mixed = readPath(view.props, ["mixedInstancesPolicy"]);
+  if (mixed.state === "opaque") return { unknown: mixed.path };
+  if (mixed.state === "value") {
+    const pct = readNumber(view.props, [...dist, "onDemandPercentageAboveBaseCapacity"]);
+    const base = readNumber(view.props, [...dist, "onDemandBaseCapacity"]);
+    if (pct.state === "opaque") return { unknown: pct.path };
+    if (base.state === "opaque") return { unknown: base.path };
+    return { spot: pct.state === "value" && pct.value === 0 && (base.state !== "value" || base.value === 0) };
+  }
+  for (const lt of templates) {
+    const market = readString(lt.props, ["instanceMarketOptions", "marketType"]);
+    if (market.state === "opaque") return { unknown: `${market.path} of launch template '${lt.name}'` };
+    if (market.state === "value" && market.value.toLowerCase() === "spot") return { spot: true };
+  }
+  return { spot: false };
+}
+
+function asgFinding(view: ResourceView, uses: readonly AcceleratorUse[], templates: readonly ResourceView[], urn?: string): Outcome[] {
+  const s = asgSpot(view, templates);
+  if ("unknown" in s) return [unknownAt(urn ? stackPath(view, s.unknown) : s.unknown)];
+  if (s.spot) return [];
+  const desired = readCount(view.props, ["desiredCapacity"]);
+  return gaps(
+    view,
+    uses,
+    desired.state === "value" && desired.value > 0 ? desired.value : 1,
+    ["runs training on on-demand capacity; use a mixedInstancesPolicy with instancesDistribution.onDemandPercentageAboveBaseCapacity 0 and spotAllocationStrategy price-capacity-optimized (or a launch template with instanceMarketOptions.marketType spot), with checkpointing in the job"],
+    { "mixedInstancesPolicy.instancesDistribution.onDemandPercentageAboveBaseCapacity": 0 },
+    urn,
+  );
+}
+
+const checkAsg = (view: ResourceView): Outcome[] => {
+  const uses = view.accelerators.uses;
+  if (uses.length === 0) {
+    const u = view.accelerators.unknownPaths[0];
+    return [u !== undefined ? unknownAt(u) : na("accelerators, if any, come from its launch template: checked by the stack policy")];
+  }
+  return trainingOnly(workloadOf(view), asgFinding(view, uses, []));
+};
+
+/** GKE node pool at `base`: Spot, preemptible, flex-start, queued provisioning, or a bounded maxRunDuration. */
+function gkePoolGaps(view: ResourceView, base: readonly PathStep[], config: TrainingGuardrailsConfig): { readonly ok: true } | { readonly unknown: string } | { readonly problem: string } {
+  const nc = [...base, "nodeConfig"];
+  for (const steps of [[...nc, "spot"], [...nc, "preemptible"], [...nc, "flexStart"], [...base, "queuedProvisioning", "enabled"]]) {
+    const r = readPath(view.props, steps);
+    if (r.state === "opaque") return { unknown: r.path };
+    if (r.state === "value" && r.value === true) return { ok: true };
+  }
+  const run = readString(view.props, [...nc, "maxRunDuration"]);
+  if (run.state === "opaque") return { unknown: run.path };
+  if (run.state === "value") {
+    const seconds = parseDuration(run.value);
+    if (seconds !== undefined && seconds > 0 && seconds <= config.maxRuntimeHours * 3600) return { ok: true };
+    if (seconds !== undefined && seconds > 0) return { problem: `nodes may run ${formatMinutes(seconds / 60)} (${formatPath([...nc, "maxRunDuration"])}), above the limit of ${config.maxRuntimeHours} h` };
+  }
+  return { problem: `runs training on on-demand nodes with no maximum run duration; set ${formatPath([...nc, "spot"])} to true, use flex-start (${formatPath([...nc, "flexStart"])}) or queued provisioning, or set ${formatPath([...nc, "maxRunDuration"])} (at most ${config.maxRuntimeHours * 3600}s)` };
+}
+
+function checkGkePool(view: ResourceView, config: TrainingGuardrailsConfig): Outcome[] {
+  const uses = view.accelerators.uses;
+  if (uses.length === 0) return [noAccelerators(view)];
+  const g = gkePoolGaps(view, [], config);
+  const findings = "ok" in g ? [] : "unknown" in g ? [unknownAt(g.unknown)] : gaps(view, uses, 1, [g.problem], { "nodeConfig.spot": true });
+  return trainingOnly(workloadOf(view), findings);
+}
+
+function checkGkeCluster(view: ResourceView, config: TrainingGuardrailsConfig): Outcome[] {
+  const uses = view.accelerators.uses;
+  if (uses.length === 0) return [noAccelerators(view)];
+  const pools = readArray(view.props, ["nodePools"]);
+  if (pools.state === "opaque") return [unknownAt(pools.path)];
+  if (pools.state !== "value") return [na("no inline node pools")];
+  const out: Outcome[] = [];
+  pools.value.forEach((_p, i) => {
+    const base: PathStep[] = ["nodePools", i];
+    const prefix = formatPath(base);
+    const poolUses = uses.filter((u) => u.path.startsWith(`${prefix}.`));
+    if (poolUses.length === 0) return;
+    const workload = workloadOf(view, { specific: [labelIn(view.props, [...base, "nodeConfig", "resourceLabels"])] });
+    const g = gkePoolGaps(view, base, config);
+    const findings = "ok" in g ? [] : "unknown" in g ? [unknownAt(g.unknown)] : gaps(view, poolUses, 1, [g.problem], { [`${prefix}.nodeConfig.spot`]: true }, undefined, `node pool ${prefix} of ${subjectOf(view)}`);
+    out.push(...trainingOnly(workload, findings).filter((o) => o.kind !== "not-applicable"));
+  });
+  return out.length > 0 ? out : [na("no inline training node pools")];
+}
+
+function checkGce(view: ResourceView, config: TrainingGuardrailsConfig): Outcome[] {
+  const uses = view.accelerators.uses;
+  if (uses.length === 0) return [noAccelerators(view)];
+  const model = readString(view.props, ["scheduling", "provisioningModel"]);
+  const preemptible = readPath(view.props, ["scheduling", "preemptible"]);
+  const seconds = readNumber(view.props, ["scheduling", "maxRunDuration", "seconds"]);
+  const until = readPath(view.props, ["scheduling", "terminationTime"]);
+  const findings: Outcome[] = [];
+  const opaque = [model, preemptible, seconds, until].find((r) => r.state === "opaque");
+  if (opaque) findings.push(unknownAt(opaque.path));
+  else if ((model.state === "value" && /^(SPOT|FLEX_START)$/i.test(model.value)) || (preemptible.state === "value" && preemptible.value === true)) {
+    // spare or time-boxed capacity
+  } else if (until.state === "value" || (seconds.state === "value" && seconds.value > 0 && seconds.value <= config.maxRuntimeHours * 3600)) {
+    // bounded run time
+  } else {
+    const problem =
+      seconds.state === "value" && seconds.value > 0
+        ? `may run ${formatMinutes(seconds.value / 60)} (scheduling.maxRunDuration.seconds), above the limit of ${config.maxRuntimeHours} h`
+        : `runs training on standard capacity with no maximum run duration; set scheduling.provisioningModel to SPOT (preemptible, automaticRestart false) or FLEX_START, or set scheduling.maxRunDuration.seconds to at most ${config.maxRuntimeHours * 3600} with instanceTerminationAction STOP or DELETE`;
+    findings.push(...gaps(view, uses, 1, [problem], { "scheduling.provisioningModel": "SPOT" }));
+  }
+  return trainingOnly(workloadOf(view), findings);
+}
+
+function checkTpuVm(view: ResourceView): Outcome[] {
+  const uses = view.accelerators.uses;
+  if (uses.length === 0) return [noAccelerators(view)];
+  const findings: Outcome[] = [];
+  const spot = readPath(view.props, ["schedulingConfig", "spot"]);
+  const pre = readPath(view.props, ["schedulingConfig", "preemptible"]);
+  const opaque = [spot, pre].find((r) => r.state === "opaque");
+  if (opaque) findings.push(unknownAt(opaque.path, "boolean"));
+  else if (!((spot.state === "value" && spot.value === true) || (pre.state === "value" && pre.value === true))) {
+    findings.push(...gaps(view, uses, 1, ["runs training on on-demand TPU capacity; set schedulingConfig.spot to true (with checkpoints to Cloud Storage)"], { "schedulingConfig.spot": true }));
+  }
+  return trainingOnly(workloadOf(view), findings);
+}
+
+type Check = (view: ResourceView, config: TrainingGuardrailsConfig) => Outcome[];
+
+const CHECKS: Readonly<Record<string, Check>> = {
+  "aws:sagemaker/trainingJob:TrainingJob": checkTrainingJob,
+  "aws:batch/computeEnvironment:ComputeEnvironment": (v) => checkBatchEnvironment(v),
+  "aws:batch/jobDefinition:JobDefinition": checkBatchJob,
+  [EKS_NODE_GROUP]: (v) => checkEks(v),
+  [ASG]: (v) => checkAsg(v),
+  "gcp:container/nodePool:NodePool": checkGkePool,
+  "gcp:container/cluster:Cluster": checkGkeCluster,
+  "gcp:compute/instance:Instance": checkGce,
+  "gcp:compute/instanceTemplate:InstanceTemplate": checkGce,
+  "gcp:compute/regionInstanceTemplate:RegionInstanceTemplate": checkGce,
+  "gcp:tpu/v2Vm:V2Vm": (v) => checkTpuVm(v),
+};
+
+function evaluate(view: ResourceView, { config }: RuleContext<TrainingGuardrailsConfig>): Outcome[] {
+  const check = CHECKS[view.type];
+  return check ? check(view, config) : [na("not training capacity this policy covers")];
+}
+
+/** ASGs and EKS node groups whose accelerators (and Spot setting) live in their launch template. */
+function evaluateStack(stack: StackView, _ctx: RuleContext<TrainingGuardrailsConfig>): Outcome[] {
+  const out: Outcome[] = [];
+  for (const view of stack.resources) {
+    if (view.type !== ASG && view.type !== EKS_NODE_GROUP) continue;
+    if (view.accelerators.uses.length > 0 || view.accelerators.unknownPaths.length > 0) continue; // the resource part decided
+    const lts = launchTemplatesOf(stack, view);
+    if (!lts.declared) continue;
+    const uses = lts.found.flatMap((lt) => lt.accelerators.uses);
+    if (uses.length === 0) {
+      if (lts.unresolved !== undefined) out.push(unknownAt(stackPath(view, lts.unresolved)));
+      continue;
+    }
+    const findings = view.type === ASG ? asgFinding(view, uses, lts.found, view.urn) : eksFinding(view, uses, view.urn);
+    out.push(...trainingOnly(workloadOf(view, { related: lts.found }), findings, stackPath(view, "tags")).filter((o) => o.kind !== "not-applicable"));
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Examples
+
+const trainingJob = (props: Record<string, unknown>) => ({
+  type: "aws:sagemaker/trainingJob:TrainingJob",
+  name: "finetune",
+  props: {
+    roleArn: "arn:aws:iam::123456789012:role/sm",
+    algorithmSpecification: { trainingImage: "123456789012.dkr.ecr.us-west-2.amazonaws.com/train:latest", trainingInputMode: "File" },
+    outputDataConfig: { s3OutputPath: "s3://bucket/out" },
+    resourceConfig: { instanceType: "ml.p4d.24xlarge", instanceCount: 2, volumeSizeInGb: 100 },
+    ...props,
+  },
+  providerProps: { region: "us-west-2" },
+});
+
+const examples: readonly RuleExample[] = [
+  {
+    title: "SageMaker training job without maxRuntimeInSeconds or Spot",
+    verdict: "bad",
+    resource: trainingJob({}),
+    messageIncludes: ["has no stoppingCondition.maxRuntimeInSeconds", "set it to at most 259200 (72 h)", "enableManagedSpotTraining"],
+  },
+  {
+    title: "SageMaker training job on managed Spot with checkpoints and a 24 h limit",
+    verdict: "good",
+    resource: trainingJob({ enableManagedSpotTraining: true, checkpointConfig: { s3Uri: "s3://bucket/ckpt" }, stoppingCondition: { maxRuntimeInSeconds: 86400, maxWaitTimeInSeconds: 172800 } }),
+  },
+  {
+    title: "SageMaker training job with a 60-minute warm pool",
+    verdict: "bad",
+    resource: trainingJob({
+      enableManagedSpotTraining: true,
+      checkpointConfig: { s3Uri: "s3://bucket/ckpt" },
+      stoppingCondition: { maxRuntimeInSeconds: 86400, maxWaitTimeInSeconds: 172800 },
+      resourceConfig: { instanceType: "ml.g5.12xlarge", instanceCount: 1, volumeSizeInGb: 100, keepAlivePeriodInSeconds: 3600 },
+    }),
+    messageIncludes: ["keeps its warm pool for 60 min", "above the limit of 30 min"],
+  },
+  {
+    title: "AWS Batch GPU compute environment on SPOT",
+    verdict: "good",
+    resource: { type: "aws:batch/computeEnvironment:ComputeEnvironment", name: "gpu-jobs", props: { type: "MANAGED", computeResources: { type: "SPOT", minVcpus: 0, maxVcpus: 64, instanceTypes: ["g5.xlarge"] } } },
+  },
+  {
+    title: "AWS Batch GPU job definition without timeout or retries",
+    verdict: "bad",
+    resource: {
+      type: "aws:batch/jobDefinition:JobDefinition",
+      name: "train",
+      props: { type: "container", containerProperties: JSON.stringify({ image: "train", resourceRequirements: [{ type: "GPU", value: "1" }, { type: "VCPU", value: "4" }] }) },
+    },
+    messageIncludes: ["timeout.attemptDurationSeconds", "retryStrategy.attempts"],
+  },
+  {
+    title: "Training-tagged GKE node pool on on-demand nodes",
+    verdict: "bad",
+    resource: {
+      type: "gcp:container/nodePool:NodePool",
+      name: "train",
+      props: { location: "us-central1-a", autoscaling: { minNodeCount: 1, maxNodeCount: 8 }, nodeConfig: { machineType: "a3-highgpu-8g", resourceLabels: { "ml-workload": "training" } } },
+    },
+    messageIncludes: ["node pool 'train'", "nodeConfig.spot", "maxRunDuration"],
+  },
+  {
+    title: "Training-tagged GKE node pool on Spot nodes",
+    verdict: "good",
+    resource: {
+      type: "gcp:container/nodePool:NodePool",
+      name: "train",
+      props: { location: "us-central1-a", autoscaling: { minNodeCount: 0, maxNodeCount: 8 }, nodeConfig: { machineType: "a3-highgpu-8g", spot: true, resourceLabels: { "ml-workload": "training" } } },
+    },
+  },
+  {
+    title: "Training stack: EKS GPU node group on on-demand capacity",
+    verdict: "bad",
+    resource: { type: "aws:eks/nodeGroup:NodeGroup", name: "train", props: { instanceTypes: ["p5.48xlarge"], scalingConfig: { minSize: 0, desiredSize: 1, maxSize: 2 } } },
+    stackTags: { "ml-workload": "training" },
+    messageIncludes: ["set capacityType to SPOT"],
+  },
+];
+
+const stackExamples: readonly StackRuleExample[] = [
+  {
+    title: "Training ASG whose launch template has a GPU type, on-demand",
+    verdict: "bad",
+    resources: [
+      { type: "aws:ec2/launchTemplate:LaunchTemplate", name: "train-lt", props: { id: "lt-0t", instanceType: "p4d.24xlarge", tags: { "ml-workload": "training" } } },
+      { type: "aws:autoscaling/group:Group", name: "train-asg", props: { minSize: 0, maxSize: 2, desiredCapacity: 1, launchTemplate: { id: "lt-0t" } }, propertyDependencies: { launchTemplate: ["train-lt"] } },
+    ],
+    messageIncludes: ["Auto Scaling group 'train-asg' (1 × p4d.24xlarge (8×A100)", "onDemandPercentageAboveBaseCapacity 0"],
+  },
+  {
+    title: "Training ASG whose launch template requests Spot",
+    verdict: "good",
+    resources: [
+      { type: "aws:ec2/launchTemplate:LaunchTemplate", name: "train-lt", props: { id: "lt-0t", instanceType: "p4d.24xlarge", instanceMarketOptions: { marketType: "spot" }, tags: { "ml-workload": "training" } } },
+      { type: "aws:autoscaling/group:Group", name: "train-asg", props: { minSize: 0, maxSize: 2, launchTemplate: { id: "lt-0t" } }, propertyDependencies: { launchTemplate: ["train-lt"] } },
+    ],
+  },
+];
+
+export const mlTrainingGuardrails: Rule<TrainingGuardrailsConfig> = {
+  meta: {
+    name: NAME,
+    displayName: "Training uses spare capacity and stops",
+    description: "Training capacity uses Spot / preemptible (or flex-start, queued) capacity and stops: SageMaker training jobs, AWS Batch GPU environments and job definitions, and training-tagged EKS/GKE pools, ASGs, GCE VMs and TPU VMs.",
+    rationale:
+      "Training runs the largest accelerator fleets, so a job that hangs or a pool that never ends burns the most: an 8×H100 node draws several kW under load, and a lightly loaded H100 still ~430 W (E16, ML.Energy 2026). Spare (Spot) capacity uses hardware that is already powered, and a maximum run time bounds what a stuck job can waste. " +
+      "What is checked: SageMaker training jobs with accelerators set `stoppingCondition.maxRuntimeInSeconds` ≤ maxRuntimeHours, use `enableManagedSpotTraining` with `checkpointConfig.s3Uri` and `maxWaitTimeInSeconds`, and keep a warm pool (`resourceConfig.keepAlivePeriodInSeconds`) ≤ maxKeepAliveMinutes; AWS Batch accelerator compute environments are SPOT and GPU job definitions have `timeout.attemptDurationSeconds` ≤ the limit and `retryStrategy.attempts` ≥ 2 (Batch is checked unless declared `inference`, `notebook` or `dev`); resources declared `ml-workload: training` (tag, label or stack tag): EKS node groups use `capacityType` SPOT or CAPACITY_BLOCK, ASGs a Spot-only mixed-instances policy or a Spot launch template, GKE pools (standalone and inline) `spot`/`preemptible`/`flexStart`/queued provisioning or `maxRunDuration` ≤ the limit, GCE VMs and instance templates `provisioningModel` SPOT/FLEX_START or `maxRunDuration` ≤ the limit, TPU VMs `schedulingConfig.spot`. ASGs and EKS node groups whose GPU type or Spot setting is in their launch template are joined in the stack policy.",
+    kind: "resource+stack",
+    defaultLevel: "advisory",
+    severity: "medium",
+    tags: ["carbon", "energy", "training", "spot", "ml"],
+    remediationSteps:
+      "Set the properties the message names: a maximum runtime (SageMaker `stoppingCondition.maxRuntimeInSeconds`, Batch `timeout.attemptDurationSeconds`, GCE `scheduling.maxRunDuration`, GKE `nodeConfig.maxRunDuration`), Spot capacity with checkpoints (SageMaker `enableManagedSpotTraining` + `checkpointConfig`, Batch `computeResources.type: SPOT` + `retryStrategy`, EKS `capacityType: SPOT`, GKE `nodeConfig.spot`, GCE `provisioningModel: SPOT`), and a short warm pool. When reserved or on-demand capacity is required (e.g. a capacity reservation), record a waiver with the reason.",
+    url: `https://github.com/carbonguard/carbonguard/blob/main/docs/rules/${NAME}.md`,
+    configSchema,
+  },
+  parseConfig,
+  evaluate,
+  evaluateStack,
+  examples,
+  stackExamples,
+};

@@ -1,0 +1,125 @@
+/**
+ * The anti-pattern example: ML infrastructure that works but wastes energy, one mistake per resource.
+ *
+ * Each resource below trips exactly one carbonguard policy and is right in every other respect (clean
+ * region, workload and team declared, current accelerators, capacity that reaches zero, Spot for
+ * training), so the pack's report on it reads as a list of the seven mistakes and nothing else. Run it
+ * through the pack, never deploy it: `pulumi config set carbonguard:blueprint wasteful` then
+ * `pulumi preview --policy-pack ./policies` (see stacks/README.md); test/stacks/wasteful.test.ts
+ * records the expected violations.
+ *
+ * All names and ARNs are placeholders: nothing here is meant to be created.
+ */
+import * as aws from "@pulumi/aws";
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+
+const TEAM = "ml-platform";
+const CLEAN_AWS = "eu-north-1";
+const ROLE = "arn:aws:iam::123456789012:role/example";
+const SUBNETS = ["subnet-0example"];
+const tags = (workload: string) => ({ "ml-workload": workload, team: TEAM });
+
+/** The names of the resources, each with the policy it is meant to trip. */
+export const WASTEFUL_RESOURCES = {
+  /** ml-clean-energy-region: Spot GPU training in N. Virginia (418 gCO2e/kWh) instead of Stockholm (20). */
+  dirtyRegion: "wasteful-training-us-east-1",
+  /** ml-workload-declared: a GPU node pool with no `ml-workload` (or team) label. */
+  untagged: "wasteful-untagged-gpu-pool",
+  /** accelerator-fits-workload: batch inference on p4d.24xlarge, an 8×A100 training node. */
+  inferenceOnTrainingNode: "wasteful-inference-on-p4d",
+  /** accelerator-current-generation: a GKE pool with NVIDIA K80s (2014, legacy). */
+  legacyGpu: "wasteful-k80-pool",
+  /** ml-autoscale-to-zero: a real-time GPU endpoint config (not async, no scaling target): ≥ 1 L4 always on. */
+  alwaysOn: "wasteful-always-on-endpoint",
+  /** ml-notebook-idle-shutdown: a GPU notebook instance with no lifecycle configuration to stop it when idle. */
+  notebook: "wasteful-gpu-notebook",
+  /** ml-training-guardrails: a Spot training job with checkpoints but no maximum runtime. */
+  unboundedTraining: "wasteful-training-job-no-max-runtime",
+} as const;
+
+export interface WastefulExample {
+  readonly resources: readonly pulumi.CustomResource[];
+}
+
+export function buildWastefulExample(): WastefulExample {
+  const r = WASTEFUL_RESOURCES;
+
+  const dirtyRegion = new aws.batch.ComputeEnvironment(r.dirtyRegion, {
+    region: "us-east-1",
+    type: "MANAGED",
+    computeResources: {
+      type: "SPOT",
+      allocationStrategy: "SPOT_PRICE_CAPACITY_OPTIMIZED",
+      minVcpus: 0,
+      maxVcpus: 64,
+      instanceTypes: ["g6e.xlarge", "g6e.2xlarge"],
+      instanceRole: "arn:aws:iam::123456789012:instance-profile/example",
+      subnets: SUBNETS,
+    },
+    tags: tags("training"),
+  });
+
+  const untagged = new gcp.container.NodePool(r.untagged, {
+    cluster: "existing-cluster",
+    location: "northamerica-northeast1-b",
+    initialNodeCount: 0,
+    autoscaling: { minNodeCount: 0, maxNodeCount: 2 },
+    nodeConfig: { machineType: "g2-standard-8", spot: true },
+  });
+
+  const inferenceOnTrainingNode = new aws.batch.ComputeEnvironment(r.inferenceOnTrainingNode, {
+    region: CLEAN_AWS,
+    type: "MANAGED",
+    computeResources: {
+      type: "SPOT",
+      allocationStrategy: "SPOT_PRICE_CAPACITY_OPTIMIZED",
+      minVcpus: 0,
+      maxVcpus: 96,
+      instanceTypes: ["p4d.24xlarge"],
+      instanceRole: "arn:aws:iam::123456789012:instance-profile/example",
+      subnets: SUBNETS,
+    },
+    tags: tags("batch-inference"),
+  });
+
+  const legacyGpu = new gcp.container.NodePool(r.legacyGpu, {
+    cluster: "existing-cluster",
+    location: "europe-north1-a",
+    initialNodeCount: 0,
+    autoscaling: { minNodeCount: 0, maxNodeCount: 2 },
+    nodeConfig: {
+      machineType: "n1-standard-8",
+      spot: true,
+      guestAccelerators: [{ type: "nvidia-tesla-k80", count: 1 }],
+      resourceLabels: tags("training"),
+    },
+  });
+
+  const alwaysOn = new aws.sagemaker.EndpointConfiguration(r.alwaysOn, {
+    region: CLEAN_AWS,
+    productionVariants: [{ variantName: "main", modelName: "existing-model", instanceType: "ml.g6.xlarge", initialInstanceCount: 1 }],
+    tags: tags("inference"),
+  });
+
+  const notebook = new aws.sagemaker.NotebookInstance(r.notebook, {
+    region: CLEAN_AWS,
+    instanceType: "ml.g6.xlarge",
+    roleArn: ROLE,
+    tags: tags("notebook"),
+  });
+
+  const unboundedTraining = new aws.sagemaker.TrainingJob(r.unboundedTraining, {
+    region: CLEAN_AWS,
+    trainingJobName: "wasteful-training-job",
+    roleArn: ROLE,
+    algorithmSpecification: { trainingImage: "123456789012.dkr.ecr.eu-north-1.amazonaws.com/train:latest", trainingInputMode: "File" },
+    resourceConfig: { instanceType: "ml.g6e.xlarge", instanceCount: 1, volumeSizeInGb: 100 },
+    outputDataConfig: { s3OutputPath: "s3://example-bucket/outputs/" },
+    enableManagedSpotTraining: true,
+    checkpointConfig: { s3Uri: "s3://example-bucket/checkpoints/" },
+    tags: tags("training"),
+  });
+
+  return { resources: [dirtyRegion, untagged, inferenceOnTrainingNode, legacyGpu, alwaysOn, notebook, unboundedTraining] };
+}

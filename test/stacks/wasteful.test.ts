@@ -1,0 +1,104 @@
+// Tier 3: the anti-pattern example (stacks/examples/wasteful) under Pulumi's mocks, then through the
+// policy pack over gRPC: exactly the violations it is built to trip, one per (policy, resource), and
+// nothing else — no extra finding, no can't-evaluate.
+//
+// The expectation is written for every policy of the catalogue (../shared/design/RULES.md), and the
+// test checks the part that belongs to the policies the pack registers when it runs: strict for every
+// rule that exists, and strict for the others as soon as they land in src/rules/index.ts.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { RULES } from "../../src/rules";
+import { WASTEFUL_RESOURCES as W } from "../../stacks/examples/wasteful";
+import type { AnalyzeDiagnostic, Session } from "../harness";
+import { brief, checkWithPack, openPack, type PackReport } from "./pack-check";
+import { runStack, type StackRun } from "./mock-run";
+
+interface Expectation {
+  policy: string;
+  /** Resource name, or "<stack>" for a stack-wide finding without a resource. */
+  resource: string;
+}
+
+/** At the default config: one violation per mistake. ml-stack-carbon-budget has no default limit (not applicable). */
+const EXPECTED: readonly Expectation[] = [
+  { policy: "ml-clean-energy-region", resource: W.dirtyRegion },
+  { policy: "ml-workload-declared", resource: W.untagged },
+  { policy: "accelerator-fits-workload", resource: W.inferenceOnTrainingNode },
+  { policy: "accelerator-current-generation", resource: W.legacyGpu },
+  { policy: "ml-autoscale-to-zero", resource: W.alwaysOn },
+  { policy: "ml-notebook-idle-shutdown", resource: W.notebook },
+  { policy: "ml-training-guardrails", resource: W.unboundedTraining },
+];
+
+/** Every policy of the catalogue is expected somewhere (the budget one with a limit set, below). */
+const CATALOGUE = [...EXPECTED.map((e) => e.policy), "ml-stack-carbon-budget"];
+
+/** A monthly budget the always-on L4 endpoint alone exceeds (≈ 72 W × 730 h in any region, plus embodied). */
+const BUDGET_CONFIG = { "ml-stack-carbon-budget": { maxKgCo2ePerMonth: 0.5 } };
+
+let run: StackRun;
+let session: Session;
+let atDefault: PackReport;
+let withBudget: PackReport;
+
+beforeAll(async () => {
+  run = await runStack("wasteful", { "carbonguard:blueprint": "wasteful", "aws:region": "eu-north-1" }, { configFile: false });
+  session = await openPack(run);
+  atDefault = await checkWithPack(session, run);
+  if (atDefault.policies.includes("ml-stack-carbon-budget")) {
+    await session.reconfigure(BUDGET_CONFIG);
+    withBudget = await checkWithPack(session, run);
+  }
+});
+afterAll(async () => session?.close());
+
+const resourceOf = (d: AnalyzeDiagnostic) => (d.urn ? d.urn.split("::").pop()! : "<stack>");
+const pairKey = (policy: string, resource: string) => `${policy} @ ${resource}`;
+
+/** Distinct (policy, resource) pairs, failing on a pair reported twice in the same phase. */
+function pairs(diagnostics: AnalyzeDiagnostic[]): string[] {
+  const keys = diagnostics.map((d) => pairKey(d.policyName, resourceOf(d)));
+  const twice = keys.filter((k, i) => keys.indexOf(k) !== i);
+  expect(twice, `reported more than once:\n${diagnostics.map(brief).join("\n")}`).toEqual([]);
+  return keys;
+}
+
+describe("the wasteful example under mocks", () => {
+  it("builds one resource per mistake", () => {
+    expect(run.resources.map((r) => r.name).sort()).toEqual(Object.values(W).sort());
+  });
+
+  it("covers every policy of the catalogue, and every registered rule", () => {
+    expect(new Set(CATALOGUE).size).toBe(8);
+    // A new rule needs an expectation here (the pack's own policies, such as waivers, are not rules).
+    expect(RULES.map((r) => r.meta.name).filter((p) => !CATALOGUE.includes(p))).toEqual([]);
+  });
+});
+
+describe("the wasteful example through the policy pack (gRPC)", () => {
+  it("reports exactly the expected violations for the registered policies, once each, and nothing else", () => {
+    const registered = new Set(atDefault.policies);
+    const expected = EXPECTED.filter((e) => registered.has(e.policy)).map((e) => pairKey(e.policy, e.resource));
+    const fromAnalyze = pairs(atDefault.resourceDiagnostics);
+    const fromStack = pairs(atDefault.stackDiagnostics);
+    const all = [...atDefault.resourceDiagnostics, ...atDefault.stackDiagnostics];
+    expect([...new Set([...fromAnalyze, ...fromStack])].sort(), all.map(brief).join("\n")).toEqual([...expected].sort());
+    // Resource policies report on Analyze; a resource+stack policy may report the same resource from
+    // its stack part, but never a resource its resource part would not.
+    expect(fromStack.filter((k) => !expected.includes(k))).toEqual([]);
+  });
+
+  it("blocks the high-carbon region and names a cleaner one", () => {
+    const d = atDefault.resourceDiagnostics.find((x) => x.policyName === "ml-clean-energy-region")!;
+    expect(d).toMatchObject({ enforcementLevel: "mandatory" });
+    expect(d.message).toContain("us-east-1");
+  });
+
+  it("with a monthly carbon budget set, ml-stack-carbon-budget reports the stack once (when registered)", () => {
+    if (!atDefault.policies.includes("ml-stack-carbon-budget")) return;
+    const budget = [...withBudget.resourceDiagnostics, ...withBudget.stackDiagnostics].filter((d) => d.policyName === "ml-stack-carbon-budget");
+    expect(budget.map(brief)).toHaveLength(1);
+    const others = (r: PackReport) => [...r.resourceDiagnostics, ...r.stackDiagnostics].filter((d) => d.policyName !== "ml-stack-carbon-budget").map(brief).sort();
+    expect(others(withBudget)).toEqual(others(atDefault));
+  });
+});
