@@ -23,7 +23,9 @@ import {
   looksAccelerated,
   lookupUncatalogedOffering,
 } from "../data/accelerators";
+import { regionFacts } from "../data/regions";
 import type { Cloud } from "../data/types";
+import { DEFAULT_UTILIZATION, resolveUnit, unitMonthlyKg } from "../estimate";
 import type { AcceleratorUse } from "./accelerator-scan";
 import { formatWatts, percent, typeLabel } from "./format";
 import type { FigureRef } from "./rule";
@@ -713,4 +715,42 @@ export function matchesAny(patterns: readonly RegExp[], names: readonly string[]
 
 export function docsUrl(rule: string): string {
   return `https://github.com/carbonguard/carbonguard/blob/main/docs/rules/${rule}.md`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The saving a replacement brings, from the estimator (the same numbers the reports use)
+
+export interface ReplacementSaving {
+  readonly kgPerMonth: number;
+  readonly text: string;
+  readonly figures: readonly FigureRef[];
+}
+
+/**
+ * kgCO2e per month saved per running instance by replacing `from` with `to` in the resource's
+ * region, at the estimator's default utilization (CCF 50%), operational only. Undefined when either
+ * side is not a machine type the estimator can size, the region is unknown, or nothing is saved.
+ */
+export function replacementSaving(view: ResourceView, from: AcceleratorSubject, to: Candidate): ReplacementSaving | undefined {
+  if (from.kind !== "machine" || view.region.state !== "known") return undefined;
+  const facts = regionFacts(from.cloud, view.region.region);
+  if (!facts?.gridIntensity) return undefined;
+  const unit = (instanceType: string) => resolveUnit({ kind: "instance", cloud: from.cloud, instanceType }, DEFAULT_UTILIZATION);
+  const a = unit(from.label);
+  const b = unit(to.label);
+  if (!("power" in a) || !("power" in b)) return undefined;
+  const kgFrom = unitMonthlyKg(a.power.watts, facts);
+  const kgTo = unitMonthlyKg(b.power.watts, facts);
+  if (kgFrom === undefined || kgTo === undefined || !(kgFrom - kgTo > 0)) return undefined;
+  const kg = kgFrom - kgTo;
+  const rounded = kg >= 10 ? Math.round(kg).toLocaleString("en-US") : kg.toFixed(1);
+  return {
+    kgPerMonth: kg,
+    text: `Switching to ${to.label} saves ≈ ${rounded} kgCO2e/month per running instance in ${facts.region} (≈${formatWatts(a.power.watts)} → ≈${formatWatts(b.power.watts)} average draw at ${DEFAULT_UTILIZATION * 100}% utilization, CCF method; PUE ${facts.pue.value}; ${Math.round(facts.gridIntensity.value)} gCO2e/kWh, Electricity Maps ${facts.gridIntensity.year}).`,
+    figures: [
+      { label: `${facts.region} grid intensity`, ...facts.gridIntensity },
+      { label: `${facts.region} PUE`, ...facts.pue },
+      ...a.power.assumptions,
+    ],
+  };
 }

@@ -3,9 +3,9 @@
  * workload a piece of capacity serves, what one unit of it is ("g2-standard-8 (1×L4)"), and what
  * it costs to keep N units switched on with no work to do.
  *
- * Idle draw: accelerators at their measured idle power where E18 has one (nvidia-smi snapshots),
- * else at 10% of TDP (the idle share instance-power.ts assumes); host CPU and memory at the CCF
- * minimum (instance-power.ts at 0% utilization). Region grid intensity and PUE from region data.
+ * Idle draw comes from the estimator (src/estimate `resolveUnit` at 0% utilization: accelerators at
+ * their idle share of TDP, host CPU and memory at the CCF minimum), with E18's measured idle power
+ * quoted beside it where it has one. Region grid intensity and PUE from region data.
  */
 import { type InstanceTypeInfo, lookupInstanceType } from "../data/accelerators";
 import { regionFacts } from "../data/regions";

@@ -105,7 +105,8 @@ async function get(url: string, options: PulumiCloudOptions): Promise<string> {
         method: "GET",
         headers: { Authorization: `token ${options.token}`, Accept: "application/vnd.pulumi+8", "Content-Type": "application/json" },
         signal,
-        redirect: "error",
+        // Node's fetch drops Authorization on a cross-origin redirect (e.g. to a signed export URL).
+        redirect: "follow",
       });
     } catch (error) {
       throw new RequestFailed(networkProblem(error, timeoutMs));

@@ -14,6 +14,7 @@ import {
   type UnrecognizedAccelerator,
   availabilityPhrase,
   candidateRecord,
+  replacementSaving,
   classifyAccelerators,
   compileGlob,
   currentFamilies,
@@ -201,6 +202,13 @@ function buildViolation(
       exclude: new Set([s.label]),
     });
     parts.push(alternativesText(view, s, result, role, allowed !== undefined, evidence));
+    const best = result.ranked[0];
+    const saving = best ? replacementSaving(view, s, best) : undefined;
+    if (saving) {
+      parts.push(saving.text);
+      figures.push(...saving.figures);
+      suggestion["estimatedKgCo2ePerMonthSaved"] = Math.round(saving.kgPerMonth * 10) / 10;
+    }
     for (const c of [...result.ranked, ...result.unpublished]) {
       const f = tdpFigure(c);
       if (f) figures.push(f);

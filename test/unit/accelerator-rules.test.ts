@@ -184,7 +184,12 @@ describe("accelerator-fits-workload", () => {
       expect(["inference", "both"]).toContain(info.workloadClass);
       expect(info.sagemaker?.hosting).toBe(true);
     }
-    expect(f.figures.map((x) => x.label)).toEqual(["ml.p4d.24xlarge accelerator TDP", "ml.g6.xlarge accelerator TDP", "ml.g5.xlarge accelerator TDP", "ml.g6e.xlarge accelerator TDP"]);
+    const labels = f.figures.map((x) => x.label);
+    expect(labels.filter((l) => l.endsWith("accelerator TDP"))).toEqual(["ml.p4d.24xlarge accelerator TDP", "ml.g6.xlarge accelerator TDP", "ml.g5.xlarge accelerator TDP", "ml.g6e.xlarge accelerator TDP"]);
+    // The saving of the first alternative comes from the estimator, with its sources.
+    expect(labels).toEqual(expect.arrayContaining(["us-east-1 grid intensity", "us-east-1 PUE"]));
+    expect(f.message).toMatch(/Switching to ml\.g6\.xlarge saves ≈ [\d,]+ kgCO2e\/month per running instance in us-east-1/);
+    expect((s as unknown as { estimatedKgCo2ePerMonthSaved: number }).estimatedKgCo2ePerMonthSaved).toBeGreaterThan(500);
   });
 
   it("the type implies the workload: an endpoint is inference even in a training stack", () => {
