@@ -102,9 +102,26 @@ function figureKey(f: FigureRef): string {
  * Estimates one resource. `stack` lets groups find the templates they launch (ASG → launch
  * template, MIG → instance template) and endpoints their autoscaling targets.
  */
+/**
+ * The report, the grade and several rules estimate the same view with the same options; results
+ * are immutable, so they are kept per view (and dropped with it).
+ */
+const estimateCache = new WeakMap<ResourceView, Map<string, { readonly stack: StackView | undefined; readonly result: ResourceEstimate }>>();
+
 export function estimateResource(view: ResourceView, options: EstimateOptions = {}, stack?: StackView): ResourceEstimate {
-  const base = { urn: view.urn, type: view.type, name: view.name };
   const opts = resolveOptions(options);
+  const key = `${opts.utilization}|${opts.hoursPerMonth}|${opts.region ?? ""}|${options.utilization === undefined ? "d" : "o"}`;
+  let perView = estimateCache.get(view);
+  const hit = perView?.get(key);
+  if (hit && hit.stack === stack) return hit.result;
+  const result = estimateResourceUncached(view, options, opts, stack);
+  if (!perView) estimateCache.set(view, (perView = new Map()));
+  perView.set(key, { stack, result });
+  return result;
+}
+
+function estimateResourceUncached(view: ResourceView, options: EstimateOptions, opts: ResolvedOptions, stack: StackView | undefined): ResourceEstimate {
+  const base = { urn: view.urn, type: view.type, name: view.name };
   const plan = planCapacity(view, { stack, hoursPerMonth: opts.hoursPerMonth });
   if (plan.kind === "not-applicable") return { ...base, status: "not-applicable", reason: plan.reason };
   if (plan.kind === "unknown") return { ...base, status: "unknown", reason: plan.reason };

@@ -278,7 +278,24 @@ function gcpCustomShape(name: string): { vcpu: number; memoryGb: number } | unde
 }
 
 /** Power of one unit described by `spec`, at utilization `u`. */
+/**
+ * Results are pure functions of their arguments and shared read-only, so they are cached: a
+ * report over a thousand stacks sizes the same few dozen instance types over and over.
+ */
+const unitCache = new Map<string, UnitResolution>();
+const UNIT_CACHE_LIMIT = 10_000;
+
 export function resolveUnit(spec: UnitSpec, utilization: number, hoursPerMonth = 730): UnitResolution {
+  const key = `${JSON.stringify(spec)}|${utilization}|${hoursPerMonth}`;
+  const cached = unitCache.get(key);
+  if (cached) return cached;
+  const result = resolveUnitUncached(spec, utilization, hoursPerMonth);
+  if (unitCache.size >= UNIT_CACHE_LIMIT) unitCache.clear();
+  unitCache.set(key, result);
+  return result;
+}
+
+function resolveUnitUncached(spec: UnitSpec, utilization: number, hoursPerMonth: number): UnitResolution {
   const u = clampUtilization(utilization);
   const assumptions: FigureRef[] = [];
   const caveats: string[] = [];
