@@ -9,6 +9,7 @@ import { analyzeRecordedStack } from "../pack-host/analyze-stack";
 import { startSession } from "../pack-host/session";
 import { packageRoot } from "../util/package-root";
 import { type ParsedArgs, UsageError, single } from "./args";
+import { EXAMPLE_EXPORT } from "./example";
 import { renderPolicies, summarize } from "./policy-output";
 
 export const ANALYZE_USAGE = `carbonguard analyze <input…> [--policy-config <file>] [--stack-tag key=value]… [--config key=value]…
@@ -26,7 +27,7 @@ Inputs: \`pulumi stack export\` files, \`pulumi preview --json\` files, self-man
 
 Exit codes: 0 no mandatory violation, 1 mandatory violations, 2 usage or unreadable input.`;
 
-export const EXAMPLE_EXPORT = "stacks/examples/wasteful/stack-export.json";
+export { EXAMPLE_EXPORT };
 
 function pairs(values: readonly string[] | undefined, flag: string): Record<string, string> {
   const out: Record<string, string> = {};

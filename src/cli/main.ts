@@ -2,56 +2,61 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { packageRoot } from "../util/package-root";
-import { ANALYZE_USAGE, analyzeCommand } from "./analyze-command";
 import { UsageError, parseArgs } from "./args";
-import { ESTIMATE_USAGE, estimateCommand } from "./estimate-command";
-import { REGIONS_USAGE, regionsCommand } from "./regions-command";
-import { REPORT_FLAGS, REPORT_USAGE, REPORT_VALUE_OPTIONS, reportCommand } from "./report-command";
-import { WAIVERS_USAGE, waiversCommand } from "./waivers-command";
 
-interface Command {
-  readonly summary: string;
+type Run = (args: ReturnType<typeof parseArgs>, out: (s: string) => void, err: (s: string) => void) => number | Promise<number>;
+
+interface CommandSpec {
   readonly usage: string;
   readonly valueOptions: readonly string[];
   readonly flags: readonly string[];
-  readonly run: (args: ReturnType<typeof parseArgs>, out: (s: string) => void, err: (s: string) => void) => number | Promise<number>;
+  readonly run: Run;
+}
+
+interface Command {
+  readonly summary: string;
+  /**
+   * Loads the command's module on first use: `carbonguard regions` should not pay for loading the
+   * gRPC pack host, the estimator or the report renderers.
+   */
+  readonly load: () => Promise<CommandSpec>;
 }
 
 const COMMANDS: Readonly<Record<string, Command>> = {
   analyze: {
     summary: "evaluate the policy pack on stack state, as `pulumi preview --policy-pack` would",
-    usage: ANALYZE_USAGE,
-    valueOptions: ["policy-config", "stack-tag", "config", "pack"],
-    flags: ["example"],
-    run: (args, out, err) => analyzeCommand(args, out, err),
+    load: async () => {
+      const m = await import("./analyze-command");
+      return { usage: m.ANALYZE_USAGE, valueOptions: ["policy-config", "stack-tag", "config", "pack"], flags: ["example"], run: m.analyzeCommand };
+    },
   },
   estimate: {
     summary: "energy and kgCO2e per resource and stack from exports, preview JSON or backends",
-    usage: ESTIMATE_USAGE,
-    valueOptions: ["format", "utilization"],
-    flags: [],
-    run: (args, out, err) => estimateCommand(args, out, err),
+    load: async () => {
+      const m = await import("./estimate-command");
+      return { usage: m.ESTIMATE_USAGE, valueOptions: ["format", "utilization"], flags: [], run: m.estimateCommand };
+    },
   },
   report: {
     summary: "team-wide report over many stacks: findings, emissions, grades, savings",
-    usage: REPORT_USAGE,
-    valueOptions: REPORT_VALUE_OPTIONS,
-    flags: REPORT_FLAGS,
-    run: (args, out, err) => reportCommand(args, out, err),
+    load: async () => {
+      const m = await import("./report-command");
+      return { usage: m.REPORT_USAGE, valueOptions: m.REPORT_VALUE_OPTIONS, flags: m.REPORT_FLAGS, run: m.reportCommand };
+    },
   },
   regions: {
     summary: "list regions with grid intensity, CFE and PUE (sourced)",
-    usage: REGIONS_USAGE,
-    valueOptions: ["cloud", "max"],
-    flags: ["json"],
-    run: (args, out) => regionsCommand(args, out),
+    load: async () => {
+      const m = await import("./regions-command");
+      return { usage: m.REGIONS_USAGE, valueOptions: ["cloud", "max"], flags: ["json"], run: (args, out) => m.regionsCommand(args, out) };
+    },
   },
   waivers: {
     summary: "check a waiver file: expired, expiring soon, invalid, matching nothing",
-    usage: WAIVERS_USAGE,
-    valueOptions: ["within", "inputs", "max-horizon"],
-    flags: ["json"],
-    run: (args, out, err) => waiversCommand(args, out, err),
+    load: async () => {
+      const m = await import("./waivers-command");
+      return { usage: m.WAIVERS_USAGE, valueOptions: ["within", "inputs", "max-horizon"], flags: ["json"], run: m.waiversCommand };
+    },
   },
 };
 
@@ -87,11 +92,12 @@ export async function main(argv: readonly string[], io: CliIo = PROCESS_IO): Pro
     io.out(version());
     return 0;
   }
-  const command = COMMANDS[name];
-  if (!command) {
+  const entry = Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!entry) {
     io.err(`carbonguard: unknown command '${name}'\n\n${help()}`);
     return 2;
   }
+  const command = await entry.load();
   if (rest.includes("--help") || rest.includes("-h")) {
     io.out(command.usage);
     return 0;

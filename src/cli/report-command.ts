@@ -19,7 +19,7 @@ import { RULES } from "../rules";
 import { formatLoadProblem, loadWaiverFile, mergeWaiverSets, waiverOptions, waiverSetFromEntries, type WaiverSet } from "../waivers";
 import { INLINE_SOURCE, WAIVERS_ENV, WAIVERS_POLICY, resolveUserPath } from "../waivers/pack";
 import { packageRoot } from "../util/package-root";
-import { EXAMPLE_EXPORT } from "./analyze-command";
+import { EXAMPLE_EXPORT } from "./example";
 import { type ParsedArgs, UsageError, single } from "./args";
 
 export const REPORT_VALUE_OPTIONS = ["format", "out", "policy-config", "waivers", "group-by", "baseline", "fail-on", "utilization", "org", "api-url", "jobs"] as const;

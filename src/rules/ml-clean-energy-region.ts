@@ -178,16 +178,33 @@ interface Candidate {
   readonly sameArea: boolean;
 }
 
-function buildViolation(view: ResourceView, cloud: Cloud, facts: RegionFacts, intensity: Figure, config: CleanRegionConfig): Outcome {
-  const figures: FigureRef[] = [{ label: `${facts.region} grid intensity`, ...intensity }];
-  const offered = offeringFilter(view);
-  const all = allRegions(cloud)
+/**
+ * Compliant regions offering what the resource needs, cleanest first. Depends only on the cloud,
+ * the current region, the config and the offering constraint, so it is cached: a report meets the
+ * same few combinations thousands of times.
+ */
+const candidateCache = new Map<string, readonly Candidate[]>();
+
+function rankedCandidates(cloud: Cloud, facts: RegionFacts, intensity: Figure, config: CleanRegionConfig, offered: { offers: (region: string) => boolean; key: string }): readonly Candidate[] {
+  const key = `${cloud}|${facts.region}|${offered.key}|${JSON.stringify(config)}`;
+  const cached = candidateCache.get(key);
+  if (cached) return cached;
+  const ranked = allRegions(cloud)
     .filter((r) => r.region !== facts.region && isCompliant(r, config) && r.gridIntensity !== undefined && offered.offers(r.region))
     .map((r): Candidate => {
       const g = r.gridIntensity!.value;
       return { facts: r, gCo2ePerKwh: g, savingPercent: percent(intensity.value - g, intensity.value), sameArea: sameResidencyArea(facts, r, config.residency) };
     })
     .sort((a, b) => a.gCo2ePerKwh - b.gCo2ePerKwh || a.facts.region.localeCompare(b.facts.region));
+  if (candidateCache.size > 5_000) candidateCache.clear();
+  candidateCache.set(key, ranked);
+  return ranked;
+}
+
+function buildViolation(view: ResourceView, cloud: Cloud, facts: RegionFacts, intensity: Figure, config: CleanRegionConfig): Outcome {
+  const figures: FigureRef[] = [{ label: `${facts.region} grid intensity`, ...intensity }];
+  const offered = offeringFilter(view);
+  const all = rankedCandidates(cloud, facts, intensity, config, offered);
   const inArea = all.filter((c) => c.sameArea).slice(0, MAX_SUGGESTIONS);
   const picks = inArea.length > 0 ? inArea : all.slice(0, MAX_SUGGESTIONS);
 
@@ -253,7 +270,7 @@ function buildViolation(view: ResourceView, cloud: Cloud, facts: RegionFacts, in
 }
 
 /** Which regions offer everything the resource's accelerators need. */
-function offeringFilter(view: ResourceView): { offers: (region: string) => boolean; describe: string; caveat?: string; sagemakerUpperBound: boolean } {
+function offeringFilter(view: ResourceView): { offers: (region: string) => boolean; key: string; describe: string; caveat?: string; sagemakerUpperBound: boolean } {
   const constraints: { regions: ReadonlySet<string>; label: string }[] = [];
   const unchecked: string[] = [];
   const retired: string[] = [];
@@ -282,6 +299,8 @@ function offeringFilter(view: ResourceView): { offers: (region: string) => boole
   if (unchecked.length > 0) caveats.push(`Availability of ${listJoin([...new Set(unchecked)])} is not in carbonguard's catalog and was not checked.`);
   return {
     offers: (region) => constraints.every((c) => c.regions.has(region)),
+    // Identifies the constraint set for caching: each label names one type's (or token's) offering.
+    key: constraints.map((c) => c.label).sort().join(";"),
     describe: labels.length > 0 ? listJoin(labels) : "this resource",
     ...(caveats.length > 0 ? { caveat: caveats.join(" ") } : {}),
     sagemakerUpperBound,
