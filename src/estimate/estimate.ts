@@ -120,25 +120,72 @@ export function estimateResource(view: ResourceView, options: EstimateOptions = 
   return result;
 }
 
+/**
+ * The estimate's figures (`common`, then each unit's assumptions), duplicates dropped. Units are
+ * resolved once per spec (resolveUnit's cache), so a report meets the same few lists over and
+ * over: they are kept per region, options and units. Results are immutable and shared.
+ */
+const assumptionsCache = new Map<string, readonly FigureRef[]>();
+const objectIds = new WeakMap<object, number>();
+let nextObjectId = 0;
+
+function idOf(o: object): number {
+  let id = objectIds.get(o);
+  if (id === undefined) objectIds.set(o, (id = nextObjectId++));
+  return id;
+}
+
+function uniqueAssumptions(facts: RegionFacts, opts: ResolvedOptions, defaultUtilization: boolean, powers: readonly UnitPower[], common: () => FigureRef[]): FigureRef[] {
+  // By identity of the region's facts and of each unit's power (both cached objects), never by content.
+  let key = `${idOf(facts)}|${opts.utilization}|${opts.hoursPerMonth}|${defaultUtilization ? "d" : "o"}`;
+  for (const p of powers) key += `|${idOf(p)}`;
+  const cached = assumptionsCache.get(key);
+  if (cached) return cached as FigureRef[];
+  const seen = new Set<string>();
+  const all = [...common()];
+  for (const p of powers) all.push(...p.assumptions);
+  const unique = all.filter((f) => {
+    const k = figureKey(f);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+  if (assumptionsCache.size >= 10_000) assumptionsCache.clear();
+  assumptionsCache.set(key, unique);
+  return unique;
+}
+
+/** A region's PUE and grid-intensity figures as estimates quote them, built once per region (immutable, shared). */
+const labelledCache = new WeakMap<RegionFacts, { readonly pue: FigureRef; readonly gridIntensity: FigureRef; readonly of: readonly [object, object] }>();
+
+function labelledFigures(facts: RegionFacts, pue: RegionFacts["pue"], intensity: NonNullable<RegionFacts["gridIntensity"]>): { readonly pue: FigureRef; readonly gridIntensity: FigureRef } {
+  const hit = labelledCache.get(facts);
+  if (hit && hit.of[0] === pue && hit.of[1] === intensity) return hit;
+  const made = { pue: { label: `${facts.region} PUE`, ...pue }, gridIntensity: { label: `${facts.region} grid intensity`, ...intensity }, of: [pue, intensity] as const };
+  labelledCache.set(facts, made);
+  return made;
+}
+
 function estimateResourceUncached(view: ResourceView, options: EstimateOptions, opts: ResolvedOptions, stack: StackView | undefined): ResourceEstimate {
-  const base = { urn: view.urn, type: view.type, name: view.name };
   const plan = planCapacity(view, { stack, hoursPerMonth: opts.hoursPerMonth });
-  if (plan.kind === "not-applicable") return { ...base, status: "not-applicable", reason: plan.reason };
-  if (plan.kind === "unknown") return { ...base, status: "unknown", reason: plan.reason };
+  // Literals rather than spreads of a shared base: same keys in the same order, less work per resource.
+  if (plan.kind === "not-applicable") return { urn: view.urn, type: view.type, name: view.name, status: "not-applicable", reason: plan.reason };
+  if (plan.kind === "unknown") return { urn: view.urn, type: view.type, name: view.name, status: "unknown", reason: plan.reason };
   const place = placeOf(view, opts);
-  if ("reason" in place) return { ...base, status: "unknown", reason: place.reason };
+  if ("reason" in place) return { urn: view.urn, type: view.type, name: view.name, status: "unknown", reason: place.reason };
   const intensity = place.facts.gridIntensity;
-  if (!intensity) return { ...base, status: "unknown", reason: `no grid-intensity figure for ${place.facts.region}` };
+  if (!intensity) return { urn: view.urn, type: view.type, name: view.name, status: "unknown", reason: `no grid-intensity figure for ${place.facts.region}` };
+  const base = { urn: view.urn, type: view.type, name: view.name };
   const pue = place.facts.pue;
 
   const parts: EstimatePart[] = [];
-  const assumptions: FigureRef[] = [];
+  const powers: UnitPower[] = [];
   const caveats: string[] = [];
   for (const p of plan.parts) {
     const unit = resolveUnit(p.spec, opts.utilization, opts.hoursPerMonth);
     if ("unknown" in unit) return { ...base, status: "unknown", reason: unit.unknown };
     parts.push(partEstimate(p, unit.power, pue.value, intensity.value, opts));
-    assumptions.push(...unit.power.assumptions);
+    powers.push(unit.power);
     caveats.push(...(p.caveats ?? []), ...unit.power.caveats);
   }
   const energyKwh = parts.reduce((s, p) => add(s, p.energyKwh), ZERO_RANGE);
@@ -146,21 +193,17 @@ function estimateResourceUncached(view: ResourceView, options: EstimateOptions, 
   const embodiedKnown = parts.every((p) => p.embodiedKgCo2e !== undefined);
   const embodied = parts.reduce((s, p) => add(s, p.embodiedKgCo2e ?? ZERO_RANGE), ZERO_RANGE);
 
-  const common: FigureRef[] = [
+  const unique = uniqueAssumptions(place.facts, opts, options.utilization === undefined, powers, () => [
     { label: "utilization", value: opts.utilization, unit: "ratio", source: options.utilization === undefined ? "CCF default average utilization" : "carbonguard option", year: 2024, basis: "average utilization of accelerators and CPUs over the month" },
     { label: "hours per month", value: opts.hoursPerMonth, unit: "h", source: "carbonguard method (CARBON-METHOD.md)", year: 2026, basis: "always-on capacity runs 730 h a month" },
     { label: `${place.facts.region} PUE`, ...pue },
     { label: `${place.facts.region} grid intensity`, ...intensity },
-  ];
-  const seen = new Set<string>();
-  const unique = [...common, ...assumptions].filter((f) => {
-    const key = figureKey(f);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  ]);
+  const labelled = labelledFigures(place.facts, pue, intensity);
   const result: EstimatedResource = {
-    ...base,
+    urn: view.urn,
+    type: view.type,
+    name: view.name,
     status: "estimated",
     cloud: place.cloud,
     region: place.facts.region,
@@ -169,8 +212,8 @@ function estimateResourceUncached(view: ResourceView, options: EstimateOptions, 
     operationalKgCo2e: operational,
     embodiedKgCo2e: embodiedKnown ? embodied : undefined,
     totalKgCo2e: add(operational, embodied),
-    pue: { label: `${place.facts.region} PUE`, ...pue },
-    gridIntensity: { label: `${place.facts.region} grid intensity`, ...intensity },
+    pue: labelled.pue,
+    gridIntensity: labelled.gridIntensity,
     utilization: opts.utilization,
     hoursPerMonth: opts.hoursPerMonth,
     assumptions: unique,

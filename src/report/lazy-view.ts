@@ -105,7 +105,9 @@ class LazyView implements ResourceView {
   }
 
   private get tagView(): ResourceView {
-    if (this.full) return this.full;
+    // A scanned type gets its full view anyway (rules ask whether it is an accelerator resource):
+    // building a tags-only view first would normalize and scan it twice.
+    if (this.full || this.scanned) return this.built;
     if (!this.tagged) {
       const i = this.input;
       let props: Record<string, unknown> | undefined;
