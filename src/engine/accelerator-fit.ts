@@ -754,3 +754,32 @@ export function replacementSaving(view: ResourceView, from: AcceleratorSubject, 
     ],
   };
 }
+
+/**
+ * Adds what every fit/generation finding says about its alternatives: the first one's estimated
+ * saving (message, figures and `estimatedKgCo2ePerMonthSaved`), each one's TDP provenance, and the
+ * machine-readable list with the method that chose it.
+ */
+export function recordAlternatives(
+  view: ResourceView,
+  subject: AcceleratorSubject,
+  result: CandidateResult,
+  finding: { readonly parts: string[]; readonly figures: FigureRef[]; readonly suggestion: Record<string, unknown> },
+): void {
+  const best = result.ranked[0];
+  const saving = best ? replacementSaving(view, subject, best) : undefined;
+  if (saving) {
+    finding.parts.push(saving.text);
+    finding.figures.push(...saving.figures);
+    finding.suggestion["estimatedKgCo2ePerMonthSaved"] = Math.round(saving.kgPerMonth * 10) / 10;
+  }
+  const all = [...result.ranked, ...result.unpublished];
+  for (const c of all) {
+    const f = tdpFigure(c);
+    if (f) finding.figures.push(f);
+  }
+  finding.suggestion["region"] = knownRegion(view) ?? null;
+  finding.suggestion["regionChecked"] = result.regionChecked;
+  finding.suggestion["alternatives"] = all.map((c) => candidateRecord(c, subject.tdpWTotal));
+  finding.suggestion["method"] = CANDIDATE_METHOD;
+}

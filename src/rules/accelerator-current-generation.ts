@@ -10,8 +10,7 @@ import {
   type Role,
   type UnrecognizedAccelerator,
   availabilityPhrase,
-  candidateRecord,
-  replacementSaving,
+  recordAlternatives,
   classifyAccelerators,
   currentFamiliesText,
   describeAccelerator,
@@ -160,22 +159,8 @@ function buildViolation(view: ResourceView, s: AcceleratorSubject, declaredRole:
       const list = [...ranked, ...unpublished.map((u) => `${u} (no published TDP)`)];
       parts.push(`Current ${cls} equivalents ${where} (size of each accelerator model closest to ${s.count} accelerator${s.count === 1 ? "" : "s"}; lowest published TDP first): ${describeAccelerator(s)} → ${joinOr(list)}.`);
       if (result.sagemakerUpperBound) parts.push("SageMaker availability is inferred from EC2 offerings (an upper bound): verify on the SageMaker pricing page.");
-      const best = result.ranked[0];
-      const saving = best ? replacementSaving(view, s, best) : undefined;
-      if (saving) {
-        parts.push(saving.text);
-        figures.push(...saving.figures);
-        suggestion["estimatedKgCo2ePerMonthSaved"] = Math.round(saving.kgPerMonth * 10) / 10;
-      }
     }
-    for (const c of [...result.ranked, ...result.unpublished]) {
-      const f = tdpFigure(c);
-      if (f) figures.push(f);
-    }
-    suggestion["region"] = knownRegion(view) ?? null;
-    suggestion["regionChecked"] = result.regionChecked;
-    suggestion["alternatives"] = [...result.ranked, ...result.unpublished].map((c) => candidateRecord(c, s.tdpWTotal));
-    suggestion["method"] = CANDIDATE_METHOD;
+    recordAlternatives(view, s, result, { parts, figures, suggestion });
   }
   parts.push(`Evidence: ${DOCS}#evidence.`);
   return { kind: "violation", message: parts.join(" "), figures, suggestion };

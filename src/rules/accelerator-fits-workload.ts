@@ -13,8 +13,7 @@ import {
   type Role,
   type UnrecognizedAccelerator,
   availabilityPhrase,
-  candidateRecord,
-  replacementSaving,
+  recordAlternatives,
   classifyAccelerators,
   compileGlob,
   currentFamilies,
@@ -202,21 +201,7 @@ function buildViolation(
       exclude: new Set([s.label]),
     });
     parts.push(alternativesText(view, s, result, role, allowed !== undefined, evidence));
-    const best = result.ranked[0];
-    const saving = best ? replacementSaving(view, s, best) : undefined;
-    if (saving) {
-      parts.push(saving.text);
-      figures.push(...saving.figures);
-      suggestion["estimatedKgCo2ePerMonthSaved"] = Math.round(saving.kgPerMonth * 10) / 10;
-    }
-    for (const c of [...result.ranked, ...result.unpublished]) {
-      const f = tdpFigure(c);
-      if (f) figures.push(f);
-    }
-    suggestion["region"] = knownRegion(view) ?? null;
-    suggestion["regionChecked"] = result.regionChecked;
-    suggestion["alternatives"] = [...result.ranked, ...result.unpublished].map((c) => candidateRecord(c, s.tdpWTotal));
-    suggestion["method"] = CANDIDATE_METHOD;
+    recordAlternatives(view, s, result, { parts, figures, suggestion });
     if (s.sagemaker) suggestion["verify"] = "SageMaker availability inferred from EC2 offerings (upper bound): verify on the SageMaker pricing page";
   }
   parts.push(`Evidence: ${[...new Set(evidence)].join(", ") || "see docs"} (${DOCS}#evidence).`);
