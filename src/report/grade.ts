@@ -2,7 +2,7 @@
  * The A–G efficiency grade of a stack (docs/report-grade.md).
  *
  * Metric: kgCO2e per accelerator-hour of the stack's accelerator resources (operational +
- * embodied, at the floor: minimum running capacity), against the cleanest achievable
+ * embodied, at maximum capacity: every accelerator-hour the configuration allows), against the cleanest achievable
  * configuration of the same hardware: each accelerator resource estimated again, by the same
  * estimator (`estimateResource(view, {region})`), in the cleanest region of its cloud that offers
  * every accelerator type it runs (availability from the accelerator catalog; "cleanest" = lowest
@@ -181,10 +181,12 @@ export class Grader {
         },
       };
     }
-    const atFloor = hoursFloor > 0;
-    const hours = atFloor ? hoursFloor : parts.reduce((s, p) => s + p.hoursCeiling, 0);
-    const kg = parts.reduce((s, p) => s + (atFloor ? p.kgFloor : p.kgCeiling), 0);
-    const bestKg = parts.reduce((s, p) => s + (atFloor ? p.bestKgFloor : p.bestKgCeiling), 0);
+    // Maximum capacity: every accelerator-hour the configuration allows counts where it would run.
+    // At minimum capacity, a scale-to-zero pool in a dirty region would weigh nothing and a stack
+    // could grade A while most of its work runs on the dirtiest grid it uses.
+    const hours = parts.reduce((s, p) => s + p.hoursCeiling, 0);
+    const kg = parts.reduce((s, p) => s + p.kgCeiling, 0);
+    const bestKg = parts.reduce((s, p) => s + p.bestKgCeiling, 0);
     const actual = kg / hours;
     const best = bestKg / hours;
     const ratio = bestKg > 0 ? kg / bestKg : kg > 0 ? Infinity : 1;
@@ -192,7 +194,7 @@ export class Grader {
     const moves = [...new Set(parts.filter((p) => p.bestRegion !== p.region).map((p) => `${p.region} → ${p.bestRegion}`))].sort();
     const scope =
       `${fmt(actual)} kgCO2e per accelerator-hour (${parts.length} accelerator resource${parts.length === 1 ? "" : "s"}, ` +
-      `${Math.round(hours).toLocaleString("en-US")} accelerator-hours/month at ${atFloor ? "minimum capacity" : "maximum capacity, the minimum being zero"})`;
+      `${Math.round(hours).toLocaleString("en-US")} accelerator-hours/month at maximum capacity)`;
     const against =
       moves.length === 0
         ? "every accelerator resource already runs in the cleanest region offering its accelerators"
