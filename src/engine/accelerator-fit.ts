@@ -29,7 +29,7 @@ import { DEFAULT_UTILIZATION, resolveUnit, unitMonthlyKg } from "../estimate";
 import type { AcceleratorUse } from "./accelerator-scan";
 import { formatWatts, percent, typeLabel } from "./format";
 import type { FigureRef } from "./rule";
-import { type PlainValue, formatPath, isOpaque, quoteToken, readArray, readObject, readString } from "./values";
+import { formatPath, quoteToken } from "./values";
 import type { ResourceView } from "./view";
 import { DEFAULT_WORKLOAD_KEY, WORKLOADS, type Workload, isWorkload } from "./workload";
 
@@ -59,46 +59,13 @@ export function tagLocation(view: ResourceView): string | undefined {
   return "labels";
 }
 
-/**
- * Reads one tag/label of the resource itself (with provider default tags), including the places
- * the generic view does not collect: Auto Scaling group `tags` (a list of {key, value}) and GKE
- * cluster `resourceLabels`.
- */
+/** Reads one tag/label of the resource itself (with provider default tags), with a path for can't-evaluate. */
 export function readResourceTag(view: ResourceView, key: string): TagRead {
   const where = tagLocation(view) ?? "labels";
   const own = view.tags.get(key);
   if (own?.state === "value") return { state: "value", value: own.value };
   if (own?.state === "opaque") return { state: "opaque", path: formatPath([...where.split("."), key]), valueType: "string" };
-  const extra = readExtraTag(view, key);
-  if (extra.state !== "absent") return extra;
   if (view.tagsUnknown) return { state: "opaque", path: where, valueType: "object", wholeBag: true };
-  return { state: "absent" };
-}
-
-function readExtraTag(view: ResourceView, key: string): TagRead {
-  if (view.type === "aws:autoscaling/group:Group") {
-    const list = readArray(view.props, ["tags"]);
-    if (list.state === "opaque") return { state: "opaque", path: "tags", valueType: "array", wholeBag: true };
-    if (list.state !== "value") return { state: "absent" };
-    let unknownKey: string | undefined;
-    for (let i = 0; i < list.value.length; i++) {
-      const k = readString(list.value[i], ["key"]);
-      if (k.state === "opaque") unknownKey ??= `tags[${i}].key`;
-      if (k.state !== "value" || k.value !== key) continue;
-      const v = readString(list.value[i], ["value"]);
-      if (v.state === "value") return { state: "value", value: v.value };
-      if (v.state === "opaque") return { state: "opaque", path: `tags[${i}].value`, valueType: "string" };
-    }
-    return unknownKey ? { state: "opaque", path: unknownKey, valueType: "string", wholeBag: true } : { state: "absent" };
-  }
-  if (view.type === "gcp:container/cluster:Cluster") {
-    const labels = readObject(view.props, ["resourceLabels"]);
-    if (labels.state === "opaque") return { state: "opaque", path: "resourceLabels", valueType: "object", wholeBag: true };
-    if (labels.state !== "value") return { state: "absent" };
-    const v: PlainValue | undefined = labels.value[key];
-    if (typeof v === "string") return { state: "value", value: v };
-    if (isOpaque(v)) return { state: "opaque", path: formatPath(["resourceLabels", key]), valueType: "string" };
-  }
   return { state: "absent" };
 }
 

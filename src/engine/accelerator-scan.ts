@@ -20,7 +20,6 @@ import {
   type PlainObject,
   type PlainValue,
   formatPath,
-  isOpaque,
   quoteToken,
   readArray,
   readJsonString,
@@ -377,12 +376,4 @@ export function scanAccelerators(type: string, cloud: Cloud, props: PlainObject)
   const builder = new ScanBuilder(cloud);
   if (scanner) scanner(props, builder);
   return { uses: builder.uses, unknownPaths: [...new Set(builder.unknownPaths)] };
-}
-
-/** True when any scanned path could not be read (unknown in preview or secret). */
-export function hasOpaque(value: PlainValue): boolean {
-  if (isOpaque(value)) return true;
-  if (Array.isArray(value)) return value.some(hasOpaque);
-  if (value !== null && typeof value === "object") return Object.values(value).some(hasOpaque);
-  return false;
 }

@@ -14,39 +14,12 @@ import type { AcceleratorUse } from "./accelerator-scan";
 import { cite, formatGrams, formatKg, formatWatts, typeLabel } from "./format";
 import { HOURS_PER_MONTH, type UnitPower, type UnitSpec, resolveUnit } from "../estimate";
 import type { FigureRef } from "./rule";
-import { type PathStep, type PlainValue, type Read, isOpaque, quoteToken, readArray, readNumber, readObject, readString } from "./values";
+import { type PathStep, type PlainValue, type Read, isOpaque, quoteToken, readNumber, readObject } from "./values";
 import type { ResourceView } from "./view";
-import { DEFAULT_WORKLOAD_KEY, type WorkloadDeclaration, isWorkload } from "./workload";
+import { DEFAULT_WORKLOAD_KEY, type WorkloadDeclaration, classifyWorkload, ownWorkload } from "./workload";
 
 // ---------------------------------------------------------------------------------------------
 // Workload
-
-/** The workload one resource declares itself (not its stack): tags/labels, ASG list tags, GKE cluster labels. */
-export function ownWorkload(view: ResourceView, key: string = DEFAULT_WORKLOAD_KEY): WorkloadDeclaration {
-  const tag = view.tags.get(key);
-  if (tag?.state === "opaque") return { state: "unknown" };
-  if (tag?.state === "value") return classify(tag.value, "resource");
-  // aws:autoscaling/group tags are a list of {key, value, propagateAtLaunch}.
-  const list = readArray(view.props, ["tags"]);
-  if (list.state === "opaque") return { state: "unknown" };
-  if (list.state === "value") {
-    for (const element of list.value) {
-      const k = readString(element, ["key"]);
-      if (k.state === "opaque") return { state: "unknown" };
-      if (k.state !== "value" || k.value !== key) continue;
-      const v = readString(element, ["value"]);
-      if (v.state === "opaque") return { state: "unknown" };
-      if (v.state === "value") return classify(v.value, "resource");
-    }
-  }
-  // GKE clusters keep GCP labels in resourceLabels.
-  if (view.type === "gcp:container/cluster:Cluster") {
-    const fromCluster = labelIn(view.props, ["resourceLabels"], key);
-    if (fromCluster.state !== "absent") return fromCluster;
-  }
-  if (view.tagsUnknown) return { state: "unknown" };
-  return { state: "absent" };
-}
 
 /** A workload label inside a label map at `steps` (e.g. an inline node pool's `nodeConfig.resourceLabels`). */
 export function labelIn(root: PlainValue | undefined, steps: readonly PathStep[], key: string = DEFAULT_WORKLOAD_KEY): WorkloadDeclaration {
@@ -55,12 +28,7 @@ export function labelIn(root: PlainValue | undefined, steps: readonly PathStep[]
   if (bag.state !== "value") return { state: "absent" };
   const value = bag.value[key];
   if (isOpaque(value)) return { state: "unknown" };
-  return typeof value === "string" ? classify(value, "resource") : { state: "absent" };
-}
-
-function classify(raw: string, source: "resource" | "stack"): WorkloadDeclaration {
-  const value = raw.trim().toLowerCase();
-  return isWorkload(value) ? { state: "declared", workload: value, source } : { state: "invalid", source, value: raw };
+  return typeof value === "string" ? classifyWorkload(value, "resource") : { state: "absent" };
 }
 
 /**
@@ -76,7 +44,7 @@ export function workloadOf(
   const candidates = [...(opts.specific ?? []), ownWorkload(view, key), ...(opts.related ?? []).map((r) => ownWorkload(r, key))];
   for (const c of candidates) if (c.state !== "absent") return c;
   const stackTag = view.stack.stackTags.get(key);
-  return stackTag !== undefined ? classify(stackTag, "stack") : { state: "absent" };
+  return stackTag !== undefined ? classifyWorkload(stackTag, "stack") : { state: "absent" };
 }
 
 /** Training or not; an invalid or missing declaration counts as not training (ml-workload-declared reports it). */

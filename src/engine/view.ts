@@ -143,6 +143,8 @@ function collectTags(cloud: Cloud, props: PlainObject, providerProps: PlainObjec
       for (const item of list.value) {
         const key = readString(item, ["key"]);
         const value = readPath(item, ["value"]);
+        // A tag whose key is unknown in preview could be any tag: the bag is then not knowable.
+        if (key.state === "opaque") unknown = true;
         if (key.state !== "value") continue;
         if (value.state === "value" && typeof value.value === "string") tags.set(key.value, { state: "value", value: value.value });
         else if (value.state === "opaque") tags.set(key.value, { state: "opaque" });

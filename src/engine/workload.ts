@@ -18,20 +18,22 @@ export function isWorkload(value: string): value is Workload {
   return (WORKLOADS as readonly string[]).includes(value);
 }
 
-export function declaredWorkload(view: ResourceView, key: string = DEFAULT_WORKLOAD_KEY): WorkloadDeclaration {
+/**
+ * The workload a resource declares itself (not its stack), from its tags/labels as the view
+ * collects them (provider defaults, AWS tag maps and Auto Scaling tag lists, GCP labels and GKE
+ * cluster resourceLabels).
+ */
+export function ownWorkload(view: ResourceView, key: string = DEFAULT_WORKLOAD_KEY): WorkloadDeclaration {
   const tag = view.tags.get(key);
   if (tag?.state === "opaque") return { state: "unknown" };
-  if (tag?.state === "value") {
-    const value = tag.value.trim().toLowerCase();
-    return isWorkload(value) ? { state: "declared", workload: value, source: "resource" } : { state: "invalid", source: "resource", value: tag.value };
-  }
+  if (tag?.state === "value") return classifyWorkload(tag.value, "resource");
   if (view.tagsUnknown) return { state: "unknown" };
-  const stackTag = view.stack.stackTags.get(key);
-  if (stackTag !== undefined) {
-    const value = stackTag.trim().toLowerCase();
-    return isWorkload(value) ? { state: "declared", workload: value, source: "stack" } : { state: "invalid", source: "stack", value: stackTag };
-  }
   return { state: "absent" };
+}
+
+export function classifyWorkload(raw: string, source: "resource" | "stack"): WorkloadDeclaration {
+  const value = raw.trim().toLowerCase();
+  return isWorkload(value) ? { state: "declared", workload: value, source } : { state: "invalid", source, value: raw };
 }
 
 /** Whether the resource itself (not its stack) carries the workload tag/label. */

@@ -1,0 +1,33 @@
+// The view is the one place that reads a resource's tags/labels, whatever shape the provider uses.
+import { describe, expect, it } from "vitest";
+import { buildView } from "../../src/engine/view";
+import { ownWorkload } from "../../src/engine/workload";
+
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+describe("resource tags in the view", () => {
+  it("reads Auto Scaling group tags given as a list of {key, value}", () => {
+    const view = buildView({ urn: "u", type: "aws:autoscaling/group:Group", name: "g", props: { tags: [{ key: "ml-workload", value: "inference", propagateAtLaunch: true }, { key: "team", value: "vision" }] } });
+    expect(view.tags.get("team")).toEqual({ state: "value", value: "vision" });
+    expect(ownWorkload(view)).toEqual({ state: "declared", workload: "inference", source: "resource" });
+  });
+
+  it("treats an Auto Scaling tag list with a key unknown in preview as unknown, not absent", () => {
+    const view = buildView({ urn: "u", type: "aws:autoscaling/group:Group", name: "g", props: { tags: [{ key: UNKNOWN, value: "training" }] } });
+    expect(view.tagsUnknown).toBe(true);
+    expect(ownWorkload(view)).toEqual({ state: "unknown" });
+  });
+
+  it("reads GKE cluster resourceLabels and lets resource tags override provider defaults", () => {
+    const cluster = buildView({ urn: "u", type: "gcp:container/cluster:Cluster", name: "c", props: { resourceLabels: { "ml-workload": "training" } } });
+    expect(ownWorkload(cluster)).toMatchObject({ state: "declared", workload: "training" });
+    const ec2 = buildView({ urn: "u", type: "aws:ec2/instance:Instance", name: "i", props: { tags: { team: "a" } }, providerProps: { defaultTags: { tags: { team: "b", owner: "x" } } } });
+    expect(ec2.tags.get("team")).toEqual({ state: "value", value: "a" });
+    expect(ec2.tags.get("owner")).toEqual({ state: "value", value: "x" });
+  });
+
+  it("reports an invalid workload value as invalid, keeping it for the message", () => {
+    const view = buildView({ urn: "u", type: "aws:ec2/instance:Instance", name: "i", props: { tags: { "ml-workload": "serving" } } });
+    expect(ownWorkload(view)).toEqual({ state: "invalid", source: "resource", value: "serving" });
+  });
+});
