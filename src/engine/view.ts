@@ -5,7 +5,7 @@
 import type { Cloud } from "../data/types";
 import { type AcceleratorScan, scanAccelerators } from "./accelerator-scan";
 import { type RegionResolution, resolveResourceRegion } from "./region";
-import { type PlainObject, type PlainValue, isOpaque, normalizeProps, readArray, readObject, readPath, readString } from "./values";
+import { type PlainObject, type PlainValue, isOpaque, normalizeProps, readArray, readJsonString, readObject, readPath, readString } from "./values";
 
 export interface ResourceInput {
   readonly urn: string;
@@ -97,13 +97,21 @@ export function isMlServiceType(type: string): boolean {
 }
 
 /** Where each cloud keeps tags/labels on a resource and on its provider. */
-const TAG_PATHS: Readonly<Record<Cloud, { resource: readonly (readonly string[])[]; provider: readonly (readonly string[])[] }>> = {
+export const TAG_PATHS: Readonly<Record<Cloud, { resource: readonly (readonly string[])[]; provider: readonly (readonly string[])[] }>> = {
   aws: { resource: [["tags"]], provider: [["defaultTags", "tags"]] },
   gcp: {
     resource: [["labels"], ["resourceLabels"], ["nodeConfig", "resourceLabels"], ["gceSetup", "labels"]],
     provider: [["defaultLabels"]],
   },
 };
+
+function topLevelKeys(kind: "resource" | "provider"): string[] {
+  return [...new Set(Object.values(TAG_PATHS).flatMap((p) => p[kind].map((path) => path[0] as string)))].sort();
+}
+
+/** The top-level property keys tags/labels are read from, for front ends that read props lazily. */
+export const TAG_KEYS: readonly string[] = topLevelKeys("resource");
+export const PROVIDER_TAG_KEYS: readonly string[] = topLevelKeys("provider");
 
 export function buildView(input: ResourceInput, stack: StackContext = EMPTY_STACK): ResourceView {
   const props = normalizeProps(input.props);
@@ -159,8 +167,18 @@ function collectTags(cloud: Cloud, props: PlainObject, providerProps: PlainObjec
       else if (isOpaque(value)) tags.set(key, { state: "opaque" });
     }
   };
-  // Provider defaults first so the resource's own tags override them, as the providers do.
-  for (const path of TAG_PATHS[cloud].provider) add(providerProps, path);
+  // Provider defaults first so the resource's own tags override them, as the providers do. State
+  // files and the engine keep a provider's object-valued config as a JSON string; read both shapes.
+  for (const path of TAG_PATHS[cloud].provider) {
+    const head = path[0] as string;
+    const raw = providerProps?.[head];
+    if (typeof raw === "string") {
+      const parsed = readJsonString(providerProps, [head]);
+      if (parsed.state === "value") add({ [head]: parsed.value }, path);
+    } else {
+      add(providerProps, path);
+    }
+  }
   for (const path of TAG_PATHS[cloud].resource) add(props, path);
   return { tags, unknown };
 }

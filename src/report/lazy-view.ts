@@ -27,19 +27,16 @@ import {
   buildView,
   cloudOfType,
   isMlServiceType,
+  PROVIDER_TAG_KEYS,
+  TAG_KEYS,
 } from "../engine/view";
 import type { ResourceRecord } from "../inputs";
 
 const SCANNED = new Set(SCANNED_TYPES);
 const EMPTY_SCAN = Object.freeze({ uses: Object.freeze([]), unknownPaths: Object.freeze([]) }) as unknown as ResourceView["accelerators"];
 
-/**
- * The top-level property keys `buildView` reads tags/labels from (engine/view.ts TAG_PATHS: AWS
- * `tags` and the provider's `defaultTags.tags`; GCP `labels`, `nodeConfig.resourceLabels`,
- * `gceSetup.labels` and the provider's `defaultLabels`).
- */
-export const TAG_KEYS: readonly string[] = ["tags", "labels", "nodeConfig", "gceSetup"];
-export const PROVIDER_TAG_KEYS: readonly string[] = ["defaultTags", "defaultLabels"];
+/** Derived from the view's own tag paths, so the two can never disagree. */
+export { PROVIDER_TAG_KEYS, TAG_KEYS };
 
 /** An input that can hand out a few top-level properties without building all of them. */
 export interface PickableInput extends ResourceInput {

@@ -31,3 +31,22 @@ describe("resource tags in the view", () => {
     expect(ownWorkload(view)).toEqual({ state: "invalid", source: "resource", value: "serving" });
   });
 });
+
+describe("provider default tags", () => {
+  it("reads defaultTags kept as a JSON string, as state files and the engine store provider config", () => {
+    const view = buildView({
+      urn: "u",
+      type: "aws:ec2/instance:Instance",
+      name: "i",
+      props: { instanceType: "g6.xlarge" },
+      providerProps: { region: "eu-north-1", defaultTags: JSON.stringify({ tags: { "ml-workload": "inference", team: "vision" } }) },
+    });
+    expect(view.tags.get("team")).toEqual({ state: "value", value: "vision" });
+    expect(ownWorkload(view)).toMatchObject({ state: "declared", workload: "inference" });
+  });
+
+  it("ignores a defaultTags string that is not JSON", () => {
+    const view = buildView({ urn: "u", type: "aws:ec2/instance:Instance", name: "i", props: {}, providerProps: { defaultTags: "{oops" } });
+    expect(view.tags.size).toBe(0);
+  });
+});
