@@ -27,7 +27,6 @@ Inputs: \`pulumi stack export\` files, \`pulumi preview --json\` files, self-man
 
 Exit codes: 0 no mandatory violation, 1 mandatory violations, 2 usage or unreadable input.`;
 
-export { EXAMPLE_EXPORT };
 
 function pairs(values: readonly string[] | undefined, flag: string): Record<string, string> {
   const out: Record<string, string> = {};

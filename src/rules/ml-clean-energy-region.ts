@@ -108,8 +108,6 @@ function parseConfig(raw: unknown): CleanRegionConfig {
 }
 
 function inScope(view: ResourceView, config: CleanRegionConfig): boolean {
-  // Global resources (IAM, DNS, …) run nowhere in particular, whatever they are tagged.
-  if (GLOBAL_TYPE_PREFIXES.some((p) => view.type.startsWith(p))) return false;
   if (config.scope === "all") return true;
   return view.isAcceleratorResource || view.isMlService || declaresWorkloadItself(view);
 }
@@ -117,6 +115,7 @@ function inScope(view: ResourceView, config: CleanRegionConfig): boolean {
 function evaluate(view: ResourceView, { config }: { config: CleanRegionConfig }): Outcome[] {
   if (!view.cloud) return [{ kind: "not-applicable", reason: "not an AWS or GCP resource" }];
   const cloud = view.cloud;
+  // Global resources (IAM, DNS, …) run nowhere in particular, whatever they are tagged.
   if (GLOBAL_TYPE_PREFIXES.some((p) => view.type.startsWith(p))) return [{ kind: "not-applicable", reason: "global resource" }];
   if (!inScope(view, config)) {
     const unknownPath = view.accelerators.unknownPaths[0];
@@ -141,7 +140,7 @@ function evaluate(view: ResourceView, { config }: { config: CleanRegionConfig })
 
   const region = where.region;
   if (config.deniedRegions.includes(region)) {
-    return [violation(view, `${subject(view)} runs in ${region}, which is in deniedRegions.`, [], { region, reason: "denied" })];
+    return [violation(`${subject(view)} runs in ${region}, which is in deniedRegions.`, [], { region, reason: "denied" })];
   }
   if (config.allowedRegions.includes(region)) return [];
 
@@ -266,7 +265,7 @@ function buildViolation(view: ResourceView, cloud: Cloud, facts: RegionFacts, in
   };
   if (saving) suggestion["estimatedKgCo2ePerMonthSaved"] = Math.round(saving.kgPerMonth * 10) / 10;
   if (offered.sagemakerUpperBound) suggestion["verify"] = "SageMaker availability inferred from EC2 offerings: verify on the SageMaker pricing page";
-  return violation(view, parts.join(" "), figures, suggestion);
+  return violation(parts.join(" "), figures, suggestion);
 }
 
 /** Which regions offer everything the resource's accelerators need. */
@@ -405,8 +404,7 @@ function subject(view: ResourceView): string {
   return `${typeLabel(view.type)} '${name}'`;
 }
 
-function violation(view: ResourceView, message: string, figures: readonly FigureRef[], suggestion: Record<string, unknown>): Outcome {
-  void view;
+function violation(message: string, figures: readonly FigureRef[], suggestion: Record<string, unknown>): Outcome {
   return { kind: "violation", message, figures, suggestion };
 }
 

@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { EXAMPLE_EXPORT } from "../../src/cli/analyze-command";
+import { EXAMPLE_EXPORT } from "../../src/cli/example";
 import { main } from "../../src/cli/main";
 import { PROJECT_ROOT } from "../harness";
 import { PROJECT, defaultProviders, runStack, type StackRun } from "./mock-run";
