@@ -27,7 +27,7 @@ import { regionFacts } from "../data/regions";
 import type { Cloud } from "../data/types";
 import { DEFAULT_UTILIZATION, resolveUnit, unitMonthlyKg } from "../estimate";
 import type { AcceleratorUse } from "./accelerator-scan";
-import { formatWatts, percent, typeLabel } from "./format";
+import { formatPue, formatWatts, percent, typeLabel } from "./format";
 import type { FigureRef } from "./rule";
 import { formatPath, quoteToken } from "./values";
 import type { ResourceView } from "./view";
@@ -713,7 +713,7 @@ export function replacementSaving(view: ResourceView, from: AcceleratorSubject, 
   const rounded = kg >= 10 ? Math.round(kg).toLocaleString("en-US") : kg.toFixed(1);
   return {
     kgPerMonth: kg,
-    text: `Switching to ${to.label} saves ≈ ${rounded} kgCO2e/month per running instance in ${facts.region} (≈${formatWatts(a.power.watts)} → ≈${formatWatts(b.power.watts)} average draw at ${DEFAULT_UTILIZATION * 100}% utilization, CCF method; PUE ${facts.pue.value}; ${Math.round(facts.gridIntensity.value)} gCO2e/kWh, Electricity Maps ${facts.gridIntensity.year}).`,
+    text: `Switching to ${to.label} saves ≈ ${rounded} kgCO2e/month per running instance in ${facts.region} (≈${formatWatts(a.power.watts)} → ≈${formatWatts(b.power.watts)} average draw at ${DEFAULT_UTILIZATION * 100}% utilization, CCF method; ${formatPue(facts.pue)}; ${Math.round(facts.gridIntensity.value)} gCO2e/kWh, Electricity Maps ${facts.gridIntensity.year}).`,
     figures: [
       { label: `${facts.region} grid intensity`, ...facts.gridIntensity },
       { label: `${facts.region} PUE`, ...facts.pue },

@@ -11,7 +11,7 @@ import { type InstanceTypeInfo, lookupInstanceType } from "../data/accelerators"
 import { regionFacts } from "../data/regions";
 import type { Cloud, Figure } from "../data/types";
 import type { AcceleratorUse } from "./accelerator-scan";
-import { cite, formatGrams, formatKg, formatWatts, typeLabel } from "./format";
+import { cite, formatGrams, formatPue, formatKg, formatWatts, typeLabel } from "./format";
 import { HOURS_PER_MONTH, type UnitPower, type UnitSpec, resolveUnit } from "../estimate";
 import type { FigureRef } from "./rule";
 import { type PathStep, type PlainValue, type Read, isOpaque, quoteToken, readNumber, readObject } from "./values";
@@ -257,7 +257,7 @@ export function idleCost(view: ResourceView, unit: CapacityUnit, count: number):
     const kg = (kwh * grid.value) / 1000;
     figures.push({ label: `${facts.region} grid intensity`, ...grid });
     return {
-      text: `≈ ${formatKg(kwh)} kWh and ${formatKg(kg)} kgCO2e per month in ${facts.region} (${draw}; PUE ${pue.value}; ${formatGrams(grid.value)}, ${cite(grid)})`,
+      text: `≈ ${formatKg(kwh)} kWh and ${formatKg(kg)} kgCO2e per month in ${facts.region} (${draw}; ${formatPue(pue)}; ${formatGrams(grid.value)}, ${cite(grid)})`,
       kwhPerMonth: kwh,
       kgCo2ePerMonth: kg,
       figures,

@@ -66,3 +66,8 @@ export function typeLabel(type: string): string {
   const parts = type.split(":");
   return parts[parts.length - 1] || type;
 }
+
+/** "PUE 1.15 (AWS global data-center PUE 2024)": a PUE always travels with its source and year. */
+export function formatPue(pue: Figure): string {
+  return `PUE ${pue.value} (${cite(pue)})`;
+}

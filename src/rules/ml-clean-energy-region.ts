@@ -10,7 +10,7 @@ import { type RegionFacts, allRegions, regionFacts } from "../data/regions";
 import type { Cloud, Figure } from "../data/types";
 import type { AcceleratorUse } from "../engine/accelerator-scan";
 import { applyConfigSchema } from "../engine/config";
-import { cite, continentName, shortBasis, formatGrams, formatKg, formatWatts, listJoin, percent, typeLabel } from "../engine/format";
+import { cite, continentName, formatPue, shortBasis, formatGrams, formatKg, formatWatts, listJoin, percent, typeLabel } from "../engine/format";
 import type { FigureRef, Outcome, ResourceRule, RuleExample } from "../engine/rule";
 import type { ResourceView } from "../engine/view";
 import { declaresWorkloadItself } from "../engine/workload";
@@ -390,7 +390,7 @@ function estimateSaving(view: ResourceView, cloud: Cloud, from: RegionFacts, to:
         : `; ≈ ${formatKg(kg * floor)} at its minimum capacity of ${fmtCount(floor)}`;
   return {
     kgPerMonth: kg,
-    text: `Moving to ${to.region} saves ≈ ${formatKg(kg)} kgCO2e/month per running instance (${listJoin(described)}; accelerators, CPU and memory; 730 h at 50% utilization, CCF method; PUE ${from.pue.value} → ${to.pue.value}${atFloor}).`,
+    text: `Moving to ${to.region} saves ≈ ${formatKg(kg)} kgCO2e/month per running instance (${listJoin(described)}; accelerators, CPU and memory; 730 h at 50% utilization, CCF method; ${from.pue.value === to.pue.value && from.pue.source === to.pue.source ? formatPue(from.pue) : `${formatPue(from.pue)} → ${formatPue(to.pue)}`}${atFloor}).`,
     figures,
   };
 }
