@@ -122,7 +122,11 @@ function normalizeValue(value: unknown, depth: number, walk: Walk): PlainValue {
     }
     const result: PlainObject = {};
     for (const key of safeKeys(record)) {
-      result[key] = normalizeValue(safeGet(record, key), depth + 1, walk);
+      const v = normalizeValue(safeGet(record, key), depth + 1, walk);
+      // A key named "__proto__" (valid JSON, and hostile input) must stay data: assigning it would
+      // set the copy's prototype (to an Opaque marker, hiding every other property).
+      if (key === "__proto__") Object.defineProperty(result, key, { value: v, enumerable: true, writable: true, configurable: true });
+      else result[key] = v;
     }
     return result;
   } finally {

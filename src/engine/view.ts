@@ -122,7 +122,7 @@ export function buildView(input: ResourceInput, stack: StackContext = EMPTY_STAC
     ? resolveResourceRegion({ cloud, props, providerProps, stackConfig: stack.stackConfig })
     : { state: "absent" };
   const accelerators = cloud ? scanAccelerators(type, cloud, props) : { uses: [], unknownPaths: [] };
-  const { tags, unknown } = cloud ? collectTags(cloud, props, providerProps) : { tags: new Map<string, TagValue>(), unknown: false };
+  const { tags, unknown } = cloud ? collectTags(cloud, props, providerProps) : NO_TAGS;
   return {
     urn: String(input.urn ?? ""),
     type,
@@ -141,44 +141,78 @@ export function buildView(input: ResourceInput, stack: StackContext = EMPTY_STAC
   };
 }
 
-function collectTags(cloud: Cloud, props: PlainObject, providerProps: PlainObject | undefined): { tags: Map<string, TagValue>; unknown: boolean } {
+/** A resource's tags/labels and whether the bag itself is unknown in preview. */
+export interface TagBag {
+  readonly tags: ReadonlyMap<string, TagValue>;
+  readonly unknown: boolean;
+}
+
+const NO_TAGS: TagBag = { tags: new Map(), unknown: false };
+
+function collectTags(cloud: Cloud, props: PlainObject, providerProps: PlainObject | undefined): TagBag {
+  return resourceTags(cloud, props, providerTags(cloud, providerProps));
+}
+
+/** Adds the tags found at `path` under `root` to `tags`; returns whether the bag is unknown. */
+function addTags(tags: Map<string, TagValue>, root: PlainValue | undefined, path: readonly string[]): boolean {
+  // Auto Scaling groups keep tags as a list: [{key, value, propagateAtLaunch}].
+  const list = readArray(root, path);
+  if (list.state === "value") {
+    let unknown = false;
+    for (const item of list.value) {
+      const key = readString(item, ["key"]);
+      const value = readPath(item, ["value"]);
+      // A tag whose key is unknown in preview could be any tag: the bag is then not knowable.
+      if (key.state === "opaque") unknown = true;
+      if (key.state !== "value") continue;
+      if (value.state === "value" && typeof value.value === "string") tags.set(key.value, { state: "value", value: value.value });
+      else if (value.state === "opaque") tags.set(key.value, { state: "opaque" });
+    }
+    return unknown;
+  }
+  const bag = readObject(root, path);
+  if (bag.state !== "value") return bag.state === "opaque";
+  for (const [key, value] of Object.entries(bag.value)) {
+    if (typeof value === "string") tags.set(key, { state: "value", value });
+    else if (isOpaque(value)) tags.set(key, { state: "opaque" });
+  }
+  return false;
+}
+
+/**
+ * A provider's default tags/labels (normalized provider props). State files and the engine keep
+ * a provider's object-valued config as a JSON string; both shapes are read. Depends only on the
+ * provider, so front ends that see many resources of one provider compute it once.
+ */
+export function providerTags(cloud: Cloud, providerProps: PlainObject | undefined): TagBag {
+  if (providerProps === undefined) return NO_TAGS;
   const tags = new Map<string, TagValue>();
   let unknown = false;
-  const add = (root: PlainValue | undefined, path: readonly string[]) => {
-    // Auto Scaling groups keep tags as a list: [{key, value, propagateAtLaunch}].
-    const list = readArray(root, path);
-    if (list.state === "value") {
-      for (const item of list.value) {
-        const key = readString(item, ["key"]);
-        const value = readPath(item, ["value"]);
-        // A tag whose key is unknown in preview could be any tag: the bag is then not knowable.
-        if (key.state === "opaque") unknown = true;
-        if (key.state !== "value") continue;
-        if (value.state === "value" && typeof value.value === "string") tags.set(key.value, { state: "value", value: value.value });
-        else if (value.state === "opaque") tags.set(key.value, { state: "opaque" });
-      }
-      return;
-    }
-    const bag = readObject(root, path);
-    if (bag.state === "opaque") unknown = true;
-    if (bag.state !== "value") return;
-    for (const [key, value] of Object.entries(bag.value)) {
-      if (typeof value === "string") tags.set(key, { state: "value", value });
-      else if (isOpaque(value)) tags.set(key, { state: "opaque" });
-    }
-  };
-  // Provider defaults first so the resource's own tags override them, as the providers do. State
-  // files and the engine keep a provider's object-valued config as a JSON string; read both shapes.
   for (const path of TAG_PATHS[cloud].provider) {
     const head = path[0] as string;
-    const raw = providerProps?.[head];
+    const raw = providerProps[head];
+    if (raw === undefined) continue;
     if (typeof raw === "string") {
       const parsed = readJsonString(providerProps, [head]);
-      if (parsed.state === "value") add({ [head]: parsed.value }, path);
-    } else {
-      add(providerProps, path);
+      if (parsed.state === "value" && addTags(tags, { [head]: parsed.value }, path)) unknown = true;
+    } else if (addTags(tags, providerProps, path)) {
+      unknown = true;
     }
   }
-  for (const path of TAG_PATHS[cloud].resource) add(props, path);
-  return { tags, unknown };
+  return tags.size === 0 && !unknown ? NO_TAGS : { tags, unknown };
+}
+
+/**
+ * The resource's tags over its provider's defaults (the resource's own win, as the providers do).
+ * `base` is shared, never changed: a resource without tags of its own gets it as it is.
+ */
+export function resourceTags(cloud: Cloud, props: PlainObject, base: TagBag): TagBag {
+  let tags: Map<string, TagValue> | undefined;
+  let unknown = base.unknown;
+  for (const path of TAG_PATHS[cloud].resource) {
+    if (props[path[0] as string] === undefined) continue;
+    tags ??= new Map(base.tags);
+    if (addTags(tags, props, path)) unknown = true;
+  }
+  return tags === undefined ? (unknown === base.unknown ? base : { tags: base.tags, unknown }) : { tags, unknown };
 }

@@ -20,46 +20,87 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 /** `urn:pulumi:<stack>::<project>::<qualified type>::<name>` → parts (name may contain "::"). */
 export function parseUrn(urn: string): { stack: string; project: string; type: string; name: string } | undefined {
-  if (typeof urn !== "string" || !urn.startsWith("urn:pulumi:")) return undefined;
-  const parts = urn.slice("urn:pulumi:".length).split("::");
-  if (parts.length < 4) return undefined;
-  const [stack, project, qualifiedType] = parts as [string, string, string];
-  const name = parts.slice(3).join("::");
-  const type = qualifiedType.split("$").pop() ?? qualifiedType;
-  return { stack, project, type, name };
+  if (typeof urn !== "string" || !urn.startsWith(URN_PREFIX)) return undefined;
+  // indexOf rather than split: a report parses every URN of every stack.
+  const a = urn.indexOf("::", URN_PREFIX.length);
+  const b = a < 0 ? -1 : urn.indexOf("::", a + 2);
+  const c = b < 0 ? -1 : urn.indexOf("::", b + 2);
+  if (c < 0) return undefined;
+  const qualifiedType = urn.slice(b + 2, c);
+  const dollar = qualifiedType.lastIndexOf("$");
+  return { stack: urn.slice(URN_PREFIX.length, a), project: urn.slice(a + 2, b), type: dollar < 0 ? qualifiedType : qualifiedType.slice(dollar + 1), name: urn.slice(c + 2) };
 }
 
-function stringList(v: unknown): string[] {
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+const URN_PREFIX = "urn:pulumi:";
+
+/** The resource name: the URN's text after its fourth `::`-separated part. */
+function urnName(urn: string): string | undefined {
+  return parseUrn(urn)?.name;
 }
 
-function propertyDeps(v: unknown): Record<string, string[]> {
-  if (!isRecord(v)) return {};
-  const out: Record<string, string[]> = {};
-  for (const [k, deps] of Object.entries(v)) out[k] = stringList(deps);
-  return out;
+/** The strings of a list; the list itself when it holds only strings (as Pulumi writes it). */
+function stringList(v: unknown): readonly string[] {
+  if (!Array.isArray(v)) return NO_STRINGS;
+  for (const x of v) if (typeof x !== "string") return v.filter((y): y is string => typeof y === "string");
+  return v as string[];
+}
+
+const NO_STRINGS: readonly string[] = Object.freeze([]);
+const NO_DEPS: Readonly<Record<string, readonly string[]>> = Object.freeze({});
+
+/** `propertyDependencies` as lists of URNs; the object itself when already well formed. */
+function propertyDeps(v: unknown): Readonly<Record<string, readonly string[]>> {
+  if (!isRecord(v)) return NO_DEPS;
+  let out: Record<string, readonly string[]> | undefined;
+  for (const k in v) {
+    if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
+    const deps = v[k];
+    const list = stringList(deps);
+    if (list !== deps && out === undefined) {
+      out = {};
+      for (const j in v) {
+        if (j === k) break;
+        if (Object.prototype.hasOwnProperty.call(v, j)) setData(out, j, v[j] as string[]);
+      }
+    }
+    if (out !== undefined) setData(out, k, list);
+  }
+  return out ?? (v as Record<string, readonly string[]>);
+}
+
+/** Sets an own data property, so a key named "__proto__" (valid in JSON) stays data. */
+function setData(o: Record<string, readonly string[]>, key: string, value: readonly string[]): void {
+  Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 function toRecord(raw: unknown, fallbackUrn?: string): ResourceRecord | string {
   if (!isRecord(raw)) return "a resource entry is not an object";
   const urn = typeof raw["urn"] === "string" ? raw["urn"] : fallbackUrn;
   if (typeof urn !== "string" || urn === "") return "a resource entry has no urn";
-  const parsed = parseUrn(urn);
-  const type = typeof raw["type"] === "string" && raw["type"] !== "" ? raw["type"] : parsed?.type;
+  const rawType = raw["type"];
+  const parsed = typeof rawType === "string" && rawType !== "" ? undefined : parseUrn(urn);
+  const type = typeof rawType === "string" && rawType !== "" ? rawType : parsed?.type;
   if (!type) return "a resource entry has no type";
-  return {
+  const id = raw["id"];
+  const parent = raw["parent"];
+  const provider = raw["provider"];
+  const inputs = raw["inputs"];
+  const outputs = raw["outputs"];
+  // One literal with every key (absent ones undefined) keeps a single object shape for all records.
+  const record: { -readonly [K in keyof ResourceRecord]: ResourceRecord[K] } = {
     urn,
     type,
-    name: parsed?.name ?? "",
+    name: (parsed ? parsed.name : urnName(urn)) ?? "",
     custom: raw["custom"] === true,
-    ...(typeof raw["id"] === "string" && raw["id"] !== "" ? { id: raw["id"] } : {}),
-    inputs: isRecord(raw["inputs"]) ? raw["inputs"] : {},
-    outputs: isRecord(raw["outputs"]) ? raw["outputs"] : {},
-    ...(typeof raw["parent"] === "string" && raw["parent"] !== "" ? { parent: raw["parent"] } : {}),
+    id: typeof id === "string" && id !== "" ? id : undefined,
+    inputs: isRecord(inputs) ? inputs : {},
+    outputs: isRecord(outputs) ? outputs : {},
+    parent: typeof parent === "string" && parent !== "" ? parent : undefined,
     dependencies: stringList(raw["dependencies"]),
     propertyDependencies: propertyDeps(raw["propertyDependencies"]),
-    ...(typeof raw["provider"] === "string" && raw["provider"] !== "" ? { provider: raw["provider"] } : {}),
+    provider: typeof provider === "string" && provider !== "" ? provider : undefined,
   };
+  return record;
 }
 
 /** Plain string config values only: secure values (`{secure: …}`) are never read. */
@@ -104,7 +145,8 @@ function collect(entries: readonly unknown[], fallbackUrn: (i: number) => string
 }
 
 function identity(source: string, resources: readonly ResourceRecord[], hint?: unknown): { project: string; stack: string } {
-  const fromUrn = resources.map((r) => parseUrn(r.urn)).find((p) => p !== undefined);
+  let fromUrn: ReturnType<typeof parseUrn>;
+  for (const r of resources) if ((fromUrn = parseUrn(r.urn)) !== undefined) break;
   const hinted = typeof hint === "string" && hint !== "" ? (hint.split("/").pop() ?? hint) : undefined;
   const fileStack = source.replace(/\\/g, "/").split("/").pop()?.replace(/\.json(\.gz|\.zst)?$/i, "") ?? "stack";
   return { project: fromUrn?.project ?? "unknown", stack: hinted ?? fromUrn?.stack ?? fileStack };

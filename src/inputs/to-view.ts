@@ -25,7 +25,9 @@ export function recordProps(record: Pick<ResourceRecord, "inputs" | "outputs">):
   const out: Record<string, unknown> = { ...inputs };
   for (const [k, v] of Object.entries(outputs)) {
     if (isUnknownSentinel(v) && k in inputs && !isUnknownSentinel(inputs[k])) continue;
-    out[k] = v;
+    // A key named "__proto__" stays data (assigning it would set the copy's prototype).
+    if (k === "__proto__") Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+    else out[k] = v;
   }
   return out;
 }

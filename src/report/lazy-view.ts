@@ -15,7 +15,8 @@
  * merged only when a full view is built, and a provider's once per stack.
  */
 import { SCANNED_TYPES } from "../engine/accelerator-scan";
-import { UNKNOWN_SENTINELS } from "../engine/values";
+import type { Cloud } from "../data/types";
+import { UNKNOWN_SENTINELS, normalizeProps } from "../engine/values";
 import {
   type ResourceInput,
   type ResourceLinks,
@@ -29,6 +30,9 @@ import {
   isMlServiceType,
   PROVIDER_TAG_KEYS,
   TAG_KEYS,
+  type TagBag,
+  providerTags,
+  resourceTags,
 } from "../engine/view";
 import type { ResourceRecord } from "../inputs";
 
@@ -42,6 +46,27 @@ export { PROVIDER_TAG_KEYS, TAG_KEYS };
 export interface PickableInput extends ResourceInput {
   pickProps(keys: readonly string[]): Record<string, unknown> | undefined;
   pickProviderProps(keys: readonly string[]): Record<string, unknown> | undefined;
+  /** Stands for the provider (the same object for every resource of one provider), or undefined without one. */
+  providerKey(): object | undefined;
+}
+
+/** Provider default tags by provider and cloud, dropped with the provider's input. */
+const providerTagCache = new WeakMap<object, Map<Cloud, TagBag>>();
+
+function cachedProviderTags(cloud: Cloud, key: object | undefined, props: () => Record<string, unknown> | undefined): TagBag {
+  if (key === undefined) {
+    const p = props();
+    return providerTags(cloud, p === undefined ? undefined : normalizeProps(p));
+  }
+  let byCloud = providerTagCache.get(key);
+  let bag = byCloud?.get(cloud);
+  if (bag === undefined) {
+    const p = props();
+    bag = providerTags(cloud, p === undefined ? undefined : normalizeProps(p));
+    if (!byCloud) providerTagCache.set(key, (byCloud = new Map()));
+    byCloud.set(cloud, bag);
+  }
+  return bag;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -75,7 +100,7 @@ class LazyView implements ResourceView {
   readonly isMlService: boolean;
   readonly links: ResourceLinks;
   private full: ResourceView | undefined;
-  private tagged: ResourceView | undefined;
+  private tagged: TagBag | undefined;
   private readonly scanned: boolean;
 
   constructor(
@@ -101,30 +126,38 @@ class LazyView implements ResourceView {
     return this.full;
   }
 
-  private get tagView(): ResourceView {
+  /**
+   * Tags without the full view: only the tag-bearing keys are normalized, and a provider's
+   * default tags are computed once per provider (they are the same for all its resources).
+   */
+  private get tagBag(): TagBag {
     // A scanned type gets its full view anyway (rules ask whether it is an accelerator resource):
-    // building a tags-only view first would normalize and scan it twice.
-    if (this.full || this.scanned) return this.built;
-    if (!this.tagged) {
-      const i = this.input;
-      let props: Record<string, unknown> | undefined;
-      let providerProps: Record<string, unknown> | undefined;
-      let hasProvider: boolean;
-      if (isPickable(i)) {
-        props = i.pickProps(TAG_KEYS);
-        providerProps = i.pickProviderProps(PROVIDER_TAG_KEYS);
-        hasProvider = providerProps !== undefined;
-      } else {
-        const raw = i.props;
-        const rawProvider = i.providerProps;
-        if (!isPlainRecord(raw) || (rawProvider !== undefined && !isPlainRecord(rawProvider))) return this.built;
-        props = pick(raw, TAG_KEYS);
-        hasProvider = rawProvider !== undefined;
-        providerProps = hasProvider ? pick(rawProvider as Record<string, unknown>, PROVIDER_TAG_KEYS) : undefined;
-      }
-      if (props === undefined) return this.built;
-      this.tagged = buildView({ urn: i.urn, type: i.type, name: i.name, props, ...(hasProvider ? { providerProps } : {}) }, this.stack);
+    // reading its tags on their own first would normalize them twice.
+    if (this.tagged) return this.tagged;
+    if (this.full || this.scanned || this.cloud === undefined) return this.builtTags();
+    const i = this.input;
+    const cloud = this.cloud;
+    let base: TagBag;
+    let props: Record<string, unknown>;
+    if (isPickable(i)) {
+      const picked = i.pickProps(TAG_KEYS);
+      if (picked === undefined) return this.builtTags();
+      props = picked;
+      base = cachedProviderTags(cloud, i.providerKey(), () => i.pickProviderProps(PROVIDER_TAG_KEYS));
+    } else {
+      const raw = i.props;
+      const rawProvider = i.providerProps;
+      if (!isPlainRecord(raw) || (rawProvider !== undefined && !isPlainRecord(rawProvider))) return this.builtTags();
+      props = pick(raw, TAG_KEYS);
+      base = rawProvider === undefined ? providerTags(cloud, undefined) : providerTags(cloud, normalizeProps(pick(rawProvider as Record<string, unknown>, PROVIDER_TAG_KEYS)));
     }
+    this.tagged = resourceTags(cloud, normalizeProps(props), base);
+    return this.tagged;
+  }
+
+  private builtTags(): TagBag {
+    const v = this.built;
+    this.tagged = { tags: v.tags, unknown: v.tagsUnknown };
     return this.tagged;
   }
 
@@ -144,10 +177,10 @@ class LazyView implements ResourceView {
     return this.scanned ? this.built.isAcceleratorResource : false;
   }
   get tags(): ResourceView["tags"] {
-    return this.tagView.tags;
+    return this.tagBag.tags;
   }
   get tagsUnknown(): boolean {
-    return this.tagView.tagsUnknown;
+    return this.tagBag.unknown;
   }
 }
 
@@ -235,5 +268,9 @@ export class RecordInput implements PickableInput {
 
   pickProviderProps(keys: readonly string[]): Record<string, unknown> | undefined {
     return this.provider?.pickProps(keys);
+  }
+
+  providerKey(): object | undefined {
+    return this.provider;
   }
 }

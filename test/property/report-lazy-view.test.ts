@@ -15,9 +15,8 @@ import { STACK_TYPES, anyStack, stackProps } from "./stack-arbitraries";
 const FIELDS: readonly (keyof ResourceView)[] = ["urn", "type", "name", "cloud", "props", "providerProps", "region", "accelerators", "tags", "tagsUnknown", "isAcceleratorResource", "isMlService", "links", "stack"];
 
 /**
- * A comparable form: own enumerable properties only (a `__proto__` key makes `buildView` give each
- * copy its own prototype, so two equal views never compare equal by prototype), Maps as entries,
- * Opaque markers by reason and type.
+ * A comparable form: own enumerable properties only (a `__proto__` key is kept as an own data
+ * property, which toEqual would not compare), Maps as entries, Opaque markers by reason and type.
  */
 function canon(v: unknown): unknown {
   if (v instanceof Map) return [...v.entries()].map(([k, x]) => [k, canon(x)]);

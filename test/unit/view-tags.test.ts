@@ -50,3 +50,21 @@ describe("provider default tags", () => {
     expect(view.tags.size).toBe(0);
   });
 });
+
+describe("a property named __proto__ (valid JSON, hostile input)", () => {
+  it("stays data: it neither hides the other properties nor becomes the prototype", async () => {
+    const { normalizeProps } = await import("../../src/engine/values");
+    const { recordProps } = await import("../../src/inputs");
+    const raw = JSON.parse('{"__proto__": {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "ciphertext": "c"}, "region": "eu-north-1", "tags": {"ml-workload": "training"}}') as Record<string, unknown>;
+    const merged = recordProps({ inputs: {}, outputs: raw });
+    expect(Object.getPrototypeOf(merged)).toBe(Object.prototype);
+    expect(Object.keys(merged)).toEqual(["__proto__", "region", "tags"]);
+    const n = normalizeProps(merged);
+    expect(Object.getPrototypeOf(n)).toBe(Object.prototype);
+    expect(n["region"]).toBe("eu-north-1");
+    expect(Object.keys(n)).toEqual(["__proto__", "region", "tags"]);
+    const v = buildView({ urn: "urn:pulumi:s::p::aws:ec2/instance:Instance::r", type: "aws:ec2/instance:Instance", name: "r", props: n });
+    expect(v.tags.get("ml-workload")).toEqual({ state: "value", value: "training" });
+    expect(v.region).toMatchObject({ state: "known", region: "eu-north-1" });
+  });
+});
