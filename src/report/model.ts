@@ -6,6 +6,8 @@
  * major version.
  */
 
+import type { StackDigest } from "./digest";
+
 export const REPORT_SCHEMA_VERSION = "1.0";
 
 export type Level = "mandatory" | "advisory" | "remediate" | "disabled";
@@ -174,10 +176,33 @@ export interface RuleSummary {
   readonly remediationSteps: string;
 }
 
-/** One output format. Renderers are pure: model in, text out. */
+/** Receives a rendered document piece by piece. */
+export type Sink = (chunk: string) => void;
+
+/** Which stacks to read, in which order (default: id order). */
+export interface StackSelection {
+  readonly order?: (a: StackDigest, b: StackDigest) => number;
+  readonly filter?: (d: StackDigest) => boolean;
+}
+
+/**
+ * What a renderer reads: the report without its stacks held in memory. `digests` has every
+ * stack's few totals (in id order); `stacks()` reads the stacks themselves one at a time (from
+ * disk in a streamed report), so a renderer iterates them and keeps nothing: each call starts over.
+ */
+export interface RenderInput extends Omit<Report, "stacks"> {
+  readonly digests: readonly StackDigest[];
+  stacks(select?: StackSelection): Iterable<StackReport>;
+}
+
+/**
+ * One output format. Renderers are pure: model in, text out. `write` streams the document to a
+ * sink; `render` is the same document as one string (`write` over an in-memory report).
+ */
 export interface Renderer {
   readonly format: string;
   /** Default file extension for `--out` suggestions. */
   readonly extension: string;
+  write(input: RenderInput, sink: Sink): void;
   render(report: Report): string;
 }

@@ -4,7 +4,8 @@
  * free-form maps such as tags sorted by key), indented by two spaces, with a trailing newline, so
  * two runs over the same inputs give byte-identical files that diff well.
  */
-import type { Renderer, Report } from "../model";
+import type { RenderInput, Renderer, Report, Sink } from "../model";
+import { defineRenderer } from "../render-input";
 
 /** How to order one object's keys; `children` describe nested values by key. */
 interface Shape {
@@ -95,10 +96,47 @@ export function toJsonValue(report: Report): unknown {
   return order(report, REPORT);
 }
 
-export function createJsonRenderer(): Renderer {
-  return {
-    format: "json",
-    extension: "json",
-    render: (report) => `${JSON.stringify(toJsonValue(report), null, 2)}\n`,
+/** Keys a `RenderInput` has beyond the report's own: never printed. */
+const NOT_REPORT_KEYS = new Set(["digests", "stacks"]);
+
+/**
+ * Writes the report a stack at a time: each top-level value is serialised on its own and
+ * indented to its depth, which gives exactly `JSON.stringify(toJsonValue(report), null, 2)`
+ * (no string in JSON holds a raw newline, so re-indenting after each newline is safe).
+ */
+function writeJson(input: RenderInput, sink: Sink): void {
+  const record = input as unknown as Record<string, unknown>;
+  const declared = REPORT.keys ?? [];
+  const rest = Object.keys(record)
+    .filter((k) => !declared.includes(k) && !NOT_REPORT_KEYS.has(k))
+    .sort();
+  let first = true;
+  const key = (k: string) => {
+    sink(`${first ? "{\n" : ",\n"}  ${JSON.stringify(k)}: `);
+    first = false;
   };
+  for (const k of [...declared, ...rest]) {
+    if (k === "stacks") {
+      key(k);
+      let n = 0;
+      for (const stack of input.stacks()) {
+        sink(`${n === 0 ? "[\n" : ",\n"}    ${indent(JSON.stringify(order(stack, STACK), null, 2), "    ")}`);
+        n++;
+      }
+      sink(n === 0 ? "[]" : "\n  ]");
+      continue;
+    }
+    if (!Object.prototype.hasOwnProperty.call(record, k) || record[k] === undefined) continue;
+    key(k);
+    sink(indent(JSON.stringify(order(record[k], REPORT.children?.[k]), null, 2), "  "));
+  }
+  sink(first ? "{}\n" : "\n}\n");
+}
+
+function indent(text: string, by: string): string {
+  return text.replace(/\n/g, `\n${by}`);
+}
+
+export function createJsonRenderer(): Renderer {
+  return defineRenderer("json", "json", writeJson);
 }

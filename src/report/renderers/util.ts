@@ -2,7 +2,7 @@
  * Helpers shared by the renderers: escaping for each target syntax, locale-independent number
  * formatting, and the aggregations the charts and summaries need. Everything here is pure.
  */
-import type { Level, ProvenanceEntry, Report, ReportFinding, Severity, StackReport } from "../model";
+import type { Level, ProvenanceEntry, Report, ReportFinding, Severity } from "../model";
 
 export const SEVERITIES: readonly Severity[] = ["critical", "high", "medium", "low"];
 
@@ -156,53 +156,7 @@ export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-export interface StackCounts {
-  readonly mandatory: number;
-  readonly advisory: number;
-  readonly other: number;
-  readonly waived: number;
-}
-
-export function stackCounts(stack: StackReport): StackCounts {
-  let mandatory = 0;
-  let advisory = 0;
-  let other = 0;
-  let waived = 0;
-  for (const f of stack.findings) {
-    if (!isActive(f)) waived++;
-    else if (f.level === "mandatory") mandatory++;
-    else if (f.level === "advisory") advisory++;
-    else other++;
-  }
-  return { mandatory, advisory, other, waived };
-}
-
-/** Stacks needing attention first: mandatory, then advisory findings, then emissions; ties by id. */
-export function stacksByAttention(stacks: readonly StackReport[]): StackReport[] {
-  const counts = new Map(stacks.map((s) => [s, stackCounts(s)] as const));
-  return [...stacks].sort((a, b) => {
-    const ca = counts.get(a)!;
-    const cb = counts.get(b)!;
-    return (
-      cb.mandatory - ca.mandatory ||
-      cb.advisory - ca.advisory ||
-      cb.other - ca.other ||
-      b.estimate.floorKgCo2ePerMonth - a.estimate.floorKgCo2ePerMonth ||
-      compareStrings(a.id, b.id)
-    );
-  });
-}
-
-/** Floor emissions by region over all stacks. */
-export function emissionsByRegion(report: Report): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const stack of report.stacks) {
-    for (const [region, kg] of Object.entries(stack.estimate.byRegion)) {
-      if (Number.isFinite(kg)) out.set(region, (out.get(region) ?? 0) + kg);
-    }
-  }
-  return out;
-}
+export { type StackCounts, stackCounts } from "../digest";
 
 /** Entries sorted by value (largest first), ties by key. */
 export function sortedEntries(values: Iterable<readonly [string, number]>): [string, number][] {
@@ -223,7 +177,7 @@ export type OutcomeState = "failed" | "incomplete" | "passed";
  * decided so), incomplete (not failed, but some input could not be read: the process exits 2),
  * or passed.
  */
-export function outcome(report: Report): { readonly state: OutcomeState; readonly failed: boolean; readonly word: string; readonly text: string } {
+export function outcome(report: Pick<Report, "options" | "summary" | "unreadable">): { readonly state: OutcomeState; readonly failed: boolean; readonly word: string; readonly text: string } {
   const failOn = report.options.failOn;
   const f = report.summary.findings;
   const unreadable = report.unreadable.length;

@@ -1,0 +1,101 @@
+/**
+ * A stack's digest: the few numbers a report needs of every stack besides the stack itself
+ * (totals, groups, ordering, charts). A streamed report keeps one digest per stack in memory
+ * (a few hundred bytes) and the stacks themselves on disk (src/report/spool.ts), so memory does
+ * not follow the size of the findings.
+ */
+import type { FindingCounts, StackReport } from "./model";
+import { countFindings, emptyCounts } from "./group";
+
+/** Active findings by level, and waived ones (as the renderers count them). */
+export interface StackCounts {
+  readonly mandatory: number;
+  readonly advisory: number;
+  /** Active findings at another level (`remediate`, `disabled`: only from hand-made models). */
+  readonly other: number;
+  readonly waived: number;
+}
+
+export interface StackDigest {
+  readonly id: string;
+  readonly group: string;
+  readonly resourceCount: number;
+  readonly findings: number;
+  readonly floorKgCo2ePerMonth: number;
+  readonly ceilingKgCo2ePerMonth: number;
+  readonly byRegion: Readonly<Record<string, number>>;
+  /** For the summary and group totals. */
+  readonly counts: FindingCounts;
+  /** For ordering stacks by attention. */
+  readonly attention: StackCounts;
+  /** The saving of each active finding that quantifies one, in finding order: [policy, kg]. */
+  readonly savings: readonly (readonly [string, number])[];
+}
+
+export function stackCounts(stack: StackReport): StackCounts {
+  let mandatory = 0;
+  let advisory = 0;
+  let other = 0;
+  let waived = 0;
+  for (const f of stack.findings) {
+    if (f.waived !== undefined) waived++;
+    else if (f.level === "mandatory") mandatory++;
+    else if (f.level === "advisory") advisory++;
+    else other++;
+  }
+  return { mandatory, advisory, other, waived };
+}
+
+export function digestOf(stack: StackReport): StackDigest {
+  const savings: [string, number][] = [];
+  for (const f of stack.findings) {
+    if (f.waived || f.savingKgCo2ePerMonth === undefined || !(f.savingKgCo2ePerMonth > 0)) continue;
+    savings.push([f.policy, f.savingKgCo2ePerMonth]);
+  }
+  return {
+    id: stack.id,
+    group: stack.group,
+    resourceCount: stack.resourceCount,
+    findings: stack.findings.length,
+    floorKgCo2ePerMonth: stack.estimate.floorKgCo2ePerMonth,
+    ceilingKgCo2ePerMonth: stack.estimate.ceilingKgCo2ePerMonth,
+    byRegion: stack.estimate.byRegion,
+    counts: countFindings(emptyCounts(), stack.findings),
+    attention: stackCounts(stack),
+    savings,
+  };
+}
+
+/** Code-unit order: deterministic everywhere, unlike `localeCompare`. */
+export function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Stacks needing attention first: mandatory, then advisory, then other findings, then emissions; ties by id. */
+export function byAttention(a: StackDigest, b: StackDigest): number {
+  const ca = a.attention;
+  const cb = b.attention;
+  return (
+    cb.mandatory - ca.mandatory ||
+    cb.advisory - ca.advisory ||
+    cb.other - ca.other ||
+    b.floorKgCo2ePerMonth - a.floorKgCo2ePerMonth ||
+    compareIds(a.id, b.id)
+  );
+}
+
+/** Biggest emitters first; ties by id. */
+export function byEmissions(a: StackDigest, b: StackDigest): number {
+  return b.floorKgCo2ePerMonth - a.floorKgCo2ePerMonth || compareIds(a.id, b.id);
+}
+
+/** Floor emissions by region over all stacks (in digest order, so sums are reproducible). */
+export function emissionsByRegion(digests: readonly StackDigest[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const d of digests) {
+    for (const [region, kg] of Object.entries(d.byRegion)) {
+      if (Number.isFinite(kg)) out.set(region, (out.get(region) ?? 0) + kg);
+    }
+  }
+  return out;
+}
