@@ -5,7 +5,7 @@
 // hook), median of N runs after one warm-up each, alternating order. Run at several sizes
 // (default 100 and 1,000 stacks) to show that peak RSS does not grow with the number of stacks.
 //
-//   npm run build && node dist/bench/report/run.js [--stacks 100,1000] [--resources 100] [--runs 3] [--json] [--keep]
+//   npm run build && node dist/bench/report/run.js [--stacks 100,1000] [--resources 100] [--runs 3] [--json] [--keep] [--jobs N]
 //
 // Targets: ours ≤ 1.5× the floor in time; peak RSS flat in the number of stacks.
 
@@ -19,14 +19,27 @@ import { generateBackend } from "./generate";
 interface Sample {
     readonly ms: number;
     readonly rssKb: number;
+    /** User + system CPU time (all threads), when /usr/bin/time reports it. */
+    readonly cpuMs: number;
+}
+
+interface Summary {
+    readonly medianMs: number;
+    readonly medianRssKb: number;
+    readonly medianCpuMs: number;
+    readonly samples: readonly Sample[];
+}
+
+function summarise(samples: readonly Sample[]): Summary {
+    return { medianMs: median(samples.map((s) => s.ms)), medianRssKb: median(samples.map((s) => s.rssKb)), medianCpuMs: median(samples.map((s) => s.cpuMs)), samples };
 }
 
 interface SizeResult {
     readonly stacks: number;
     readonly resourcesPerStack: number;
     readonly stateMb: number;
-    readonly floor: { readonly medianMs: number; readonly medianRssKb: number; readonly samples: readonly Sample[] };
-    readonly ours: { readonly medianMs: number; readonly medianRssKb: number; readonly samples: readonly Sample[] };
+    readonly floor: Summary;
+    readonly ours: Summary;
     readonly timeRatio: number;
 }
 
@@ -64,10 +77,13 @@ function measure(nodeArgs: readonly string[], hook: string): Sample {
     if (res.error) throw res.error;
     if (res.status !== 0 && res.status !== 1) throw new Error(`child exited ${res.status}: ${res.stderr.slice(-2000)}`);
     const rss = hasTime ? /Maximum resident set size \(kbytes\): (\d+)/.exec(res.stderr)?.[1] : /CG_MAXRSS_KB=(\d+)/.exec(res.stderr)?.[1];
-    return { ms, rssKb: rss ? Number(rss) : NaN };
+    const user = /User time \(seconds\): ([\d.]+)/.exec(res.stderr)?.[1];
+    const system = /System time \(seconds\): ([\d.]+)/.exec(res.stderr)?.[1];
+    const cpuMs = user !== undefined && system !== undefined ? (Number(user) + Number(system)) * 1000 : NaN;
+    return { ms, rssKb: rss ? Number(rss) : NaN, cpuMs };
 }
 
-function runSize(root: string, stacks: number, resourcesPerStack: number, runs: number, keep: boolean): SizeResult {
+function runSize(root: string, stacks: number, resourcesPerStack: number, runs: number, keep: boolean, extraArgs: readonly string[]): SizeResult {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `cg-bench-report-${stacks}-`));
     const hook = path.join(dir, "rss-hook.js");
     fs.writeFileSync(hook, `process.on("exit", () => require("node:fs").writeSync(2, "CG_MAXRSS_KB=" + process.resourceUsage().maxRSS + "\\n"));\n`);
@@ -76,7 +92,7 @@ function runSize(root: string, stacks: number, resourcesPerStack: number, runs: 
         const bytes = generateBackend(dir, { stacks, resourcesPerStack });
         process.stderr.write(`${(bytes / 1048576).toFixed(0)} MiB\n`);
         const floorArgs = [path.join(root, "dist", "bench", "report", "floor.js"), dir];
-        const oursArgs = [path.join(root, "bin", "carbonguard.js"), "report", dir, "--format", "json", "--out", "/dev/null", "--quiet"];
+        const oursArgs = [path.join(root, "bin", "carbonguard.js"), "report", dir, "--format", "json", "--out", "/dev/null", "--quiet", ...extraArgs];
         measure(floorArgs, hook); // warm-up (page cache, V8 code cache)
         measure(oursArgs, hook);
         const floor: Sample[] = [];
@@ -89,10 +105,10 @@ function runSize(root: string, stacks: number, resourcesPerStack: number, runs: 
                 ours.push(measure(oursArgs, hook));
                 floor.push(measure(floorArgs, hook));
             }
-            process.stderr.write(`  run ${i + 1}/${runs}: floor ${(floor[i]!.ms / 1000).toFixed(2)} s ${(floor[i]!.rssKb / 1024).toFixed(0)} MiB · ours ${(ours[i]!.ms / 1000).toFixed(2)} s ${(ours[i]!.rssKb / 1024).toFixed(0)} MiB\n`);
+            process.stderr.write(`  run ${i + 1}/${runs}: floor ${(floor[i]!.ms / 1000).toFixed(2)} s ${(floor[i]!.rssKb / 1024).toFixed(0)} MiB · ours ${(ours[i]!.ms / 1000).toFixed(2)} s ${(ours[i]!.rssKb / 1024).toFixed(0)} MiB (CPU ${(ours[i]!.cpuMs / 1000).toFixed(2)} s)\n`);
         }
-        const f = { medianMs: median(floor.map((s) => s.ms)), medianRssKb: median(floor.map((s) => s.rssKb)), samples: floor };
-        const o = { medianMs: median(ours.map((s) => s.ms)), medianRssKb: median(ours.map((s) => s.rssKb)), samples: ours };
+        const f = summarise(floor);
+        const o = summarise(ours);
         return { stacks, resourcesPerStack, stateMb: bytes / 1048576, floor: f, ours: o, timeRatio: o.medianMs / f.medianMs };
     } finally {
         if (!keep) fs.rmSync(dir, { recursive: true, force: true });
@@ -107,7 +123,9 @@ function main(): void {
     const runs = Math.max(1, Number(arg("runs", "3")));
     const keep = process.argv.includes("--keep");
     if (!fs.existsSync(path.join(root, "dist", "src", "cli", "main.js"))) throw new Error("run `npm run build` first");
-    const results = sizes.map((n) => runSize(root, n, resources, runs, keep));
+    const jobs = arg("jobs", "");
+    const extraArgs = jobs !== "" ? ["--jobs", jobs] : [];
+    const results = sizes.map((n) => runSize(root, n, resources, runs, keep, extraArgs));
     const smallest = results[0];
     const largest = results[results.length - 1];
     const summary = {
@@ -121,10 +139,10 @@ function main(): void {
         return;
     }
     const lines = [`carbonguard report benchmark (${summary.machine}; peak RSS by ${summary.rssMeasuredBy}; median of ${runs})`, ""];
-    lines.push("stacks  state MiB  floor s  ours s  ours/floor  floor RSS MiB  ours RSS MiB");
+    lines.push("stacks  state MiB  floor s  ours s  ours/floor  floor RSS MiB  ours RSS MiB  floor CPU s  ours CPU s");
     for (const r of results) {
         lines.push(
-            `${String(r.stacks).padStart(6)}  ${r.stateMb.toFixed(0).padStart(9)}  ${(r.floor.medianMs / 1000).toFixed(2).padStart(7)}  ${(r.ours.medianMs / 1000).toFixed(2).padStart(6)}  ${r.timeRatio.toFixed(2).padStart(9)}×  ${(r.floor.medianRssKb / 1024).toFixed(0).padStart(13)}  ${(r.ours.medianRssKb / 1024).toFixed(0).padStart(12)}`,
+            `${String(r.stacks).padStart(6)}  ${r.stateMb.toFixed(0).padStart(9)}  ${(r.floor.medianMs / 1000).toFixed(2).padStart(7)}  ${(r.ours.medianMs / 1000).toFixed(2).padStart(6)}  ${r.timeRatio.toFixed(2).padStart(9)}×  ${(r.floor.medianRssKb / 1024).toFixed(0).padStart(13)}  ${(r.ours.medianRssKb / 1024).toFixed(0).padStart(12)}  ${(r.floor.medianCpuMs / 1000).toFixed(2).padStart(11)}  ${(r.ours.medianCpuMs / 1000).toFixed(2).padStart(10)}`,
         );
     }
     if (summary.rssGrowth !== undefined && results.length > 1) lines.push("", `ours peak RSS at ${largest!.stacks} stacks ÷ at ${smallest!.stacks}: ${summary.rssGrowth.toFixed(2)}×`);

@@ -4,13 +4,13 @@
  * organization), builds the report model (src/report/build.ts) and renders it in every requested
  * format (src/report/renderers/).
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { PolicyConfigFileError, type ResolvedPolicyConfig, loadPolicyConfig, resolvePolicyConfig } from "../engine/policy-config";
 import { availableParallelism } from "node:os";
 import { DEFAULT_PULUMI_API, type InputFile, type InputItem, listInputs, readPulumiCloud } from "../inputs";
 import { type Baseline, BaselineError, loadBaseline } from "../report/baseline";
-import { type FailOn, buildReport, concatInputs } from "../report/build";
+import { type FailOn, concatInputs, streamReport } from "../report/build";
 import { parseGroupBy } from "../report/group";
 import type { UnreadableInput } from "../report/model";
 import { ProgressBar, type ProgressStream } from "../report/progress";
@@ -254,7 +254,7 @@ export async function reportCommand(args: ParsedArgs, out: (s: string) => void, 
   if (paths.length > 0) streams.push(listInputs(paths, { onPlan }));
   if (org !== undefined && token && apiUrl) streams.push(readPulumiCloud({ org, token, apiUrl, onPlan, ...(io.fetch ? { fetch: io.fetch } : {}) }));
   const now = io.now ?? new Date();
-  const report = await buildReport({
+  const report = await streamReport({
     inputs: concatInputs(...streams),
     jobs,
     ...(policyConfig ? { policyConfig } : {}),
@@ -275,29 +275,106 @@ export async function reportCommand(args: ParsedArgs, out: (s: string) => void, 
   });
   progress.clear();
 
-  // --- outputs
+  // --- outputs: each document is written as it is rendered, a stack at a time
   let writeFailed = false;
-  for (const o of outputs) {
-    const toStdout = o.out === undefined;
-    const r = renderer(o.format, o.format === "table" && toStdout ? { color: io.stdoutIsTTY && !io.env["NO_COLOR"] && io.env["TERM"] !== "dumb", width: io.stdoutColumns ?? 100 } : {});
-    const text = r.render(report);
-    if (toStdout) {
-      out(text.endsWith("\n") ? text.slice(0, -1) : text);
-      continue;
+  try {
+    for (const o of outputs) {
+      const toStdout = o.out === undefined;
+      const r = renderer(o.format, o.format === "table" && toStdout ? { color: io.stdoutIsTTY && !io.env["NO_COLOR"] && io.env["TERM"] !== "dumb", width: io.stdoutColumns ?? 100 } : {});
+      if (toStdout) {
+        const lines = new LineSink(out);
+        r.write(report, (chunk) => lines.write(chunk));
+        lines.end();
+        continue;
+      }
+      const file = o.out as string;
+      let sink: FileSink | undefined;
+      try {
+        mkdirSync(dirname(resolve(file)), { recursive: true });
+        sink = new FileSink(file);
+        const s = sink;
+        r.write(report, (chunk) => s.write(chunk));
+        sink.end();
+      } catch (error) {
+        sink?.abandon();
+        writeFailed = true;
+        err(`carbonguard report: cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.name : "error")}`);
+      }
     }
-    const file = o.out as string;
-    try {
-      mkdirSync(dirname(resolve(file)), { recursive: true });
-      writeFileSync(file, text);
-    } catch (error) {
-      writeFailed = true;
-      err(`carbonguard report: cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.name : "error")}`);
-    }
+  } finally {
+    report.close();
   }
 
   if (report.unreadable.length > 0 || writeFailed) {
-    if (report.unreadable.length > 0) err(`carbonguard report: ${report.unreadable.length} input(s) could not be read; the report covers the ${report.stacks.length} stack(s) that could (exit 2).`);
+    if (report.unreadable.length > 0) err(`carbonguard report: ${report.unreadable.length} input(s) could not be read; the report covers the ${report.summary.stacks} stack(s) that could (exit 2).`);
     return 2;
   }
   return report.summary.failed ? 1 : 0;
+}
+
+/** Bytes gathered before one write. */
+const WRITE_CHUNK = 1 << 20;
+
+/** Writes a document to a file in large chunks as it is rendered. */
+class FileSink {
+  private readonly fd: number;
+  private pending: string[] = [];
+  private pendingLength = 0;
+
+  constructor(file: string) {
+    this.fd = openSync(file, "w");
+  }
+
+  write(chunk: string): void {
+    this.pending.push(chunk);
+    this.pendingLength += chunk.length;
+    if (this.pendingLength >= WRITE_CHUNK) this.flush();
+  }
+
+  end(): void {
+    this.flush();
+    closeSync(this.fd);
+  }
+
+  /** Closes after a failure (the error is what gets reported). */
+  abandon(): void {
+    try {
+      closeSync(this.fd);
+    } catch {
+      // already closed
+    }
+  }
+
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    const data = Buffer.from(this.pending.join(""), "utf8");
+    this.pending = [];
+    this.pendingLength = 0;
+    let done = 0;
+    while (done < data.length) done += writeSync(this.fd, data, done, data.length - done);
+  }
+}
+
+/**
+ * Writes a document through a line printer (`out` adds the newline) in large pieces of whole
+ * lines, so stdout gets exactly the document, however it was chunked.
+ */
+class LineSink {
+  private pending = "";
+
+  constructor(private readonly out: (line: string) => void) {}
+
+  write(chunk: string): void {
+    this.pending += chunk;
+    if (this.pending.length < WRITE_CHUNK) return;
+    const cut = this.pending.lastIndexOf("\n");
+    if (cut < 0) return;
+    this.out(this.pending.slice(0, cut));
+    this.pending = this.pending.slice(cut + 1);
+  }
+
+  end(): void {
+    if (this.pending !== "") this.out(this.pending.endsWith("\n") ? this.pending.slice(0, -1) : this.pending);
+    this.pending = "";
+  }
 }

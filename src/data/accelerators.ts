@@ -375,7 +375,22 @@ function isCloud(cloud: unknown): cloud is Cloud {
  * use `lookupGcpAccelerator` for the attached GPU token.
  */
 export function lookupInstanceType(cloud: Cloud, name: string): InstanceLookupResult | undefined {
-  if (!isCloud(cloud)) return undefined;
+  if (!isCloud(cloud) || typeof name !== "string") return undefined;
+  // A report looks the same few names up for every resource of every stack: results are frozen
+  // and kept per (cloud, name).
+  const key = `${cloud}\u0000${name}`;
+  const hit = lookupCache.get(key);
+  if (hit !== undefined || lookupCache.has(key)) return hit;
+  const result = lookupInstanceTypeUncached(cloud, name);
+  if (lookupCache.size >= LOOKUP_CACHE_LIMIT) lookupCache.clear();
+  lookupCache.set(key, result === undefined ? undefined : Object.freeze(result));
+  return result;
+}
+
+const LOOKUP_CACHE_LIMIT = 5_000;
+const lookupCache = new Map<string, InstanceLookupResult | undefined>();
+
+function lookupInstanceTypeUncached(cloud: Cloud, name: string): InstanceLookupResult | undefined {
   const n = normalise(name);
   if (n === undefined) return undefined;
   const d = load();

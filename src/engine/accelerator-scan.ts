@@ -141,14 +141,14 @@ class ScanBuilder {
  * Quotes an uncatalogued type only when it has the exact shape of the cloud's type names
  * (`p9.48xlarge`, `ml.g7.2xlarge`, `a5-highgpu-8g`), which a secret or free text almost never has.
  */
-function typeShapedToken(cloud: Cloud, value: string): string | undefined {
+export function typeShapedToken(cloud: Cloud, value: string): string | undefined {
   const v = value.trim();
   const shape = cloud === "aws" ? /^(ml\.)?[a-z][a-z0-9-]{0,11}\.[0-9]{0,3}[a-z]{1,10}[0-9]{0,3}$/ : /^[a-z][a-z0-9]{0,5}-[a-z]{2,12}(-[0-9]{1,3}[a-z]{0,2})?$/;
   return shape.test(v) ? v : undefined;
 }
 
 /** `nvidia-h900`, `NVIDIA_H900`, `tpu7x`, `v9-8`: the shapes of GCP accelerator and TPU names. */
-function acceleratorShapedToken(value: string): string | undefined {
+export function acceleratorShapedToken(value: string): string | undefined {
   const v = value.trim();
   return /^(nvidia-[a-z0-9]{1,12}(-[a-z0-9]{1,12}){0,3}|tpu[0-9]{1,2}[a-z]{0,3}|v[0-9]{1,2}[a-z]{0,8}(-[0-9]{1,5})?|(NVIDIA|TPU)_[A-Z0-9_]{2,30})$/.test(v) ? v : undefined;
 }

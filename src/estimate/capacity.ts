@@ -668,13 +668,23 @@ const READERS: Readonly<Record<string, Reader>> = {
 /** Resource types the estimator sizes. */
 export const ESTIMATED_TYPES: readonly string[] = Object.keys(READERS).sort();
 
+const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+
+/** Whether the estimator sizes this type at all (most types of a real stack it does not). */
+export function hasEnergyModel(type: string): boolean {
+  return hasOwn(READERS, type);
+}
+
+/** Why a type without an energy model is not estimated. */
+export function notEstimatedReason(type: string): string {
+  return (hasOwn(NOT_APPLICABLE, type) ? NOT_APPLICABLE[type] : undefined) ?? "no energy model for this resource type";
+}
+
 /** Reads what a resource runs. Never throws. */
 export function planCapacity(view: ResourceView, ctx: PlanContext): CapacityPlan {
-  const reader = READERS[view.type];
-  if (!reader) {
-    const why = NOT_APPLICABLE[view.type];
-    return { kind: "not-applicable", reason: why ?? "no energy model for this resource type" };
-  }
+  // Own keys only: a type named "constructor" or "toString" is not a reader.
+  const reader = hasOwn(READERS, view.type) ? READERS[view.type] : undefined;
+  if (!reader) return { kind: "not-applicable", reason: notEstimatedReason(view.type) };
   try {
     return reader(view, ctx);
   } catch (error) {

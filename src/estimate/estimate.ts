@@ -12,7 +12,7 @@ import { type RegionFacts, regionFacts } from "../data/regions";
 import type { Cloud } from "../data/types";
 import type { FigureRef } from "../engine/rule";
 import type { ResourceView, StackView } from "../engine/view";
-import { type PartPlan, planCapacity } from "./capacity";
+import { type PartPlan, hasEnergyModel, notEstimatedReason, planCapacity } from "./capacity";
 import { resolveUnit, safe } from "./power";
 import type {
   Contributor,
@@ -109,6 +109,8 @@ function figureKey(f: FigureRef): string {
 const estimateCache = new WeakMap<ResourceView, Map<string, { readonly stack: StackView | undefined; readonly result: ResourceEstimate }>>();
 
 export function estimateResource(view: ResourceView, options: EstimateOptions = {}, stack?: StackView): ResourceEstimate {
+  // Most resources of a real stack have no energy model: answered from the type alone, uncached.
+  if (!hasEnergyModel(view.type)) return { urn: view.urn, type: view.type, name: view.name, status: "not-applicable", reason: notEstimatedReason(view.type) };
   const opts = resolveOptions(options);
   const key = `${opts.utilization}|${opts.hoursPerMonth}|${opts.region ?? ""}|${options.utilization === undefined ? "d" : "o"}`;
   let perView = estimateCache.get(view);

@@ -35,6 +35,7 @@ import {
 } from "../data/coefficients";
 import type { Cloud } from "../data/types";
 import type { FigureRef } from "../engine/rule";
+import { acceleratorShapedToken, typeShapedToken } from "../engine/accelerator-scan";
 import { quoteToken } from "../engine/values";
 import type { PowerComponents, UnitPower } from "./types";
 
@@ -265,7 +266,8 @@ function attachedSets(attached: readonly AttachedAccelerator[] | undefined): Acc
     const tpu = info ? undefined : lookupInstanceType("gcp", a.token);
     if (info) sets.push({ model: info.model, count: a.count, tdp: info.tdpWPerDevice, tdpBasis: info.tdpBasis, year: null });
     else if (tpu) sets.push({ model: tpu.acceleratorModel, count: a.count, tdp: tpu.tdpWPerDevice, tdpBasis: tpu.tdpBasis, year: tpu.launchYear });
-    else return { unknown: `accelerator ${quoteToken(a.token) ?? "(unreadable)"} is not in carbonguard's catalog` };
+    // Not in the catalog: quoted only when shaped like an accelerator name (it could be anything).
+    else return { unknown: `accelerator ${acceleratorShapedToken(a.token) ?? "(unreadable)"} is not in carbonguard's catalog` };
   }
   return sets;
 }
@@ -352,10 +354,12 @@ function resolveUnitUncached(spec: UnitSpec, utilization: number, hoursPerMonth:
     const custom = spec.cloud === "gcp" && !info && !facts ? gcpCustomShape(name) : undefined;
     const shown = quoteToken(name) ?? "(unreadable type)";
     if (!info && !facts && !custom) {
+      // Unknown to every source: quoted only when shaped like an instance type (it could be anything, a secret included).
+      const unknownShown = typeShapedToken(spec.cloud, name) ?? "(an unrecognised type)";
       return {
         unknown: looksAccelerated(spec.cloud, name)
-          ? `${shown} looks accelerated but is not in carbonguard's catalog`
-          : `${shown} is not in CCF's instance data`,
+          ? `${unknownShown} looks accelerated but is not in carbonguard's catalog`
+          : `${unknownShown} is not in CCF's instance data`,
       };
     }
     if (info && info.acceleratorCount > 0) {

@@ -93,30 +93,47 @@ export function compareWithBaseline(
   currentFloorKgCo2ePerMonth: number,
   everyInputRead: boolean,
 ): BaselineComparison {
-  const now = new Set<string>();
-  for (const ids of current.values()) for (const id of ids) now.add(id);
-  const before = new Set<string>();
-  const fixed: string[] = [];
-  for (const [stackId, ids] of baseline.findingsByStack) {
-    const present = current.has(stackId);
-    for (const id of ids) {
-      before.add(id);
-      if (now.has(id)) continue;
-      if (present || everyInputRead) fixed.push(id);
+  const tracker = new BaselineTracker(baseline);
+  for (const [stackId, ids] of current) tracker.add(stackId, ids);
+  return tracker.result(currentFloorKgCo2ePerMonth, everyInputRead);
+}
+
+/**
+ * The comparison, fed one stack at a time, in any order: it keeps only what the baseline bounds
+ * (its ids seen again, its stacks present) and this run's new ids, never this run's other ids, so a
+ * streamed report over many stacks stays small.
+ */
+export class BaselineTracker {
+  private readonly before = new Set<string>();
+  private readonly unchanged = new Set<string>();
+  private readonly added = new Set<string>();
+  private readonly present = new Set<string>();
+
+  constructor(private readonly baseline: Baseline) {
+    for (const ids of baseline.findingsByStack.values()) for (const id of ids) this.before.add(id);
+  }
+
+  add(stackId: string, findingIds: Iterable<string>): void {
+    if (this.baseline.findingsByStack.has(stackId)) this.present.add(stackId);
+    for (const id of findingIds) {
+      if (this.before.has(id)) this.unchanged.add(id);
+      else this.added.add(id);
     }
   }
-  const added: string[] = [];
-  let unchanged = 0;
-  for (const id of now) {
-    if (before.has(id)) unchanged++;
-    else added.push(id);
+
+  result(currentFloorKgCo2ePerMonth: number, everyInputRead: boolean): BaselineComparison {
+    const fixed = new Set<string>();
+    for (const [stackId, ids] of this.baseline.findingsByStack) {
+      if (!this.present.has(stackId) && !everyInputRead) continue;
+      for (const id of ids) if (!this.unchanged.has(id)) fixed.add(id);
+    }
+    const delta = currentFloorKgCo2ePerMonth - this.baseline.floorKgCo2ePerMonth;
+    return {
+      source: this.baseline.source,
+      newFindings: [...this.added].sort(),
+      fixedFindings: [...fixed].sort(),
+      unchangedFindings: this.unchanged.size,
+      floorKgCo2ePerMonthDelta: Math.round(delta * 1000) / 1000,
+    };
   }
-  const delta = currentFloorKgCo2ePerMonth - baseline.floorKgCo2ePerMonth;
-  return {
-    source: baseline.source,
-    newFindings: [...new Set(added)].sort(),
-    fixedFindings: [...new Set(fixed)].sort(),
-    unchangedFindings: unchanged,
-    floorKgCo2ePerMonthDelta: Math.round(delta * 1000) / 1000,
-  };
 }

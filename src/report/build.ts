@@ -16,10 +16,13 @@ import { DEFAULT_UTILIZATION } from "../estimate";
 import { type InputError, type InputFile, type InputItem, readInputFile } from "../inputs";
 import { RULES } from "../rules";
 import type { WaiverSet } from "../waivers";
-import { type Baseline, compareWithBaseline } from "./baseline";
+import { type Baseline, BaselineTracker } from "./baseline";
+import { type StackDigest, digestOf } from "./digest";
 import { Grader } from "./grade";
-import { type GroupBy, countFindings, emptyCounts, groupByLabel, parseGroupBy, round, savingByPolicy, summarizeGroups } from "./group";
-import { REPORT_SCHEMA_VERSION, type Report, type StackReport, type Summary, type UnreadableInput } from "./model";
+import { type GroupBy, addCounts, addSavings, emptyCounts, groupByLabel, parseGroupBy, round, summarizeGroups } from "./group";
+import { REPORT_SCHEMA_VERSION, type RenderInput, type Report, type StackReport, type StackSelection, type Summary, type UnreadableInput } from "./model";
+import { selectDigests } from "./render-input";
+import { type SpoolRef, StackSpool } from "./spool";
 import { reportProvenance, reportRules, toolVersion } from "./provenance";
 import { type JobResult, StackPool } from "./pool";
 import { buildStackReport } from "./stack";
@@ -78,7 +81,84 @@ export async function* concatInputs(...streams: (AsyncIterable<InputItem | Input
   for (const s of streams) yield* s;
 }
 
+/** A built report's stacks as renderers read them: digests in id order, stacks on demand. */
+export interface StreamedReport extends RenderInput {
+  /** Deletes the report's temporary file. The report cannot be rendered after. */
+  close(): void;
+}
+
+export interface StreamReportOptions extends BuildReportOptions {
+  /** Where the temporary file of stacks goes (default: the OS temp folder). */
+  readonly spoolDir?: string;
+}
+
+/** The report held in memory: every stack as a `StackReport`, sorted by id. */
 export async function buildReport(options: BuildReportOptions): Promise<Report> {
+  const built = await collectStacks(options, (stack) => stack);
+  const { digests, stacks } = built;
+  const head = reportHead(options, built);
+  return {
+    schemaVersion: head.schemaVersion,
+    tool: head.tool,
+    generatedAt: head.generatedAt,
+    options: head.options,
+    stacks: digests.map((d) => stacks.get(d) as StackReport),
+    unreadable: head.unreadable,
+    groups: head.groups,
+    summary: head.summary,
+    ...(head.baseline ? { baseline: head.baseline } : {}),
+    provenance: head.provenance,
+    rules: head.rules,
+  };
+}
+
+/**
+ * The report streamed: each stack goes to a temporary file as soon as it is built and only its
+ * digest stays in memory, so memory does not grow with the number of stacks. Renderers read the
+ * stacks back one at a time (`stacks()`). Call `close()` when done.
+ */
+export async function streamReport(options: StreamReportOptions): Promise<StreamedReport> {
+  const spool = new StackSpool(options.spoolDir);
+  try {
+    const built = await collectStacks(options, (stack) => spool.append(stack));
+    const { digests, stacks } = built;
+    const head = reportHead(options, built);
+    return {
+      ...head,
+      digests,
+      stacks: (select: StackSelection = {}) => readBack(selectDigests(digests, select), (d) => spool.read(stacks.get(d) as SpoolRef)),
+      close: () => spool.close(),
+    };
+  } catch (error) {
+    spool.close();
+    throw error;
+  }
+}
+
+function* readBack(digests: readonly StackDigest[], read: (d: StackDigest) => StackReport): Generator<StackReport, void, undefined> {
+  for (const d of digests) yield read(d);
+}
+
+interface Collected<T> {
+  /** Every stack's digest, sorted by id. */
+  readonly digests: StackDigest[];
+  /** Where each stack is kept (itself, or its place in the spool). */
+  readonly stacks: Map<StackDigest, T>;
+  readonly unreadable: UnreadableInput[];
+  readonly baseline: BaselineTracker | undefined;
+  readonly failOn: FailOn;
+  readonly groupBy: GroupBy;
+  readonly utilization: number;
+  readonly now: Date;
+  readonly rules: readonly AnyRule[];
+  readonly config: ReadonlyMap<string, ResolvedPolicyConfig>;
+}
+
+/**
+ * Reads, evaluates and reduces every input one stack at a time; each `StackReport` is handed to
+ * `keep` and only its digest (and what `keep` returns) is held.
+ */
+async function collectStacks<T>(options: BuildReportOptions, keep: (stack: StackReport) => T): Promise<Collected<T>> {
   const groupBy: GroupBy = parseGroupBy(options.groupBy ?? "team") ?? { kind: "tag", key: "team", label: "team" };
   const utilization = typeof options.utilization === "number" && Number.isFinite(options.utilization) ? Math.min(1, Math.max(0, options.utilization)) : DEFAULT_UTILIZATION;
   const failOn: FailOn = options.failOn ?? "mandatory";
@@ -88,7 +168,9 @@ export async function buildReport(options: BuildReportOptions): Promise<Report> 
   const grader = new Grader(utilization);
   const ctx = { rules, config, waivers: options.waivers, now, groupBy, utilization, grader };
 
-  const stacks: StackReport[] = [];
+  const digests: StackDigest[] = [];
+  const stacks = new Map<StackDigest, T>();
+  const baseline = options.baseline ? new BaselineTracker(options.baseline) : undefined;
   const unreadable: UnreadableInput[] = [...(options.unreadable ?? [])];
   const ids = new Map<string, number>();
   let done = 0;
@@ -98,7 +180,11 @@ export async function buildReport(options: BuildReportOptions): Promise<Report> 
     const seen = ids.get(base) ?? 0;
     ids.set(base, seen + 1);
     const id = seen === 0 ? base : `${base} (${seen + 1})`;
-    stacks.push(id === base ? report : { ...report, id });
+    const stack = id === base ? report : { ...report, id };
+    const digest = digestOf(stack);
+    digests.push(digest);
+    stacks.set(digest, keep(stack));
+    baseline?.add(id, stack.findings.map((f) => f.id));
     options.onProgress?.({ done: ++done, stack: id });
   };
   const addError = (error: InputError | { source: string; problem: string }) => {
@@ -150,24 +236,29 @@ export async function buildReport(options: BuildReportOptions): Promise<Report> 
   } finally {
     await pool?.close();
   }
-  stacks.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  digests.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return { digests, stacks, unreadable, baseline, failOn, groupBy, utilization, now, rules, config };
+}
 
+/** Everything but the stacks: totals, groups, the baseline comparison, provenance, rule metadata. */
+function reportHead(options: BuildReportOptions, built: Collected<unknown>): Omit<Report, "stacks"> {
+  const { digests, unreadable, failOn, groupBy, utilization, now } = built;
   const counts = emptyCounts();
   const savings = new Map<string, number>();
   let resources = 0;
   let floor = 0;
   let ceiling = 0;
-  for (const s of stacks) {
-    countFindings(counts, s.findings);
-    savingByPolicy(s.findings, savings);
+  for (const s of digests) {
+    addCounts(counts, s.counts);
+    addSavings(s.savings, savings);
     resources += s.resourceCount;
-    floor += s.estimate.floorKgCo2ePerMonth;
-    ceiling += s.estimate.ceilingKgCo2ePerMonth;
+    floor += s.floorKgCo2ePerMonth;
+    ceiling += s.ceilingKgCo2ePerMonth;
   }
   const failed = failOn === "never" ? false : failOn === "advisory" ? counts.mandatory + counts.advisory > 0 : counts.mandatory > 0;
   const savingByPolicyOut = Object.fromEntries([...savings.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => [k, round(v)]));
   const summary: Summary = {
-    stacks: stacks.length,
+    stacks: digests.length,
     resources,
     unreadable: unreadable.length,
     findings: counts,
@@ -179,20 +270,17 @@ export async function buildReport(options: BuildReportOptions): Promise<Report> 
   };
 
   const version = options.toolVersion ?? toolVersion();
-  const baseline = options.baseline
-    ? compareWithBaseline(options.baseline, new Map(stacks.map((s) => [s.id, s.findings.map((f) => f.id)])), summary.floorKgCo2ePerMonth, unreadable.length === 0)
-    : undefined;
+  const baseline = built.baseline?.result(summary.floorKgCo2ePerMonth, unreadable.length === 0);
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: "carbonguard", version },
     generatedAt: options.generatedAt ?? now.toISOString(),
     options: { failOn, groupBy: groupByLabel(groupBy), utilization },
-    stacks,
     unreadable,
-    groups: summarizeGroups(stacks),
+    groups: summarizeGroups(digests),
     summary,
     ...(baseline ? { baseline } : {}),
     provenance: reportProvenance(version, utilization),
-    rules: reportRules(rules, config),
+    rules: reportRules(built.rules, built.config),
   };
 }

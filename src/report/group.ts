@@ -6,7 +6,8 @@
  * works the same way with any key; `project` is the Pulumi project.
  */
 import type { ResourceView } from "../engine/view";
-import type { FindingCounts, GroupSummary, ReportFinding, Severity, StackReport } from "./model";
+import type { StackDigest } from "./digest";
+import type { FindingCounts, GroupSummary, ReportFinding, Severity } from "./model";
 
 export const NO_GROUP = "(none)";
 
@@ -87,15 +88,6 @@ export function addCounts(into: MutableCounts, c: FindingCounts): MutableCounts 
   return into;
 }
 
-/** Saving potential of the active (not waived) findings that quantify one, by policy. */
-export function savingByPolicy(findings: readonly ReportFinding[], into: Map<string, number> = new Map()): Map<string, number> {
-  for (const f of findings) {
-    if (f.waived || f.savingKgCo2ePerMonth === undefined || !(f.savingKgCo2ePerMonth > 0)) continue;
-    into.set(f.policy, (into.get(f.policy) ?? 0) + f.savingKgCo2ePerMonth);
-  }
-  return into;
-}
-
 export function round(n: number, digits = 3): number {
   if (!Number.isFinite(n)) return 0;
   const f = 10 ** digits;
@@ -104,9 +96,9 @@ export function round(n: number, digits = 3): number {
 
 const TOP_OFFENDERS = 5;
 
-/** Group summaries, biggest emitters first (then by name). */
-export function summarizeGroups(stacks: readonly StackReport[]): GroupSummary[] {
-  const byGroup = new Map<string, StackReport[]>();
+/** Group summaries, biggest emitters first (then by name), from the stacks' digests in id order. */
+export function summarizeGroups(stacks: readonly StackDigest[]): GroupSummary[] {
+  const byGroup = new Map<string, StackDigest[]>();
   for (const s of stacks) {
     const list = byGroup.get(s.group);
     if (list) list.push(s);
@@ -117,22 +109,28 @@ export function summarizeGroups(stacks: readonly StackReport[]): GroupSummary[] 
     const counts = emptyCounts();
     const savings = new Map<string, number>();
     for (const s of members) {
-      countFindings(counts, s.findings);
-      savingByPolicy(s.findings, savings);
+      addCounts(counts, s.counts);
+      addSavings(s.savings, savings);
     }
     groups.push({
       group,
       stacks: members.length,
-      floorKgCo2ePerMonth: round(members.reduce((t, s) => t + s.estimate.floorKgCo2ePerMonth, 0)),
-      ceilingKgCo2ePerMonth: round(members.reduce((t, s) => t + s.estimate.ceilingKgCo2ePerMonth, 0)),
+      floorKgCo2ePerMonth: round(members.reduce((t, s) => t + s.floorKgCo2ePerMonth, 0)),
+      ceilingKgCo2ePerMonth: round(members.reduce((t, s) => t + s.ceilingKgCo2ePerMonth, 0)),
       findings: counts,
       savingKgCo2ePerMonth: round([...savings.values()].reduce((t, v) => t + v, 0)),
       topOffenders: [...members]
-        .filter((s) => s.estimate.floorKgCo2ePerMonth > 0)
-        .sort((a, b) => b.estimate.floorKgCo2ePerMonth - a.estimate.floorKgCo2ePerMonth || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+        .filter((s) => s.floorKgCo2ePerMonth > 0)
+        .sort((a, b) => b.floorKgCo2ePerMonth - a.floorKgCo2ePerMonth || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
         .slice(0, TOP_OFFENDERS)
-        .map((s) => ({ stack: s.id, kgCo2ePerMonth: s.estimate.floorKgCo2ePerMonth })),
+        .map((s) => ({ stack: s.id, kgCo2ePerMonth: s.floorKgCo2ePerMonth })),
     });
   }
   return groups.sort((a, b) => b.floorKgCo2ePerMonth - a.floorKgCo2ePerMonth || (a.group < b.group ? -1 : a.group > b.group ? 1 : 0));
+}
+
+/** Adds a digest's per-finding savings ([policy, kg], in finding order) by policy. */
+export function addSavings(savings: readonly (readonly [string, number])[], into: Map<string, number>): Map<string, number> {
+  for (const [policy, kg] of savings) into.set(policy, (into.get(policy) ?? 0) + kg);
+  return into;
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { Report } from "../../src/report/model";
+import type { RenderInput, Report } from "../../src/report/model";
+import { fromReport } from "../../src/report/render-input";
 import { createJunitRenderer } from "../../src/report/renderers/junit";
-import { FIXTURE_NAMES, expectGolden, loadFixture } from "./helpers";
+import { FIXTURE_NAMES, expectGolden, generatedReport, loadFixture } from "./helpers";
 import { parseJunit, xmlProblems } from "./xml";
 
 const junit = createJunitRenderer();
@@ -57,6 +58,25 @@ describe("junit renderer", () => {
     const out = junit.render(model as Report);
     expect(xmlProblems(out)).toEqual([]);
     expect(out).toContain("bad\\u0000\\u0001\\uD800name\\uFFFF]]&gt;");
+  });
+
+  it("streams: at most two passes over the stacks, one suite written per stack as it is produced", () => {
+    const model = generatedReport(50, 3);
+    const input = fromReport(model);
+    let passes = 0;
+    const counted: RenderInput = {
+      ...input,
+      stacks: (select) => {
+        passes++;
+        return input.stacks(select);
+      },
+    };
+    const chunks: string[] = [];
+    junit.write(counted, (chunk) => chunks.push(chunk));
+    expect(chunks.join("")).toBe(junit.render(model));
+    expect(passes).toBeLessThanOrEqual(2);
+    expect(chunks.length).toBeGreaterThan(model.stacks.length);
+    expect(xmlProblems(chunks.join(""))).toEqual([]);
   });
 });
 

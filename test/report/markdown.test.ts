@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Report } from "../../src/report/model";
+import type { RenderInput, Report, StackReport, StackSelection } from "../../src/report/model";
+import { fromReport } from "../../src/report/render-input";
 import { GITHUB_COMMENT_LIMIT, createMarkdownRenderer, mdHtml, mdText } from "../../src/report/renderers/markdown";
 import { FIXTURE_NAMES, expectGolden, generatedReport, loadFixture } from "./helpers";
 
@@ -108,5 +109,36 @@ describe("markdown renderer", () => {
     const out = markdown.render(loadFixture("clean") as Report);
     expect(out).toContain("<summary>✅ 1 stack without findings</summary>");
     expect(out).toContain("<code>vision/staging-🚀</code>");
+  });
+
+  it("streams: reads the stacks a fresh copy at a time, in at most two passes", () => {
+    for (const [model, options] of [
+      [loadFixture("full"), {}],
+      [loadFixture("full"), { maxChars: 6000 }],
+      [loadFixture("clean"), {}],
+      [loadFixture("empty"), {}],
+      [generatedReport(1000, 5), {}],
+    ] as const) {
+      const renderer = createMarkdownRenderer(options);
+      const inMemory = fromReport(model);
+      let passes = 0;
+      let reads = 0;
+      // Like a spool: every pass starts over and every stack read is a new object.
+      const input: RenderInput = {
+        ...inMemory,
+        stacks: function* (select?: StackSelection): Generator<StackReport> {
+          passes++;
+          for (const stack of inMemory.stacks(select)) {
+            reads++;
+            yield structuredClone(stack);
+          }
+        },
+      };
+      const chunks: string[] = [];
+      renderer.write(input, (chunk) => chunks.push(chunk));
+      expect(chunks.join("")).toBe(renderer.render(model));
+      expect(passes).toBeLessThanOrEqual(2);
+      expect(reads).toBeLessThanOrEqual(2 * model.stacks.length);
+    }
   });
 });

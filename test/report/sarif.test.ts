@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Report } from "../../src/report/model";
+import type { RenderInput, Report } from "../../src/report/model";
+import { fromReport } from "../../src/report/render-input";
 import { artifactUri, createSarifRenderer } from "../../src/report/renderers/sarif";
 import { FIXTURE_NAMES, expectGolden, generatedReport, loadFixture, validateSarif } from "./helpers";
 
@@ -104,5 +105,25 @@ describe("sarif renderer", () => {
 
   it("is valid for a generated 300-stack model", () => {
     expect(validateSarif(parse(generatedReport(300, 3)))).toEqual([]);
+  });
+
+  it("streams: at most two passes over the stacks, results written as they are produced", () => {
+    const model = generatedReport(50, 3);
+    const input = fromReport(model);
+    let passes = 0;
+    const counted: RenderInput = {
+      ...input,
+      stacks: (select) => {
+        passes++;
+        return input.stacks(select);
+      },
+    };
+    const chunks: string[] = [];
+    sarif.write(counted, (chunk) => chunks.push(chunk));
+    expect(chunks.join("")).toBe(sarif.render(model));
+    // The pieces add up to the whole log serialised at once.
+    expect(chunks.join("")).toBe(`${JSON.stringify(JSON.parse(chunks.join("")), null, 2)}\n`);
+    expect(passes).toBeLessThanOrEqual(2);
+    expect(chunks.length).toBeGreaterThan(model.stacks.length);
   });
 });

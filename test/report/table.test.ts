@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Report } from "../../src/report/model";
+import type { RenderInput, Report } from "../../src/report/model";
+import { fromReport } from "../../src/report/render-input";
 import { createTableRenderer } from "../../src/report/renderers/table";
 import { FIXTURE_NAMES, expectGolden, generatedReport, loadFixture } from "./helpers";
 
@@ -50,5 +51,35 @@ describe("table renderer", () => {
     const out = createTableRenderer({ color: false, width: 100 }).render(evil as Report);
     expect(out).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f\u202e]/);
     expect(out).toContain("clear\\u001B[2J\\u001B]0;pwned\\u0007 screen\\u202Eevil");
+  });
+
+  it("streams: at most two passes over the stacks, each stack's lines written before the next stack is read", () => {
+    const table = createTableRenderer({ color: true, width: 80 });
+    for (const model of [loadFixture("full"), generatedReport(50, 3)]) {
+      const input = fromReport(model);
+      const chunks: string[] = [];
+      let passes = 0;
+      let yielded = 0;
+      /** How many chunks had been written when each stack was handed out. */
+      const writtenAtYield: number[] = [];
+      const counted: RenderInput = {
+        ...input,
+        *stacks(select) {
+          passes++;
+          for (const stack of input.stacks(select)) {
+            yielded++;
+            writtenAtYield.push(chunks.length);
+            yield stack;
+          }
+        },
+      };
+      table.write(counted, (chunk) => chunks.push(chunk));
+      expect(chunks.join("")).toBe(table.render(model));
+      expect(passes).toBeLessThanOrEqual(2);
+      expect(yielded).toBeLessThanOrEqual(passes * model.stacks.length);
+      expect(chunks.length).toBeGreaterThan(model.stacks.length);
+      // Something was written between one stack and the next, and after the last: no stack waits for the others.
+      writtenAtYield.forEach((n, i) => expect(n).toBeLessThan(writtenAtYield[i + 1] ?? chunks.length));
+    }
   });
 });

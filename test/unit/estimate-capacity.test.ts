@@ -121,3 +121,15 @@ describe("capacity readers", () => {
     expect(here.operationalKgCo2e.floor / there.operationalKgCo2e.floor).toBeCloseTo(418 / 20, 1);
   });
 });
+
+describe("an instance type no data source knows", () => {
+  it("is quoted only when shaped like one: any other value could be a secret put there by mistake", async () => {
+    const { resolveUnit } = await import("../../src/estimate/power");
+    const secret = resolveUnit({ kind: "instance", cloud: "aws", instanceType: "s3cr3t-Pl4nted-V4lue-do-not-print" }, 0.5);
+    expect("unknown" in secret && secret.unknown).toBe("(an unrecognised type) is not in CCF's instance data");
+    const shaped = resolveUnit({ kind: "instance", cloud: "aws", instanceType: "zz9.48xlarge" }, 0.5);
+    expect("unknown" in shaped && shaped.unknown).toMatch(/^zz9\.48xlarge /);
+    const accelerator = resolveUnit({ kind: "instance", cloud: "gcp", instanceType: "n1-standard-8", attached: [{ token: "Pl4nted-s3cr3t", count: 1 }] }, 0.5);
+    expect(JSON.stringify(accelerator)).not.toContain("Pl4nted-s3cr3t");
+  });
+});

@@ -8,12 +8,13 @@
  * - A Content-Security-Policy meta tag (`default-src 'none'`) forbids scripts and requests, so even
  *   a missed escape could not run script or load anything.
  */
-import type { Renderer, Report, ReportFinding, Severity, StackReport } from "../model";
+import { byAttention, emissionsByRegion } from "../digest";
+import type { RenderInput, Renderer, ReportFinding, Severity, Sink, StackReport } from "../model";
+import { defineRenderer } from "../render-input";
 import {
   SCHEMA_DOC_URL,
   SEVERITIES,
   compareStrings,
-  emissionsByRegion,
   escapeHtml as h,
   formatDelta,
   formatNumber,
@@ -27,7 +28,6 @@ import {
   sortKeys,
   sortedEntries,
   stackCounts,
-  stacksByAttention,
   truncate,
 } from "./util";
 
@@ -37,13 +37,26 @@ export const HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 
 const CHART_ROWS = 15;
 
 export function createHtmlRenderer(): Renderer {
-  return { format: "html", extension: "html", render: renderHtml };
+  return defineRenderer("html", "html", writeHtml);
 }
 
-function renderHtml(report: Report): string {
-  const result = outcome(report);
-  const title = `carbonguard report · ${plural(report.summary.stacks, "stack")} · ${result.word}`;
-  return [
+/**
+ * Streams the page: everything above the stacks, then one block per stack as it is read (stacks
+ * needing attention first), then the sections below. The page is a list of parts on lines of
+ * their own, empty parts (a section with nothing to show) leaving no line; it ends at `</html>`,
+ * without a newline.
+ */
+function writeHtml(input: RenderInput, sink: Sink): void {
+  let started = false;
+  const emit = (...parts: string[]): void => {
+    const text = parts.filter((part) => part !== "").join("\n");
+    if (text === "") return;
+    sink(started ? `\n${text}` : text);
+    started = true;
+  };
+  const result = outcome(input);
+  const title = `carbonguard report · ${plural(input.summary.stacks, "stack")} · ${result.word}`;
+  emit(
     "<!DOCTYPE html>",
     '<html lang="en">',
     "<head>",
@@ -51,40 +64,31 @@ function renderHtml(report: Report): string {
     `<meta http-equiv="Content-Security-Policy" content="${h(HTML_CSP)}">`,
     '<meta name="referrer" content="no-referrer">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<meta name="generator" content="${h(`${report.tool.name} ${report.tool.version}`)}">`,
+    `<meta name="generator" content="${h(`${input.tool.name} ${input.tool.version}`)}">`,
     '<link rel="icon" href="data:,">',
     `<title>${h(title)}</title>`,
     `<style>${CSS}</style>`,
     "</head>",
     "<body>",
-    header(report),
+    header(input),
     "<main>",
-    summaryCards(report),
-    charts(report),
-    groupsSection(report),
-    stacksSection(report),
-    baselineSection(report),
-    unreadableSection(report),
-    rulesSection(report),
-    "</main>",
-    footer(report),
-    "</body>",
-    "</html>",
-    "",
-  ]
-    .filter((part) => part !== "")
-    .join("\n");
+    summaryCards(input),
+    charts(input),
+    groupsSection(input),
+  );
+  writeStacksSection(input, emit);
+  emit(baselineSection(input), unreadableSection(input), rulesSection(input), "</main>", footer(input), "</body>", "</html>");
 }
 
 // ---------------------------------------------------------------------------------------------
 
-function header(report: Report): string {
-  const result = outcome(report);
-  const o = report.options;
+function header(input: RenderInput): string {
+  const result = outcome(input);
+  const o = input.options;
   return [
     "<header>",
     '<h1>carbonguard report</h1>',
-    `<p class="meta">Generated <time>${h(report.generatedAt)}</time> by ${h(report.tool.name)} ${h(report.tool.version)} · grouped by ${h(o.groupBy)} · fail-on ${h(o.failOn)} · utilization ${h(formatNumber(o.utilization * 100, 0))}%</p>`,
+    `<p class="meta">Generated <time>${h(input.generatedAt)}</time> by ${h(input.tool.name)} ${h(input.tool.version)} · grouped by ${h(o.groupBy)} · fail-on ${h(o.failOn)} · utilization ${h(formatNumber(o.utilization * 100, 0))}%</p>`,
     `<p class="status ${result.state}" id="status">${result.state === "failed" ? "✗" : result.state === "incomplete" ? "⚠" : "✓"} ${h(capitalise(result.text))}</p>`,
     "</header>",
   ].join("\n");
@@ -94,8 +98,8 @@ function card(id: string, label: string, value: string, sub: string, tone = ""):
   return `<div class="card${tone !== "" ? ` ${tone}` : ""}" id="${id}"><div class="card-label">${label}</div><div class="card-value">${value}</div><div class="card-sub">${sub}</div></div>`;
 }
 
-function summaryCards(report: Report): string {
-  const s = report.summary;
+function summaryCards(input: RenderInput): string {
+  const s = input.summary;
   const f = s.findings;
   const cards = [
     card("summary-stacks", "Stacks", h(formatNumber(s.stacks, 0)), h(plural(s.resources, "resource"))),
@@ -114,8 +118,8 @@ function summaryCards(report: Report): string {
       f.mandatory > 0 ? "bad" : "",
     ),
   ];
-  if (report.baseline) {
-    const b = report.baseline;
+  if (input.baseline) {
+    const b = input.baseline;
     cards.push(
       card(
         "summary-baseline",
@@ -126,8 +130,8 @@ function summaryCards(report: Report): string {
       ),
     );
   }
-  if (report.unreadable.length > 0) {
-    cards.push(card("summary-unreadable", "Unreadable inputs", h(formatNumber(report.unreadable.length, 0)), '<a href="#unreadable">not in this report</a>', "bad"));
+  if (input.unreadable.length > 0) {
+    cards.push(card("summary-unreadable", "Unreadable inputs", h(formatNumber(input.unreadable.length, 0)), '<a href="#unreadable">not in this report</a>', "bad"));
   }
   return `<section id="summary" class="cards" aria-label="Summary">\n${cards.join("\n")}\n</section>`;
 }
@@ -159,27 +163,27 @@ const BAR_HEIGHT = 16;
 /** Label characters that fit LABEL_WIDTH at 12px; longer labels end in … (the tooltip has all). */
 const LABEL_CHARS = 26;
 
-function charts(report: Report): string {
+function charts(input: RenderInput): string {
   const byStack = topWithOthers(
-    report.stacks.map((s) => ({ label: s.id, value: s.estimate.floorKgCo2ePerMonth, upper: s.estimate.ceilingKgCo2ePerMonth })),
+    input.digests.map((d) => ({ label: d.id, value: d.floorKgCo2ePerMonth, upper: d.ceilingKgCo2ePerMonth })),
     "stack",
   );
   const byGroup = topWithOthers(
-    report.groups.map((g) => ({ label: g.group, value: g.floorKgCo2ePerMonth, upper: g.ceilingKgCo2ePerMonth })),
+    input.groups.map((g) => ({ label: g.group, value: g.floorKgCo2ePerMonth, upper: g.ceilingKgCo2ePerMonth })),
     "group",
   );
   const byRegion = topWithOthers(
-    sortedEntries(emissionsByRegion(report)).map(([label, value]) => ({ label, value })),
+    sortedEntries(emissionsByRegion(input.digests)).map(([label, value]) => ({ label, value })),
     "region",
   );
   const savings = topWithOthers(
-    sortedEntries(Object.entries(report.summary.savingByPolicy)).map(([label, value]) => ({ label, value, tone: "saving" })),
+    sortedEntries(Object.entries(input.summary.savingByPolicy)).map(([label, value]) => ({ label, value, tone: "saving" })),
     "policy",
   );
-  const severity = SEVERITIES.map((s: Severity) => ({ label: s, value: report.summary.findings.bySeverity[s] ?? 0, tone: `sev-${s}` }));
+  const severity = SEVERITIES.map((s: Severity) => ({ label: s, value: input.summary.findings.bySeverity[s] ?? 0, tone: `sev-${s}` }));
   const specs: ChartSpec[] = [
     { id: "chart-emissions-by-stack", title: "Emissions by stack", unit: "kgCO₂e/month, floor (ceiling lighter)", bars: byStack },
-    { id: "chart-emissions-by-group", title: `Emissions by ${report.options.groupBy}`, unit: "kgCO₂e/month, floor (ceiling lighter)", bars: byGroup },
+    { id: "chart-emissions-by-group", title: `Emissions by ${input.options.groupBy}`, unit: "kgCO₂e/month, floor (ceiling lighter)", bars: byGroup },
     { id: "chart-emissions-by-region", title: "Emissions by region", unit: "kgCO₂e/month, floor", bars: byRegion },
     { id: "chart-savings-by-policy", title: "Saving potential by policy", unit: "kgCO₂e/month if fixed", bars: savings },
     { id: "chart-findings-by-severity", title: "Findings by severity", unit: "findings", bars: severity, integer: true },
@@ -251,10 +255,10 @@ function finite(n: number): number {
 // ---------------------------------------------------------------------------------------------
 // Tables
 
-function groupsSection(report: Report): string {
-  if (report.groups.length === 0) return "";
-  const groupBy = h(report.options.groupBy);
-  const rows = [...report.groups]
+function groupsSection(input: RenderInput): string {
+  if (input.groups.length === 0) return "";
+  const groupBy = h(input.options.groupBy);
+  const rows = [...input.groups]
     .sort((a, b) => b.floorKgCo2ePerMonth - a.floorKgCo2ePerMonth || compareStrings(a.group, b.group))
     .map((g) => {
       const top = g.topOffenders.map((t) => `${h(t.stack)} (${h(formatQuantity(t.kgCo2ePerMonth))})`).join("<br>");
@@ -263,7 +267,7 @@ function groupsSection(report: Report): string {
   return [
     `<section id="groups"><h2>By ${groupBy}</h2>`,
     '<div class="scroll"><table>',
-    `<thead><tr><th scope="col">${h(capitalise(report.options.groupBy))}</th><th scope="col" class="num">Stacks</th><th scope="col" class="num">kgCO<sub>2</sub>e/month</th><th scope="col" class="num">Mandatory</th><th scope="col" class="num">Advisory</th><th scope="col" class="num">Waived</th><th scope="col" class="num">Saving</th><th scope="col">Top offenders</th></tr></thead>`,
+    `<thead><tr><th scope="col">${h(capitalise(input.options.groupBy))}</th><th scope="col" class="num">Stacks</th><th scope="col" class="num">kgCO<sub>2</sub>e/month</th><th scope="col" class="num">Mandatory</th><th scope="col" class="num">Advisory</th><th scope="col" class="num">Waived</th><th scope="col" class="num">Saving</th><th scope="col">Top offenders</th></tr></thead>`,
     `<tbody>${rows.join("\n")}</tbody>`,
     "</table></div>",
     "</section>",
@@ -275,13 +279,19 @@ function gradeBadge(grade: string): string {
   return `<span class="${cls}" title="Efficiency grade">${h(grade)}</span>`;
 }
 
-function stacksSection(report: Report): string {
-  if (report.stacks.length === 0) return '<section id="stacks"><h2>Stacks</h2><p class="empty">No stacks were read.</p></section>';
-  const blocks = stacksByAttention(report.stacks).map((stack, i) => stackBlock(stack, i, report));
-  return `<section id="stacks"><h2>Stacks</h2>\n${blocks.join("\n")}\n</section>`;
+/** One block per stack, each emitted as soon as it is made: no stack is kept once written. */
+function writeStacksSection(input: RenderInput, emit: (...parts: string[]) => void): void {
+  if (input.digests.length === 0) {
+    emit('<section id="stacks"><h2>Stacks</h2><p class="empty">No stacks were read.</p></section>');
+    return;
+  }
+  emit('<section id="stacks"><h2>Stacks</h2>');
+  let index = 0;
+  for (const stack of input.stacks({ order: byAttention })) emit(stackBlock(stack, index++, input.options.groupBy));
+  emit("</section>");
 }
 
-function stackBlock(stack: StackReport, index: number, report: Report): string {
+function stackBlock(stack: StackReport, index: number, groupBy: string): string {
   const c = stackCounts(stack);
   const state = c.mandatory > 0 ? "failed" : c.advisory + c.other > 0 ? "warned" : "clean";
   const counts = [
@@ -295,7 +305,7 @@ function stackBlock(stack: StackReport, index: number, report: Report): string {
   const g = stack.grade;
   const facts: [string, string][] = [
     ["Project / stack", `${h(stack.project)} / ${h(stack.stack)}`],
-    [capitalise(report.options.groupBy), h(stack.group)],
+    [capitalise(groupBy), h(stack.group)],
     ["Source", `<code>${h(stack.source)}</code>`],
     ["Resources", h(formatNumber(stack.resourceCount, 0))],
     ["Emissions", `${h(formatRange(e.floorKgCo2ePerMonth, e.ceilingKgCo2ePerMonth))} kgCO<sub>2</sub>e/month (embodied ${h(formatQuantity(e.embodiedKgCo2ePerMonth))})`],
@@ -375,8 +385,8 @@ function stableJson(value: unknown): string {
   return JSON.stringify(sortKeys(value)) ?? "";
 }
 
-function baselineSection(report: Report): string {
-  const b = report.baseline;
+function baselineSection(input: RenderInput): string {
+  const b = input.baseline;
   if (!b) return "";
   const list = (ids: readonly string[]): string => (ids.length === 0 ? '<p class="muted">None.</p>' : `<ul class="ids">${ids.map((id) => `<li><code>${h(id)}</code></li>`).join("")}</ul>`);
   return [
@@ -388,13 +398,13 @@ function baselineSection(report: Report): string {
   ].join("\n");
 }
 
-function unreadableSection(report: Report): string {
-  if (report.unreadable.length === 0) return "";
+function unreadableSection(input: RenderInput): string {
+  if (input.unreadable.length === 0) return "";
   return [
     '<section id="unreadable"><h2>Unreadable inputs</h2>',
     "<p>These inputs could not be read and are not in this report.</p>",
     '<div class="scroll"><table><thead><tr><th scope="col">Input</th><th scope="col">Error</th></tr></thead><tbody>',
-    report.unreadable.map((u) => `<tr><td><code>${h(u.input)}</code></td><td>${h(u.error)}</td></tr>`).join("\n"),
+    input.unreadable.map((u) => `<tr><td><code>${h(u.input)}</code></td><td>${h(u.error)}</td></tr>`).join("\n"),
     "</tbody></table></div>",
     "</section>",
   ].join("\n");
@@ -406,9 +416,9 @@ function link(url: string, text: string): string {
   return `<a href="${h(url)}" rel="noopener noreferrer">${h(text)}</a>`;
 }
 
-function rulesSection(report: Report): string {
-  if (report.rules.length === 0) return "";
-  const rows = report.rules.map(
+function rulesSection(input: RenderInput): string {
+  if (input.rules.length === 0) return "";
+  const rows = input.rules.map(
     (r) =>
       `<tr><td>${link(r.url, r.displayName || r.name)}<br><code>${h(r.name)}</code></td><td>${h(r.defaultLevel)}</td><td><span class="sev sev-${h(r.severity)}">${h(r.severity)}</span></td><td>${h(r.description)}</td><td>${h(r.remediationSteps)}</td></tr>`,
   );
@@ -420,8 +430,8 @@ function rulesSection(report: Report): string {
   ].join("\n");
 }
 
-function footer(report: Report): string {
-  const data = report.provenance.map((p) => `<li>${h(provenanceText(p))}${p.basis ? ` · <span class="muted">${h(p.basis)}</span>` : ""}</li>`);
+function footer(input: RenderInput): string {
+  const data = input.provenance.map((p) => `<li>${h(provenanceText(p))}${p.basis ? ` · <span class="muted">${h(p.basis)}</span>` : ""}</li>`);
   return [
     "<footer>",
     data.length > 0 ? `<h2>Data sources</h2><ul class="provenance">${data.join("")}</ul>` : "",

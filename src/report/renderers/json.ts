@@ -96,7 +96,7 @@ export function toJsonValue(report: Report): unknown {
   return order(report, REPORT);
 }
 
-/** Keys a `RenderInput` has beyond the report's own: never printed. */
+/** Keys a `RenderInput` has beyond the report's own (and any method, e.g. a streamed report's `close`): never printed. */
 const NOT_REPORT_KEYS = new Set(["digests", "stacks"]);
 
 /**
@@ -108,7 +108,7 @@ function writeJson(input: RenderInput, sink: Sink): void {
   const record = input as unknown as Record<string, unknown>;
   const declared = REPORT.keys ?? [];
   const rest = Object.keys(record)
-    .filter((k) => !declared.includes(k) && !NOT_REPORT_KEYS.has(k))
+    .filter((k) => !declared.includes(k) && !NOT_REPORT_KEYS.has(k) && typeof record[k] !== "function")
     .sort();
   let first = true;
   const key = (k: string) => {

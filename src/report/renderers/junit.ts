@@ -9,34 +9,50 @@
  *
  * Everything from the model is XML-escaped; characters XML 1.0 cannot hold are shown as `\uXXXX`.
  */
-import type { PolicyOutcome, Renderer, Report, ReportFinding, StackReport } from "../model";
+import type { PolicyOutcome, RenderInput, Renderer, ReportFinding, Sink, StackReport } from "../model";
+import { defineRenderer } from "../render-input";
 import { escapeXml as x, escapeXmlText as xt, formatQuantity, plural, sortFindings } from "./util";
 
 export function createJunitRenderer(): Renderer {
-  return { format: "junit", extension: "xml", render: renderJunit };
+  return defineRenderer("junit", "xml", writeJunit);
 }
 
-interface Case {
-  readonly xml: string;
-  readonly failed: boolean;
-  readonly skipped: boolean;
+/** A stack's test cases before they are written: one outcome per case, findings by policy. */
+interface StackCases {
+  readonly outcomes: readonly PolicyOutcome[];
+  readonly byPolicy: ReadonlyMap<string, readonly ReportFinding[]>;
 }
 
-function renderJunit(report: Report): string {
-  const suites: string[] = [];
+/**
+ * Writes a suite at a time. `<testsuites>` carries the totals, which come before any suite: a
+ * first pass over the stacks only counts test cases, the second writes the suites.
+ */
+function writeJunit(input: RenderInput, sink: Sink): void {
   let tests = 0;
   let failures = 0;
   let skipped = 0;
   let errors = 0;
-  const timestamp = report.generatedAt;
+  const timestamp = input.generatedAt;
 
-  for (const stack of report.stacks) {
-    const cases = stackCases(stack);
-    const f = cases.filter((c) => c.failed).length;
-    const s = cases.filter((c) => c.skipped).length;
-    tests += cases.length;
-    failures += f;
-    skipped += s;
+  for (const stack of input.stacks()) {
+    const { outcomes } = stackCases(stack);
+    tests += outcomes.length;
+    failures += outcomes.filter(isFailed).length;
+    skipped += outcomes.filter(isSkipped).length;
+  }
+  tests += input.unreadable.length;
+  errors += input.unreadable.length;
+
+  sink(
+    [
+      '<?xml version="1.0" encoding="UTF-8"?>',
+      `<testsuites name="${x(`${input.tool.name} report`)}" tests="${tests}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="0" timestamp="${x(timestamp)}">`,
+    ].join("\n"),
+  );
+
+  for (const stack of input.stacks()) {
+    const { outcomes, byPolicy } = stackCases(stack);
+    const classname = `${stack.project}.${stack.stack}`;
     const properties: [string, string][] = [
       ["project", stack.project],
       ["stack", stack.stack],
@@ -47,29 +63,30 @@ function renderJunit(report: Report): string {
       ["floorKgCo2ePerMonth", String(stack.estimate.floorKgCo2ePerMonth)],
       ["ceilingKgCo2ePerMonth", String(stack.estimate.ceilingKgCo2ePerMonth)],
     ];
-    suites.push(
+    // Each part after the head starts with the newline that ends the one before.
+    sink(
       [
-        `  <testsuite name="${x(stack.id)}" tests="${cases.length}" failures="${f}" errors="0" skipped="${s}" time="0" timestamp="${x(timestamp)}">`,
+        "",
+        `  <testsuite name="${x(stack.id)}" tests="${outcomes.length}" failures="${outcomes.filter(isFailed).length}" errors="0" skipped="${outcomes.filter(isSkipped).length}" time="0" timestamp="${x(timestamp)}">`,
         "    <properties>",
         ...properties.map(([name, value]) => `      <property name="${x(name)}" value="${x(value)}"/>`),
         "    </properties>",
-        ...cases.map((c) => c.xml),
+        ...outcomes.map((o) => policyCase(o, classname, byPolicy.get(o.policy) ?? [])),
         "  </testsuite>",
       ].join("\n"),
     );
   }
 
-  if (report.unreadable.length > 0) {
-    const cases = report.unreadable.map(
+  if (input.unreadable.length > 0) {
+    const cases = input.unreadable.map(
       (u) =>
         `    <testcase name="${x(u.input)}" classname="carbonguard.unreadable" time="0">\n` +
         `      <error message="${x(u.error)}" type="unreadable">${xt(`Could not read ${u.input}: ${u.error}`)}</error>\n` +
         "    </testcase>",
     );
-    tests += cases.length;
-    errors += cases.length;
-    suites.push(
+    sink(
       [
+        "",
         `  <testsuite name="unreadable inputs" tests="${cases.length}" failures="0" errors="${cases.length}" skipped="0" time="0" timestamp="${x(timestamp)}">`,
         ...cases,
         "  </testsuite>",
@@ -77,16 +94,20 @@ function renderJunit(report: Report): string {
     );
   }
 
-  return [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="${x(`${report.tool.name} report`)}" tests="${tests}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="0" timestamp="${x(timestamp)}">`,
-    ...suites,
-    "</testsuites>",
-    "",
-  ].join("\n");
+  sink("\n</testsuites>\n");
 }
 
-function stackCases(stack: StackReport): Case[] {
+/** A failed policy's case holds a `<failure>`. */
+function isFailed(outcome: PolicyOutcome): boolean {
+  return outcome.status === "failed";
+}
+
+/** A not-applicable policy's case is `<skipped>`. */
+function isSkipped(outcome: PolicyOutcome): boolean {
+  return outcome.status === "not-applicable";
+}
+
+function stackCases(stack: StackReport): StackCases {
   const byPolicy = new Map<string, ReportFinding[]>();
   for (const f of sortFindings(stack.findings)) {
     const list = byPolicy.get(f.policy) ?? [];
@@ -100,27 +121,22 @@ function stackCases(stack: StackReport): Case[] {
     const list = byPolicy.get(policy)!;
     outcomes.push({ policy, status: list.every((f) => f.waived) ? "waived" : "failed", findings: list.length });
   }
-  const classname = `${stack.project}.${stack.stack}`;
-  return outcomes.map((o) => policyCase(o, classname, byPolicy.get(o.policy) ?? []));
+  return { outcomes, byPolicy };
 }
 
-function policyCase(outcome: PolicyOutcome, classname: string, findings: readonly ReportFinding[]): Case {
+function policyCase(outcome: PolicyOutcome, classname: string, findings: readonly ReportFinding[]): string {
   const open = `    <testcase name="${x(outcome.policy)}" classname="${x(classname)}" time="0"`;
   const active = findings.filter((f) => !f.waived);
   const waived = findings.filter((f) => f.waived);
   const body: string[] = [];
-  let failed = false;
-  let skipped = false;
 
-  if (outcome.status === "failed") {
-    failed = true;
+  if (isFailed(outcome)) {
     const levels = [...new Set(active.map((f) => f.level))];
     const type = levels[0] ?? "failed";
     const count = active.length > 0 ? active.length : outcome.findings;
     const message = `${plural(count, "finding")}${levels.length > 0 ? ` (${levels.join(", ")})` : ""}`;
     body.push(`      <failure message="${x(message)}" type="${x(type)}">${xt(active.map(describe).join("\n\n"))}</failure>`);
-  } else if (outcome.status === "not-applicable") {
-    skipped = true;
+  } else if (isSkipped(outcome)) {
     body.push('      <skipped message="not applicable: no resource in this stack is checked by this policy"/>');
   }
   if (waived.length > 0) {
@@ -128,8 +144,7 @@ function policyCase(outcome: PolicyOutcome, classname: string, findings: readonl
   } else if (outcome.status === "waived") {
     body.push(`      <system-out>${xt(`Waived: ${plural(outcome.findings, "finding")}.`)}</system-out>`);
   }
-  const xml = body.length === 0 ? `${open}/>` : `${open}>\n${body.join("\n")}\n    </testcase>`;
-  return { xml, failed, skipped };
+  return body.length === 0 ? `${open}/>` : `${open}>\n${body.join("\n")}\n    </testcase>`;
 }
 
 function describe(f: ReportFinding): string {

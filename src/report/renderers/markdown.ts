@@ -14,7 +14,9 @@
  * only HTML-escaped. Either way `@name` and `#123` get a zero-width space after the sign so that a
  * resource name cannot mention people or link issues, and newlines become spaces.
  */
-import type { Renderer, Report, ReportFinding, StackReport } from "../model";
+import { type StackDigest, byAttention, byEmissions, stackCounts } from "../digest";
+import type { RenderInput, Renderer, ReportFinding, Sink, StackReport } from "../model";
+import { defineRenderer, selectDigests } from "../render-input";
 import {
   compareStrings,
   formatDelta,
@@ -27,8 +29,6 @@ import {
   provenanceText,
   severityCountsText,
   sortFindings,
-  stackCounts,
-  stacksByAttention,
   truncate,
 } from "./util";
 
@@ -54,7 +54,7 @@ const MAX_LIST_ROWS = 50;
 
 export function createMarkdownRenderer(options: Partial<MarkdownOptions> = {}): Renderer {
   const opts: MarkdownOptions = { ...DEFAULT_MARKDOWN_OPTIONS, ...options };
-  return { format: "markdown", extension: "md", render: (report) => renderMarkdown(report, opts) };
+  return defineRenderer("markdown", "md", (input, sink) => writeMarkdown(input, sink, opts));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -119,67 +119,120 @@ interface Omitted {
   findings: number;
 }
 
-function renderMarkdown(report: Report, opts: MarkdownOptions): string {
-  const head = summarySection(report);
-  const tail = tailSections(report);
+function hasFindings(d: StackDigest): boolean {
+  return d.findings > 0;
+}
 
-  const withFindings = stacksByAttention(report.stacks.filter((s) => s.findings.length > 0));
-  const clean = [...report.stacks.filter((s) => s.findings.length === 0)].sort(
-    (a, b) => b.estimate.floorKgCo2ePerMonth - a.estimate.floorKgCo2ePerMonth || compareStrings(a.id, b.id),
-  );
-  const totalFindings = report.stacks.reduce((n, s) => n + s.findings.length, 0);
+function isClean(d: StackDigest): boolean {
+  return d.findings === 0;
+}
+
+/**
+ * Writes the comment in two passes over the stacks, keeping none of them: the first only sums the
+ * size of every stack's details (to know whether they all fit), the second renders what is shown.
+ * The output is bounded by `maxChars`, so it is built in memory and written at once.
+ */
+function writeMarkdown(input: RenderInput, sink: Sink, opts: MarkdownOptions): void {
+  const head = summarySection(input);
+  const tail = tailSections(input);
+
+  const stackTotal = input.digests.length;
+  let withFindings = 0;
+  let totalFindings = 0;
+  for (const d of input.digests) {
+    if (hasFindings(d)) withFindings++;
+    totalFindings += d.findings;
+  }
+  const clean = stackTotal - withFindings;
   // The notice's length cannot exceed the one with every count at its maximum.
-  const noticeReserve = size(truncationNotice(report.stacks.length, totalFindings, report.stacks.length, opts)) + 2;
+  const noticeReserve = size(truncationNotice(stackTotal, totalFindings, stackTotal, opts)) + 2;
   const budget = opts.maxChars - noticeReserve - size(head) - size(tail) - 64;
 
-  const omitted: Omitted = { stacks: 0, findings: 0 };
-  const details = withFindings.map((stack) => stackDetails(stack, report, opts));
-  const everything = details.reduce((n, d) => n + size(d.text) + 2, 0);
+  // First pass: the size of all the details together. Only whether it fits matters, so the order
+  // does not (id order reads a spool front to back) and the pass stops once the sum is too big.
+  let everything = 0;
+  if (withFindings > 0) {
+    for (const stack of input.stacks({ filter: hasFindings })) {
+      everything += size(stackDetails(stack, input, opts).text) + 2;
+      if (everything > budget) break;
+    }
+  }
   // When not everything fits, details take at most 60% of the room and the rest of the stacks
   // with findings get one summary row each, so a large report still lists as many as it can.
   const detailsBudget = everything <= budget ? budget : Math.floor(budget * 0.6);
+
+  // Second pass: the stacks with findings (details while they fit, then summary rows), then the
+  // clean stacks, each stack rendered when read and dropped.
+  const omitted: Omitted = { stacks: 0, findings: 0 };
   const blocks: string[] = [];
   let used = 0;
-  let shown = 0;
-  for (const block of details) {
-    if (used + size(block.text) + 2 > detailsBudget) break;
-    blocks.push(block.text);
-    used += size(block.text) + 2;
-    omitted.findings += block.omittedFindings;
-    shown++;
-  }
-  const rest = withFindings.slice(shown);
-  let full = false;
-  if (rest.length > 0) {
-    const summary = summaryRows(rest, report, budget - used);
-    if (summary.text !== "") {
-      blocks.push(summary.text);
-      used += size(summary.text) + 2;
+  const pass = input.stacks({ order: findingsThenClean(input.digests) })[Symbol.iterator]();
+  try {
+    let next = pass.next();
+    let shown = 0;
+    let shownFindings = 0;
+    for (; !next.done && next.value.findings.length > 0; next = pass.next()) {
+      const block = stackDetails(next.value, input, opts);
+      if (used + size(block.text) + 2 > detailsBudget) break;
+      blocks.push(block.text);
+      used += size(block.text) + 2;
+      omitted.findings += block.omittedFindings;
+      shownFindings += next.value.findings.length;
+      shown++;
     }
-    omitted.stacks += summary.omittedStacks;
-    omitted.findings += rest.reduce((n, s) => n + s.findings.length, 0);
-    full = summary.omittedStacks > 0;
-  }
-  if (clean.length > 0) {
-    const cleanBlock = cleanStacksDetails(clean, report, budget - used, full);
-    if (cleanBlock.text !== "") blocks.push(cleanBlock.text);
-    omitted.stacks += cleanBlock.omittedStacks;
+    // `next` is now the first stack whose details did not fit (or the first clean stack).
+    let full = false;
+    if (shown < withFindings) {
+      const rows = summaryRows(withFindings - shown, input, budget - used);
+      while (!next.done && next.value.findings.length > 0 && rows.add(summaryRow(next.value))) next = pass.next();
+      const summary = rows.finish();
+      if (summary.text !== "") {
+        blocks.push(summary.text);
+        used += size(summary.text) + 2;
+      }
+      omitted.stacks += summary.omittedStacks;
+      omitted.findings += totalFindings - shownFindings;
+      full = summary.omittedStacks > 0;
+    }
+    if (clean > 0) {
+      const rows = cleanStacksRows(clean, input, budget - used, full);
+      while (!next.done && next.value.findings.length === 0 && rows.add(cleanRow(next.value))) next = pass.next();
+      const cleanBlock = rows.finish();
+      if (cleanBlock.text !== "") blocks.push(cleanBlock.text);
+      omitted.stacks += cleanBlock.omittedStacks;
+    }
+  } finally {
+    // Stopping early must still close the pass (a spool's file).
+    pass.return?.();
   }
 
   const parts = [head];
-  if (omitted.stacks > 0 || omitted.findings > 0) parts.push(truncationNotice(omitted.stacks, omitted.findings, report.stacks.length, opts));
+  if (omitted.stacks > 0 || omitted.findings > 0) parts.push(truncationNotice(omitted.stacks, omitted.findings, stackTotal, opts));
   if (blocks.length > 0) parts.push("### Stacks", ...blocks);
   parts.push(tail);
   let out = `${parts.join("\n\n")}\n`;
   if (size(out) > opts.maxChars) {
     // Only reachable when the summary alone does not fit (a tiny maxChars): keep what fits of the
     // head at a line boundary, then the notice.
-    const notice = truncationNotice(report.stacks.length, totalFindings, report.stacks.length, opts);
+    const notice = truncationNotice(stackTotal, totalFindings, stackTotal, opts);
     const room = Math.max(0, opts.maxChars - size(notice) - 3);
     const kept = fitTo(head, room);
     out = fitTo(`${kept.slice(0, Math.max(0, kept.lastIndexOf("\n")))}\n\n${notice}\n`, opts.maxChars);
   }
-  return out;
+  sink(out);
+}
+
+/**
+ * The second pass's order: stacks with findings by attention, then the clean ones, biggest
+ * emitters first. Each part is sorted on its own, exactly as two separate selections would be
+ * (a comparator mixing both could order ties in non-finite emissions differently), and the pass
+ * follows those ranks: one pass instead of two, and one number per stack.
+ */
+function findingsThenClean(digests: readonly StackDigest[]): (a: StackDigest, b: StackDigest) => number {
+  const rank = new Map<StackDigest, number>();
+  for (const d of selectDigests(digests, { filter: hasFindings, order: byAttention })) rank.set(d, rank.size);
+  for (const d of selectDigests(digests, { filter: isClean, order: byEmissions })) rank.set(d, rank.size);
+  return (a, b) => (rank.get(a) ?? rank.size) - (rank.get(b) ?? rank.size);
 }
 
 function truncationNotice(stacks: number, findings: number, total: number, opts: MarkdownOptions): string {
@@ -193,9 +246,9 @@ function truncationNotice(stacks: number, findings: number, total: number, opts:
   ].join("\n");
 }
 
-function summarySection(report: Report): string {
-  const s = report.summary;
-  const result = outcome(report);
+function summarySection(input: RenderInput): string {
+  const s = input.summary;
+  const result = outcome(input);
   const lines: string[] = [];
   const icon = result.state === "failed" ? "❌" : result.state === "incomplete" ? "⚠️" : "✅";
   lines.push(`## ${icon} carbonguard report: ${result.word}`);
@@ -212,8 +265,8 @@ function summarySection(report: Report): string {
       `${formatNumber(s.findings.mandatory, 0)} mandatory · ${formatNumber(s.findings.advisory, 0)} advisory · ${formatNumber(s.findings.waived, 0)} waived (${severityCountsText(s.findings.bySeverity)})`,
     ]),
   );
-  if (report.baseline) {
-    const b = report.baseline;
+  if (input.baseline) {
+    const b = input.baseline;
     lines.push(
       row([
         "**Since baseline**",
@@ -221,7 +274,7 @@ function summarySection(report: Report): string {
       ]),
     );
   }
-  if (report.unreadable.length > 0) lines.push(row(["**Unreadable inputs**", `⚠️ ${formatNumber(report.unreadable.length, 0)} (listed below)`]));
+  if (input.unreadable.length > 0) lines.push(row(["**Unreadable inputs**", `⚠️ ${formatNumber(input.unreadable.length, 0)} (listed below)`]));
 
   const savings = Object.entries(s.savingByPolicy)
     .filter(([, v]) => v > 0)
@@ -230,12 +283,12 @@ function summarySection(report: Report): string {
     lines.push("", "**Saving potential by policy:** " + savings.slice(0, 10).map(([p, v]) => `${code(p)} ${formatQuantity(v)}`).join(" · ") + " kgCO2e/month");
   }
 
-  if (report.groups.length > 0) {
-    const groupBy = mdText(report.options.groupBy, 40);
+  if (input.groups.length > 0) {
+    const groupBy = mdText(input.options.groupBy, 40);
     lines.push("", `### By ${groupBy}`, "");
     lines.push(row([capitalise(groupBy), "Stacks", "kgCO2e/month", "Mandatory", "Advisory", "Waived", "Saving", "Top offender"]));
     lines.push(row(["---", "--:", "--:", "--:", "--:", "--:", "--:", "---"]));
-    const groups = [...report.groups].sort((a, b) => b.floorKgCo2ePerMonth - a.floorKgCo2ePerMonth || compareStrings(a.group, b.group));
+    const groups = [...input.groups].sort((a, b) => b.floorKgCo2ePerMonth - a.floorKgCo2ePerMonth || compareStrings(a.group, b.group));
     for (const g of groups.slice(0, MAX_GROUP_ROWS)) {
       const top = g.topOffenders[0];
       lines.push(
@@ -260,7 +313,7 @@ function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-function stackSummaryLine(stack: StackReport, report: Report): string {
+function stackSummaryLine(stack: StackReport, input: RenderInput): string {
   const c = stackCounts(stack);
   const icon = c.mandatory > 0 ? "❌" : c.advisory + c.other > 0 ? "⚠️" : "✅";
   const counts = [
@@ -271,15 +324,15 @@ function stackSummaryLine(stack: StackReport, report: Report): string {
   ].filter((x) => x !== "");
   return [
     `${icon} <code>${mdHtml(stack.id, MAX_CELL, false)}</code>`,
-    `${mdHtml(report.options.groupBy, 40)} ${mdHtml(stack.group)}`,
+    `${mdHtml(input.options.groupBy, 40)} ${mdHtml(stack.group)}`,
     `grade ${mdHtml(stack.grade.grade)}`,
     `${formatRange(stack.estimate.floorKgCo2ePerMonth, stack.estimate.ceilingKgCo2ePerMonth)} kgCO2e/month`,
     ...counts,
   ].join(" · ");
 }
 
-function stackDetails(stack: StackReport, report: Report, opts: MarkdownOptions): { text: string; omittedFindings: number } {
-  const lines = ["<details>", `<summary>${stackSummaryLine(stack, report)}</summary>`, ""];
+function stackDetails(stack: StackReport, input: RenderInput, opts: MarkdownOptions): { text: string; omittedFindings: number } {
+  const lines = ["<details>", `<summary>${stackSummaryLine(stack, input)}</summary>`, ""];
   lines.push(row(["Level", "Severity", "Policy", "Resource", "Finding"]));
   lines.push(row(["---", "---", "---", "---", "---"]));
   const findings = sortFindings(stack.findings);
@@ -330,59 +383,79 @@ function findingRow(f: ReportFinding): string {
   return row([level, mdText(f.severity), code(f.policy, 60), `${code(f.type, 80)} ${mdText(f.name, 80)}`, text]);
 }
 
-/** One row per stack (no findings listed), as many as fit in `room`. */
-function summaryRows(stacks: readonly StackReport[], report: Report, room: number): { text: string; omittedStacks: number } {
+/**
+ * A collapsed table of one row per stack, filled a stack at a time: rows are added while they fit
+ * in `room` (keeping room for the closing lines) and the stacks left over are counted. `closed`
+ * leaves the table out whole.
+ */
+interface Rows {
+  /** Adds the row if it fits; false once one does not (no later row is tried). */
+  add(line: string): boolean;
+  finish(): { text: string; omittedStacks: number };
+}
+
+function rows(head: string, total: number, more: (n: number) => string, room: number, closed: boolean): Rows {
+  const end = "\n\n</details>";
+  const reserve = size(end) + size(more(total));
+  const shownAtAll = !closed && size(head) + reserve <= room;
+  let open = shownAtAll;
+  let text = head;
+  let shown = 0;
+  return {
+    add(line) {
+      if (!open || size(text) + size(line) + reserve > room) {
+        open = false;
+        return false;
+      }
+      text += line;
+      shown++;
+      return true;
+    },
+    finish() {
+      if (!shownAtAll) return { text: "", omittedStacks: total };
+      if (shown < total) text += more(total - shown);
+      return { text: text + end, omittedStacks: total - shown };
+    },
+  };
+}
+
+/** One row per stack with findings (no findings listed), as many as fit in `room`. */
+function summaryRows(stacks: number, input: RenderInput, room: number): Rows {
   const head = [
     "<details>",
-    `<summary>${plural(stacks.length, "more stack")} with findings (summary only)</summary>`,
+    `<summary>${plural(stacks, "more stack")} with findings (summary only)</summary>`,
     "",
-    row(["", "Stack", capitalise(mdText(report.options.groupBy, 40)), "Grade", "kgCO2e/month", "Mandatory", "Advisory", "Waived"]),
+    row(["", "Stack", capitalise(mdText(input.options.groupBy, 40)), "Grade", "kgCO2e/month", "Mandatory", "Advisory", "Waived"]),
     row(["---", "---", "---", "---", "--:", "--:", "--:", "--:"]),
   ].join("\n");
-  const end = "\n\n</details>";
-  const more = (n: number): string => `\n\n…and ${plural(n, "more stack")} with findings.`;
-  const reserve = size(end) + size(more(stacks.length));
-  if (size(head) + reserve > room) return { text: "", omittedStacks: stacks.length };
-  let text = head;
-  let shown = 0;
-  for (const stack of stacks) {
-    const c = stackCounts(stack);
-    const icon = c.mandatory > 0 ? "❌" : "⚠️";
-    const line = `\n${row([icon, code(stack.id), mdText(stack.group), mdText(stack.grade.grade), formatRange(stack.estimate.floorKgCo2ePerMonth, stack.estimate.ceilingKgCo2ePerMonth), formatNumber(c.mandatory, 0), formatNumber(c.advisory + c.other, 0), formatNumber(c.waived, 0)])}`;
-    if (size(text) + size(line) + reserve > room) break;
-    text += line;
-    shown++;
-  }
-  if (shown < stacks.length) text += more(stacks.length - shown);
-  return { text: text + end, omittedStacks: stacks.length - shown };
+  return rows(head, stacks, (n) => `\n\n…and ${plural(n, "more stack")} with findings.`, room, false);
 }
 
-function cleanStacksDetails(clean: readonly StackReport[], report: Report, room: number, full: boolean): { text: string; omittedStacks: number } {
+function summaryRow(stack: StackReport): string {
+  const c = stackCounts(stack);
+  const icon = c.mandatory > 0 ? "❌" : "⚠️";
+  return `\n${row([icon, code(stack.id), mdText(stack.group), mdText(stack.grade.grade), formatRange(stack.estimate.floorKgCo2ePerMonth, stack.estimate.ceilingKgCo2ePerMonth), formatNumber(c.mandatory, 0), formatNumber(c.advisory + c.other, 0), formatNumber(c.waived, 0)])}`;
+}
+
+/** The stacks without findings; left out whole when `full` (stacks with findings were left out). */
+function cleanStacksRows(clean: number, input: RenderInput, room: number, full: boolean): Rows {
   const head = [
     "<details>",
-    `<summary>✅ ${plural(clean.length, "stack")} without findings</summary>`,
+    `<summary>✅ ${plural(clean, "stack")} without findings</summary>`,
     "",
-    row(["Stack", capitalise(mdText(report.options.groupBy, 40)), "Grade", "kgCO2e/month", "Resources"]),
+    row(["Stack", capitalise(mdText(input.options.groupBy, 40)), "Grade", "kgCO2e/month", "Resources"]),
     row(["---", "---", "---", "--:", "--:"]),
   ].join("\n");
-  const end = "\n\n</details>";
-  const more = (n: number): string => `\n\n…and ${plural(n, "more stack")} without findings.`;
-  if (full || size(head) + size(end) + size(more(clean.length)) > room) return { text: "", omittedStacks: clean.length };
-  let text = head;
-  let shown = 0;
-  for (const stack of clean) {
-    const line = `\n${row([code(stack.id), mdText(stack.group), mdText(stack.grade.grade), formatRange(stack.estimate.floorKgCo2ePerMonth, stack.estimate.ceilingKgCo2ePerMonth), formatNumber(stack.resourceCount, 0)])}`;
-    if (size(text) + size(line) + size(end) + size(more(clean.length)) > room) break;
-    text += line;
-    shown++;
-  }
-  if (shown < clean.length) text += more(clean.length - shown);
-  return { text: text + end, omittedStacks: clean.length - shown };
+  return rows(head, clean, (n) => `\n\n…and ${plural(n, "more stack")} without findings.`, room, full);
 }
 
-function tailSections(report: Report): string {
+function cleanRow(stack: StackReport): string {
+  return `\n${row([code(stack.id), mdText(stack.group), mdText(stack.grade.grade), formatRange(stack.estimate.floorKgCo2ePerMonth, stack.estimate.ceilingKgCo2ePerMonth), formatNumber(stack.resourceCount, 0)])}`;
+}
+
+function tailSections(input: RenderInput): string {
   const parts: string[] = [];
-  const b = report.baseline;
+  const b = input.baseline;
   if (b && (b.newFindings.length > 0 || b.fixedFindings.length > 0)) {
     const list = (ids: readonly string[]): string =>
       ids
@@ -395,18 +468,18 @@ function tailSections(report: Report): string {
     lines.push("</details>");
     parts.push(lines.join("\n"));
   }
-  if (report.unreadable.length > 0) {
+  if (input.unreadable.length > 0) {
     const lines = ["### ⚠️ Unreadable inputs", "", "These inputs are not in the report:", "", row(["Input", "Error"]), row(["---", "---"])];
-    for (const u of report.unreadable.slice(0, MAX_LIST_ROWS)) lines.push(row([code(u.input, 200), mdText(u.error, 300)]));
-    if (report.unreadable.length > MAX_LIST_ROWS) lines.push("", `…and ${plural(report.unreadable.length - MAX_LIST_ROWS, "more input")}.`);
+    for (const u of input.unreadable.slice(0, MAX_LIST_ROWS)) lines.push(row([code(u.input, 200), mdText(u.error, 300)]));
+    if (input.unreadable.length > MAX_LIST_ROWS) lines.push("", `…and ${plural(input.unreadable.length - MAX_LIST_ROWS, "more input")}.`);
     parts.push(lines.join("\n"));
   }
-  const data = report.provenance
+  const data = input.provenance
     .slice(0, 10)
     .map((p) => mdText(provenanceText(p), 160))
     .join(" · ");
   parts.push(
-    `<sub>${mdText(report.tool.name, 40)} ${mdText(report.tool.version, 40)} · ${mdText(report.generatedAt, 40)}` +
+    `<sub>${mdText(input.tool.name, 40)} ${mdText(input.tool.version, 40)} · ${mdText(input.generatedAt, 40)}` +
       (data !== "" ? ` · Data: ${data}` : "") +
       ` · Estimates are ranges: floor with autoscaled capacity at its minimum, ceiling at its maximum. Grades compare kgCO2e per accelerator-hour with the cleanest achievable configuration.</sub>`,
   );

@@ -8,7 +8,8 @@
  * finding across runs the way `--baseline` does. Unreadable inputs become tool execution
  * notifications.
  */
-import type { Level, Renderer, Report, ReportFinding, RuleSummary, StackReport } from "../model";
+import type { Level, RenderInput, Renderer, ReportFinding, RuleSummary, Sink, StackReport } from "../model";
+import { defineRenderer } from "../render-input";
 import { PROJECT_URL, sortKeys } from "./util";
 
 export const SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
@@ -22,7 +23,7 @@ export function sarifLevel(level: Level): SarifLevel {
 }
 
 export function createSarifRenderer(): Renderer {
-  return { format: "sarif", extension: "sarif", render: (report) => `${JSON.stringify(toSarif(report), null, 2)}\n` };
+  return defineRenderer("sarif", "sarif", writeSarif);
 }
 
 /**
@@ -96,29 +97,30 @@ function helpUri(value: string): string | undefined {
   return /^https?:\/\//i.test(value) ? normalisedUri(value) : undefined;
 }
 
-export function toSarif(report: Report): Record<string, unknown> {
+/**
+ * Writes the log a result at a time, byte-identical to `JSON.stringify(log, null, 2)` of the
+ * whole log: the members around `runs[0].results` are serialised on their own and indented to
+ * their depth, and so is each result (no string in JSON holds a raw newline, so re-indenting
+ * after each newline is safe). Two passes over the stacks: the first only collects the policies
+ * that need a rule of their own, the second writes the results.
+ */
+function writeSarif(input: RenderInput, sink: Sink): void {
   const rules: Record<string, unknown>[] = [];
   const ruleIndex = new Map<string, number>();
-  for (const rule of report.rules) {
+  for (const rule of input.rules) {
     if (ruleIndex.has(rule.name)) continue;
     ruleIndex.set(rule.name, rules.length);
     rules.push(ruleDescriptor(rule));
   }
   // Findings of a policy without metadata still need a rule to point at.
   const missing = new Set<string>();
-  for (const stack of report.stacks) for (const f of stack.findings) if (!ruleIndex.has(f.policy)) missing.add(f.policy);
+  for (const stack of input.stacks()) for (const f of stack.findings) if (!ruleIndex.has(f.policy)) missing.add(f.policy);
   for (const name of [...missing].sort()) {
     ruleIndex.set(name, rules.length);
     rules.push({ id: name, shortDescription: { text: name } });
   }
 
-  const newIds = report.baseline ? new Set(report.baseline.newFindings) : undefined;
-  const results: Record<string, unknown>[] = [];
-  for (const stack of report.stacks) {
-    for (const finding of stack.findings) results.push(result(finding, stack, ruleIndex.get(finding.policy)!, newIds));
-  }
-
-  const notifications = report.unreadable.map((u) => {
+  const notifications = input.unreadable.map((u) => {
     const uri = artifactUri(u.input);
     return {
       level: "error",
@@ -127,33 +129,49 @@ export function toSarif(report: Report): Record<string, unknown> {
     };
   });
 
-  const run: Record<string, unknown> = {
-    tool: {
-      driver: {
-        name: report.tool.name,
-        version: report.tool.version,
-        informationUri: PROJECT_URL,
-        rules,
-      },
-    },
-    invocations: [
-      {
-        executionSuccessful: report.unreadable.length === 0,
-        ...(report.generatedAt !== "" && isDateTime(report.generatedAt) ? { endTimeUtc: report.generatedAt } : {}),
-        ...(notifications.length > 0 ? { toolExecutionNotifications: notifications } : {}),
-      },
-    ],
-    results,
-    properties: {
-      schemaVersion: report.schemaVersion,
-      failOn: report.options.failOn,
-      failed: report.summary.failed,
-      floorKgCo2ePerMonth: report.summary.floorKgCo2ePerMonth,
-      ceilingKgCo2ePerMonth: report.summary.ceilingKgCo2ePerMonth,
-      savingKgCo2ePerMonth: report.summary.savingKgCo2ePerMonth,
+  const tool = {
+    driver: {
+      name: input.tool.name,
+      version: input.tool.version,
+      informationUri: PROJECT_URL,
+      rules,
     },
   };
-  return { $schema: SARIF_SCHEMA_URI, version: "2.1.0", runs: [run] };
+  const invocations = [
+    {
+      executionSuccessful: input.unreadable.length === 0,
+      ...(input.generatedAt !== "" && isDateTime(input.generatedAt) ? { endTimeUtc: input.generatedAt } : {}),
+      ...(notifications.length > 0 ? { toolExecutionNotifications: notifications } : {}),
+    },
+  ];
+  const properties = {
+    schemaVersion: input.schemaVersion,
+    failOn: input.options.failOn,
+    failed: input.summary.failed,
+    floorKgCo2ePerMonth: input.summary.floorKgCo2ePerMonth,
+    ceilingKgCo2ePerMonth: input.summary.ceilingKgCo2ePerMonth,
+    savingKgCo2ePerMonth: input.summary.savingKgCo2ePerMonth,
+  };
+
+  // { $schema, version, runs: [{ tool, invocations, results, properties }] }: the run's members
+  // are indented by 6 spaces, each result by 8; key order as in the whole log.
+  sink(`{\n  "$schema": ${JSON.stringify(SARIF_SCHEMA_URI)},\n  "version": "2.1.0",\n  "runs": [\n    {\n`);
+  sink(`      "tool": ${json(tool, "      ")},\n      "invocations": ${json(invocations, "      ")},\n      "results": `);
+  const newIds = input.baseline ? new Set(input.baseline.newFindings) : undefined;
+  let n = 0;
+  for (const stack of input.stacks()) {
+    for (const finding of stack.findings) {
+      sink(`${n === 0 ? "[\n" : ",\n"}        ${json(result(finding, stack, ruleIndex.get(finding.policy)!, newIds), "        ")}`);
+      n++;
+    }
+  }
+  sink(n === 0 ? "[]" : "\n      ]");
+  sink(`,\n      "properties": ${json(properties, "      ")}\n    }\n  ]\n}\n`);
+}
+
+/** `value` as `JSON.stringify(value, null, 2)` puts it at a depth whose lines start with `by`. */
+function json(value: unknown, by: string): string {
+  return JSON.stringify(value, null, 2).replace(/\n/g, `\n${by}`);
 }
 
 function isDateTime(value: string): boolean {

@@ -4,7 +4,9 @@
  * Colour only when asked (the CLI asks when stdout is a TTY and NO_COLOR is unset); every string
  * from the model is stripped of control characters so a resource name cannot drive the terminal.
  */
-import type { GroupSummary, Renderer, Report, ReportFinding, StackReport } from "../model";
+import { byAttention } from "../digest";
+import type { GroupSummary, RenderInput, Renderer, ReportFinding, Sink, StackReport } from "../model";
+import { defineRenderer } from "../render-input";
 import {
   formatDelta,
   formatNumber,
@@ -17,7 +19,6 @@ import {
   severityCountsText,
   sortFindings,
   stackCounts,
-  stacksByAttention,
   provenanceText,
   truncate,
   visibleLength,
@@ -39,7 +40,7 @@ export function createTableRenderer(options: Partial<TableOptions> = {}): Render
   const opts: TableOptions = { ...DEFAULT_TABLE_OPTIONS, ...options };
   const width = Math.max(40, Math.floor(Number.isFinite(opts.width) ? opts.width : DEFAULT_TABLE_OPTIONS.width));
   const paint = (style: Style, text: string): string => (opts.color && text !== "" ? `\x1b[${ANSI[style]}m${text}\x1b[0m` : text);
-  return { format: "table", extension: "txt", render: (report) => renderTable(report, width, paint) };
+  return defineRenderer("table", "txt", (input, sink) => writeTable(input, sink, width, paint));
 }
 
 type Paint = (style: Style, text: string) => string;
@@ -52,12 +53,20 @@ function t(text: string): string {
   return sanitizeTerminal(text);
 }
 
-function renderTable(report: Report, width: number, paint: Paint): string {
-  const lines: string[] = [];
-  const s = report.summary;
-  const result = outcome(report);
+/**
+ * Streams the report: the lines so far go to the sink before each stack and after it, so only one
+ * stack is in memory at a time. Every line ends in a newline.
+ */
+function writeTable(input: RenderInput, sink: Sink, width: number, paint: Paint): void {
+  let lines: string[] = [];
+  const flush = (): void => {
+    if (lines.length > 0) sink(`${lines.join("\n")}\n`);
+    lines = [];
+  };
+  const s = input.summary;
+  const result = outcome(input);
 
-  lines.push(...wrap(`${paint("bold", "carbonguard report")} · ${plural(s.stacks, "stack")} · ${plural(s.resources, "resource")} · ${t(report.generatedAt)}`, width));
+  lines.push(...wrap(`${paint("bold", "carbonguard report")} · ${plural(s.stacks, "stack")} · ${plural(s.resources, "resource")} · ${t(input.generatedAt)}`, width));
   lines.push("");
   const labelled = (name: string, text: string): string[] =>
     wrap(text, width - LABEL).map((line, i) => (i === 0 ? paint("bold", name.padEnd(LABEL)) : " ".repeat(LABEL)) + line);
@@ -75,8 +84,8 @@ function renderTable(report: Report, width: number, paint: Paint): string {
         paint("dim", `(${severityCountsText(s.findings.bySeverity)})`),
     ),
   );
-  if (report.baseline) {
-    const b = report.baseline;
+  if (input.baseline) {
+    const b = input.baseline;
     lines.push(
       ...labelled(
         "Baseline",
@@ -86,39 +95,43 @@ function renderTable(report: Report, width: number, paint: Paint): string {
       ),
     );
   }
-  if (report.unreadable.length > 0) {
-    lines.push(...labelled("Unreadable", paint("red", `${plural(report.unreadable.length, "input")} could not be read (listed below)`)));
+  if (input.unreadable.length > 0) {
+    lines.push(...labelled("Unreadable", paint("red", `${plural(input.unreadable.length, "input")} could not be read (listed below)`)));
   }
 
-  if (report.groups.length > 0) {
-    lines.push("", paint("bold", `Groups by ${t(report.options.groupBy)}`));
-    lines.push(...groupTable(report.groups, width, paint));
+  if (input.groups.length > 0) {
+    lines.push("", paint("bold", `Groups by ${t(input.options.groupBy)}`));
+    lines.push(...groupTable(input.groups, width, paint));
   }
 
-  if (report.stacks.length > 0) {
+  if (input.digests.length > 0) {
     lines.push("", paint("bold", "Stacks"));
-    for (const stack of stacksByAttention(report.stacks)) lines.push(...stackBlock(stack, report, width, paint));
+    flush();
+    for (const stack of input.stacks({ order: byAttention })) {
+      lines.push(...stackBlock(stack, input.options.groupBy, width, paint));
+      flush();
+    }
   }
 
-  if (report.baseline && report.baseline.newFindings.length > 0) {
+  if (input.baseline && input.baseline.newFindings.length > 0) {
     lines.push("", paint("bold", "New since the baseline"));
-    for (const id of report.baseline.newFindings) lines.push(`  ${paint("red", "+")} ${cut(t(id), width - 4)}`);
+    for (const id of input.baseline.newFindings) lines.push(`  ${paint("red", "+")} ${cut(t(id), width - 4)}`);
   }
 
-  if (report.unreadable.length > 0) {
+  if (input.unreadable.length > 0) {
     lines.push("", paint("bold", "Unreadable inputs"));
-    for (const u of report.unreadable) {
+    for (const u of input.unreadable) {
       lines.push(...wrap(`${paint("red", "✗")} ${t(u.input)}`, width - 2).map((l) => `  ${l}`));
       for (const line of wrap(t(u.error), width - 6)) lines.push(`      ${line}`);
     }
   }
 
-  if (report.provenance.length > 0) {
+  if (input.provenance.length > 0) {
     lines.push("");
-    const data = report.provenance.map((p) => t(provenanceText(p))).join(" · ");
+    const data = input.provenance.map((p) => t(provenanceText(p))).join(" · ");
     for (const line of wrap(`Data: ${data}`, width)) lines.push(paint("dim", line));
   }
-  return `${lines.join("\n")}\n`;
+  flush();
 }
 
 function groupTable(groups: readonly GroupSummary[], width: number, paint: Paint): string[] {
@@ -162,13 +175,13 @@ function groupTable(groups: readonly GroupSummary[], width: number, paint: Paint
   return [paint("dim", line(header)), ...rows.map(line)];
 }
 
-function stackBlock(stack: StackReport, report: Report, width: number, paint: Paint): string[] {
+function stackBlock(stack: StackReport, groupBy: string, width: number, paint: Paint): string[] {
   const c = stackCounts(stack);
   const mark = c.mandatory > 0 ? paint("red", "✗") : c.advisory + c.other > 0 ? paint("yellow", "⚠") : paint("green", "✓");
   const grade = stack.grade.grade;
   const gradeStyle: Style = grade === "A" || grade === "B" ? "green" : grade === "C" || grade === "D" ? "yellow" : grade === "n/a" ? "dim" : "red";
   const facts = [
-    `${t(report.options.groupBy)} ${t(stack.group)}`,
+    `${t(groupBy)} ${t(stack.group)}`,
     paint(gradeStyle, `grade ${grade}`),
     `${formatRange(stack.estimate.floorKgCo2ePerMonth, stack.estimate.ceilingKgCo2ePerMonth)} kgCO2e/month`,
     plural(stack.resourceCount, "resource"),

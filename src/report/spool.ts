@@ -1,0 +1,82 @@
+/**
+ * Where a streamed report keeps its stacks: a temporary file of serialized `StackReport`s, each
+ * read back by position when a renderer reaches it. The report then holds only each stack's
+ * digest, so memory stays flat however many stacks there are, and renderers can still read the
+ * stacks in any order (by id, by attention) and more than once.
+ *
+ * v8 serialization, not JSON: it round-trips every value exactly (undefined, NaN, -0) and is
+ * faster to read back.
+ */
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { deserialize, serialize } from "node:v8";
+import type { StackReport } from "./model";
+
+export interface SpoolRef {
+  readonly offset: number;
+  readonly length: number;
+}
+
+/** Bytes gathered before one write to the file. */
+const WRITE_CHUNK = 1 << 20;
+
+export class StackSpool {
+  private readonly dir: string;
+  private fd: number | undefined;
+  private size = 0;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+
+  /** Creates the spool in a fresh private folder under `parent` (default: the OS temp folder). */
+  constructor(parent: string = tmpdir()) {
+    this.dir = mkdtempSync(path.join(parent, "carbonguard-report-"));
+    this.fd = openSync(path.join(this.dir, "stacks.bin"), "w+", 0o600);
+  }
+
+  append(stack: StackReport): SpoolRef {
+    const bytes = serialize(stack);
+    const ref = { offset: this.size, length: bytes.length };
+    this.size += bytes.length;
+    this.pending.push(bytes);
+    this.pendingBytes += bytes.length;
+    if (this.pendingBytes >= WRITE_CHUNK) this.flush();
+    return ref;
+  }
+
+  read(ref: SpoolRef): StackReport {
+    if (this.pendingBytes > 0) this.flush();
+    const buffer = Buffer.allocUnsafe(ref.length);
+    let done = 0;
+    while (done < ref.length) {
+      const n = readSync(this.openFd(), buffer, done, ref.length - done, ref.offset + done);
+      if (n === 0) throw new Error("carbonguard: the report's temporary file ended early");
+      done += n;
+    }
+    return deserialize(buffer) as StackReport;
+  }
+
+  /** Removes the file and its folder. Safe to call twice. */
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+    this.pending = [];
+    this.pendingBytes = 0;
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private flush(): void {
+    const data = this.pending.length === 1 ? (this.pending[0] as Buffer) : Buffer.concat(this.pending, this.pendingBytes);
+    let done = 0;
+    const fd = this.openFd();
+    const start = this.size - this.pendingBytes;
+    while (done < data.length) done += writeSync(fd, data, done, data.length - done, start + done);
+    this.pending = [];
+    this.pendingBytes = 0;
+  }
+
+  private openFd(): number {
+    if (this.fd === undefined) throw new Error("carbonguard: the report's temporary file is closed");
+    return this.fd;
+  }
+}

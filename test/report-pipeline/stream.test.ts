@@ -1,0 +1,101 @@
+/**
+ * The streamed report (`streamReport`): stacks go to a temporary spool as they are built and come
+ * back one at a time, yet every format renders exactly what the in-memory report renders; the
+ * spool round-trips any stack exactly and is removed on close; the baseline comparison does not
+ * depend on the order stacks arrive in.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import fc from "fast-check";
+import { afterAll, describe, expect, it } from "vitest";
+import { generateBackend } from "../../bench/report/generate";
+import { readInputs } from "../../src/inputs";
+import { BaselineTracker, compareWithBaseline, parseBaseline } from "../../src/report/baseline";
+import { buildReport, streamReport } from "../../src/report/build";
+import type { StackReport } from "../../src/report/model";
+import { FORMATS, renderer } from "../../src/report/renderers";
+import { StackSpool } from "../../src/report/spool";
+import { EXPORT_V4, NOW, PREVIEW, TEAM_BACKEND } from "./helpers";
+
+const tmp = mkdtempSync(path.join(tmpdir(), "cg-report-stream-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe("streamReport", () => {
+  it("renders every format exactly as the in-memory report does, and removes its spool on close", async () => {
+    const dir = path.join(tmp, "backend");
+    generateBackend(dir, { stacks: 12, resourcesPerStack: 30 });
+    const paths = [dir, TEAM_BACKEND, PREVIEW, EXPORT_V4];
+    const options = { now: NOW, generatedAt: "2026-06-01T12:00:00Z", toolVersion: "test" } as const;
+    const previous = await buildReport({ inputs: readInputs([TEAM_BACKEND]), ...options });
+    const baseline = parseBaseline("prev.json", JSON.parse(JSON.stringify(previous)));
+    const inMemory = await buildReport({ inputs: readInputs(paths), ...options, baseline });
+    const spoolDir = path.join(tmp, "spool");
+    mkdirSync(spoolDir);
+    const streamed = await streamReport({ inputs: readInputs(paths), ...options, baseline, spoolDir });
+    try {
+      expect(readdirSync(spoolDir)).toHaveLength(1);
+      expect(streamed.digests.map((d) => d.id)).toEqual(inMemory.stacks.map((s) => s.id));
+      expect(streamed.summary).toEqual(inMemory.summary);
+      expect(streamed.groups).toEqual(inMemory.groups);
+      expect(streamed.baseline).toEqual(inMemory.baseline);
+      for (const format of FORMATS) {
+        const r = renderer(format, { color: false, width: 100 });
+        const chunks: string[] = [];
+        r.write(streamed, (c) => chunks.push(c));
+        expect(chunks.join(""), format).toBe(r.render(inMemory));
+      }
+      // Each pass reads the stacks back afresh: nothing is held between passes.
+      const a = [...streamed.stacks()];
+      const b = [...streamed.stacks()];
+      expect(a).toEqual(b);
+      expect(a[0]).not.toBe(b[0]);
+    } finally {
+      streamed.close();
+    }
+    expect(readdirSync(spoolDir)).toEqual([]);
+  }, 60_000);
+});
+
+describe("StackSpool", () => {
+  it("gives back exactly what went in, in any order, and cleans up", () => {
+    const spool = new StackSpool(tmp);
+    const odd = { id: "p/s", weird: [undefined, NaN, -0, Infinity, "\u0000\ud800", { "__proto__": 1 }] } as unknown as StackReport;
+    const big = { id: "big", text: "x".repeat(3 << 20) } as unknown as StackReport;
+    const refs = [spool.append(odd), spool.append(big), spool.append(odd)];
+    expect(spool.read(refs[2]!)).toEqual(odd);
+    expect(Object.is((spool.read(refs[0]!) as unknown as { weird: unknown[] }).weird[2], -0)).toBe(true);
+    expect(spool.read(refs[1]!)).toEqual(big);
+    const dirs = readdirSync(tmp).filter((d) => d.startsWith("carbonguard-report-"));
+    expect(dirs.length).toBeGreaterThan(0);
+    spool.close();
+    spool.close();
+    expect(() => spool.read(refs[0]!)).toThrow(/closed/);
+    expect(dirs.filter((d) => existsSync(path.join(tmp, d)))).toEqual([]);
+  });
+});
+
+describe("BaselineTracker", () => {
+  const id = fc.constantFrom("a", "b", "c", "d", "e", "f");
+  const stackId = fc.constantFrom("p/one", "p/two", "p/three", "q/one");
+  const findings = fc.dictionary(stackId, fc.array(id, { maxLength: 5 }));
+  it("compares the same whatever order stacks arrive in", () => {
+    fc.assert(
+      fc.property(findings, findings, fc.boolean(), fc.double({ min: -1e6, max: 1e6, noNaN: true }), (before, now, everyRead, floor) => {
+        const baseline = { source: "b.json", findingsByStack: new Map(Object.entries(before)), floorKgCo2ePerMonth: 10 };
+        const expected = compareWithBaseline(baseline, new Map(Object.entries(now)), floor, everyRead);
+        const tracker = new BaselineTracker(baseline);
+        for (const [s, ids] of Object.entries(now).reverse()) tracker.add(s, [...ids].reverse());
+        expect(tracker.result(floor, everyRead)).toEqual(expected);
+        // And by definition: new = now − before, fixed ⊆ before − now, unchanged = |now ∩ before|.
+        const b = new Set<string>(Object.values(before).flat());
+        const n = new Set<string>(Object.values(now).flat());
+        expect(expected.newFindings).toEqual([...n].filter((x) => !b.has(x)).sort());
+        expect(expected.unchangedFindings).toBe([...n].filter((x) => b.has(x)).length);
+        for (const f of expected.fixedFindings) expect(b.has(f) && !n.has(f)).toBe(true);
+        if (everyRead) expect(expected.fixedFindings).toEqual([...b].filter((x) => !n.has(x)).sort());
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
