@@ -41,6 +41,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     summary: "team-wide report over many stacks: findings, emissions, grades, savings",
     load: async () => {
       const m = await import("./report-command");
+      m.tuneHeapForStreaming();
       return { usage: m.REPORT_USAGE, valueOptions: m.REPORT_VALUE_OPTIONS, flags: m.REPORT_FLAGS, run: m.reportCommand };
     },
   },

@@ -8,6 +8,7 @@ import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { PolicyConfigFileError, type ResolvedPolicyConfig, loadPolicyConfig, resolvePolicyConfig } from "../engine/policy-config";
 import { availableParallelism } from "node:os";
+import { setFlagsFromString } from "node:v8";
 import { DEFAULT_PULUMI_API, type InputFile, type InputItem, listInputs, readPulumiCloud } from "../inputs";
 import { type Baseline, BaselineError, loadBaseline } from "../report/baseline";
 import { type FailOn, concatInputs, streamReport } from "../report/build";
@@ -61,6 +62,17 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above --fail-on
 or an input, waiver file or policy config that could not be read. 2 wins over 1: the report is
 still written and covers every readable stack, and lists what was not read and why.
 Guide: docs/report.md; grade method: docs/report-grade.md; JSON schema: docs/report-schema.md.`;
+
+/**
+ * A report's live heap is small and steady (one stack at a time plus small per-stack digests),
+ * but V8 by default lets the heap grow to several times the live size between full collections,
+ * so peak RSS grows with the length of the run. A lower growth factor keeps peak RSS close to
+ * flat at little cost in time (bench/report). No hard limit is set: a huge stack still fits.
+ * Process-wide, so only the CLI calls it, never the library.
+ */
+export function tuneHeapForStreaming(): void {
+  setFlagsFromString("--heap-growing-percent=20");
+}
 
 export interface ReportIo {
   readonly env: NodeJS.ProcessEnv;

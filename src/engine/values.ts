@@ -104,10 +104,23 @@ function normalizeValue(value: unknown, depth: number, walk: Walk): PlainValue {
   if (seen.has(obj)) return new Opaque("unknown", "object");
   seen.add(obj);
   try {
+    // Copy-on-write: a plain object or array whose every value normalizes to itself (no secret, no
+    // unknown, nothing cut off: most of a state file) is returned as it is, so normalizing
+    // allocates only along the paths that change. Anything else is copied.
     if (Array.isArray(obj)) {
-      const items: PlainValue[] = [];
-      for (let i = 0; i < obj.length; i++) items.push(normalizeValue(safeGet(obj, i), depth + 1, walk));
-      return items;
+      const reusable = Object.getPrototypeOf(obj) === Array.prototype;
+      let items: PlainValue[] | undefined;
+      for (let i = 0; i < obj.length; i++) {
+        const raw = safeGet(obj, i);
+        const v = normalizeValue(raw, depth + 1, walk);
+        if (items === undefined) {
+          if (reusable && v === raw) continue;
+          items = [];
+          for (let j = 0; j < i; j++) items.push(safeGet(obj, j) as PlainValue);
+        }
+        items.push(v);
+      }
+      return items ?? (obj as PlainValue[]);
     }
     const record = obj as Record<string, unknown>;
     const sig = safeGet(record, SIG_KEY);
@@ -120,18 +133,34 @@ function normalizeValue(value: unknown, depth: number, walk: Walk): PlainValue {
       // Assets, archives and resource references: nothing a carbon rule reads.
       return new Opaque("unknown", "value");
     }
-    const result: PlainObject = {};
-    for (const key of safeKeys(record)) {
-      const v = normalizeValue(safeGet(record, key), depth + 1, walk);
-      // A key named "__proto__" (valid JSON, and hostile input) must stay data: assigning it would
-      // set the copy's prototype (to an Opaque marker, hiding every other property).
-      if (key === "__proto__") Object.defineProperty(result, key, { value: v, enumerable: true, writable: true, configurable: true });
-      else result[key] = v;
+    const proto = Object.getPrototypeOf(record) as unknown;
+    const reusable = proto === Object.prototype;
+    const keys = safeKeys(record);
+    let result: PlainObject | undefined;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as string;
+      const raw = safeGet(record, key);
+      const v = normalizeValue(raw, depth + 1, walk);
+      if (result === undefined) {
+        if (reusable && v === raw) continue;
+        result = {};
+        for (let j = 0; j < i; j++) setData(result, keys[j] as string, safeGet(record, keys[j] as string) as PlainValue);
+      }
+      setData(result, key, v);
     }
-    return result;
+    return result ?? (record as PlainObject);
   } finally {
     seen.delete(obj);
   }
+}
+
+/**
+ * A key named "__proto__" (valid JSON, and hostile input) must stay data: assigning it would set
+ * the copy's prototype (to an Opaque marker, hiding every other property).
+ */
+function setData(o: PlainObject, key: string, v: PlainValue): void {
+  if (key === "__proto__") Object.defineProperty(o, key, { value: v, enumerable: true, writable: true, configurable: true });
+  else o[key] = v;
 }
 
 function safeGet(obj: object, key: string | number): unknown {
