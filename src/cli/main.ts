@@ -42,6 +42,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     load: async () => {
       const m = await import("./report-command");
       m.tuneHeapForStreaming();
+      m.exitCleanlyOnSignals();
       return { usage: m.REPORT_USAGE, valueOptions: m.REPORT_VALUE_OPTIONS, flags: m.REPORT_FLAGS, run: m.reportCommand };
     },
   },

@@ -74,6 +74,15 @@ export function tuneHeapForStreaming(): void {
   setFlagsFromString("--heap-growing-percent=20");
 }
 
+/**
+ * Ctrl-C or a CI timeout (SIGINT, SIGTERM) ends the run through `process.exit`, so the report's
+ * temporary file is removed (src/report/spool.ts) instead of left behind. CLI only.
+ */
+export function exitCleanlyOnSignals(): void {
+  process.once("SIGINT", () => process.exit(130));
+  process.once("SIGTERM", () => process.exit(143));
+}
+
 export interface ReportIo {
   readonly env: NodeJS.ProcessEnv;
   /** stderr for the progress bar (with `isTTY`/`columns` when a terminal). */

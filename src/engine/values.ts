@@ -85,7 +85,9 @@ function normalizeValue(value: unknown, depth: number, walk: Walk): PlainValue {
   if (value === null || value === undefined) return null;
   switch (typeof value) {
     case "string": {
-      const sentinel = UNKNOWN_SENTINELS[value];
+      // Every sentinel is a 36-character UUID: most strings are ruled out without a lookup.
+      if (value.length !== 36 || value.charCodeAt(8) !== 45) return value;
+      const sentinel = Object.prototype.hasOwnProperty.call(UNKNOWN_SENTINELS, value) ? UNKNOWN_SENTINELS[value] : undefined;
       return sentinel ? new Opaque("unknown", sentinel) : value;
     }
     case "number":

@@ -73,6 +73,9 @@ export interface BuildReportOptions {
   readonly onWarning?: (source: string, warning: string) => void;
 }
 
+/** Longest stretch the build runs without letting the event loop in (signals, timers). */
+const PAUSE_EVERY_MS = 50;
+
 /** Files read in this thread before a worker pool is worth starting. */
 const POOL_AFTER_FILES = 8;
 
@@ -213,8 +216,15 @@ async function collectStacks<T>(options: BuildReportOptions, keep: (stack: Stack
   let pool: StackPool | undefined;
   let files = 0;
   const queue: Promise<JobResult>[] = [];
+  // Reading a state file rarely waits for real I/O, so without a pause the loop could hold the
+  // event loop for the whole run and a Ctrl-C (handled by the CLI to remove the spool) would wait.
+  let lastPause = Date.now();
   try {
     for await (const item of options.inputs) {
+      if (Date.now() - lastPause > PAUSE_EVERY_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        lastPause = Date.now();
+      }
       if (item.kind === "file") {
         files++;
         if (!pool && script && files > POOL_AFTER_FILES) {

@@ -21,6 +21,29 @@ export interface SpoolRef {
 /** Bytes gathered before one write to the file. */
 const WRITE_CHUNK = 1 << 20;
 
+/** A spool could not be created, written or read: names the folder and the system's reason. */
+export class SpoolError extends Error {
+  override readonly name = "SpoolError";
+}
+
+function failure(what: string, dir: string, error: unknown): SpoolError {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return new SpoolError(`cannot ${what} the report's temporary file in ${dir} (${code ?? (error instanceof Error ? error.name : "error")}); set TMPDIR to a folder with room`);
+}
+
+/** Spools not yet closed: removed when the process exits, however it exits normally. */
+const open = new Set<StackSpool>();
+let exitHooked = false;
+
+function removeOnExit(spool: StackSpool): void {
+  open.add(spool);
+  if (exitHooked) return;
+  exitHooked = true;
+  process.once("exit", () => {
+    for (const s of [...open]) s.close();
+  });
+}
+
 export class StackSpool {
   private readonly dir: string;
   private fd: number | undefined;
@@ -30,8 +53,18 @@ export class StackSpool {
 
   /** Creates the spool in a fresh private folder under `parent` (default: the OS temp folder). */
   constructor(parent: string = tmpdir()) {
-    this.dir = mkdtempSync(path.join(parent, "carbonguard-report-"));
-    this.fd = openSync(path.join(this.dir, "stacks.bin"), "w+", 0o600);
+    try {
+      this.dir = mkdtempSync(path.join(parent, "carbonguard-report-"));
+    } catch (error) {
+      throw failure("create", parent, error);
+    }
+    try {
+      this.fd = openSync(path.join(this.dir, "stacks.bin"), "w+", 0o600);
+    } catch (error) {
+      rmSync(this.dir, { recursive: true, force: true });
+      throw failure("create", parent, error);
+    }
+    removeOnExit(this);
   }
 
   append(stack: StackReport): SpoolRef {
@@ -47,17 +80,23 @@ export class StackSpool {
   read(ref: SpoolRef): StackReport {
     if (this.pendingBytes > 0) this.flush();
     const buffer = Buffer.allocUnsafe(ref.length);
+    const fd = this.openFd();
     let done = 0;
-    while (done < ref.length) {
-      const n = readSync(this.openFd(), buffer, done, ref.length - done, ref.offset + done);
-      if (n === 0) throw new Error("carbonguard: the report's temporary file ended early");
-      done += n;
+    try {
+      while (done < ref.length) {
+        const n = readSync(fd, buffer, done, ref.length - done, ref.offset + done);
+        if (n === 0) throw new SpoolError(`the report's temporary file in ${this.dir} ended early (was it removed?)`);
+        done += n;
+      }
+    } catch (error) {
+      throw error instanceof SpoolError ? error : failure("read", this.dir, error);
     }
     return deserialize(buffer) as StackReport;
   }
 
   /** Removes the file and its folder. Safe to call twice. */
   close(): void {
+    open.delete(this);
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
     this.pending = [];
@@ -70,13 +109,17 @@ export class StackSpool {
     let done = 0;
     const fd = this.openFd();
     const start = this.size - this.pendingBytes;
-    while (done < data.length) done += writeSync(fd, data, done, data.length - done, start + done);
+    try {
+      while (done < data.length) done += writeSync(fd, data, done, data.length - done, start + done);
+    } catch (error) {
+      throw failure("write", this.dir, error);
+    }
     this.pending = [];
     this.pendingBytes = 0;
   }
 
   private openFd(): number {
-    if (this.fd === undefined) throw new Error("carbonguard: the report's temporary file is closed");
+    if (this.fd === undefined) throw new SpoolError("the report's temporary file is closed");
     return this.fd;
   }
 }

@@ -40,16 +40,22 @@ const TOP_RESOURCES = 10;
 export function snapshotLazyInputs(snapshot: StackSnapshot): { outputs: RecordInput[]; inputs: RecordInput[] } {
   const byUrn = new Map<string, ResourceRecord>();
   for (const r of snapshot.resources) byUrn.set(r.urn, r);
+  // By provider URN (each provider's inputs built once), and by the full reference string as
+  // resources give it, so the reference is split once per provider, not once per resource.
   const providers = new Map<string, { outputs: RecordInput; inputs: RecordInput } | null>();
+  const byRef = new Map<string, { outputs: RecordInput; inputs: RecordInput } | null>();
   const providerOf = (r: ResourceRecord) => {
     if (!r.provider) return undefined;
-    const ref = splitProviderRef(r.provider);
-    if (!ref) return undefined;
-    let p = providers.get(ref.urn);
+    let p = byRef.get(r.provider);
     if (p === undefined) {
-      const record = byUrn.get(ref.urn);
-      p = record ? { outputs: new RecordInput(record, "outputs", undefined, recordProps), inputs: new RecordInput(record, "inputs", undefined, recordProps) } : null;
-      providers.set(ref.urn, p);
+      const ref = splitProviderRef(r.provider);
+      p = ref ? providers.get(ref.urn) ?? null : null;
+      if (ref && !providers.has(ref.urn)) {
+        const record = byUrn.get(ref.urn);
+        p = record ? { outputs: new RecordInput(record, "outputs", undefined, recordProps), inputs: new RecordInput(record, "inputs", undefined, recordProps) } : null;
+        providers.set(ref.urn, p);
+      }
+      byRef.set(r.provider, p);
     }
     return p ?? undefined;
   };

@@ -4,6 +4,7 @@
  * spool round-trips any stack exactly and is removed on close; the baseline comparison does not
  * depend on the order stacks arrive in.
  */
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -15,7 +16,7 @@ import { BaselineTracker, compareWithBaseline, parseBaseline } from "../../src/r
 import { buildReport, streamReport } from "../../src/report/build";
 import type { StackReport } from "../../src/report/model";
 import { FORMATS, renderer } from "../../src/report/renderers";
-import { StackSpool } from "../../src/report/spool";
+import { SpoolError, StackSpool } from "../../src/report/spool";
 import { EXPORT_V4, NOW, PREVIEW, TEAM_BACKEND } from "./helpers";
 
 const tmp = mkdtempSync(path.join(tmpdir(), "cg-report-stream-"));
@@ -72,6 +73,45 @@ describe("StackSpool", () => {
     spool.close();
     expect(() => spool.read(refs[0]!)).toThrow(/closed/);
     expect(dirs.filter((d) => existsSync(path.join(tmp, d)))).toEqual([]);
+  });
+});
+
+describe("the installed command", () => {
+  const bin = path.join(__dirname, "..", "..", "bin", "carbonguard.js");
+  const built = existsSync(path.join(__dirname, "..", "..", "dist", "src", "cli", "report-command.js")); // built by `npm test`
+
+  it.skipIf(!built)("leaves no temporary file behind, whether the run ends normally or is stopped (SIGTERM)", async () => {
+    const temp = mkdtempSync(path.join(tmp, "TMPDIR-"));
+    const env = { ...process.env, TMPDIR: temp };
+    const ok = spawnSync(process.execPath, [bin, "report", EXPORT_V4, "--format", "json", "--out", path.join(tmp, "r.json"), "--format", "markdown"], { encoding: "utf8", env });
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toContain("carbonguard");
+    expect(readdirSync(temp)).toEqual([]);
+
+    const dir = path.join(tmp, "slow");
+    generateBackend(dir, { stacks: 150, resourcesPerStack: 100 });
+    // 1,200 stacks: several seconds of work, so a prompt exit can only come from the signal.
+    const child = spawn(process.execPath, [bin, "report", ...Array.from({ length: 8 }, () => dir), "--format", "json", "--out", path.join(tmp, "slow.json"), "--jobs", "1"], { env, stdio: "ignore" });
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    // Stop it once its spool exists, mid-run.
+    for (let i = 0; i < 400 && readdirSync(temp).length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(readdirSync(temp)).toHaveLength(1);
+    const killedAt = Date.now();
+    child.kill("SIGTERM");
+    expect(await exited).toBe(143);
+    expect(Date.now() - killedAt).toBeLessThan(1500);
+    expect(readdirSync(temp)).toEqual([]);
+    // Stopped while reading, not after: the report was never written (the build lets signals in).
+    expect(existsSync(path.join(tmp, "slow.json"))).toBe(false);
+  }, 60_000);
+});
+
+describe("a spool that cannot be created", () => {
+  it("fails with an error naming the folder and the reason, and streamReport passes it on", async () => {
+    const missing = path.join(tmp, "no", "such", "folder");
+    expect(() => new StackSpool(missing)).toThrow(SpoolError);
+    expect(() => new StackSpool(missing)).toThrow(`cannot create the report's temporary file in ${missing} (ENOENT); set TMPDIR to a folder with room`);
+    await expect(streamReport({ inputs: readInputs([EXPORT_V4]), now: NOW, spoolDir: missing })).rejects.toThrow(SpoolError);
   });
 });
 

@@ -68,3 +68,14 @@ describe("a property named __proto__ (valid JSON, hostile input)", () => {
     expect(v.region).toMatchObject({ state: "known", region: "eu-north-1" });
   });
 });
+
+describe("string values named like Object.prototype members", () => {
+  it("are plain strings, not unknowns (the sentinel lookup is own-keys only)", async () => {
+    const { normalizeProps, isOpaque } = await import("../../src/engine/values");
+    const n = normalizeProps({ a: "constructor", b: "toString", c: "__proto__", d: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" });
+    expect(n["a"]).toBe("constructor");
+    expect(n["b"]).toBe("toString");
+    expect(n["c"]).toBe("__proto__");
+    expect(isOpaque(n["d"])).toBe(true);
+  });
+});
