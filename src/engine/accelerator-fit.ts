@@ -258,7 +258,16 @@ export interface ClassifiedAccelerators {
 
 const INFERENCE_ONLY = /inferentia|cloud ai 100/i;
 
+/** Several rules classify the same view: the result depends on the view alone, so it is kept with it. */
+const classified = new WeakMap<ResourceView, ClassifiedAccelerators>();
+
 export function classifyAccelerators(view: ResourceView): ClassifiedAccelerators {
+  let hit = classified.get(view);
+  if (hit === undefined) classified.set(view, (hit = classifyAcceleratorsUncached(view)));
+  return hit;
+}
+
+function classifyAcceleratorsUncached(view: ResourceView): ClassifiedAccelerators {
   const cloud = view.cloud;
   const subjects: AcceleratorSubject[] = [];
   const unrecognized: UnrecognizedAccelerator[] = [];

@@ -19,6 +19,11 @@ export const UNKNOWN_SENTINELS: Readonly<Record<string, OpaqueValueType>> = {
   "e48ece36-62e2-4504-bad9-02848725956a": "archive",
 };
 
+/** Whether `v` is one of the engine's unknown sentinels (all 36-character UUIDs: most strings are ruled out at once). */
+export function isUnknownSentinel(v: unknown): v is string {
+  return typeof v === "string" && v.length === 36 && v.charCodeAt(8) === 45 && Object.prototype.hasOwnProperty.call(UNKNOWN_SENTINELS, v);
+}
+
 /** The special-signature key Pulumi uses to mark secrets, assets and resource references. */
 export const SIG_KEY = "4dabf18193072939515e22adb298388d";
 export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";

@@ -287,8 +287,31 @@ function gcpCustomShape(name: string): { vcpu: number; memoryGb: number } | unde
 const unitCache = new Map<string, UnitResolution>();
 const UNIT_CACHE_LIMIT = 10_000;
 
+/**
+ * A spec's cache key: its fields joined (JSON-quoted strings, so no two specs share one). Cheaper
+ * than JSON.stringify, which showed up in profiles of large reports.
+ */
+function specKey(spec: UnitSpec): string {
+  const attached = (list: readonly AttachedAccelerator[] | undefined): string => {
+    if (list === undefined) return "-";
+    let out = "";
+    for (const a of list) out += `${JSON.stringify(a.token)}*${a.count};`;
+    return out;
+  };
+  switch (spec.kind) {
+    case "instance":
+      return `i|${spec.cloud}|${JSON.stringify(spec.instanceType)}|${attached(spec.attached)}`;
+    case "storage":
+      return `s|${spec.cloud}|${JSON.stringify(spec.label)}|${spec.sizeGb}|${spec.ssd}|${spec.replication}`;
+    case "container":
+      return `c|${spec.cloud}|${JSON.stringify(spec.label)}|${spec.vcpu}|${spec.memoryGb}|${attached(spec.attached)}`;
+    default:
+      return JSON.stringify(spec);
+  }
+}
+
 export function resolveUnit(spec: UnitSpec, utilization: number, hoursPerMonth = 730): UnitResolution {
-  const key = `${JSON.stringify(spec)}|${utilization}|${hoursPerMonth}`;
+  const key = `${specKey(spec)}|${utilization}|${hoursPerMonth}`;
   const cached = unitCache.get(key);
   if (cached) return cached;
   const result = resolveUnitUncached(spec, utilization, hoursPerMonth);

@@ -3,7 +3,7 @@
  * provider properties resolved from each resource's provider reference (`<providerURN>::<id>`) and
  * the stack context (stack tags, plain config) from the snapshot.
  */
-import { UNKNOWN_SENTINELS } from "../engine/values";
+import { isUnknownSentinel } from "../engine/values";
 import { type ResourceInput, type StackContext, type StackView, buildStackView } from "../engine/view";
 import type { ResourceRecord, StackSnapshot } from "./types";
 
@@ -11,9 +11,6 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === "object" && !Array.isArray(v);
 }
 
-function isUnknownSentinel(v: unknown): boolean {
-  return typeof v === "string" && Object.prototype.hasOwnProperty.call(UNKNOWN_SENTINELS, v);
-}
 
 /**
  * The properties the engine sees: outputs (what the provider reports, including computed values)

@@ -16,7 +16,7 @@
  */
 import { SCANNED_TYPES } from "../engine/accelerator-scan";
 import type { Cloud } from "../data/types";
-import { UNKNOWN_SENTINELS, normalizeProps } from "../engine/values";
+import { isUnknownSentinel, normalizeProps } from "../engine/values";
 import {
   type ResourceInput,
   type ResourceLinks,
@@ -199,9 +199,6 @@ export function lazyStackView(inputs: readonly ResourceInput[], stack: StackCont
 // ---------------------------------------------------------------------------------------------
 // Lazy inputs from snapshot records
 
-function isUnknownSentinel(v: unknown): boolean {
-  return typeof v === "string" && hasOwn(UNKNOWN_SENTINELS, v);
-}
 
 /** `recordProps` (outputs over inputs, known inputs over unknown outputs) for a few keys only. */
 export function pickRecordProps(record: Pick<ResourceRecord, "inputs" | "outputs">, keys: readonly string[]): Record<string, unknown> {
@@ -221,6 +218,17 @@ export function pickRecordProps(record: Pick<ResourceRecord, "inputs" | "outputs
   return out;
 }
 
+/** A record's links as views carry them (`id`/`parent` only when present). */
+export function recordLinks(record: ResourceRecord): ResourceLinks {
+  const links: { id?: string; parent?: string; dependencies: readonly string[]; propertyDependencies: ResourceLinks["propertyDependencies"] } = {
+    dependencies: record.dependencies,
+    propertyDependencies: record.propertyDependencies,
+  };
+  if (record.id !== undefined) links.id = record.id;
+  if (record.parent !== undefined) links.parent = record.parent;
+  return links;
+}
+
 /**
  * A snapshot record as a `ResourceInput` whose properties are computed when first read:
  * `mode: "outputs"` gives outputs over inputs (`recordProps`, as stack rules and the estimator
@@ -238,17 +246,13 @@ export class RecordInput implements PickableInput {
     private readonly mode: "outputs" | "inputs",
     private readonly provider: RecordInput | undefined,
     private readonly merge: (record: Pick<ResourceRecord, "inputs" | "outputs">) => Record<string, unknown>,
+    /** The record's links, when the caller has them already (shared by its inputs and outputs views). */
+    links?: ResourceLinks,
   ) {
     this.urn = record.urn;
     this.type = record.type;
     this.name = record.name;
-    const links: { id?: string; parent?: string; dependencies: readonly string[]; propertyDependencies: ResourceLinks["propertyDependencies"] } = {
-      dependencies: record.dependencies,
-      propertyDependencies: record.propertyDependencies,
-    };
-    if (record.id !== undefined) links.id = record.id;
-    if (record.parent !== undefined) links.parent = record.parent;
-    this.links = links;
+    this.links = links ?? recordLinks(record);
   }
 
   get props(): unknown {

@@ -14,7 +14,7 @@ import { type EstimatedResource, estimateStack } from "../estimate";
 import { type ResourceRecord, type StackSnapshot, recordProps, snapshotStackContext, splitProviderRef } from "../inputs";
 import { type WaivedMark, type WaiverProblem, type WaiverSet, applyWaivers } from "../waivers";
 import { evaluateStackResources } from "./evaluate-stack";
-import { RecordInput, lazyStackView, lazyView } from "./lazy-view";
+import { RecordInput, lazyStackView, lazyView, recordLinks } from "./lazy-view";
 import type { AcceleratorResourceGrade, Grader } from "./grade";
 import { type GroupBy, groupOf, round } from "./group";
 import type { PolicyOutcome, ReportFinding, StackEstimate, StackReport } from "./model";
@@ -63,8 +63,9 @@ export function snapshotLazyInputs(snapshot: StackSnapshot): { outputs: RecordIn
   const inputs: RecordInput[] = [];
   for (const r of snapshot.resources) {
     const p = providerOf(r);
-    outputs.push(new RecordInput(r, "outputs", p?.outputs, recordProps));
-    if (r.custom) inputs.push(new RecordInput(r, "inputs", p?.inputs, recordProps));
+    const links = recordLinks(r);
+    outputs.push(new RecordInput(r, "outputs", p?.outputs, recordProps, links));
+    if (r.custom) inputs.push(new RecordInput(r, "inputs", p?.inputs, recordProps, links));
   }
   return { outputs, inputs };
 }
