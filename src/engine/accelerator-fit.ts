@@ -501,7 +501,20 @@ export interface CandidateResult {
 export const CANDIDATE_METHOD =
   "same cloud and service; offered in the resource's region (catalog offerings; for SageMaker the EC2 twin's regions, an upper bound); current generation; of the workload's class (inference: inference- or both-class; training: training- or both-class; never graphics); one size per accelerator model — the smallest for inference-type workloads, the closest in accelerator count otherwise; ranked by total published accelerator TDP, lowest first; Neuron and TPU types (no published TDP) listed after them, unranked. Accelerator memory needed by the model is not known to carbonguard: pick the size that holds it.";
 
-function platformPool(cloud: Cloud, platform: PlatformInfo): Candidate[] {
+/** Candidate pools depend only on the cloud and the platform (the catalog is fixed): built once each. */
+const poolCache = new Map<string, readonly Candidate[]>();
+
+function platformPool(cloud: Cloud, platform: PlatformInfo): readonly Candidate[] {
+  const key = `${cloud}|${platform.platform}|${platform.sagemakerUse ?? ""}|${platform.tpuHosts === true}`;
+  let pool = poolCache.get(key);
+  if (pool === undefined) {
+    pool = Object.freeze(buildPlatformPool(cloud, platform).map((c) => Object.freeze(c)));
+    poolCache.set(key, pool);
+  }
+  return pool;
+}
+
+function buildPlatformPool(cloud: Cloud, platform: PlatformInfo): Candidate[] {
   if (platform.platform === "cloud-run") {
     return allGcpAccelerators()
       .filter((t) => t.kind === "gpu")

@@ -58,7 +58,8 @@ const MAX_DEPTH = 64;
 const MAX_NODES = 200_000;
 
 interface Walk {
-  readonly seen: Set<object>;
+  /** The objects on the path from the root to the current node: a cycle can only go back to one of them. */
+  readonly seen: object[];
   nodes: number;
 }
 
@@ -68,7 +69,7 @@ interface Walk {
  * dropped.
  */
 export function normalizeProps(raw: unknown): PlainObject {
-  const out = normalizeValue(unwrapProxy(raw), 0, { seen: new Set(), nodes: 0 });
+  const out = normalizeValue(unwrapProxy(raw), 0, { seen: [], nodes: 0 });
   return out !== null && typeof out === "object" && !Array.isArray(out) && !isOpaque(out) ? out : {};
 }
 
@@ -108,8 +109,10 @@ function normalizeValue(value: unknown, depth: number, walk: Walk): PlainValue {
   if (depth >= MAX_DEPTH || ++walk.nodes > MAX_NODES) return new Opaque("unknown", "object");
   const obj = unwrapProxy(value) as object;
   const { seen } = walk;
-  if (seen.has(obj)) return new Opaque("unknown", "object");
-  seen.add(obj);
+  // An array, not a Set: the path is short (≤ MAX_DEPTH), and a Set's table grew and shrank on
+  // every node, which showed in allocation profiles of large reports.
+  if (seen.includes(obj)) return new Opaque("unknown", "object");
+  seen.push(obj);
   try {
     // Copy-on-write: a plain object or array whose every value normalizes to itself (no secret, no
     // unknown, nothing cut off: most of a state file) is returned as it is, so normalizing
@@ -157,7 +160,7 @@ function normalizeValue(value: unknown, depth: number, walk: Walk): PlainValue {
     }
     return result ?? (record as PlainObject);
   } finally {
-    seen.delete(obj);
+    seen.pop();
   }
 }
 
@@ -280,7 +283,7 @@ export function readJsonString(root: PlainValue | undefined, steps: readonly Pat
   if (r.value.length > 4_000_000) return { state: "wrong-type", path: r.path };
   try {
     const parsed: unknown = JSON.parse(r.value);
-    return { state: "value", value: normalizeValue(parsed, 0, { seen: new Set(), nodes: 0 }), path: r.path };
+    return { state: "value", value: normalizeValue(parsed, 0, { seen: [], nodes: 0 }), path: r.path };
   } catch {
     return { state: "wrong-type", path: r.path };
   }

@@ -165,18 +165,39 @@ function addTags(tags: Map<string, TagValue>, root: PlainValue | undefined, path
       // A tag whose key is unknown in preview could be any tag: the bag is then not knowable.
       if (key.state === "opaque") unknown = true;
       if (key.state !== "value") continue;
-      if (value.state === "value" && typeof value.value === "string") tags.set(key.value, { state: "value", value: value.value });
-      else if (value.state === "opaque") tags.set(key.value, { state: "opaque" });
+      if (value.state === "value" && typeof value.value === "string") tags.set(key.value, tagValue(value.value));
+      else if (value.state === "opaque") tags.set(key.value, OPAQUE_TAG);
     }
     return unknown;
   }
   const bag = readObject(root, path);
   if (bag.state !== "value") return bag.state === "opaque";
-  for (const [key, value] of Object.entries(bag.value)) {
-    if (typeof value === "string") tags.set(key, { state: "value", value });
-    else if (isOpaque(value)) tags.set(key, { state: "opaque" });
+  const values = bag.value;
+  for (const key in values) {
+    if (!Object.prototype.hasOwnProperty.call(values, key)) continue;
+    const value = values[key];
+    if (typeof value === "string") tags.set(key, tagValue(value));
+    else if (isOpaque(value)) tags.set(key, OPAQUE_TAG);
   }
   return false;
+}
+
+const OPAQUE_TAG: TagValue = Object.freeze({ state: "opaque" });
+
+/**
+ * Tag values repeat across resources and stacks (teams, environments, workloads): each distinct
+ * value gets one frozen `TagValue`, so a report does not allocate one per tag per resource.
+ */
+const tagValues = new Map<string, TagValue>();
+
+function tagValue(value: string): TagValue {
+  let t = tagValues.get(value);
+  if (t === undefined) {
+    if (tagValues.size >= 10_000) tagValues.clear();
+    t = Object.freeze({ state: "value", value });
+    tagValues.set(value, t);
+  }
+  return t;
 }
 
 /**
