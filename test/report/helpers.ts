@@ -5,7 +5,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import Ajv, { type ValidateFunction } from "ajv";
 import { expect } from "vitest";
-import type { GroupSummary, Report, ReportFinding, Severity, StackReport } from "../../src/report/model";
+import type { GroupSummary, RenderInput, Renderer, Report, ReportFinding, Severity, StackReport, StackSelection } from "../../src/report/model";
+import { fromReport } from "../../src/report/render-input";
 
 export const FIXTURES = join(__dirname, "..", "fixtures", "report");
 export const GOLDEN = join(FIXTURES, "golden");
@@ -256,4 +257,40 @@ export function generatedReport(n: number, findingsPerStack: number): Report {
     },
     baseline: undefined,
   };
+}
+
+/** What a renderer did with a spool-like input: its passes over the stacks and its output chunks. */
+export interface StreamProbe {
+  readonly output: string;
+  readonly chunks: readonly string[];
+  readonly passes: number;
+  readonly reads: number;
+  /** How many chunks had been written when each stack was handed out, in reading order. */
+  readonly writtenAtRead: readonly number[];
+}
+
+/**
+ * Renders `model` with `renderer.write` from an input that behaves like a streamed report's: each
+ * `stacks()` call is a new pass, and every stack read is a fresh copy (so nothing can be kept by
+ * identity). Counts passes and reads and records the chunks.
+ */
+export function probeStreaming(renderer: Renderer, model: Report): StreamProbe {
+  const inMemory = fromReport(model);
+  const chunks: string[] = [];
+  const writtenAtRead: number[] = [];
+  let passes = 0;
+  let reads = 0;
+  const input: RenderInput = {
+    ...inMemory,
+    stacks: function* (select?: StackSelection): Generator<StackReport> {
+      passes++;
+      for (const stack of inMemory.stacks(select)) {
+        reads++;
+        writtenAtRead.push(chunks.length);
+        yield structuredClone(stack);
+      }
+    },
+  };
+  renderer.write(input, (chunk) => chunks.push(chunk));
+  return { output: chunks.join(""), chunks, passes, reads, writtenAtRead };
 }

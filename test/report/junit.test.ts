@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { RenderInput, Report } from "../../src/report/model";
-import { fromReport } from "../../src/report/render-input";
+import type { Report } from "../../src/report/model";
 import { createJunitRenderer } from "../../src/report/renderers/junit";
-import { FIXTURE_NAMES, expectGolden, generatedReport, loadFixture } from "./helpers";
+import { FIXTURE_NAMES, expectGolden, generatedReport, loadFixture, probeStreaming } from "./helpers";
 import { parseJunit, xmlProblems } from "./xml";
 
 const junit = createJunitRenderer();
@@ -62,21 +61,11 @@ describe("junit renderer", () => {
 
   it("streams: at most two passes over the stacks, one suite written per stack as it is produced", () => {
     const model = generatedReport(50, 3);
-    const input = fromReport(model);
-    let passes = 0;
-    const counted: RenderInput = {
-      ...input,
-      stacks: (select) => {
-        passes++;
-        return input.stacks(select);
-      },
-    };
-    const chunks: string[] = [];
-    junit.write(counted, (chunk) => chunks.push(chunk));
-    expect(chunks.join("")).toBe(junit.render(model));
-    expect(passes).toBeLessThanOrEqual(2);
-    expect(chunks.length).toBeGreaterThan(model.stacks.length);
-    expect(xmlProblems(chunks.join(""))).toEqual([]);
+    const probe = probeStreaming(junit, model);
+    expect(probe.output).toBe(junit.render(model));
+    expect(probe.passes).toBeLessThanOrEqual(2);
+    expect(probe.chunks.length).toBeGreaterThan(model.stacks.length);
+    expect(xmlProblems(probe.output)).toEqual([]);
   });
 });
 

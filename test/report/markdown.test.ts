@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { RenderInput, Report, StackReport, StackSelection } from "../../src/report/model";
-import { fromReport } from "../../src/report/render-input";
+import type { Report } from "../../src/report/model";
 import { GITHUB_COMMENT_LIMIT, createMarkdownRenderer, mdHtml, mdText } from "../../src/report/renderers/markdown";
-import { FIXTURE_NAMES, expectGolden, generatedReport, loadFixture } from "./helpers";
+import { FIXTURE_NAMES, expectGolden, generatedReport, loadFixture, probeStreaming } from "./helpers";
 
 const markdown = createMarkdownRenderer();
 
@@ -120,25 +119,10 @@ describe("markdown renderer", () => {
       [generatedReport(1000, 5), {}],
     ] as const) {
       const renderer = createMarkdownRenderer(options);
-      const inMemory = fromReport(model);
-      let passes = 0;
-      let reads = 0;
-      // Like a spool: every pass starts over and every stack read is a new object.
-      const input: RenderInput = {
-        ...inMemory,
-        stacks: function* (select?: StackSelection): Generator<StackReport> {
-          passes++;
-          for (const stack of inMemory.stacks(select)) {
-            reads++;
-            yield structuredClone(stack);
-          }
-        },
-      };
-      const chunks: string[] = [];
-      renderer.write(input, (chunk) => chunks.push(chunk));
-      expect(chunks.join("")).toBe(renderer.render(model));
-      expect(passes).toBeLessThanOrEqual(2);
-      expect(reads).toBeLessThanOrEqual(2 * model.stacks.length);
+      const probe = probeStreaming(renderer, model);
+      expect(probe.output).toBe(renderer.render(model));
+      expect(probe.passes).toBeLessThanOrEqual(2);
+      expect(probe.reads).toBeLessThanOrEqual(2 * model.stacks.length);
     }
   });
 });

@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { RenderInput, Report } from "../../src/report/model";
-import { fromReport } from "../../src/report/render-input";
+import type { Report } from "../../src/report/model";
 import { artifactUri, createSarifRenderer } from "../../src/report/renderers/sarif";
-import { FIXTURE_NAMES, expectGolden, generatedReport, loadFixture, validateSarif } from "./helpers";
+import { FIXTURE_NAMES, expectGolden, generatedReport, loadFixture, probeStreaming, validateSarif } from "./helpers";
 
 const sarif = createSarifRenderer();
 
@@ -109,21 +108,11 @@ describe("sarif renderer", () => {
 
   it("streams: at most two passes over the stacks, results written as they are produced", () => {
     const model = generatedReport(50, 3);
-    const input = fromReport(model);
-    let passes = 0;
-    const counted: RenderInput = {
-      ...input,
-      stacks: (select) => {
-        passes++;
-        return input.stacks(select);
-      },
-    };
-    const chunks: string[] = [];
-    sarif.write(counted, (chunk) => chunks.push(chunk));
-    expect(chunks.join("")).toBe(sarif.render(model));
+    const probe = probeStreaming(sarif, model);
+    expect(probe.output).toBe(sarif.render(model));
     // The pieces add up to the whole log serialised at once.
-    expect(chunks.join("")).toBe(`${JSON.stringify(JSON.parse(chunks.join("")), null, 2)}\n`);
-    expect(passes).toBeLessThanOrEqual(2);
-    expect(chunks.length).toBeGreaterThan(model.stacks.length);
+    expect(probe.output).toBe(`${JSON.stringify(JSON.parse(probe.output), null, 2)}\n`);
+    expect(probe.passes).toBeLessThanOrEqual(2);
+    expect(probe.chunks.length).toBeGreaterThan(model.stacks.length);
   });
 });

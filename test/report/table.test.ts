@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { RenderInput, Report } from "../../src/report/model";
-import { fromReport } from "../../src/report/render-input";
+import type { Report } from "../../src/report/model";
 import { createTableRenderer } from "../../src/report/renderers/table";
-import { FIXTURE_NAMES, expectGolden, generatedReport, loadFixture } from "./helpers";
+import { FIXTURE_NAMES, expectGolden, generatedReport, loadFixture, probeStreaming } from "./helpers";
 
 const ANSI = /\x1b\[[0-9;]*m/g;
 
@@ -56,30 +55,13 @@ describe("table renderer", () => {
   it("streams: at most two passes over the stacks, each stack's lines written before the next stack is read", () => {
     const table = createTableRenderer({ color: true, width: 80 });
     for (const model of [loadFixture("full"), generatedReport(50, 3)]) {
-      const input = fromReport(model);
-      const chunks: string[] = [];
-      let passes = 0;
-      let yielded = 0;
-      /** How many chunks had been written when each stack was handed out. */
-      const writtenAtYield: number[] = [];
-      const counted: RenderInput = {
-        ...input,
-        *stacks(select) {
-          passes++;
-          for (const stack of input.stacks(select)) {
-            yielded++;
-            writtenAtYield.push(chunks.length);
-            yield stack;
-          }
-        },
-      };
-      table.write(counted, (chunk) => chunks.push(chunk));
-      expect(chunks.join("")).toBe(table.render(model));
-      expect(passes).toBeLessThanOrEqual(2);
-      expect(yielded).toBeLessThanOrEqual(passes * model.stacks.length);
-      expect(chunks.length).toBeGreaterThan(model.stacks.length);
+      const probe = probeStreaming(table, model);
+      expect(probe.output).toBe(table.render(model));
+      expect(probe.passes).toBeLessThanOrEqual(2);
+      expect(probe.reads).toBeLessThanOrEqual(probe.passes * model.stacks.length);
+      expect(probe.chunks.length).toBeGreaterThan(model.stacks.length);
       // Something was written between one stack and the next, and after the last: no stack waits for the others.
-      writtenAtYield.forEach((n, i) => expect(n).toBeLessThan(writtenAtYield[i + 1] ?? chunks.length));
+      probe.writtenAtRead.forEach((n, i) => expect(n).toBeLessThan(probe.writtenAtRead[i + 1] ?? probe.chunks.length));
     }
   });
 });

@@ -6,6 +6,7 @@
  */
 import type { RenderInput, Renderer, Report, Sink } from "../model";
 import { defineRenderer } from "../render-input";
+import { jsonAt } from "./util";
 
 /** How to order one object's keys; `children` describe nested values by key. */
 interface Shape {
@@ -120,7 +121,7 @@ function writeJson(input: RenderInput, sink: Sink): void {
       key(k);
       let n = 0;
       for (const stack of input.stacks()) {
-        sink(`${n === 0 ? "[\n" : ",\n"}    ${indent(JSON.stringify(order(stack, STACK), null, 2), "    ")}`);
+        sink(`${n === 0 ? "[\n" : ",\n"}    ${jsonAt(order(stack, STACK), "    ")}`);
         n++;
       }
       sink(n === 0 ? "[]" : "\n  ]");
@@ -128,13 +129,9 @@ function writeJson(input: RenderInput, sink: Sink): void {
     }
     if (!Object.prototype.hasOwnProperty.call(record, k) || record[k] === undefined) continue;
     key(k);
-    sink(indent(JSON.stringify(order(record[k], REPORT.children?.[k]), null, 2), "  "));
+    sink(jsonAt(order(record[k], REPORT.children?.[k]), "  "));
   }
   sink(first ? "{}\n" : "\n}\n");
-}
-
-function indent(text: string, by: string): string {
-  return text.replace(/\n/g, `\n${by}`);
 }
 
 export function createJsonRenderer(): Renderer {

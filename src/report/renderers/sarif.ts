@@ -10,7 +10,7 @@
  */
 import type { Level, RenderInput, Renderer, ReportFinding, RuleSummary, Sink, StackReport } from "../model";
 import { defineRenderer } from "../render-input";
-import { PROJECT_URL, sortKeys } from "./util";
+import { PROJECT_URL, jsonAt, sortKeys } from "./util";
 
 export const SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 
@@ -156,22 +156,17 @@ function writeSarif(input: RenderInput, sink: Sink): void {
   // { $schema, version, runs: [{ tool, invocations, results, properties }] }: the run's members
   // are indented by 6 spaces, each result by 8; key order as in the whole log.
   sink(`{\n  "$schema": ${JSON.stringify(SARIF_SCHEMA_URI)},\n  "version": "2.1.0",\n  "runs": [\n    {\n`);
-  sink(`      "tool": ${json(tool, "      ")},\n      "invocations": ${json(invocations, "      ")},\n      "results": `);
+  sink(`      "tool": ${jsonAt(tool, "      ")},\n      "invocations": ${jsonAt(invocations, "      ")},\n      "results": `);
   const newIds = input.baseline ? new Set(input.baseline.newFindings) : undefined;
   let n = 0;
   for (const stack of input.stacks()) {
     for (const finding of stack.findings) {
-      sink(`${n === 0 ? "[\n" : ",\n"}        ${json(result(finding, stack, ruleIndex.get(finding.policy)!, newIds), "        ")}`);
+      sink(`${n === 0 ? "[\n" : ",\n"}        ${jsonAt(result(finding, stack, ruleIndex.get(finding.policy)!, newIds), "        ")}`);
       n++;
     }
   }
   sink(n === 0 ? "[]" : "\n      ]");
-  sink(`,\n      "properties": ${json(properties, "      ")}\n    }\n  ]\n}\n`);
-}
-
-/** `value` as `JSON.stringify(value, null, 2)` puts it at a depth whose lines start with `by`. */
-function json(value: unknown, by: string): string {
-  return JSON.stringify(value, null, 2).replace(/\n/g, `\n${by}`);
+  sink(`,\n      "properties": ${jsonAt(properties, "      ")}\n    }\n  ]\n}\n`);
 }
 
 function isDateTime(value: string): boolean {

@@ -158,6 +158,15 @@ export function compareStrings(a: string, b: string): number {
 
 export { type StackCounts, stackCounts } from "../digest";
 
+/**
+ * `value` as `JSON.stringify(value, null, 2)` writes it at a depth whose lines start with `by`:
+ * lets a renderer stream a big JSON document piece by piece, byte for byte as one stringify would
+ * (no JSON string holds a raw newline, so indenting after each newline is safe).
+ */
+export function jsonAt(value: unknown, by: string): string {
+  return JSON.stringify(value, null, 2).replace(/\n/g, `\n${by}`);
+}
+
 /** Entries sorted by value (largest first), ties by key. */
 export function sortedEntries(values: Iterable<readonly [string, number]>): [string, number][] {
   return [...values].map(([k, v]) => [k, v] as [string, number]).sort((a, b) => b[1] - a[1] || compareStrings(a[0], b[0]));
