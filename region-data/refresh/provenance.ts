@@ -44,6 +44,7 @@ export function sourcesMap(co2Version: string): Record<string, RegionDataSource>
       title: `Electricity Maps yearly carbon intensity ${EM_YEAR} (zone averages, lifecycle), as republished in CO2.js`,
       licence: "ODbL-1.0 (attribution \"Electricity Maps\"; share-alike)",
       version: `@tgwf/co2 ${co2Version} (${UPSTREAM.co2js.repo}@${short(UPSTREAM.co2js.commit)}), yearly_${EM_YEAR}`,
+      year: EM_YEAR,
       url: "https://www.electricitymaps.com/data/methodology",
       attribution: "Contains data from Electricity Maps (https://www.electricitymaps.com), ODbL-1.0",
     },
@@ -51,12 +52,14 @@ export function sourcesMap(co2Version: string): Record<string, RegionDataSource>
       title: `Google Cloud region carbon info ${GOOGLE_YEAR} (Google CFE%, grid carbon intensity)`,
       licence: "Apache-2.0",
       version: `${UPSTREAM.google.repo}@${short(UPSTREAM.google.commit)} data/yearly/${GOOGLE_YEAR}.csv`,
+      year: GOOGLE_YEAR,
       url: "https://github.com/GoogleCloudPlatform/region-carbon-info",
     },
     [SOURCE_IDS.ccf]: {
       title: "Cloud Carbon Footprint application constants (GCP PUE: per-region trailing twelve months, fleet average)",
       licence: "Apache-2.0",
       version: `${UPSTREAM.ccfApp.repo}@${short(UPSTREAM.ccfApp.commit)} (${UPSTREAM.ccfApp.date}) packages/gcp/src/domain/GcpFootprintEstimationConstants.ts`,
+      year: Number(UPSTREAM.ccfApp.date.slice(0, 4)),
       url: "https://github.com/cloud-carbon-footprint/cloud-carbon-footprint",
     },
     [SOURCE_IDS.awsPartitions]: {
@@ -69,6 +72,7 @@ export function sourcesMap(co2Version: string): Record<string, RegionDataSource>
       title: "AWS global data-center PUE 2024 (1.15), Amazon sustainability reporting",
       licence: "a published figure, cited (no data copied)",
       version: "2024 figure, as recorded in carbonguard design/CARBON-METHOD.md",
+      year: FLEET_PUE.aws.year,
       url: "https://sustainability.aboutamazon.com/products-services/aws-cloud",
     },
     [SOURCE_IDS.cloudRegions]: {

@@ -13,10 +13,11 @@
  * - `tdpWPerDevice` is null where the vendor publishes no TDP (Neuron chips, TPUs); never rank those
  *   by TDP. `AcceleratorModel.tdpEstimateW` (when present) is a marked third-party estimate.
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
+import { BoundedMemo } from "../engine/memo";
+import { isRecord } from "../engine/values";
+import { deepFreeze, lazyDataFile } from "./load";
 import type { Cloud } from "./types";
-import { packageRoot } from "../util/package-root";
 
 export type WorkloadClass = "training" | "inference" | "both" | "graphics";
 export type Generation = "legacy" | "previous" | "current";
@@ -131,16 +132,8 @@ export interface GcpAcceleratorInfo {
   readonly sources: readonly string[];
 }
 
-export interface SageMakerTypeInfo {
-  readonly mlType: string;
+export interface SageMakerTypeInfo extends SageMakerFlags {
   readonly ec2Twin: string;
-  readonly hosting: boolean;
-  readonly training: boolean;
-  readonly notebook: boolean;
-  readonly studio: boolean;
-  readonly processing: boolean;
-  readonly batchTransform: boolean;
-  readonly hyperpod: boolean;
   readonly ec2TwinInCatalog: boolean;
   /** The EC2 twin's offered regions: an upper bound for SageMaker — verify on the SageMaker pricing page. */
   readonly regionsUpperBound: readonly string[];
@@ -236,20 +229,6 @@ interface Loaded {
   readonly cloudRun: Map<string, readonly CloudRunGpuRegion[]>;
 }
 
-let loaded: Loaded | undefined;
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value as Record<string, unknown>)) deepFreeze(v);
-  }
-  return value;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
-
 function mapOf<T>(rec: Readonly<Record<string, T>> | undefined): Map<string, T> {
   return new Map(Object.entries(rec ?? {}));
 }
@@ -306,24 +285,7 @@ export function indexAcceleratorCatalog(data: AcceleratorCatalogData): Loaded {
   };
 }
 
-function load(): Loaded {
-  if (loaded !== undefined) return loaded;
-  const file = path.join(packageRoot(), ACCELERATOR_DATA_RELATIVE_PATH);
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (e) {
-    throw new Error(`carbonguard: cannot read the accelerator catalog ${file}: ${(e as Error).message}`);
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`carbonguard: ${file} is not valid JSON: ${(e as Error).message}`);
-  }
-  loaded = indexAcceleratorCatalog(deepFreeze(checkShape(parsed, file)));
-  return loaded;
-}
+const load = lazyDataFile(ACCELERATOR_DATA_RELATIVE_PATH, "the accelerator catalog", (parsed, file) => indexAcceleratorCatalog(deepFreeze(checkShape(parsed, file))));
 
 /** The raw catalog data (frozen). */
 export function acceleratorCatalogData(): AcceleratorCatalogData {
@@ -378,17 +340,13 @@ export function lookupInstanceType(cloud: Cloud, name: string): InstanceLookupRe
   if (!isCloud(cloud) || typeof name !== "string") return undefined;
   // A report looks the same few names up for every resource of every stack: results are frozen
   // and kept per (cloud, name).
-  const key = `${cloud}\u0000${name}`;
-  const hit = lookupCache.get(key);
-  if (hit !== undefined || lookupCache.has(key)) return hit;
-  const result = lookupInstanceTypeUncached(cloud, name);
-  if (lookupCache.size >= LOOKUP_CACHE_LIMIT) lookupCache.clear();
-  lookupCache.set(key, result === undefined ? undefined : Object.freeze(result));
-  return result;
+  return lookupCache.get(`${cloud}\u0000${name}`, () => {
+    const result = lookupInstanceTypeUncached(cloud, name);
+    return result === undefined ? undefined : Object.freeze(result);
+  });
 }
 
-const LOOKUP_CACHE_LIMIT = 5_000;
-const lookupCache = new Map<string, InstanceLookupResult | undefined>();
+const lookupCache = new BoundedMemo<string, InstanceLookupResult | undefined>(5_000);
 
 function lookupInstanceTypeUncached(cloud: Cloud, name: string): InstanceLookupResult | undefined {
   const n = normalise(name);

@@ -3,13 +3,13 @@
  * `region-data/coefficients.json` (built by `region-data/refresh/coefficients.ts` from Cloud Carbon
  * Footprint's data; provenance in the file's `sources` and in docs/methodology.md).
  *
- * The file is read once, on first use. Lookups never throw for any input; only a missing or
- * malformed data file (a broken install) throws, with a clear message.
+ * The file is read once, on first use (./load.ts). Lookups never throw for any input; only a
+ * missing or malformed data file (a broken install) throws, with a clear message.
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
+import { isRecord, ownEntry } from "../engine/values";
+import { deepFreeze, lazyDataFile } from "./load";
 import type { Cloud } from "./types";
-import { packageRoot } from "../util/package-root";
 
 export interface CoefficientSource {
   readonly title: string;
@@ -73,12 +73,6 @@ export interface CoefficientsData {
 
 export const COEFFICIENTS_DATA_PATH = path.join("region-data", "coefficients.json");
 
-let loaded: CoefficientsData | undefined;
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
-
 function checkShape(parsed: unknown, file: string): CoefficientsData {
   const bad = (what: string): never => {
     throw new Error(`carbonguard: ${file} is not a valid coefficients file (${what}); re-run the data refresh`);
@@ -94,36 +88,11 @@ function checkShape(parsed: unknown, file: string): CoefficientsData {
   return parsed as unknown as CoefficientsData;
 }
 
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value as Record<string, unknown>)) deepFreeze(v);
-  }
-  return value;
-}
+const load = lazyDataFile(COEFFICIENTS_DATA_PATH, "the energy coefficients", (parsed, file) => deepFreeze(checkShape(parsed, file)));
 
 /** The coefficients data (loaded on first call, frozen). */
 export function coefficients(): CoefficientsData {
-  if (loaded !== undefined) return loaded;
-  const file = path.join(packageRoot(), COEFFICIENTS_DATA_PATH);
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (e) {
-    throw new Error(`carbonguard: cannot read the energy coefficients ${file}: ${(e as Error).message}`);
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`carbonguard: ${file} is not valid JSON: ${(e as Error).message}`);
-  }
-  loaded = deepFreeze(checkShape(parsed, file));
-  return loaded;
-}
-
-function own<T>(rec: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
-  return rec !== undefined && Object.prototype.hasOwnProperty.call(rec, key) ? rec[key] : undefined;
+  return load();
 }
 
 function typeKey(name: unknown): string | undefined {
@@ -139,13 +108,13 @@ function typeKey(name: unknown): string | undefined {
 export function hostFacts(cloud: Cloud, type: string): HostFacts | undefined {
   const key = typeKey(type);
   if (key === undefined || (cloud !== "aws" && cloud !== "gcp")) return undefined;
-  return own(coefficients().hosts[cloud], key);
+  return ownEntry(coefficients().hosts[cloud], key);
 }
 
 /** CCF CPU coefficients for a microarchitecture on a cloud. */
 export function cpuCoefficient(cloud: Cloud, microarchitecture: string): CpuCoefficient | undefined {
   if (cloud !== "aws" && cloud !== "gcp") return undefined;
-  return own(coefficients().cpu[cloud], microarchitecture);
+  return ownEntry(coefficients().cpu[cloud], microarchitecture);
 }
 
 export function cpuAverage(cloud: Cloud): CpuAverage {
@@ -156,19 +125,19 @@ export function cpuAverage(cloud: Cloud): CpuAverage {
 export function ccfEmbodiedKg(cloud: Cloud, type: string): number | undefined {
   const key = typeKey(type);
   if (key === undefined || (cloud !== "aws" && cloud !== "gcp")) return undefined;
-  return own(coefficients().embodiedKg[cloud], key);
+  return ownEntry(coefficients().embodiedKg[cloud], key);
 }
 
 /** CCF's min/max W for the GPU behind a catalog accelerator model, when CCF lists it. */
 export function ccfGpuFor(model: string): { readonly name: string; readonly minW: number; readonly maxW: number } | undefined {
   if (typeof model !== "string") return undefined;
   const data = coefficients();
-  const name = own(data.ccfGpuNames, model.trim());
-  const gpu = name === undefined ? undefined : own(data.ccfGpus, name);
+  const name = ownEntry(data.ccfGpuNames, model.trim());
+  const gpu = name === undefined ? undefined : ownEntry(data.ccfGpus, name);
   return name !== undefined && gpu !== undefined ? { name, ...gpu } : undefined;
 }
 
 export function acceleratorPowerEstimate(model: string): AcceleratorPowerEstimate | undefined {
   if (typeof model !== "string") return undefined;
-  return own(coefficients().acceleratorEstimates, model.trim());
+  return ownEntry(coefficients().acceleratorEstimates, model.trim());
 }

@@ -7,10 +7,9 @@
  * `pulumi preview` start-up. No function here throws on any string input; they throw only if the
  * data file itself is missing or malformed (a broken install).
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 
-import { packageRoot } from "../util/package-root";
+import { deepFreeze, lazyDataFile } from "./load";
 import { CLOUDS, type Cloud, type Continent, type Figure } from "./types";
 
 export interface GoogleRegionFigures {
@@ -46,6 +45,8 @@ export interface RegionDataSource {
   readonly title: string;
   readonly licence: string;
   readonly version: string;
+  /** The year the source's figures describe (absent for sources that hold no figures, e.g. region lists). */
+  readonly year?: number;
   readonly url?: string;
   readonly attribution?: string;
 }
@@ -86,20 +87,7 @@ interface Loaded {
   readonly gcpAreas: ReadonlySet<string>;
 }
 
-let loaded: Loaded | undefined;
-
-function load(): Loaded {
-  if (loaded !== undefined) return loaded;
-  const file = path.join(packageRoot(), REGION_DATA_PATH);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(fs.readFileSync(file, "utf8"));
-  } catch (e) {
-    throw new Error(`carbonguard: cannot read region data ${file}: ${(e as Error).message}`);
-  }
-  loaded = index(parsed, file);
-  return loaded;
-}
+const load = lazyDataFile(REGION_DATA_PATH, "region data", index);
 
 function index(parsed: unknown, file: string): Loaded {
   const data = parsed as Partial<RegionDataFile> | null;
@@ -155,14 +143,6 @@ function index(parsed: unknown, file: string): Loaded {
     awsPartitionPatterns,
     gcpAreas,
   };
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value as object)) deepFreeze(v);
-  }
-  return value;
 }
 
 const DIRECTION_ABBREVIATION: Readonly<Record<string, string>> = {
@@ -270,7 +250,7 @@ export function cloudOfRegion(zoneOrRegion: string): Cloud | undefined {
 
 /** Provenance of the region data (titles, licences and versions of its sources), read lazily. */
 export const REGION_DATA_INFO: {
-  readonly sources: Readonly<Record<string, { title: string; licence: string; version: string }>>;
+  readonly sources: Readonly<Record<string, RegionDataSource>>;
 } = {
   get sources() {
     return load().file.sources;

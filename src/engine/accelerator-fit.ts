@@ -27,7 +27,8 @@ import { regionFacts } from "../data/regions";
 import type { Cloud } from "../data/types";
 import { DEFAULT_UTILIZATION, resolveUnit, unitMonthlyKg } from "../estimate";
 import type { AcceleratorUse } from "./accelerator-scan";
-import { formatPue, formatWatts, percent, typeLabel } from "./format";
+import { safeName } from "./capacity";
+import { formatCount, formatPue, formatWatts, percent, typeLabel } from "./format";
 import type { FigureRef } from "./rule";
 import { formatPath, quoteToken } from "./values";
 import type { ResourceView } from "./view";
@@ -121,8 +122,9 @@ export function resolveWorkload(view: ResourceView, key: string = DEFAULT_WORKLO
   return declaredWorkloadOf(view, key);
 }
 
-export function isTrainingWorkload(w: Workload): boolean {
-  return w === "training";
+/** The accelerator role a workload needs: training, or inference for every other workload. */
+export function roleOf(w: Workload): Role {
+  return w === "training" ? "training" : "inference";
 }
 
 export function workloadPhrase(w: Workload): string {
@@ -214,7 +216,20 @@ export function platformOf(type: string): PlatformInfo {
 // ---------------------------------------------------------------------------------------------
 // Classifying what a resource carries
 
-export interface AcceleratorSubject {
+/** What a catalog type (or attached accelerator) carries: the same for a resource's subject and for a candidate. */
+export interface AcceleratorFacts {
+  readonly model: string;
+  readonly shortModel: string;
+  readonly count: number;
+  readonly tdpWPerDevice: number | null;
+  readonly tdpWTotal: number | null;
+  readonly tdpBasis: string;
+  readonly memoryGbPerDevice: number | null;
+  readonly workloadClass: WorkloadClass;
+  readonly chipYear: number | null;
+}
+
+export interface AcceleratorSubject extends AcceleratorFacts {
   readonly use: AcceleratorUse;
   readonly cloud: Cloud;
   /** Canonical display name: "ml.p4d.24xlarge", "a3-highgpu-8g", "nvidia-tesla-k80". */
@@ -223,18 +238,9 @@ export interface AcceleratorSubject {
   readonly names: readonly string[];
   readonly family: string;
   readonly kind: "machine" | "attached";
-  readonly model: string;
-  readonly shortModel: string;
   readonly vendor: string;
-  readonly count: number;
-  readonly tdpWPerDevice: number | null;
-  readonly tdpWTotal: number | null;
-  readonly tdpBasis: string;
-  readonly memoryGbPerDevice: number | null;
-  readonly workloadClass: WorkloadClass;
   readonly generation: Generation;
   readonly retired: boolean;
-  readonly chipYear: number | null;
   readonly sagemaker: boolean;
   /** Chips that cannot train (AWS Inferentia/Inferentia2, Qualcomm Cloud AI 100). */
   readonly inferenceOnly: boolean;
@@ -312,29 +318,17 @@ function classifyAcceleratorsUncached(view: ResourceView): ClassifiedAccelerator
 function fromInstanceType(use: AcceleratorUse, info: InstanceTypeInfo & { readonly sagemakerUpperBound?: boolean }): AcceleratorSubject {
   const sagemaker = info.sagemakerUpperBound === true;
   const label = sagemaker ? (info.sagemaker?.mlType ?? `ml.${info.name}`) : info.name;
-  const names = [label, info.name, info.family];
-  if (info.gcpAcceleratorToken) names.push(info.gcpAcceleratorToken);
-  if (info.tpuSliceType) names.push(info.tpuSliceType);
-  if (info.hostMachineType) names.push(info.hostMachineType);
   return {
+    ...instanceTypeFacts(info),
     use,
     cloud: info.cloud,
     label,
-    names,
+    names: instanceTypeNames(info, label),
     family: info.family,
     kind: "machine",
-    model: info.acceleratorModel,
-    shortModel: shortModelName(info.acceleratorModel),
     vendor: info.acceleratorVendor,
-    count: info.acceleratorCount,
-    tdpWPerDevice: info.tdpWPerDevice,
-    tdpWTotal: tdpTotal(info.tdpWPerDevice, info.acceleratorCount),
-    tdpBasis: info.tdpBasis,
-    memoryGbPerDevice: info.acceleratorMemoryGbPerDevice,
-    workloadClass: info.workloadClass,
     generation: info.generation,
     retired: info.retired,
-    chipYear: acceleratorModel(info.acceleratorModel)?.chipYear ?? info.launchYear,
     sagemaker,
     inferenceOnly: INFERENCE_ONLY.test(info.acceleratorModel),
   };
@@ -345,27 +339,59 @@ function fromGcpAccelerator(use: AcceleratorUse, info: GcpAcceleratorInfo): Acce
   const count = use.count !== undefined && Number.isFinite(use.count) && use.count >= 0.01 && use.count <= 4096 ? use.count : 1;
   const trainingBySize = info.trainingClassMinCount !== undefined && count >= info.trainingClassMinCount;
   return {
+    ...gcpAcceleratorFacts(info, count),
+    ...(trainingBySize ? { workloadClass: "training" as const } : {}),
     use,
     cloud: "gcp",
     label: info.token,
     names: [info.token, shortModelName(info.model).toLowerCase()],
     family: info.token,
     kind: "attached",
+    vendor: info.vendor,
+    generation: info.generation,
+    retired: info.retired,
+    sagemaker: false,
+    inferenceOnly: INFERENCE_ONLY.test(info.model),
+  };
+}
+
+/** The accelerators of a catalog instance/machine/TPU type. */
+function instanceTypeFacts(info: InstanceTypeInfo): AcceleratorFacts {
+  return {
+    model: info.acceleratorModel,
+    shortModel: shortModelName(info.acceleratorModel),
+    count: info.acceleratorCount,
+    tdpWPerDevice: info.tdpWPerDevice,
+    tdpWTotal: tdpTotal(info.tdpWPerDevice, info.acceleratorCount),
+    tdpBasis: info.tdpBasis,
+    memoryGbPerDevice: info.acceleratorMemoryGbPerDevice,
+    workloadClass: info.workloadClass,
+    chipYear: acceleratorModel(info.acceleratorModel)?.chipYear ?? info.launchYear,
+  };
+}
+
+/** `count` devices of a GCP accelerator token. */
+function gcpAcceleratorFacts(info: GcpAcceleratorInfo, count: number): AcceleratorFacts {
+  return {
     model: info.model,
     shortModel: shortModelName(info.model),
-    vendor: info.vendor,
     count,
     tdpWPerDevice: info.tdpWPerDevice,
     tdpWTotal: tdpTotal(info.tdpWPerDevice, count),
     tdpBasis: info.tdpBasis,
     memoryGbPerDevice: info.memoryGbPerDevice,
-    workloadClass: trainingBySize ? "training" : info.workloadClass,
-    generation: info.generation,
-    retired: info.retired,
+    workloadClass: info.workloadClass,
     chipYear: acceleratorModel(info.model)?.chipYear ?? null,
-    sagemaker: false,
-    inferenceOnly: INFERENCE_ONLY.test(info.model),
   };
+}
+
+/** What `allowedTypes` patterns are matched against: the label, the type, its family and the other names it goes by. */
+function instanceTypeNames(info: InstanceTypeInfo, label: string): string[] {
+  const names = [label, info.name, info.family];
+  if (info.gcpAcceleratorToken) names.push(info.gcpAcceleratorToken);
+  if (info.tpuSliceType) names.push(info.tpuSliceType);
+  if (info.hostMachineType) names.push(info.hostMachineType);
+  return names;
 }
 
 function tdpTotal(perDevice: number | null, count: number): number | null {
@@ -373,26 +399,12 @@ function tdpTotal(perDevice: number | null, count: number): number | null {
 }
 
 /**
- * Shapes of real type names: an unknown type is quoted in a message only when it has one of them
- * and looks accelerated (a secret pasted into a type field must not be echoed).
+ * An unknown type is named in a message only when it looks accelerated. Its token already has the
+ * exact shape of a type or accelerator name: the scanner keeps no other (`typeShapedToken`,
+ * `acceleratorShapedToken` in ./accelerator-scan), so a secret pasted into a type field is never echoed.
  */
-const TYPE_SHAPES: Readonly<Record<Cloud, readonly RegExp[]>> = {
-  // p5en.48xlarge, ml.g6e.2xlarge, p6-b200.48xlarge, u-p7.metal
-  aws: [/^(ml\.)?[a-z]{1,4}\d{1,2}[a-z0-9]{0,4}(-[a-z0-9]{1,6})?\.[a-z0-9]{1,12}$/i],
-  gcp: [
-    // a3-highgpu-8g, g2-standard-4, ct5lp-hightpu-4t, a3-edgegpu-8g-nolssd
-    /^[a-z]{1,3}\d{1,2}[a-z]{0,6}-[a-z]{2,12}(-\d{1,3}[a-z]?)?(-[a-z]{2,8})?$/i,
-    // nvidia-h100-mega-80gb, NVIDIA_TESLA_T4_VWS, tpu-v5-lite-podslice
-    /^(nvidia|tpu|amd)([-_][a-z0-9]{1,12}){1,4}$/i,
-    // v5litepod-8, v6e-256, tpu7x
-    /^v\d{1,2}[a-z]{0,8}-\d{1,5}$/i,
-    /^tpu\d{1,2}[a-z]{0,4}$/i,
-  ],
-};
-
 function displayUnknownType(cloud: Cloud, token: string | undefined): string | undefined {
   if (token === undefined || token.length > 48) return undefined;
-  if (!TYPE_SHAPES[cloud].some((re) => re.test(token))) return undefined;
   if (looksAccelerated(cloud, token)) return token;
   return cloud === "gcp" && /^(nvidia|tpu|amd)[-_]/i.test(token) ? token : undefined;
 }
@@ -411,9 +423,8 @@ export function shortModelName(model: string): string {
   return base.split(/\s+/)[0] || model;
 }
 
-export function formatCount(n: number): string {
-  return Number.isInteger(n) ? String(n) : String(Number(n.toFixed(3)));
-}
+/** The accelerator rules import it from here; it lives with the other text helpers (./format). */
+export { formatCount };
 
 export function formatTdp(watts: number | null): string {
   return watts === null ? "TDP not published" : formatWatts(watts);
@@ -434,6 +445,16 @@ export function describeUnpublished(a: { readonly label: string; readonly count:
   return `${a.label}: ${formatCount(a.count)}×${a.shortModel}`;
 }
 
+/**
+ * "ml.zz9.xlarge, which looks like an accelerated type that carbonguard's accelerator catalog does
+ * not know (offered with …, not yet classified)": the type is named only when it is safe to quote.
+ */
+export function describeUnrecognized(u: UnrecognizedAccelerator): string {
+  const what = u.display ? `${u.display}, which looks like an accelerated type` : "an accelerated-looking type";
+  const offered = u.offeredWith ? ` (offered with ${u.offeredWith}, not yet classified)` : "";
+  return `${what} that carbonguard's accelerator catalog does not know${offered}`;
+}
+
 export function tdpFigure(a: { readonly label: string; readonly count: number; readonly model: string; readonly tdpWPerDevice: number | null; readonly tdpWTotal: number | null; readonly tdpBasis: string; readonly chipYear: number | null }): FigureRef | undefined {
   if (a.tdpWTotal === null || a.tdpWPerDevice === null) return undefined;
   return {
@@ -447,8 +468,7 @@ export function tdpFigure(a: { readonly label: string; readonly count: number; r
 }
 
 export function resourceSubject(view: ResourceView): string {
-  const name = /^[\w.:/-]{1,100}$/.test(view.name) ? view.name : "(unnamed)";
-  return `${typeLabel(view.type)} '${name}'`;
+  return `${typeLabel(view.type)} '${safeName(view.name)}'`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -456,19 +476,10 @@ export function resourceSubject(view: ResourceView): string {
 
 export type Role = "inference" | "training";
 
-export interface Candidate {
+export interface Candidate extends AcceleratorFacts {
   /** Name as the resource would write it: "ml.g6.xlarge", "g2-standard-4", "v6e-1", "nvidia-l4". */
   readonly label: string;
   readonly names: readonly string[];
-  readonly model: string;
-  readonly shortModel: string;
-  readonly count: number;
-  readonly tdpWPerDevice: number | null;
-  readonly tdpWTotal: number | null;
-  readonly tdpBasis: string;
-  readonly memoryGbPerDevice: number | null;
-  readonly workloadClass: WorkloadClass;
-  readonly chipYear: number | null;
   readonly regions: readonly string[];
   readonly vcpu: number;
 }
@@ -498,6 +509,9 @@ export interface CandidateResult {
   readonly sagemakerUpperBound: boolean;
 }
 
+/** The caveat on SageMaker availability, which the catalog infers from the EC2 twin's offerings. */
+export const SAGEMAKER_UPPER_BOUND_NOTE = "SageMaker availability is inferred from EC2 offerings (an upper bound): verify on the SageMaker pricing page.";
+
 export const CANDIDATE_METHOD =
   "same cloud and service; offered in the resource's region (catalog offerings; for SageMaker the EC2 twin's regions, an upper bound); current generation; of the workload's class (inference: inference- or both-class; training: training- or both-class; never graphics); one size per accelerator model — the smallest for inference-type workloads, the closest in accelerator count otherwise; ranked by total published accelerator TDP, lowest first; Neuron and TPU types (no published TDP) listed after them, unranked. Accelerator memory needed by the model is not known to carbonguard: pick the size that holds it.";
 
@@ -517,27 +531,10 @@ function platformPool(cloud: Cloud, platform: PlatformInfo): readonly Candidate[
 function buildPlatformPool(cloud: Cloud, platform: PlatformInfo): Candidate[] {
   if (platform.platform === "cloud-run") {
     return allGcpAccelerators()
-      .filter((t) => t.kind === "gpu")
+      .filter((t) => t.kind === "gpu" && t.generation === "current" && !t.retired)
       .map((t) => ({ t, regions: cloudRunGpuRegions(t.token).map((r) => r.region) }))
       .filter(({ regions }) => regions.length > 0)
-      .map(({ t, regions }) => ({
-        label: t.token,
-        names: [t.token],
-        model: t.model,
-        shortModel: shortModelName(t.model),
-        count: 1,
-        tdpWPerDevice: t.tdpWPerDevice,
-        tdpWTotal: tdpTotal(t.tdpWPerDevice, 1),
-        tdpBasis: t.tdpBasis,
-        memoryGbPerDevice: t.memoryGbPerDevice,
-        workloadClass: t.workloadClass,
-        chipYear: acceleratorModel(t.model)?.chipYear ?? null,
-        regions,
-        vcpu: 0,
-        generation: t.generation,
-        retired: t.retired,
-      }))
-      .filter((c) => c.generation === "current" && !c.retired);
+      .map(({ t, regions }) => ({ ...gcpAcceleratorFacts(t, 1), label: t.token, names: [t.token], regions, vcpu: 0 }));
   }
   const types = allInstanceTypes(cloud).filter((t) => {
     if (platform.platform === "tpu-vm") return t.kind === "tpu";
@@ -550,21 +547,7 @@ function buildPlatformPool(cloud: Cloud, platform: PlatformInfo): Candidate[] {
     .filter((t) => t.generation === "current" && !t.retired && t.regions.length > 0)
     .map((t) => {
       const label = platform.platform === "sagemaker" ? (t.sagemaker?.mlType ?? `ml.${t.name}`) : t.name;
-      return {
-        label,
-        names: [label, t.name, t.family, ...(t.gcpAcceleratorToken ? [t.gcpAcceleratorToken] : [])],
-        model: t.acceleratorModel,
-        shortModel: shortModelName(t.acceleratorModel),
-        count: t.acceleratorCount,
-        tdpWPerDevice: t.tdpWPerDevice,
-        tdpWTotal: tdpTotal(t.tdpWPerDevice, t.acceleratorCount),
-        tdpBasis: t.tdpBasis,
-        memoryGbPerDevice: t.acceleratorMemoryGbPerDevice,
-        workloadClass: t.workloadClass,
-        chipYear: acceleratorModel(t.acceleratorModel)?.chipYear ?? t.launchYear,
-        regions: t.regions,
-        vcpu: t.vcpu ?? 0,
-      };
+      return { ...instanceTypeFacts(t), label, names: instanceTypeNames(t, label), regions: t.regions, vcpu: t.vcpu ?? 0 };
     });
 }
 
@@ -601,9 +584,8 @@ export function findCandidates(q: CandidateQuery): CandidateResult {
     q.sizing === "smallest" ? [c.count, c.count, c.vcpu] : [Math.abs(c.count - q.count), c.count, c.vcpu];
   for (const c of pool) {
     const prev = byModel.get(c.shortModel);
-    if (!prev || compareTuple(score(c), score(prev)) < 0 || (compareTuple(score(c), score(prev)) === 0 && c.label < prev.label)) {
-      byModel.set(c.shortModel, c);
-    }
+    const order = prev ? compareTuple(score(c), score(prev)) : -1;
+    if (order < 0 || (order === 0 && c.label < prev!.label)) byModel.set(c.shortModel, c);
   }
   const picks = [...byModel.values()];
   const ranked = picks

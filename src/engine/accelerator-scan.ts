@@ -20,6 +20,7 @@ import {
   type PlainObject,
   type PlainValue,
   formatPath,
+  ownEntry,
   quoteToken,
   readArray,
   readJsonString,
@@ -372,7 +373,7 @@ function instanceRequirements(p: PlainObject, b: ScanBuilder, base: PathStep[]):
 export const SCANNED_TYPES: readonly string[] = Object.keys(SCANNERS).sort();
 
 export function scanAccelerators(type: string, cloud: Cloud, props: PlainObject): AcceleratorScan {
-  const scanner = SCANNERS[type];
+  const scanner = ownEntry(SCANNERS, type);
   const builder = new ScanBuilder(cloud);
   if (scanner) scanner(props, builder);
   return { uses: builder.uses, unknownPaths: [...new Set(builder.unknownPaths)] };

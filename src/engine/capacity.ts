@@ -11,7 +11,7 @@ import { type InstanceTypeInfo, lookupInstanceType } from "../data/accelerators"
 import { regionFacts } from "../data/regions";
 import type { Cloud, Figure } from "../data/types";
 import type { AcceleratorUse } from "./accelerator-scan";
-import { cite, formatGrams, formatPue, formatKg, formatWatts, typeLabel } from "./format";
+import { cite, formatCount, formatGrams, formatPue, formatKg, formatWatts, typeLabel } from "./format";
 import { HOURS_PER_MONTH, type UnitPower, type UnitSpec, resolveUnit } from "../estimate";
 import type { FigureRef } from "./rule";
 import { type PathStep, type PlainValue, type Read, isOpaque, quoteToken, readNumber, readObject } from "./values";
@@ -135,10 +135,6 @@ export function shortModel(model: string): string {
   return model.replace(/^NVIDIA\s+/i, "").replace(/^AWS\s+/i, "").replace(/^Google\s+/i, "").replace(/\s+(SXM|PCIe)\d?\b.*$/i, "");
 }
 
-function fmtCount(n: number): string {
-  return Number.isInteger(n) ? String(n) : n.toFixed(3).replace(/0+$/, "");
-}
-
 /** Power of one unit from the estimator (src/estimate, CCF method); undefined when it can't price it. */
 export function unitPower(spec: UnitSpec | undefined, utilization: number): UnitPower | undefined {
   if (!spec) return undefined;
@@ -183,7 +179,7 @@ export function unitOf(cloud: Cloud | undefined, uses: readonly AcceleratorUse[]
     const model = gcp.gcpAccelerator.model;
     if (!plausibleDevices(count)) return { label: `${shortModel(model)} GPUs`, singular: `instance with ${shortModel(model)} GPUs`, plural: `instances with ${shortModel(model)} GPUs`, figures: [] };
     const machine = opts.machineType !== undefined ? machineTypeToken(opts.machineType) : undefined;
-    const gpu = `${fmtCount(count)}×${shortModel(model)}`;
+    const gpu = `${formatCount(count)}×${shortModel(model)}`;
     const label = machine ? `${machine} + ${gpu}` : `${gpu} GPU`;
     const counted = machine ? {} : { singular: `instance with ${gpu} GPU`, plural: `instances with ${gpu} GPU each` };
     const attached = [{ token: gcp.gcpAccelerator.token, count }];
@@ -198,7 +194,7 @@ export function unitOf(cloud: Cloud | undefined, uses: readonly AcceleratorUse[]
   if (gpus > 0) {
     const n = opts.perUnitCount ?? gpus;
     if (!plausibleDevices(n)) return { label: "GPUs", singular: "container with GPUs", plural: "containers with GPUs", figures: [] };
-    const gpuText = `${fmtCount(n)} GPU${n === 1 ? "" : "s"}`;
+    const gpuText = `${formatCount(n)} GPU${n === 1 ? "" : "s"}`;
     return { label: gpuText, singular: `container with ${gpuText}`, plural: `containers with ${gpuText} each`, figures: [] };
   }
   const ami = uses.find((u) => u.via === "ami-type" && u.token);
@@ -230,7 +226,7 @@ export function machineTypeToken(value: string): string | undefined {
 
 export function instanceUnit(cloud: Cloud, info: InstanceTypeInfo, token?: string): CapacityUnit {
   const name = token ?? info.name;
-  const label = `${name} (${fmtCount(info.acceleratorCount)}×${shortModel(info.acceleratorModel)})`;
+  const label = `${name} (${formatCount(info.acceleratorCount)}×${shortModel(info.acceleratorModel)})`;
   return withIdle({ label, figures: [], spec: { kind: "instance", cloud, instanceType: name } }, info.acceleratorModel);
 }
 
@@ -269,8 +265,8 @@ export function idleCost(view: ResourceView, unit: CapacityUnit, count: number):
 
 /** "1 × g2-standard-8 (1×L4)" */
 export function countOf(count: number, unit: CapacityUnit): string {
-  if (unit.singular !== undefined) return `${fmtCount(count)} ${count === 1 ? unit.singular : (unit.plural ?? unit.singular)}`;
-  return `${fmtCount(count)} × ${unit.label}`;
+  if (unit.singular !== undefined) return `${formatCount(count)} ${count === 1 ? unit.singular : (unit.plural ?? unit.singular)}`;
+  return `${formatCount(count)} × ${unit.label}`;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -32,6 +32,11 @@ export function formatKg(kg: number): string {
   return kg.toFixed(2);
 }
 
+/** A device or unit count: "8", "0.125" (g6f shares of one L4), at most three decimals. */
+export function formatCount(n: number): string {
+  return Number.isInteger(n) ? String(n) : String(Number(n.toFixed(3)));
+}
+
 export function formatWatts(w: number): string {
   return w >= 1000 ? `${(w / 1000).toFixed(w >= 10_000 ? 0 : 1)} kW` : `${Math.round(w)} W`;
 }
@@ -55,10 +60,10 @@ export function continentName(continent: Continent): string {
   return CONTINENT_NAMES[continent] ?? continent;
 }
 
-/** "a, b and c" */
-export function listJoin(items: readonly string[]): string {
+/** "a, b and c"; with `"or"`, "a, b or c". */
+export function listJoin(items: readonly string[], conjunction: "and" | "or" = "and"): string {
   if (items.length <= 1) return items.join("");
-  return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+  return `${items.slice(0, -1).join(", ")} ${conjunction} ${items[items.length - 1]}`;
 }
 
 /** A human label for a resource type token: `aws:sagemaker/endpointConfiguration:EndpointConfiguration` → "EndpointConfiguration". */

@@ -2,7 +2,9 @@
  * Joins between resources of one stack, for stack policies: ASG / EKS node group → launch template,
  * SageMaker scaling target → endpoint (→ variant) → endpoint configuration, inference component →
  * endpoint, GCE autoscaler → instance group manager → instance template, ECS service → task
- * definition, scaling target → ECS service, GCE VM → resource policy.
+ * definition, scaling target → ECS service, GCE VM → resource policy, GKE node pool → cluster. The
+ * estimator (src/estimate/capacity.ts) follows the same joins, so a report counts the capacity the
+ * rules judge.
  *
  * A join follows, in this order: the engine's `propertyDependencies` for the referencing property,
  * identifiers (the reference's value equal to the target's id / arn / name / selfLink output), and,
@@ -11,6 +13,7 @@
  * `unresolved` so the rule can answer "can't evaluate" instead of a false violation. Joins are
  * fixed-depth chains over a URN index: missing links, self-links and cycles can't loop or throw.
  */
+import { getOrCreate } from "./memo";
 import { type PathStep, type PlainValue, type Read, isOpaque, readArray, readNumber, readString } from "./values";
 import type { ResourceView, StackView } from "./view";
 
@@ -27,8 +30,6 @@ export interface Resolution {
   /** Whether the source declares any reference at all. */
   readonly declared: boolean;
 }
-
-export const NO_RESOLUTION: Resolution = { found: [], external: 0, declared: false };
 
 export interface LinkQuery {
   /** Top-level properties whose `propertyDependencies` may name the target. */
@@ -84,18 +85,13 @@ const typeIndex = new WeakMap<StackView, Map<string, ResourceView[]>>();
 
 /** The stack's resources of the given types, from an index built once per stack. */
 export function resourcesOfTypes(stack: StackView, types: readonly string[]): ResourceView[] {
-  let index = typeIndex.get(stack);
-  if (!index) {
-    index = new Map();
-    for (const v of stack.resources) {
-      const list = index.get(v.type);
-      if (list) list.push(v);
-      else index.set(v.type, [v]);
-    }
-    typeIndex.set(stack, index);
-  }
+  const index = getOrCreate(typeIndex, stack, () => {
+    const byType = new Map<string, ResourceView[]>();
+    for (const v of stack.resources) getOrCreate(byType, v.type, () => []).push(v);
+    return byType;
+  });
   if (types.length === 1) return index.get(types[0]!) ?? [];
-  return types.flatMap((t) => index!.get(t) ?? []);
+  return types.flatMap((t) => index.get(t) ?? []);
 }
 
 type Join = (stack: StackView, from: ResourceView) => Resolution;
@@ -103,18 +99,7 @@ type Join = (stack: StackView, from: ResourceView) => Resolution;
 /** Caches a join's result per stack and source resource. */
 function memo(join: Join): Join {
   const cache = new WeakMap<StackView, WeakMap<ResourceView, Resolution>>();
-  return (stack, from) => {
-    let perStack = cache.get(stack);
-    if (!perStack) {
-      perStack = new WeakMap();
-      cache.set(stack, perStack);
-    }
-    const hit = perStack.get(from);
-    if (hit) return hit;
-    const result = join(stack, from);
-    perStack.set(from, result);
-    return result;
-  };
+  return (stack, from) => getOrCreate(getOrCreate(cache, stack, () => new WeakMap()), from, () => join(stack, from));
 }
 
 function viewsOf(stack: StackView, from: ResourceView, urns: readonly string[] | undefined, types: readonly string[]): ResourceView[] {
@@ -132,31 +117,17 @@ const keyIndex = new WeakMap<StackView, WeakMap<LinkQuery["keys"], Map<string, M
 
 /** Resources of `types` by canonical key, built once per stack and key function (exact matches only). */
 function byExactKey(stack: StackView, types: readonly string[], keys: LinkQuery["keys"]): Map<string, ResourceView[]> {
-  let perStack = keyIndex.get(stack);
-  if (!perStack) {
-    perStack = new WeakMap();
-    keyIndex.set(stack, perStack);
-  }
-  let perKeys = perStack.get(keys);
-  if (!perKeys) {
-    perKeys = new Map();
-    perStack.set(keys, perKeys);
-  }
-  const typesKey = types.join("\n");
-  let index = perKeys.get(typesKey);
-  if (!index) {
-    index = new Map();
+  const perKeys = getOrCreate(getOrCreate(keyIndex, stack, () => new WeakMap()), keys, () => new Map());
+  return getOrCreate(perKeys, types.join("\n"), () => {
+    const index = new Map<string, ResourceView[]>();
     for (const v of resourcesOfTypes(stack, types)) {
       for (const k of keys(v)) {
-        const c = canonicalRef(k);
-        const list = index.get(c);
-        if (!list) index.set(c, [v]);
-        else if (!list.includes(v)) list.push(v);
+        const list = getOrCreate(index, canonicalRef(k), () => []);
+        if (!list.includes(v)) list.push(v);
       }
     }
-    perKeys.set(typesKey, index);
-  }
-  return index;
+    return index;
+  });
 }
 
 /** Resolves references from `from` to resources of `q.targetTypes` (see the module comment). */
@@ -467,6 +438,13 @@ export const templatesOfMig: Join = memo(function templatesOfMig(stack: StackVie
   return resolveLinks(stack, mig, { properties: ["versions", "instanceTemplate"], refs, targetTypes: GCE_TEMPLATES, keys: gcpKeys });
 });
 
+export const GKE_CLUSTER = "gcp:container/cluster:Cluster";
+
+/** The GKE cluster a separately declared node pool belongs to. */
+export const clusterOfNodePool: Join = memo(function clusterOfNodePool(stack: StackView, pool: ResourceView): Resolution {
+  return resolveLinks(stack, pool, { properties: ["cluster"], refs: [readString(pool.props, ["cluster"])], targetTypes: [GKE_CLUSTER], keys: gcpKeys });
+});
+
 /** The resource policies attached to a VM. */
 export const resourcePoliciesOf: Join = memo(function resourcePoliciesOf(stack: StackView, instance: ResourceView): Resolution {
   const arr = readArray(instance.props, ["resourcePolicies"]);
@@ -502,31 +480,15 @@ interface Reverse {
 const reverseCache = new WeakMap<StackView, WeakMap<Join, Map<string, Reverse>>>();
 
 function reverseIndex(stack: StackView, fromTypes: readonly string[], resolve: Join): Reverse {
-  let perStack = reverseCache.get(stack);
-  if (!perStack) {
-    perStack = new WeakMap();
-    reverseCache.set(stack, perStack);
-  }
-  let perJoin = perStack.get(resolve);
-  if (!perJoin) {
-    perJoin = new Map();
-    perStack.set(resolve, perJoin);
-  }
-  const key = fromTypes.join("\n");
-  const cached = perJoin.get(key);
-  if (cached) return cached;
-  const byTarget = new Map<ResourceView, ResourceView[]>();
-  let uncertain: string | undefined;
-  for (const v of resourcesOfTypes(stack, fromTypes)) {
-    const r = resolve(stack, v);
-    for (const t of r.found) {
-      const list = byTarget.get(t);
-      if (list) list.push(v);
-      else byTarget.set(t, [v]);
+  const perJoin = getOrCreate(getOrCreate(reverseCache, stack, () => new WeakMap()), resolve, () => new Map());
+  return getOrCreate(perJoin, fromTypes.join("\n"), () => {
+    const byTarget = new Map<ResourceView, ResourceView[]>();
+    let uncertain: string | undefined;
+    for (const v of resourcesOfTypes(stack, fromTypes)) {
+      const r = resolve(stack, v);
+      for (const t of r.found) getOrCreate(byTarget, t, () => []).push(v);
+      if (r.unresolved !== undefined && r.found.length === 0) uncertain ??= `${r.unresolved} of '${v.name}'`;
     }
-    if (r.unresolved !== undefined && r.found.length === 0) uncertain ??= `${r.unresolved} of '${v.name}'`;
-  }
-  const result: Reverse = { byTarget, ...(uncertain !== undefined ? { uncertain } : {}) };
-  perJoin.set(key, result);
-  return result;
+    return { byTarget, ...(uncertain !== undefined ? { uncertain } : {}) };
+  });
 }

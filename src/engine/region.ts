@@ -6,7 +6,7 @@
  */
 import type { Cloud } from "../data/types";
 import { resolveRegion } from "../data/regions";
-import { type PlainObject, type PlainValue, readString } from "./values";
+import { type PlainObject, type PlainValue, isRecord, readString, stringEntries } from "./values";
 
 export type RegionSource = "resource" | "provider" | "stack-config";
 
@@ -94,12 +94,7 @@ export function stackConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Record
   if (!raw) return {};
   try {
     const parsed: unknown = JSON.parse(raw);
-    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return {};
-    const out: Record<string, string> = {};
-    for (const [k, v] of Object.entries(parsed as Record<string, unknown>)) {
-      if (typeof v === "string") out[k] = v;
-    }
-    return out;
+    return isRecord(parsed) ? stringEntries(parsed) : {};
   } catch {
     return {};
   }

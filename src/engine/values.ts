@@ -165,12 +165,25 @@ function normalizeValue(value: unknown, depth: number, walk: Walk): PlainValue {
 }
 
 /**
- * A key named "__proto__" (valid JSON, and hostile input) must stay data: assigning it would set
- * the copy's prototype (to an Opaque marker, hiding every other property).
+ * Sets an own data property. A key named "__proto__" (valid JSON, and hostile input) must stay
+ * data: assigning it would set the object's prototype (to an Opaque marker, hiding every other
+ * property, or to whatever a state file holds).
  */
-function setData(o: PlainObject, key: string, v: PlainValue): void {
+export function setData<T>(o: Record<string, T>, key: string, v: T): void {
   if (key === "__proto__") Object.defineProperty(o, key, { value: v, enumerable: true, writable: true, configurable: true });
   else o[key] = v;
+}
+
+/** A JSON object: not null, not an array. */
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+/** The string-valued entries of a JSON object (stack tags, config): anything else is left out. */
+export function stringEntries(o: Readonly<Record<string, unknown>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(o)) if (typeof v === "string") setData(out, k, v);
+  return out;
 }
 
 function safeGet(obj: object, key: string | number): unknown {
@@ -287,6 +300,14 @@ export function readJsonString(root: PlainValue | undefined, steps: readonly Pat
   } catch {
     return { state: "wrong-type", path: r.path };
   }
+}
+
+/**
+ * `table[key]` for an own key only. Type tokens come from state files and programs: a type named
+ * "constructor", "toString" or "__proto__" must find no entry in a dispatch table keyed by type.
+ */
+export function ownEntry<T>(table: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
+  return table !== undefined && Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
 }
 
 /**

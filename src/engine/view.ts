@@ -4,6 +4,7 @@
  */
 import type { Cloud } from "../data/types";
 import { type AcceleratorScan, scanAccelerators } from "./accelerator-scan";
+import { BoundedMemo } from "./memo";
 import { type RegionResolution, resolveResourceRegion } from "./region";
 import { type PlainObject, type PlainValue, isOpaque, normalizeProps, readArray, readJsonString, readObject, readPath, readString } from "./values";
 
@@ -188,16 +189,14 @@ const OPAQUE_TAG: TagValue = Object.freeze({ state: "opaque" });
  * Tag values repeat across resources and stacks (teams, environments, workloads): each distinct
  * value gets one frozen `TagValue`, so a report does not allocate one per tag per resource.
  */
-const tagValues = new Map<string, TagValue>();
+const tagValues = new BoundedMemo<string, TagValue>(10_000);
 
 function tagValue(value: string): TagValue {
-  let t = tagValues.get(value);
-  if (t === undefined) {
-    if (tagValues.size >= 10_000) tagValues.clear();
-    t = Object.freeze({ state: "value", value });
-    tagValues.set(value, t);
-  }
-  return t;
+  return tagValues.get(value, frozenTagValue);
+}
+
+function frozenTagValue(value: string): TagValue {
+  return Object.freeze({ state: "value", value });
 }
 
 /**

@@ -9,12 +9,28 @@
  * - A count that is unknown until the update runs (preview) or secret makes the plan unknown,
  *   with the path that could not be read.
  */
-import { lookupInstanceType } from "../data/accelerators";
+import { lookupGcpAccelerator, lookupInstanceType } from "../data/accelerators";
 import { hostFacts } from "../data/coefficients";
 import type { Cloud } from "../data/types";
-import { type PathStep, type PlainValue, formatPath, isOpaque, readArray, readNumber, readObject, readPath, readString } from "../engine/values";
+import {
+  GCE_AUTOSCALERS,
+  type Resolution,
+  SM_ENDPOINT,
+  type ScalingTargetLink,
+  clusterOfNodePool,
+  configOfEndpoint,
+  launchTemplatesOf,
+  migOfAutoscaler,
+  referrers,
+  scalingTargets,
+  targetsFor,
+  templatesOfMig,
+} from "../engine/joins";
+import { acceleratorShapedToken } from "../engine/accelerator-scan";
+import { getOrCreate } from "../engine/memo";
+import { type PathStep, type PlainValue, formatPath, isOpaque, ownEntry, readArray, readNumber, readObject, readPath, readString } from "../engine/values";
 import type { ResourceView, StackView } from "../engine/view";
-import type { AttachedAccelerator, UnitSpec } from "./power";
+import { type AttachedAccelerator, type UnitSpec, displayInstanceType } from "./power";
 import type { Range } from "./types";
 
 export interface PartPlan {
@@ -76,12 +92,6 @@ function bool(root: PlainValue | undefined, steps: readonly PathStep[]): boolean
   return r.state === "value" && typeof r.value === "boolean" ? r.value : undefined;
 }
 
-function objectAt(root: PlainValue | undefined, steps: readonly PathStep[]): PlainValue | undefined {
-  const r = readObject(root, steps);
-  if (r.state === "opaque") unknownValue(r.path);
-  return r.state === "value" ? r.value : undefined;
-}
-
 function elements(root: PlainValue | undefined, steps: readonly PathStep[]): readonly PlainValue[] {
   const r = readArray(root, steps);
   if (r.state === "opaque") unknownValue(r.path);
@@ -98,8 +108,13 @@ function describeCount(c: { value: number; path: string; defaulted: boolean }): 
   return c.defaulted ? `${c.value} (default; ${c.path} not set)` : `${c.path} ${c.value}`;
 }
 
-function instance(cloud: Cloud, instanceType: string, attached?: readonly AttachedAccelerator[]): UnitSpec {
-  return attached && attached.length > 0 ? { kind: "instance", cloud, instanceType, attached } : { kind: "instance", cloud, instanceType };
+/** A part's unit and its label; the label quotes the type only as `displayInstanceType` allows (the field may hold anything). */
+function instancePart(cloud: Cloud, instanceType: string, attached?: readonly AttachedAccelerator[], prefix?: string): { label: string; spec: UnitSpec } {
+  const shown = displayInstanceType(cloud, instanceType);
+  return {
+    label: prefix === undefined ? shown : `${prefix}: ${shown}`,
+    spec: attached && attached.length > 0 ? { kind: "instance", cloud, instanceType, attached } : { kind: "instance", cloud, instanceType },
+  };
 }
 
 function parts(...list: PartPlan[]): CapacityPlan {
@@ -122,32 +137,20 @@ function guestAccelerators(root: PlainValue | undefined, steps: readonly PathSte
 }
 
 // ---------------------------------------------------------------------------------------------
-// Stack joins
+// Stack joins: the rules' own (engine/joins), so a report counts the capacity the rules judge
 
-function idsOf(r: ResourceView): string[] {
-  const out: string[] = [];
-  if (r.links.id) out.push(r.links.id);
-  for (const key of ["id", "selfLink", "name", "arn", "selfLinkUnique"]) {
-    const v = readString(r.props, [key]);
-    if (v.state === "value" && v.value !== "") out.push(v.value);
+/** The first resource a join found for which `read` gives a value; throws Unreadable when the join can't be resolved now. */
+function firstJoined<T>(resolution: Resolution, read: (target: ResourceView) => T | undefined): T | undefined {
+  for (const target of resolution.found) {
+    const value = read(target);
+    if (value !== undefined) return value;
   }
-  return out;
+  if (resolution.unresolved !== undefined) unknownValue(resolution.unresolved);
+  return undefined;
 }
 
-/** Finds a resource of `type` whose id, self link or name equals `ref`, else the single one `from` depends on. */
-function join(ctx: PlanContext, from: ResourceView, types: readonly string[], ref: string | undefined): ResourceView | undefined {
-  const stack = ctx.stack;
-  if (!stack) return undefined;
-  const candidates = stack.resources.filter((r) => types.includes(r.type));
-  if (ref !== undefined) {
-    const tail = ref.split("/").pop() ?? ref;
-    const hit = candidates.find((r) => idsOf(r).some((id) => id === ref || id === tail || id.endsWith(`/${tail}`)));
-    if (hit) return hit;
-  }
-  const deps = new Set([...from.links.dependencies, ...Object.values(from.links.propertyDependencies).flat()]);
-  const linked = candidates.filter((r) => deps.has(r.urn));
-  return linked.length === 1 ? linked[0] : undefined;
-}
+/** The stack's scaling targets, resolved once per stack (the rules resolve their own once per evaluation). */
+const scalingTargetsCache = new WeakMap<StackView, readonly ScalingTargetLink[]>();
 
 // ---------------------------------------------------------------------------------------------
 // AWS
@@ -156,14 +159,13 @@ function fixedInstance(path: string): Reader {
   return (view) => {
     const type = str(view.props, [path]);
     if (!type) return unknown(`${path} is not set`);
-    return parts({ label: type, spec: instance("aws", type), units: range(1, 1), unitsBasis: "one instance" });
+    return parts({ ...instancePart("aws", type), units: range(1, 1), unitsBasis: "one instance" });
   };
 }
 
-function launchTemplateType(view: ResourceView, ctx: PlanContext, specRoot: PlainValue | undefined): string | undefined {
-  const ref = str(specRoot, ["id"]) ?? str(specRoot, ["launchTemplateId"]) ?? str(specRoot, ["name"]) ?? str(specRoot, ["launchTemplateName"]);
-  const lt = join(ctx, view, ["aws:ec2/launchTemplate:LaunchTemplate"], ref);
-  return lt ? str(lt.props, ["instanceType"]) : undefined;
+/** The instance type of the launch template an ASG or EKS node group launches from, when it is in the stack. */
+function launchTemplateType(view: ResourceView, ctx: PlanContext): string | undefined {
+  return ctx.stack ? firstJoined(launchTemplatesOf(ctx.stack, view), (lt) => str(lt.props, ["instanceType"])) : undefined;
 }
 
 const asg: Reader = (view, ctx) => {
@@ -175,10 +177,9 @@ const asg: Reader = (view, ctx) => {
     type = str(o, ["instanceType"]);
     if (type) break;
   }
-  type ??= launchTemplateType(view, ctx, objectAt(view.props, ["launchTemplate"]));
-  type ??= launchTemplateType(view, ctx, objectAt(view.props, ["mixedInstancesPolicy", "launchTemplate", "launchTemplateSpecification"]));
+  type ??= launchTemplateType(view, ctx);
   if (!type) return unknown("instance type not found: no overrides[].instanceType and no launch template with an instanceType in this stack");
-  return parts({ label: type, spec: instance("aws", type), units: range(min.value, max.value), unitsBasis: `minSize ${min.value} … maxSize ${max.value}` });
+  return parts({ ...instancePart("aws", type), units: range(min.value, max.value), unitsBasis: `minSize ${min.value} … maxSize ${max.value}` });
 };
 
 const eksNodeGroup: Reader = (view, ctx) => {
@@ -189,9 +190,7 @@ const eksNodeGroup: Reader = (view, ctx) => {
   const floor = min?.value ?? desired!.value;
   const ceiling = max?.value ?? Math.max(floor, desired?.value ?? floor);
   const types = elements(view.props, ["instanceTypes"]).filter((t): t is string => typeof t === "string");
-  let type = types[0];
-  const lt = readObject(view.props, ["launchTemplate"]);
-  if (!type && lt.state === "value") type = launchTemplateType(view, ctx, lt.value);
+  let type = types[0] ?? launchTemplateType(view, ctx);
   const caveats: string[] = [];
   if (!type) {
     const ami = str(view.props, ["amiType"]);
@@ -199,8 +198,8 @@ const eksNodeGroup: Reader = (view, ctx) => {
     type = "t3.medium";
     caveats.push("instanceTypes not set: EKS's default t3.medium assumed");
   }
-  if (types.length > 1) caveats.push(`${types.length} instance types allowed: sized as the first, ${types[0]}`);
-  return parts({ label: type, spec: instance("aws", type), units: range(floor, ceiling), unitsBasis: `scalingConfig.minSize ${floor} … maxSize ${ceiling}`, caveats });
+  if (types.length > 1) caveats.push(`${types.length} instance types allowed: sized as the first, ${displayInstanceType("aws", type)}`);
+  return parts({ ...instancePart("aws", type), units: range(floor, ceiling), unitsBasis: `scalingConfig.minSize ${floor} … maxSize ${ceiling}`, caveats });
 };
 
 const batchCompute: Reader = (view) => {
@@ -215,36 +214,28 @@ const batchCompute: Reader = (view) => {
   const type = types.find((t) => /\./.test(t));
   if (!type) return unknown(`instance types ${types.length ? "are instance families or 'optimal'" : "not set"}: the vCPUs can't be turned into instances`);
   const perInstance = lookupInstanceType("aws", type)?.vcpu ?? hostFacts("aws", type)?.vcpu;
-  if (!perInstance || !(perInstance > 0)) return unknown(`vCPUs of ${type} unknown: the vCPU limits can't be turned into instances`);
+  if (!perInstance || !(perInstance > 0)) return unknown(`vCPUs of ${displayInstanceType("aws", type)} unknown: the vCPU limits can't be turned into instances`);
   return parts({
-    label: type,
-    spec: instance("aws", type),
+    ...instancePart("aws", type),
     units: range(Math.ceil(min.value / perInstance), Math.ceil(max.value / perInstance)),
-    unitsBasis: `computeResources.minVcpus ${min.value} … maxVcpus ${max.value} ÷ ${perInstance} vCPUs per ${type}`,
-    caveats: types.length > 1 ? [`${types.length} instance types allowed: sized as ${type}`] : [],
+    unitsBasis: `computeResources.minVcpus ${min.value} … maxVcpus ${max.value} ÷ ${perInstance} vCPUs per ${displayInstanceType("aws", type)}`,
+    caveats: types.length > 1 ? [`${types.length} instance types allowed: sized as ${displayInstanceType("aws", type)}`] : [],
   });
 };
 
+/** Bounds of the Application Auto Scaling target that scales `variant` on an endpoint deploying this configuration. */
 function sagemakerVariantScaling(ctx: PlanContext, view: ResourceView, variant: string): { min: number; max: number } | undefined {
   const stack = ctx.stack;
   if (!stack) return undefined;
-  const configNames = new Set(idsOf(view));
-  const endpoints = stack.resources.filter((r) => {
-    if (r.type !== "aws:sagemaker/endpoint:Endpoint") return false;
-    const cfg = readString(r.props, ["endpointConfigName"]);
-    return cfg.state === "value" && configNames.has(cfg.value);
-  });
-  const endpointNames = new Set(endpoints.flatMap((e) => idsOf(e)));
-  for (const r of stack.resources) {
-    if (r.type !== "aws:appautoscaling/target:Target") continue;
-    const ns = readString(r.props, ["serviceNamespace"]);
-    const id = readString(r.props, ["resourceId"]);
-    if (ns.state !== "value" || ns.value !== "sagemaker" || id.state !== "value") continue;
-    const m = /^endpoint\/([^/]+)\/variant\/([^/]+)$/.exec(id.value);
-    if (!m || m[2] !== variant || !endpointNames.has(m[1] ?? "")) continue;
-    const min = count(r.props, ["minCapacity"], undefined);
-    const max = count(r.props, ["maxCapacity"], undefined);
-    if (min && max) return { min: min.value, max: max.value };
+  const endpoints = referrers(stack, view, [SM_ENDPOINT], configOfEndpoint).found;
+  if (endpoints.length === 0) return undefined;
+  const links = getOrCreate(scalingTargetsCache, stack, () => scalingTargets(stack));
+  for (const endpoint of endpoints) {
+    for (const link of targetsFor(links, "sagemaker-variant", endpoint, variant).targets) {
+      const min = count(link.target.props, ["minCapacity"], undefined);
+      const max = count(link.target.props, ["maxCapacity"], undefined);
+      if (min && max) return { min: min.value, max: max.value };
+    }
   }
   return undefined;
 }
@@ -265,7 +256,7 @@ const sagemakerEndpointConfig: Reader = (view, ctx) => {
         skipped.push(`${path} has no instanceType`);
         return;
       }
-      const name = str(variant, ["variantName"]) ?? `variant-${i}`;
+      const name = str(variant, ["variantName"]);
       const managed = readObject(variant, ["managedInstanceScaling"]);
       const managedOn = managed.state === "value" && str(managed.value, ["status"])?.toUpperCase() === "ENABLED";
       const initial = count(variant, ["initialInstanceCount"], 1)!;
@@ -279,14 +270,15 @@ const sagemakerEndpointConfig: Reader = (view, ctx) => {
         ceiling = max.value;
         basis = `${path}.managedInstanceScaling ${floor} … ${ceiling}`;
       } else {
-        const scaling = sagemakerVariantScaling(ctx, view, name);
+        const scaling = name === undefined ? undefined : sagemakerVariantScaling(ctx, view, name);
         if (scaling) {
           floor = scaling.min;
           ceiling = Math.max(scaling.max, scaling.min);
-          basis = `Application Auto Scaling target for variant ${name}: minCapacity ${floor} … maxCapacity ${ceiling}`;
+          basis = `Application Auto Scaling target for ${path}: minCapacity ${floor} … maxCapacity ${ceiling}`;
         }
       }
-      out.push({ label: `${name}: ${type}`, spec: instance("aws", type), units: range(floor, ceiling), unitsBasis: basis });
+      // Labelled by path: the variant name is free text.
+      out.push({ ...instancePart("aws", type, undefined, path), units: range(floor, ceiling), unitsBasis: basis });
     });
   }
   if (out.length === 0) return skipped.length > 0 ? { kind: "not-applicable", reason: skipped.join("; ") } : unknown("no production variant with an instanceType");
@@ -303,26 +295,27 @@ const trainingJob: Reader = (view, ctx) => {
   const out: PartPlan[] = [];
   if (type) {
     const n = count(view.props, ["resourceConfig", "instanceCount"], 1)!;
-    out.push({ label: type, spec: instance("aws", type), units: range(n.value, n.value), unitsBasis: `resourceConfig.instanceCount ${describeCount(n)}`, hoursPerUnit, caveats });
+    out.push({ ...instancePart("aws", type), units: range(n.value, n.value), unitsBasis: `resourceConfig.instanceCount ${describeCount(n)}`, hoursPerUnit, caveats });
   }
   groups.forEach((g, i) => {
     const t = str(g, ["instanceType"]);
     const n = count(g, ["instanceCount"], 1)!;
-    if (t) out.push({ label: t, spec: instance("aws", t), units: range(n.value, n.value), unitsBasis: `resourceConfig.instanceGroups[${i}].instanceCount ${n.value}`, hoursPerUnit, caveats });
+    if (t) out.push({ ...instancePart("aws", t), units: range(n.value, n.value), unitsBasis: `resourceConfig.instanceGroups[${i}].instanceCount ${n.value}`, hoursPerUnit, caveats });
   });
   return out.length ? { kind: "parts", parts: out } : unknown("resourceConfig.instanceType is not set");
 };
 
+/** Studio apps whose default instance type is sized, in this order (the first one set is counted). */
+const STUDIO_APPS = ["jupyterLabAppSettings", "codeEditorAppSettings", "jupyterServerAppSettings", "kernelGatewayAppSettings"];
+
 function studio(settingsKeys: readonly string[]): Reader {
   return (view) => {
-    const apps = ["jupyterLabAppSettings", "codeEditorAppSettings", "jupyterServerAppSettings", "kernelGatewayAppSettings"];
     for (const settings of settingsKeys) {
-      for (const app of apps) {
+      for (const app of STUDIO_APPS) {
         const type = str(view.props, [settings, app, "defaultResourceSpec", "instanceType"]);
         if (type && !/^system$/i.test(type)) {
           return parts({
-            label: type,
-            spec: instance("aws", type),
+            ...instancePart("aws", type),
             units: range(0, 1),
             unitsBasis: `${settings}.${app}.defaultResourceSpec: apps start on demand (floor 0, ceiling one app running all month)`,
           });
@@ -342,17 +335,21 @@ const spotFleet: Reader = (view) => {
   }
   if (!target) return unknown("targetCapacity is not set");
   if (!type) return unknown("no launchSpecifications[].instanceType (launch templates are not followed)");
-  return parts({ label: type, spec: instance("aws", type), units: range(target.value, target.value), unitsBasis: `targetCapacity ${target.value} (as instances)` });
+  return parts({ ...instancePart("aws", type), units: range(target.value, target.value), unitsBasis: `targetCapacity ${target.value} (as instances)` });
 };
+
+/** EBS volume types, quoted in labels only from this list (the field may hold anything). */
+const EBS_TYPES = /^(gp2|gp3|io1|io2|st1|sc1|standard)$/;
 
 const ebsVolume: Reader = (view) => {
   const size = count(view.props, ["size"], undefined);
   if (!size) return unknown("size is not set (a volume from a snapshot takes the snapshot's size)");
   const type = (str(view.props, ["type"]) ?? "gp3").toLowerCase();
   const ssd = !/^(st1|sc1|standard)$/.test(type);
+  const label = `EBS ${EBS_TYPES.test(type) ? type : "volume"} ${size.value} GiB`;
   return parts({
-    label: `EBS ${type} ${size.value} GiB`,
-    spec: { kind: "storage", cloud: "aws", label: `EBS ${type} ${size.value} GiB`, sizeGb: size.value * 1.073741824, ssd, replication: 2 },
+    label,
+    spec: { kind: "storage", cloud: "aws", label, sizeGb: size.value * 1.073741824, ssd, replication: 2 },
     units: range(1, 1),
     unitsBasis: "one volume",
   });
@@ -372,32 +369,23 @@ const gceInstance: Reader = (view) => {
   if (!shape) return unknown("machineType is not set");
   const status = (str(view.props, ["desiredStatus"]) ?? "RUNNING").toUpperCase();
   const running = status === "RUNNING" ? 1 : 0;
-  return parts({ label: shape.type, spec: instance("gcp", shape.type, shape.attached), units: range(running, running), unitsBasis: running ? "one VM" : `desiredStatus ${status}` });
+  const stopped = /^(TERMINATED|SUSPENDED)$/.test(status) ? status : "not RUNNING";
+  return parts({ ...instancePart("gcp", shape.type, shape.attached), units: range(running, running), unitsBasis: running ? "one VM" : `desiredStatus ${stopped}` });
 };
 
 const gceGroup: Reader = (view, ctx) => {
-  let templateRef: string | undefined;
-  for (const v of elements(view.props, ["versions"])) {
-    templateRef = str(v, ["instanceTemplate"]);
-    if (templateRef) break;
-  }
-  const template = join(ctx, view, ["gcp:compute/instanceTemplate:InstanceTemplate", "gcp:compute/regionInstanceTemplate:RegionInstanceTemplate"], templateRef);
-  const shape = template ? gceShape(template.props, []) : undefined;
+  const shape = ctx.stack ? firstJoined(templatesOfMig(ctx.stack, view), (template) => gceShape(template.props, [])) : undefined;
   if (!shape) return unknown("instance template not found in this stack (or it has no machineType)");
   let floor = count(view.props, ["targetSize"], 0)!;
   let ceiling = floor;
   let basis = `targetSize ${describeCount(floor)}`;
-  const autoscaler = ctx.stack?.resources.find((r) => {
-    if (r.type !== "gcp:compute/autoscaler:Autoscaler" && r.type !== "gcp:compute/regionAutoscaler:RegionAutoscaler") return false;
-    const target = readString(r.props, ["target"]);
-    return target.state === "value" && idsOf(view).some((id) => target.value === id || target.value.endsWith(`/${id.split("/").pop()}`));
-  });
+  const autoscaler = ctx.stack ? referrers(ctx.stack, view, GCE_AUTOSCALERS, migOfAutoscaler).found[0] : undefined;
   if (autoscaler) {
     floor = count(autoscaler.props, ["autoscalingPolicy", "minReplicas"], 0)!;
     ceiling = count(autoscaler.props, ["autoscalingPolicy", "maxReplicas"], floor.value)!;
     basis = `autoscaler minReplicas ${floor.value} … maxReplicas ${ceiling.value}`;
   }
-  return parts({ label: shape.type, spec: instance("gcp", shape.type, shape.attached), units: range(floor.value, ceiling.value), unitsBasis: basis });
+  return parts({ ...instancePart("gcp", shape.type, shape.attached), units: range(floor.value, ceiling.value), unitsBasis: basis });
 };
 
 /** Zones a node pool spans: its nodeLocations, else 1 for a zonal location, else 3 for a region. */
@@ -437,7 +425,7 @@ function gkePool(pool: PlainValue | undefined, location: string | undefined, lab
     ceiling = floor;
     basis = `${fixed.defaulted ? `${fixed.value} node (default)` : `${fixed.path} ${fixed.value}`} per zone × ${zones} zone(s) (${zoneBasis})`;
   }
-  return { label: `${label}: ${shape.type}`, spec: instance("gcp", shape.type, shape.attached), units: range(floor, ceiling), unitsBasis: basis, caveats };
+  return { ...instancePart("gcp", shape.type, shape.attached, label), units: range(floor, ceiling), unitsBasis: basis, caveats };
 }
 
 function viewLocation(view: ResourceView): string | undefined {
@@ -447,10 +435,7 @@ function viewLocation(view: ResourceView): string | undefined {
 
 const gkeNodePool: Reader = (view, ctx) => {
   let location = viewLocation(view);
-  if (!location) {
-    const cluster = join(ctx, view, ["gcp:container/cluster:Cluster"], str(view.props, ["cluster"]));
-    if (cluster) location = str(cluster.props, ["location"]);
-  }
+  if (!location && ctx.stack) location = firstJoined(clusterOfNodePool(ctx.stack, view), (cluster) => str(cluster.props, ["location"]));
   const plan = gkePool(view.props, location, "node pool", 1);
   return "unknown" in plan ? unknown(plan.unknown) : parts(plan);
 };
@@ -481,10 +466,22 @@ function quantity(value: PlainValue | undefined, memory: boolean): number | unde
   const n = Number(m[1]);
   const unit = m[2] ?? "";
   if (!memory) return unit === "m" ? n / 1000 : unit === "" ? n : undefined;
-  const factors: Record<string, number> = { "": 1e-9, Ki: 2 ** 10 / 1e9, Mi: 2 ** 20 / 1e9, Gi: 2 ** 30 / 1e9, Ti: 2 ** 40 / 1e9, K: 1e-6, M: 1e-3, G: 1, T: 1e3 };
-  const f = factors[unit];
+  const f = GB_PER_MEMORY_UNIT.get(unit);
   return f === undefined ? undefined : n * f;
 }
+
+/** GB per unit of a Kubernetes memory quantity (a Map: a unit named "constructor" is no unit). */
+const GB_PER_MEMORY_UNIT: ReadonlyMap<string, number> = new Map([
+  ["", 1e-9],
+  ["Ki", 2 ** 10 / 1e9],
+  ["Mi", 2 ** 20 / 1e9],
+  ["Gi", 2 ** 30 / 1e9],
+  ["Ti", 2 ** 40 / 1e9],
+  ["K", 1e-6],
+  ["M", 1e-3],
+  ["G", 1],
+  ["T", 1e3],
+]);
 
 function cloudRunTemplate(view: ResourceView, template: readonly PathStep[]): { spec: UnitSpec; label: string } {
   const accelerator = str(view.props, [...template, "nodeSelector", "accelerator"]);
@@ -505,7 +502,8 @@ function cloudRunTemplate(view: ResourceView, template: readonly PathStep[]): { 
     memoryGb = 0.512;
   }
   const attached = accelerator ? [{ token: accelerator, count: Math.max(1, gpus) }] : [];
-  const label = `Cloud Run ${vcpu} vCPU / ${Math.round(memoryGb * 10) / 10} GB${accelerator ? ` + ${Math.max(1, gpus)}×${accelerator}` : ""}`;
+  const shownAccelerator = accelerator ? (lookupGcpAccelerator(accelerator)?.token ?? acceleratorShapedToken(accelerator) ?? "GPU") : undefined;
+  const label = `Cloud Run ${vcpu} vCPU / ${Math.round(memoryGb * 10) / 10} GB${shownAccelerator ? ` + ${Math.max(1, gpus)}×${shownAccelerator}` : ""}`;
   return { spec: { kind: "container", cloud: "gcp", label, vcpu, memoryGb, attached }, label };
 }
 
@@ -557,7 +555,7 @@ function vertexResources(base: readonly PathStep[]): Reader {
     const attached = acc && !/UNSPECIFIED/i.test(acc) && accCount.value > 0 ? [{ token: acc, count: accCount.value }] : [];
     const min = count(view.props, [...base, "minReplicaCount"], 1)!;
     const max = count(view.props, [...base, "maxReplicaCount"], min.value)!;
-    return parts({ label: type, spec: instance("gcp", type, attached), units: range(min.value, max.value), unitsBasis: `minReplicaCount ${describeCount(min)} … maxReplicaCount ${describeCount(max)}` });
+    return parts({ ...instancePart("gcp", type, attached), units: range(min.value, max.value), unitsBasis: `minReplicaCount ${describeCount(min)} … maxReplicaCount ${describeCount(max)}` });
   };
 }
 
@@ -566,12 +564,11 @@ const workbench: Reader = (view) => {
   if (!type) return unknown("gceSetup.machineType is not set");
   const attached = guestAccelerators(view.props, ["gceSetup", "acceleratorConfigs"], "type", "coreCount");
   const state = (str(view.props, ["desiredState"]) ?? "ACTIVE").toUpperCase();
-  if (state === "STOPPED") return parts({ label: type, spec: instance("gcp", type, attached), units: range(0, 1), unitsBasis: "desiredState STOPPED" });
+  if (state === "STOPPED") return parts({ ...instancePart("gcp", type, attached), units: range(0, 1), unitsBasis: "desiredState STOPPED" });
   const idle = readString(view.props, ["gceSetup", "metadata", "idle-timeout-seconds"]);
   const idleOff = idle.state === "value" && Number(idle.value) === 0;
   return parts({
-    label: type,
-    spec: instance("gcp", type, attached),
+    ...instancePart("gcp", type, attached),
     units: range(idleOff ? 1 : 0, 1),
     unitsBasis: idleOff ? "one instance, idle shutdown disabled" : "one instance; idle shutdown (default 180 min) lets it stop when unused (floor 0)",
   });
@@ -580,31 +577,40 @@ const workbench: Reader = (view) => {
 const tpuVm: Reader = (view) => {
   const type = str(view.props, ["acceleratorType"]) ?? str(view.props, ["acceleratorConfig", "type"]);
   if (!type) return unknown("acceleratorType is not set");
-  return parts({ label: type, spec: instance("gcp", type), units: range(1, 1), unitsBasis: "one TPU slice (billed while it exists)" });
+  return parts({ ...instancePart("gcp", type), units: range(1, 1), unitsBasis: "one TPU slice (billed while it exists)" });
 };
 
 const tpuQueued: Reader = (view) => {
   const out: PartPlan[] = [];
   elements(view.props, ["tpu", "nodeSpecs"]).forEach((spec, i) => {
     const type = str(spec, ["node", "acceleratorType"]);
-    if (type) out.push({ label: type, spec: instance("gcp", type), units: range(1, 1), unitsBasis: `tpu.nodeSpecs[${i}]` });
+    if (type) out.push({ ...instancePart("gcp", type), units: range(1, 1), unitsBasis: `tpu.nodeSpecs[${i}]` });
   });
   return out.length ? { kind: "parts", parts: out } : unknown("tpu.nodeSpecs[].node.acceleratorType is not set");
 };
 
+/** Dataproc instance groups and Dataproc's default instance counts. */
+const DATAPROC_GROUPS: readonly (readonly [string, number])[] = [
+  ["masterConfig", 1],
+  ["workerConfig", 2],
+  ["preemptibleWorkerConfig", 0],
+];
+
 const dataproc: Reader = (view) => {
   const out: PartPlan[] = [];
-  const defaults: Record<string, number> = { masterConfig: 1, workerConfig: 2, preemptibleWorkerConfig: 0 };
-  for (const group of ["masterConfig", "workerConfig", "preemptibleWorkerConfig"]) {
+  for (const [group, defaultCount] of DATAPROC_GROUPS) {
     const base = ["clusterConfig", group];
-    const n = count(view.props, [...base, "numInstances"], defaults[group])!;
+    const n = count(view.props, [...base, "numInstances"], defaultCount)!;
     if (n.value === 0) continue;
     const type = str(view.props, [...base, "machineType"]) ?? "n2-standard-4";
     const attached = guestAccelerators(view.props, [...base, "accelerators"], "acceleratorType", "acceleratorCount");
-    out.push({ label: `${group}: ${type}`, spec: instance("gcp", type, attached), units: range(n.value, n.value), unitsBasis: `${group}.numInstances ${describeCount(n)}` });
+    out.push({ ...instancePart("gcp", type, attached, group), units: range(n.value, n.value), unitsBasis: `${group}.numInstances ${describeCount(n)}` });
   }
   return out.length ? { kind: "parts", parts: out } : unknown("no instances configured");
 };
+
+/** Persistent Disk and Hyperdisk types, quoted in labels only from this list (the field may hold anything). */
+const GCP_DISK_TYPES = /^(pd-(standard|balanced|ssd|extreme)|hyperdisk-(balanced|balanced-high-availability|extreme|throughput|ml))$/;
 
 function gcpDisk(regional: boolean): Reader {
   return (view) => {
@@ -612,7 +618,7 @@ function gcpDisk(regional: boolean): Reader {
     if (!size) return unknown("size is not set (a disk from an image or snapshot takes its size)");
     const type = (str(view.props, ["type"]) ?? "pd-standard").split("/").pop()!.toLowerCase();
     const ssd = type !== "pd-standard";
-    const label = `${regional ? "regional " : ""}${type} ${size.value} GB`;
+    const label = `${regional ? "regional " : ""}${GCP_DISK_TYPES.test(type) ? type : "disk"} ${size.value} GB`;
     return parts({ label, spec: { kind: "storage", cloud: "gcp", label, sizeGb: size.value, ssd, replication: regional ? 2 : 1 }, units: range(1, 1), unitsBasis: "one disk" });
   };
 }
@@ -668,22 +674,19 @@ const READERS: Readonly<Record<string, Reader>> = {
 /** Resource types the estimator sizes. */
 export const ESTIMATED_TYPES: readonly string[] = Object.keys(READERS).sort();
 
-const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
-
 /** Whether the estimator sizes this type at all (most types of a real stack it does not). */
 export function hasEnergyModel(type: string): boolean {
-  return hasOwn(READERS, type);
+  return ownEntry(READERS, type) !== undefined;
 }
 
 /** Why a type without an energy model is not estimated. */
 export function notEstimatedReason(type: string): string {
-  return (hasOwn(NOT_APPLICABLE, type) ? NOT_APPLICABLE[type] : undefined) ?? "no energy model for this resource type";
+  return ownEntry(NOT_APPLICABLE, type) ?? "no energy model for this resource type";
 }
 
 /** Reads what a resource runs. Never throws. */
 export function planCapacity(view: ResourceView, ctx: PlanContext): CapacityPlan {
-  // Own keys only: a type named "constructor" or "toString" is not a reader.
-  const reader = hasOwn(READERS, view.type) ? READERS[view.type] : undefined;
+  const reader = ownEntry(READERS, view.type);
   if (!reader) return { kind: "not-applicable", reason: notEstimatedReason(view.type) };
   try {
     return reader(view, ctx);

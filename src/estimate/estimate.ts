@@ -10,21 +10,23 @@
  */
 import { type RegionFacts, regionFacts } from "../data/regions";
 import type { Cloud } from "../data/types";
+import { BoundedMemo, getOrCreate } from "../engine/memo";
 import type { FigureRef } from "../engine/rule";
 import type { ResourceView, StackView } from "../engine/view";
 import { type PartPlan, hasEnergyModel, notEstimatedReason, planCapacity } from "./capacity";
 import { resolveUnit, safe } from "./power";
-import type {
-  Contributor,
-  EstimateOptions,
-  EstimatePart,
-  EstimatedResource,
-  Range,
-  ResolvedOptions,
-  ResourceEstimate,
-  StackEstimate,
-  UnitPower,
-  UnknownResource,
+import {
+  type Contributor,
+  type EstimateOptions,
+  type EstimatePart,
+  type EstimatedResource,
+  type Range,
+  type ResolvedOptions,
+  type ResourceEstimate,
+  type StackEstimate,
+  type UnitPower,
+  type UnknownResource,
+  ZERO,
 } from "./types";
 
 export const DEFAULT_UTILIZATION = 0.5;
@@ -52,8 +54,6 @@ function add(a: Range, b: Range): Range {
 function product(a: Range, b: Range): Range {
   return { floor: safe(a.floor * b.floor), ceiling: safe(a.ceiling * b.ceiling) };
 }
-
-const ZERO_RANGE: Range = { floor: 0, ceiling: 0 };
 
 /** Where the resource runs (or the what-if region), with the facts the estimate needs. */
 function placeOf(view: ResourceView, opts: ResolvedOptions): { cloud: Cloud; facts: RegionFacts } | { reason: string } {
@@ -99,25 +99,24 @@ function figureKey(f: FigureRef): string {
 }
 
 /**
- * Estimates one resource. `stack` lets groups find the templates they launch (ASG → launch
- * template, MIG → instance template) and endpoints their autoscaling targets.
- */
-/**
  * The report, the grade and several rules estimate the same view with the same options; results
  * are immutable, so they are kept per view (and dropped with it).
  */
 const estimateCache = new WeakMap<ResourceView, Map<string, { readonly stack: StackView | undefined; readonly result: ResourceEstimate }>>();
 
+/**
+ * Estimates one resource. `stack` lets groups find the templates they launch (ASG → launch
+ * template, MIG → instance template) and endpoints their autoscaling targets.
+ */
 export function estimateResource(view: ResourceView, options: EstimateOptions = {}, stack?: StackView): ResourceEstimate {
   // Most resources of a real stack have no energy model: answered from the type alone, uncached.
   if (!hasEnergyModel(view.type)) return { urn: view.urn, type: view.type, name: view.name, status: "not-applicable", reason: notEstimatedReason(view.type) };
   const opts = resolveOptions(options);
   const key = `${opts.utilization}|${opts.hoursPerMonth}|${opts.region ?? ""}|${options.utilization === undefined ? "d" : "o"}`;
-  let perView = estimateCache.get(view);
-  const hit = perView?.get(key);
+  const perView = getOrCreate(estimateCache, view, () => new Map());
+  const hit = perView.get(key);
   if (hit && hit.stack === stack) return hit.result;
   const result = estimateResourceUncached(view, options, opts, stack);
-  if (!perView) estimateCache.set(view, (perView = new Map()));
   perView.set(key, { stack, result });
   return result;
 }
@@ -127,7 +126,7 @@ export function estimateResource(view: ResourceView, options: EstimateOptions = 
  * resolved once per spec (resolveUnit's cache), so a report meets the same few lists over and
  * over: they are kept per region, options and units. Results are immutable and shared.
  */
-const assumptionsCache = new Map<string, readonly FigureRef[]>();
+const assumptionsCache = new BoundedMemo<string, FigureRef[]>(10_000);
 const objectIds = new WeakMap<object, number>();
 let nextObjectId = 0;
 
@@ -141,20 +140,17 @@ function uniqueAssumptions(facts: RegionFacts, opts: ResolvedOptions, defaultUti
   // By identity of the region's facts and of each unit's power (both cached objects), never by content.
   let key = `${idOf(facts)}|${opts.utilization}|${opts.hoursPerMonth}|${defaultUtilization ? "d" : "o"}`;
   for (const p of powers) key += `|${idOf(p)}`;
-  const cached = assumptionsCache.get(key);
-  if (cached) return cached as FigureRef[];
-  const seen = new Set<string>();
-  const all = [...common()];
-  for (const p of powers) all.push(...p.assumptions);
-  const unique = all.filter((f) => {
-    const k = figureKey(f);
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
+  return assumptionsCache.get(key, () => {
+    const seen = new Set<string>();
+    const all = [...common()];
+    for (const p of powers) all.push(...p.assumptions);
+    return all.filter((f) => {
+      const k = figureKey(f);
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    });
   });
-  if (assumptionsCache.size >= 10_000) assumptionsCache.clear();
-  assumptionsCache.set(key, unique);
-  return unique;
 }
 
 /** A region's PUE and grid-intensity figures as estimates quote them, built once per region (immutable, shared). */
@@ -184,16 +180,16 @@ function estimateResourceUncached(view: ResourceView, options: EstimateOptions, 
   const powers: UnitPower[] = [];
   const caveats: string[] = [];
   for (const p of plan.parts) {
-    const unit = resolveUnit(p.spec, opts.utilization, opts.hoursPerMonth);
+    const unit = resolveUnit(p.spec, opts.utilization);
     if ("unknown" in unit) return { ...base, status: "unknown", reason: unit.unknown };
     parts.push(partEstimate(p, unit.power, pue.value, intensity.value, opts));
     powers.push(unit.power);
     caveats.push(...(p.caveats ?? []), ...unit.power.caveats);
   }
-  const energyKwh = parts.reduce((s, p) => add(s, p.energyKwh), ZERO_RANGE);
-  const operational = parts.reduce((s, p) => add(s, p.operationalKgCo2e), ZERO_RANGE);
+  const energyKwh = parts.reduce((s, p) => add(s, p.energyKwh), ZERO);
+  const operational = parts.reduce((s, p) => add(s, p.operationalKgCo2e), ZERO);
   const embodiedKnown = parts.every((p) => p.embodiedKgCo2e !== undefined);
-  const embodied = parts.reduce((s, p) => add(s, p.embodiedKgCo2e ?? ZERO_RANGE), ZERO_RANGE);
+  const embodied = parts.reduce((s, p) => add(s, p.embodiedKgCo2e ?? ZERO), ZERO);
 
   const unique = uniqueAssumptions(place.facts, opts, options.utilization === undefined, powers, () => [
     { label: "utilization", value: opts.utilization, unit: "ratio", source: options.utilization === undefined ? "CCF default average utilization" : "carbonguard option", year: 2024, basis: "average utilization of accelerators and CPUs over the month" },
@@ -240,9 +236,9 @@ export function estimateStack(stack: StackView, options: EstimateOptions = {}): 
 /** Totals, top contributors and counts over resource estimates (also for report streams). */
 export function summarize(resources: readonly ResourceEstimate[], opts: ResolvedOptions = resolveOptions()): StackEstimate {
   const estimated = resources.filter((r): r is EstimatedResource => r.status === "estimated");
-  const energyKwh = estimated.reduce((s, r) => add(s, r.energyKwh), ZERO_RANGE);
-  const operational = estimated.reduce((s, r) => add(s, r.operationalKgCo2e), ZERO_RANGE);
-  const embodied = estimated.reduce((s, r) => add(s, r.embodiedKgCo2e ?? ZERO_RANGE), ZERO_RANGE);
+  const energyKwh = estimated.reduce((s, r) => add(s, r.energyKwh), ZERO);
+  const operational = estimated.reduce((s, r) => add(s, r.operationalKgCo2e), ZERO);
+  const embodied = estimated.reduce((s, r) => add(s, r.embodiedKgCo2e ?? ZERO), ZERO);
   const total = add(operational, embodied);
   const topContributors: Contributor[] = estimated
     .filter((r) => r.totalKgCo2e.ceiling > 0 || r.totalKgCo2e.floor > 0)

@@ -34,6 +34,8 @@ import {
   hostFacts,
 } from "../data/coefficients";
 import type { Cloud } from "../data/types";
+import { formatCount } from "../engine/format";
+import { BoundedMemo } from "../engine/memo";
 import type { FigureRef } from "../engine/rule";
 import { acceleratorShapedToken, typeShapedToken } from "../engine/accelerator-scan";
 import { quoteToken } from "../engine/values";
@@ -103,10 +105,10 @@ export function devicePower(model: string, tdp: number | null | undefined, tdpBa
   let maxW: number | undefined;
   let basis = tdpBasis;
   let estimate: string | undefined;
+  const catalog = acceleratorModel(model);
   if (typeof tdp === "number" && Number.isFinite(tdp) && tdp > 0) {
     maxW = tdp;
   } else {
-    const catalog = acceleratorModel(model);
     if (catalog?.tdpEstimateW !== undefined && catalog.tdpEstimateW > 0) {
       maxW = catalog.tdpEstimateW;
       basis = catalog.tdpEstimateBasis ?? "catalog estimate";
@@ -132,7 +134,8 @@ export function devicePower(model: string, tdp: number | null | undefined, tdpBa
       value: maxW,
       unit: "W per device",
       source: estimate ? basis : `${CATALOG_SOURCE}: ${basis}`,
-      year: typeof year === "number" && year > 0 ? year : 2024,
+      // The figure describes the chip: the caller's year, else the catalog's chip year.
+      year: typeof year === "number" && year > 0 ? year : (catalog?.chipYear ?? 2024),
       basis: `per-device maximum (TDP or measured power limit); ${idleBasis}`,
       ...(estimate ? { estimate } : {}),
     },
@@ -250,10 +253,6 @@ function shortModel(model: string): string {
   return model.replace(/^NVIDIA\s+/i, "").replace(/^AWS\s+/i, "").replace(/^Google\s+/i, "");
 }
 
-function fmtCount(n: number): string {
-  return Number.isInteger(n) ? String(n) : String(Math.round(n * 1000) / 1000);
-}
-
 function round(n: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(n * f) / f;
@@ -272,6 +271,20 @@ function attachedSets(attached: readonly AttachedAccelerator[] | undefined): Acc
   return sets;
 }
 
+/**
+ * An instance/machine type as text may show it. The field can hold anything (a plaintext secret,
+ * in the pack), so it is quoted only when the catalog or CCF knows it, it is a GCP custom type, or
+ * it has the exact shape of a type name.
+ */
+export function displayInstanceType(cloud: Cloud, name: string): string {
+  const t = name.trim();
+  return shownType(cloud, t, lookupInstanceType(cloud, t) !== undefined || hostFacts(cloud, t) !== undefined || (cloud === "gcp" && gcpCustomShape(t) !== undefined));
+}
+
+function shownType(cloud: Cloud, trimmed: string, known: boolean): string {
+  return known ? (quoteToken(trimmed) ?? "(unreadable type)") : (typeShapedToken(cloud, trimmed) ?? "(an unrecognised type)");
+}
+
 /** GCP custom machine types: "custom-8-32768", "n2-custom-8-32768", "n1-custom-4-15360-ext". */
 function gcpCustomShape(name: string): { vcpu: number; memoryGb: number } | undefined {
   const m = /(?:^|-)custom-(\d{1,4})-(\d{3,8})(?:-ext)?$/i.exec(name.trim());
@@ -279,13 +292,11 @@ function gcpCustomShape(name: string): { vcpu: number; memoryGb: number } | unde
   return { vcpu: Number(m[1]), memoryGb: Number(m[2]) / 1024 };
 }
 
-/** Power of one unit described by `spec`, at utilization `u`. */
 /**
  * Results are pure functions of their arguments and shared read-only, so they are cached: a
  * report over a thousand stacks sizes the same few dozen instance types over and over.
  */
-const unitCache = new Map<string, UnitResolution>();
-const UNIT_CACHE_LIMIT = 10_000;
+const unitCache = new BoundedMemo<string, UnitResolution>(10_000);
 
 /**
  * A spec's cache key: its fields joined (JSON-quoted strings, so no two specs share one). Cheaper
@@ -310,17 +321,12 @@ function specKey(spec: UnitSpec): string {
   }
 }
 
-export function resolveUnit(spec: UnitSpec, utilization: number, hoursPerMonth = 730): UnitResolution {
-  const key = `${specKey(spec)}|${utilization}|${hoursPerMonth}`;
-  const cached = unitCache.get(key);
-  if (cached) return cached;
-  const result = resolveUnitUncached(spec, utilization, hoursPerMonth);
-  if (unitCache.size >= UNIT_CACHE_LIMIT) unitCache.clear();
-  unitCache.set(key, result);
-  return result;
+/** Power of one unit described by `spec`, at utilization `utilization` (hours don't enter: it is a draw, not an energy). */
+export function resolveUnit(spec: UnitSpec, utilization: number): UnitResolution {
+  return unitCache.get(`${specKey(spec)}|${utilization}`, () => resolveUnitUncached(spec, utilization));
 }
 
-function resolveUnitUncached(spec: UnitSpec, utilization: number, hoursPerMonth: number): UnitResolution {
+function resolveUnitUncached(spec: UnitSpec, utilization: number): UnitResolution {
   const u = clampUtilization(utilization);
   const assumptions: FigureRef[] = [];
   const caveats: string[] = [];
@@ -375,15 +381,9 @@ function resolveUnitUncached(spec: UnitSpec, utilization: number, hoursPerMonth:
     const info = lookupInstanceType(spec.cloud, name);
     const facts = hostFacts(spec.cloud, name);
     const custom = spec.cloud === "gcp" && !info && !facts ? gcpCustomShape(name) : undefined;
-    const shown = quoteToken(name) ?? "(unreadable type)";
+    const shown = shownType(spec.cloud, name, info !== undefined || facts !== undefined || custom !== undefined);
     if (!info && !facts && !custom) {
-      // Unknown to every source: quoted only when shaped like an instance type (it could be anything, a secret included).
-      const unknownShown = typeShapedToken(spec.cloud, name) ?? "(an unrecognised type)";
-      return {
-        unknown: looksAccelerated(spec.cloud, name)
-          ? `${unknownShown} looks accelerated but is not in carbonguard's catalog`
-          : `${unknownShown} is not in CCF's instance data`,
-      };
+      return { unknown: looksAccelerated(spec.cloud, name) ? `${shown} looks accelerated but is not in carbonguard's catalog` : `${shown} is not in CCF's instance data` };
     }
     if (info && info.acceleratorCount > 0) {
       sets.push({ model: info.acceleratorModel, count: info.acceleratorCount, tdp: info.tdpWPerDevice, tdpBasis: info.tdpBasis, year: info.launchYear });
@@ -406,7 +406,7 @@ function resolveUnitUncached(spec: UnitSpec, utilization: number, hoursPerMonth:
             : undefined,
     };
     label = shown;
-    if (sets.length > 0) label += ` (${sets.map((s) => `${fmtCount(s.count)}×${shortModel(s.model)}`).join(" + ")})`;
+    if (sets.length > 0) label += ` (${sets.map((s) => `${formatCount(s.count)}×${shortModel(s.model)}`).join(" + ")})`;
     if (info?.kind === "tpu" && vcpu === undefined) caveats.push(`host CPU and memory of TPU slice ${shown} not counted (no host shape in the catalog)`);
 
     // Embodied: CCF's per-host value × this type's share of the host, else CCF's formula on the family's largest type.
@@ -452,7 +452,6 @@ function resolveUnitUncached(spec: UnitSpec, utilization: number, hoursPerMonth:
   const components: PowerComponents = { accelerators: safe(accel.at), cpu: safe(cpu.at), memory: safe(memory), storage: 0 };
   const watts = components.accelerators + components.cpu + components.memory;
   if (!(watts > 0)) return { unknown: `no power could be attributed to ${label}` };
-  void hoursPerMonth;
   return {
     power: {
       label,

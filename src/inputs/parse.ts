@@ -8,15 +8,12 @@
  * Never throws anything but `InputError`; a malformed resource entry is skipped with a warning.
  * Secrets are kept as Pulumi wrote them (`{sig, ciphertext}`) and never decrypted.
  */
+import { isRecord, setData } from "../engine/values";
 import { InputError, type ResourceRecord, type SnapshotFormat, type StackSnapshot } from "./types";
 
 /** Deployment versions Pulumi writes (3 today; 4 is accepted for forward compatibility). */
 const SUPPORTED_VERSIONS = new Set([1, 2, 3, 4]);
 const MAX_WARNINGS = 20;
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
 
 /** `urn:pulumi:<stack>::<project>::<qualified type>::<name>` → parts (name may contain "::"). */
 export function parseUrn(urn: string): { stack: string; project: string; type: string; name: string } | undefined {
@@ -32,11 +29,6 @@ export function parseUrn(urn: string): { stack: string; project: string; type: s
 }
 
 const URN_PREFIX = "urn:pulumi:";
-
-/** The resource name: the URN's text after its fourth `::`-separated part. */
-function urnName(urn: string): string | undefined {
-  return parseUrn(urn)?.name;
-}
 
 /** The strings of a list; the list itself when it holds only strings (as Pulumi writes it). */
 function stringList(v: unknown): readonly string[] {
@@ -68,17 +60,12 @@ function propertyDeps(v: unknown): Readonly<Record<string, readonly string[]>> {
   return out ?? (v as Record<string, readonly string[]>);
 }
 
-/** Sets an own data property, so a key named "__proto__" (valid in JSON) stays data. */
-function setData(o: Record<string, readonly string[]>, key: string, value: readonly string[]): void {
-  Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
-}
-
 function toRecord(raw: unknown, fallbackUrn?: string): ResourceRecord | string {
   if (!isRecord(raw)) return "a resource entry is not an object";
   const urn = typeof raw["urn"] === "string" ? raw["urn"] : fallbackUrn;
   if (typeof urn !== "string" || urn === "") return "a resource entry has no urn";
   const rawType = raw["type"];
-  const parsed = typeof rawType === "string" && rawType !== "" ? undefined : parseUrn(urn);
+  const parsed = parseUrn(urn);
   const type = typeof rawType === "string" && rawType !== "" ? rawType : parsed?.type;
   if (!type) return "a resource entry has no type";
   const id = raw["id"];
@@ -90,7 +77,7 @@ function toRecord(raw: unknown, fallbackUrn?: string): ResourceRecord | string {
   const record: { -readonly [K in keyof ResourceRecord]: ResourceRecord[K] } = {
     urn,
     type,
-    name: (parsed ? parsed.name : urnName(urn)) ?? "",
+    name: parsed?.name ?? "",
     custom: raw["custom"] === true,
     id: typeof id === "string" && id !== "" ? id : undefined,
     inputs: isRecord(inputs) ? inputs : {},

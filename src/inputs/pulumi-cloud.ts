@@ -14,6 +14,7 @@
  * naming the stack and the status, and the others go on. The token is sent in a header only and
  * never appears in a source, a message or an error.
  */
+import { isRecord, stringEntries } from "../engine/values";
 import { parseStateText } from "./parse";
 import { InputError, type InputItem, type StackSnapshot } from "./types";
 
@@ -47,10 +48,6 @@ export interface CloudStackRef {
 /** Largest export body accepted (as text). */
 const MAX_EXPORT_CHARS = 512 * 1024 * 1024;
 const MAX_PAGES = 10_000;
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
 
 function baseUrl(options: PulumiCloudOptions): string {
   const raw = (options.apiUrl ?? DEFAULT_PULUMI_API).trim().replace(/\/+$/, "");
@@ -213,10 +210,7 @@ async function readCloudStack(ref: CloudStackRef, options: PulumiCloudOptions): 
   let stackTags: Record<string, string> | undefined;
   if (meta.status === "fulfilled") {
     const tags = isRecord(meta.value) ? meta.value["tags"] : undefined;
-    if (isRecord(tags)) {
-      stackTags = {};
-      for (const [k, v] of Object.entries(tags)) if (typeof v === "string") stackTags[k] = v;
-    }
+    if (isRecord(tags)) stackTags = stringEntries(tags);
   } else {
     warnings.push(`stack tags could not be read (${meta.reason instanceof RequestFailed ? meta.reason.problem : "unexpected error"})`);
   }

@@ -10,6 +10,7 @@
  */
 import { promises as fsp, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
+import { isRecord, stringEntries } from "../engine/values";
 import { MAX_DECOMPRESSED_BYTES, type ZstdDecoder, ZSTD_UNAVAILABLE, compressionOf, defaultZstdDecoder, gunzipState } from "./decompress";
 import { parseStateText } from "./parse";
 import { InputError, type InputItem } from "./types";
@@ -239,11 +240,6 @@ export async function readStackTagsFile(file: string): Promise<Readonly<Record<s
   } catch {
     return `${path.basename(file)}: stack tags file is not valid JSON; tags ignored`;
   }
-  const tags = (doc as { tags?: unknown } | null)?.tags;
-  if (doc === null || typeof doc !== "object" || (doc as { version?: unknown }).version !== 1 || tags === null || typeof tags !== "object" || Array.isArray(tags)) {
-    return `${path.basename(file)}: not a version 1 stack tags file; tags ignored`;
-  }
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(tags as Record<string, unknown>)) if (typeof v === "string") out[k] = v;
-  return out;
+  if (!isRecord(doc) || doc["version"] !== 1 || !isRecord(doc["tags"])) return `${path.basename(file)}: not a version 1 stack tags file; tags ignored`;
+  return stringEntries(doc["tags"]);
 }

@@ -3,14 +3,9 @@
  * provider properties resolved from each resource's provider reference (`<providerURN>::<id>`) and
  * the stack context (stack tags, plain config) from the snapshot.
  */
-import { isUnknownSentinel } from "../engine/values";
+import { isRecord, isUnknownSentinel, setData } from "../engine/values";
 import { type ResourceInput, type StackContext, type StackView, buildStackView } from "../engine/view";
 import type { ResourceRecord, StackSnapshot } from "./types";
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
-
 
 /**
  * The properties the engine sees: outputs (what the provider reports, including computed values)
@@ -22,9 +17,7 @@ export function recordProps(record: Pick<ResourceRecord, "inputs" | "outputs">):
   const out: Record<string, unknown> = { ...inputs };
   for (const [k, v] of Object.entries(outputs)) {
     if (isUnknownSentinel(v) && k in inputs && !isUnknownSentinel(inputs[k])) continue;
-    // A key named "__proto__" stays data (assigning it would set the copy's prototype).
-    if (k === "__proto__") Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
-    else out[k] = v;
+    setData(out, k, v);
   }
   return out;
 }

@@ -133,3 +133,75 @@ describe("an instance type no data source knows", () => {
     expect(JSON.stringify(accelerator)).not.toContain("Pl4nted-s3cr3t");
   });
 });
+
+describe("free-text values in capacity plans", () => {
+  const SECRET = "Pl4nted.s3cr3t-V4lue";
+
+  it("are never quoted in labels, bases, caveats or reasons", () => {
+    const estimates = [
+      one("aws:batch/computeEnvironment:ComputeEnvironment", { computeResources: { type: "EC2", maxVcpus: 64, instanceTypes: [SECRET, "g5.2xlarge"] } }),
+      one("aws:sagemaker/endpointConfiguration:EndpointConfiguration", { productionVariants: [{ variantName: SECRET, instanceType: "ml.g5.xlarge", initialInstanceCount: 1 }] }),
+      one("aws:ebs/volume:Volume", { size: 100, type: SECRET }),
+      one("gcp:compute/disk:Disk", { zone: "us-central1-a", size: 100, type: SECRET }, {}),
+      one("gcp:compute/instance:Instance", { machineType: "g2-standard-8", zone: "us-central1-a", desiredStatus: SECRET }, {}),
+    ];
+    expect(estimates[0]).toMatchObject({ status: "unknown", reason: expect.stringMatching(/^vCPUs of \(an unrecognised type\) unknown/) });
+    expect(estimated(estimates[1]!).parts[0]!.label).toBe("productionVariants[0]: ml.g5.xlarge");
+    expect(estimated(estimates[2]!).parts[0]!.label).toBe("EBS volume 100 GiB");
+    expect(estimated(estimates[3]!).parts[0]!.label).toBe("disk 100 GB");
+    expect(estimated(estimates[4]!).parts[0]!.unitsBasis).toBe("desiredStatus not RUNNING");
+    const text = JSON.stringify(estimates);
+    expect(text).not.toContain(SECRET);
+    expect(text).not.toContain(SECRET.toUpperCase());
+  });
+});
+
+describe("stack joins: the estimator follows the rules' joins (engine/joins)", () => {
+  const urn = (type: string, name: string) => `urn:pulumi:s::p::${type}::${name}`;
+  const LT = "aws:ec2/launchTemplate:LaunchTemplate";
+  const ASG = "aws:autoscaling/group:Group";
+
+  it("ASG in preview: a launch template id unknown until the update runs is followed through the engine's property dependency", () => {
+    const stack = estimateStack(
+      buildStackView([
+        { urn: urn(LT, "lt"), type: LT, name: "lt", props: { instanceType: "g6.xlarge", id: UNKNOWN } },
+        {
+          urn: urn(ASG, "asg"),
+          type: ASG,
+          name: "asg",
+          props: { minSize: 1, maxSize: 4, launchTemplate: { id: UNKNOWN } },
+          providerProps: { region: "us-east-1" },
+          links: { dependencies: [urn(LT, "lt")], propertyDependencies: { launchTemplate: [urn(LT, "lt")] } },
+        },
+      ]),
+    );
+    expect(units(stack.resources[1]!)).toEqual([1, 4]);
+    // Without the dependency the reference can't be followed now: unknown with the path, never a guess.
+    const lone = estimateStack(buildStackView([{ urn: urn(ASG, "asg"), type: ASG, name: "asg", props: { minSize: 1, maxSize: 4, launchTemplate: { id: UNKNOWN } }, providerProps: { region: "us-east-1" } }]));
+    expect(lone.resources[0]).toMatchObject({ status: "unknown", reason: expect.stringMatching(/^launchTemplate\.id is unknown until the update runs/) });
+  });
+
+  it("GCE managed instance group: template by self link, bounds from the autoscaler that targets it", () => {
+    const base = "https://www.googleapis.com/compute/v1/projects/p";
+    const stack = estimateStack(
+      buildStackView([
+        { urn: urn("gcp:compute/instanceTemplate:InstanceTemplate", "tpl"), type: "gcp:compute/instanceTemplate:InstanceTemplate", name: "tpl", props: { machineType: "g2-standard-8", selfLink: `${base}/global/instanceTemplates/tpl-1` } },
+        {
+          urn: urn("gcp:compute/instanceGroupManager:InstanceGroupManager", "mig"),
+          type: "gcp:compute/instanceGroupManager:InstanceGroupManager",
+          name: "mig",
+          props: { zone: "us-central1-a", targetSize: 2, versions: [{ instanceTemplate: "projects/p/global/instanceTemplates/tpl-1" }], selfLink: `${base}/zones/us-central1-a/instanceGroupManagers/mig-1` },
+        },
+        { urn: urn("gcp:compute/autoscaler:Autoscaler", "as"), type: "gcp:compute/autoscaler:Autoscaler", name: "as", props: { zone: "us-central1-a", target: `${base}/zones/us-central1-a/instanceGroupManagers/mig-1`, autoscalingPolicy: { minReplicas: 0, maxReplicas: 6 } } },
+      ]),
+    );
+    expect(units(stack.resources[1]!)).toEqual([0, 6]);
+  });
+
+  it("GKE node pool without a location of its own: its cluster's location sets the zone count", () => {
+    const cluster = { urn: urn("gcp:container/cluster:Cluster", "c"), type: "gcp:container/cluster:Cluster", name: "c", props: { name: "gpu-cluster", location: "us-central1", removeDefaultNodePool: true } };
+    const pool = { urn: urn("gcp:container/nodePool:NodePool", "np"), type: "gcp:container/nodePool:NodePool", name: "np", props: { cluster: "gpu-cluster", nodeCount: 1, nodeConfig: { machineType: "g2-standard-8" } }, providerProps: { region: "us-central1" } };
+    const stack = estimateStack(buildStackView([cluster, pool]));
+    expect(units(stack.resources[1]!)).toEqual([3, 3]); // regional: 3 zones
+  });
+});
