@@ -8,6 +8,7 @@ import {
   type AcceleratorSubject,
   CANDIDATE_METHOD,
   type Role,
+  SAGEMAKER_UPPER_BOUND_NOTE,
   type UnrecognizedAccelerator,
   availabilityPhrase,
   recordAlternatives,
@@ -15,6 +16,7 @@ import {
   currentFamiliesText,
   describeAccelerator,
   describeUnpublished,
+  describeUnrecognized,
   docsUrl,
   findCandidates,
   generationEvidence,
@@ -23,12 +25,13 @@ import {
   platformOf,
   resolveWorkload,
   resourceSubject,
+  roleOf,
   tdpFigure,
 } from "../engine/accelerator-fit";
 import type { AcceleratorUse } from "../engine/accelerator-scan";
 import { evidenceSection } from "../engine/accelerator-evidence";
 import { applyConfigSchema } from "../engine/config";
-import { listJoin } from "../engine/format";
+import { formatCount, listJoin } from "../engine/format";
 import type { FigureRef, Outcome, ResourceRule, RuleExample } from "../engine/rule";
 import type { ResourceView } from "../engine/view";
 import { DEFAULT_WORKLOAD_KEY } from "../engine/workload";
@@ -92,7 +95,7 @@ function evaluate(view: ResourceView, { config }: { config: CurrentGenerationCon
     return [{ kind: "not-applicable", reason: accelerators.typeless.length > 0 ? "the accelerator type is not set on this resource" : "no accelerators" }];
   }
   const workload = resolveWorkload(view, config.workloadTagKey);
-  const declaredRole: Role | undefined = workload.state === "declared" ? (workload.workload === "training" ? "training" : "inference") : undefined;
+  const declaredRole: Role | undefined = workload.state === "declared" ? roleOf(workload.workload) : undefined;
 
   const outcomes: Outcome[] = [];
   for (const s of accelerators.subjects) {
@@ -150,15 +153,15 @@ function buildViolation(view: ResourceView, s: AcceleratorSubject, declaredRole:
       region: knownRegion(view),
     });
     const where = availabilityPhrase(view, result);
+    const cls = role === "training" ? "training-capable" : "inference-class";
     const ranked = result.ranked.map((c) => describeAccelerator(c));
     const unpublished = result.unpublished.map((c) => describeUnpublished(c));
     if (ranked.length === 0 && unpublished.length === 0) {
-      parts.push(`No current ${role === "training" ? "training-capable" : "inference-class"} type in carbonguard's catalog is ${where.startsWith("(") ? "known for this service" : where}; current family: ${currentFamiliesText(cloud, s, role)}.`);
+      parts.push(`No current ${cls} type in carbonguard's catalog is ${where.startsWith("(") ? "known for this service" : where}; current family: ${currentFamiliesText(cloud, s, role)}.`);
     } else {
-      const cls = role === "training" ? "training-capable" : "inference-class";
       const list = [...ranked, ...unpublished.map((u) => `${u} (no published TDP)`)];
-      parts.push(`Current ${cls} equivalents ${where} (size of each accelerator model closest to ${s.count} accelerator${s.count === 1 ? "" : "s"}; lowest published TDP first): ${describeAccelerator(s)} → ${joinOr(list)}.`);
-      if (result.sagemakerUpperBound) parts.push("SageMaker availability is inferred from EC2 offerings (an upper bound): verify on the SageMaker pricing page.");
+      parts.push(`Current ${cls} equivalents ${where} (size of each accelerator model closest to ${formatCount(s.count)} accelerator${s.count === 1 ? "" : "s"}; lowest published TDP first): ${describeAccelerator(s)} → ${listJoin(list, "or")}.`);
+      if (result.sagemakerUpperBound) parts.push(SAGEMAKER_UPPER_BOUND_NOTE);
     }
     recordAlternatives(view, s, result, { parts, figures, suggestion });
   }
@@ -182,21 +185,14 @@ function namesViolation(view: ResourceView, use: AcceleratorUse, config: Current
 }
 
 function unrecognizedNotice(view: ResourceView, u: UnrecognizedAccelerator): Outcome {
-  const what = u.display ? `${u.display}, which looks like an accelerated type` : "an accelerated-looking type";
-  const offered = u.offeredWith ? ` (offered with ${u.offeredWith}, not yet classified)` : "";
   return {
     kind: "violation",
     level: "advisory",
     severity: "low",
-    message: `${resourceSubject(view)} uses ${what} that carbonguard's accelerator catalog does not know${offered}, so its generation can't be checked. Update carbonguard to a release whose catalog covers it.`,
+    message: `${resourceSubject(view)} uses ${describeUnrecognized(u)}, so its generation can't be checked. Update carbonguard to a release whose catalog covers it.`,
     figures: [],
     suggestion: { unknownType: u.display ?? null },
   };
-}
-
-function joinOr(items: readonly string[]): string {
-  if (items.length <= 1) return items.join("");
-  return `${items.slice(0, -1).join(", ")} or ${items[items.length - 1]}`;
 }
 
 const examples: readonly RuleExample[] = [

@@ -11,7 +11,9 @@ import {
   type Candidate,
   type CandidateResult,
   type Role,
+  SAGEMAKER_UPPER_BOUND_NOTE,
   type UnrecognizedAccelerator,
+  type WorkloadSource,
   availabilityPhrase,
   recordAlternatives,
   classifyAccelerators,
@@ -20,6 +22,7 @@ import {
   describeAccelerator,
   describeCandidate,
   describeUnpublished,
+  describeUnrecognized,
   displayKey,
   docsUrl,
   findCandidates,
@@ -28,6 +31,7 @@ import {
   platformOf,
   resolveWorkload,
   resourceSubject,
+  roleOf,
   tdpFigure,
   workloadPhrase,
   workloadSourcePhrase,
@@ -37,8 +41,8 @@ import { applyConfigSchema } from "../engine/config";
 import { listJoin } from "../engine/format";
 import type { FigureRef, Outcome, ResourceRule, RuleExample } from "../engine/rule";
 import type { ResourceView } from "../engine/view";
-import { DEFAULT_WORKLOAD_KEY, type Workload, isWorkload } from "../engine/workload";
-import { parseWorkloadTagKey } from "./ml-workload-declared";
+import { type Workload, isWorkload } from "../engine/workload";
+import { WORKLOAD_TAG_KEY_PROPERTY, parseWorkloadTagKey } from "./ml-workload-declared";
 
 const NAME = "accelerator-fits-workload";
 const DOCS = docsUrl(NAME);
@@ -55,11 +59,7 @@ export interface FitsWorkloadConfig {
 
 const configSchema = {
   properties: {
-    workloadTagKey: {
-      type: "string",
-      default: DEFAULT_WORKLOAD_KEY,
-      description: "Tag (AWS) or label (GCP) key that declares the workload; a stack tag with the same key applies to every resource of the stack.",
-    },
+    workloadTagKey: WORKLOAD_TAG_KEY_PROPERTY,
     allowedTypes: {
       type: "object",
       default: {},
@@ -70,6 +70,20 @@ const configSchema = {
   },
 } as const;
 
+/**
+ * Compiled allowedTypes globs, by pattern. The pack parses the config again for every resource
+ * (the policy SDK hands out a fresh config object each time), and the patterns never change.
+ */
+const compiledGlobs = new Map<string, RegExp | undefined>();
+
+function compiledGlob(pattern: string): RegExp | undefined {
+  if (compiledGlobs.has(pattern)) return compiledGlobs.get(pattern);
+  const re = compileGlob(pattern);
+  if (compiledGlobs.size >= 1_000) compiledGlobs.clear();
+  compiledGlobs.set(pattern, re);
+  return re;
+}
+
 function parseConfig(raw: unknown): FitsWorkloadConfig {
   const { values } = applyConfigSchema(configSchema, raw);
   const allowed: Partial<Record<Workload, AllowedTypes>> = {};
@@ -79,7 +93,7 @@ function parseConfig(raw: unknown): FitsWorkloadConfig {
       const w = workload.trim().toLowerCase();
       if (!isWorkload(w) || !Array.isArray(list)) continue;
       const patterns = list.filter((p): p is string => typeof p === "string").map((p) => p.trim()).filter((p) => p !== "" && p.length <= 100);
-      const compiled = patterns.map(compileGlob).filter((re): re is RegExp => re !== undefined);
+      const compiled = patterns.map(compiledGlob).filter((re): re is RegExp => re !== undefined);
       allowed[w] = { patterns, compiled };
     }
   }
@@ -125,16 +139,12 @@ function checkFit(s: AcceleratorSubject, w: Workload, allowed: AllowedTypes | un
   return undefined;
 }
 
-function roleOf(w: Workload): Role {
-  return w === "training" ? "training" : "inference";
-}
-
 function buildViolation(
   view: ResourceView,
   s: AcceleratorSubject,
   misfit: Misfit,
   w: Workload,
-  source: "resource" | "resource-type" | "stack",
+  source: WorkloadSource,
   config: FitsWorkloadConfig,
 ): Outcome {
   const cloud = view.cloud!;
@@ -204,8 +214,9 @@ function buildViolation(
     recordAlternatives(view, s, result, { parts, figures, suggestion });
     if (s.sagemaker) suggestion["verify"] = "SageMaker availability inferred from EC2 offerings (upper bound): verify on the SageMaker pricing page";
   }
-  parts.push(`Evidence: ${[...new Set(evidence)].join(", ") || "see docs"} (${DOCS}#evidence).`);
-  suggestion["evidence"] = [...new Set(evidence)];
+  const evidenceIds = [...new Set(evidence)];
+  parts.push(`Evidence: ${evidenceIds.join(", ") || "see docs"} (${DOCS}#evidence).`);
+  suggestion["evidence"] = evidenceIds;
   return { kind: "violation", message: parts.join(" "), figures, suggestion };
 }
 
@@ -219,16 +230,16 @@ function alternativesText(view: ResourceView, s: AcceleratorSubject, result: Can
   const lines: string[] = [];
   if (result.ranked.length > 0) {
     const list = result.ranked.map((c) => describeCandidate(c, s.tdpWTotal, true));
-    lines.push(`Current ${cls} alternatives ${where} (${sizing}, lowest published accelerator TDP first): ${describeAccelerator(s)} → ${joinOr(list)}.`);
+    lines.push(`Current ${cls} alternatives ${where} (${sizing}, lowest published accelerator TDP first): ${describeAccelerator(s)} → ${listJoin(list, "or")}.`);
   }
   if (result.unpublished.length > 0) {
     const ids = unpublishedEvidence(result.unpublished, role);
     evidence.push(...ids);
     const list = result.unpublished.map((c) => describeUnpublished(c));
-    lines.push(`${result.ranked.length > 0 ? "Also" : `Current ${cls} alternatives ${where}`}${result.ranked.length > 0 ? "" : ` (${sizing})`}: ${joinOr(list)} (no published TDP, not ranked${ids.length > 0 ? `; ${ids.join(", ")}` : ""}).`);
+    lines.push(`${result.ranked.length > 0 ? "Also" : `Current ${cls} alternatives ${where}`}${result.ranked.length > 0 ? "" : ` (${sizing})`}: ${listJoin(list, "or")} (no published TDP, not ranked${ids.length > 0 ? `; ${ids.join(", ")}` : ""}).`);
   }
   lines.push("Pick the size whose accelerator memory holds the model.");
-  if (result.sagemakerUpperBound) lines.push("SageMaker availability is inferred from EC2 offerings (an upper bound): verify on the SageMaker pricing page.");
+  if (result.sagemakerUpperBound) lines.push(SAGEMAKER_UPPER_BOUND_NOTE);
   return lines.join(" ");
 }
 
@@ -244,19 +255,12 @@ function unpublishedEvidence(cands: readonly Candidate[], role: Role): string[] 
   return [...new Set(ids)];
 }
 
-function joinOr(items: readonly string[]): string {
-  if (items.length <= 1) return items.join("");
-  return `${items.slice(0, -1).join(", ")} or ${items[items.length - 1]}`;
-}
-
 function unrecognizedNotice(view: ResourceView, u: UnrecognizedAccelerator, w: Workload, config: FitsWorkloadConfig): Outcome {
-  const what = u.display ? `${u.display}, which looks like an accelerated type` : "an accelerated-looking type";
-  const offered = u.offeredWith ? ` (offered with ${u.offeredWith}, not yet classified)` : "";
   return {
     kind: "violation",
     level: "advisory",
     severity: "low",
-    message: `${resourceSubject(view)} runs ${workloadPhrase(w)} on ${what} that carbonguard's accelerator catalog does not know${offered}, so its fit to the workload can't be checked. Update carbonguard, or list the type in allowedTypes.${w} to accept it.`,
+    message: `${resourceSubject(view)} runs ${workloadPhrase(w)} on ${describeUnrecognized(u)}, so its fit to the workload can't be checked. Update carbonguard, or list the type in allowedTypes.${w} to accept it.`,
     figures: [],
     suggestion: { workload: w, unknownType: u.display ?? null, allowedTypesKey: `allowedTypes.${w}`, tagKey: displayKey(config.workloadTagKey) },
   };

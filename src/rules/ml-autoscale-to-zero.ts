@@ -6,6 +6,7 @@
  * scale-to-zero.md. The resource part decides everything a resource shows by itself; the stack part
  * decides only what needs a join (src/engine/joins.ts), so a finding is never reported twice.
  */
+import { docsUrl } from "../engine/accelerator-fit";
 import type { AcceleratorUse } from "../engine/accelerator-scan";
 import {
   type CapacityUnit,
@@ -20,6 +21,7 @@ import {
   workloadOf,
 } from "../engine/capacity";
 import { applyConfigSchema } from "../engine/config";
+import { na, noAccelerators, unknownAt } from "../engine/outcomes";
 import {
   ASG,
   ECS_SERVICE,
@@ -73,14 +75,6 @@ function parseConfig(raw: unknown): AutoscaleConfig {
 
 // ---------------------------------------------------------------------------------------------
 // Outcome helpers
-
-function na(reason: string): Outcome {
-  return { kind: "not-applicable", reason };
-}
-
-function unknownAt(path: string, valueType: "string" | "number" | "boolean" | "array" | "object" = "string"): Outcome {
-  return { kind: "unknown", path, valueType };
-}
 
 interface AlwaysOn {
   readonly view: ResourceView;
@@ -144,13 +138,6 @@ function gated(cfg: AutoscaleConfig, workload: WorkloadDeclaration, findings: re
 
 function usesUnder(uses: readonly AcceleratorUse[], prefix: string): AcceleratorUse[] {
   return uses.filter((u) => u.path === prefix || u.path.startsWith(`${prefix}.`) || u.path.startsWith(`${prefix}[`));
-}
-
-/** No accelerators visible: unknown when an accelerator path is unreadable, else not applicable. */
-function noAccelerators(view: ResourceView, deferred?: string): Outcome {
-  const unknown = view.accelerators.unknownPaths[0];
-  if (unknown !== undefined) return unknownAt(unknown);
-  return na(deferred ?? "no accelerators");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -602,13 +589,19 @@ function joinedGroups(cfg: AutoscaleConfig, stack: StackView, view: ResourceView
   const lts = launchTemplatesOf(stack, view);
   if (!lts.declared) return [];
   const uses = lts.found.flatMap((lt) => lt.accelerators.uses);
-  if (uses.length === 0) {
-    if (lts.unresolved !== undefined) return [unknownAt(stackPath(view, lts.unresolved))];
-    const unreadable = lts.found.find((lt) => lt.accelerators.unknownPaths.length > 0);
-    if (unreadable) return [unknownAt(stackPath(unreadable, unreadable.accelerators.unknownPaths[0]!))];
-    return [];
-  }
+  if (uses.length === 0) return noJoinedAccelerators(lts.found, lts.unresolved !== undefined ? stackPath(view, lts.unresolved) : undefined);
   return groupMinimum(cfg, view, uses, lts.found, view.urn).filter((o) => o.kind !== "not-applicable");
+}
+
+/**
+ * The joined resources (launch templates, task definitions, instance templates) show no
+ * accelerators: can't evaluate when a link is unresolved (`unresolved`, a stack path) or one of
+ * them has an accelerator property unknown in preview; otherwise there is nothing to check.
+ */
+function noJoinedAccelerators(joined: readonly ResourceView[], unresolved: string | undefined): Outcome[] {
+  if (unresolved !== undefined) return [unknownAt(unresolved)];
+  const unreadable = joined.find((v) => v.accelerators.unknownPaths.length > 0);
+  return unreadable ? [unknownAt(stackPath(unreadable, unreadable.accelerators.unknownPaths[0]!))] : [];
 }
 
 /** Verdict on the scaling targets of a subject: one with minCapacity 0 passes. */
@@ -735,11 +728,7 @@ function ecsJoins(cfg: AutoscaleConfig, stack: StackView, service: ResourceView,
   const tds = taskDefinitionOf(stack, service);
   if (!tds.declared) return [];
   const uses = tds.found.flatMap((td) => td.accelerators.uses);
-  if (uses.length === 0) {
-    if (tds.unresolved !== undefined) return [unknownAt(stackPath(service, tds.unresolved))];
-    const unreadable = tds.found.find((td) => td.accelerators.unknownPaths.length > 0);
-    return unreadable ? [unknownAt(stackPath(unreadable, unreadable.accelerators.unknownPaths[0]!))] : [];
-  }
+  if (uses.length === 0) return noJoinedAccelerators(tds.found, tds.unresolved !== undefined ? stackPath(service, tds.unresolved) : undefined);
   const strategy = readString(service.props, ["schedulingStrategy"]);
   if (strategy.state === "value" && strategy.value.toUpperCase() === "DAEMON") return [];
   const gpusPerTask = uses.filter((u) => u.via === "gpu-resource").reduce((n, u) => n + (u.count ?? 1), 0) || 1;
@@ -811,11 +800,7 @@ function gceAutoscalerJoin(cfg: AutoscaleConfig, stack: StackView, autoscaler: R
   if (migs.found.length === 0) return migs.unresolved !== undefined ? [unknownAt(stackPath(autoscaler, migs.unresolved))] : [];
   const { templates, unresolved } = templatesOf(stack, migs.found);
   const uses = templates.flatMap((t) => t.accelerators.uses);
-  if (uses.length === 0) {
-    if (unresolved !== undefined) return [unknownAt(unresolved)];
-    const unreadable = templates.find((t) => t.accelerators.unknownPaths.length > 0);
-    return unreadable ? [unknownAt(stackPath(unreadable, unreadable.accelerators.unknownPaths[0]!))] : [];
-  }
+  if (uses.length === 0) return noJoinedAccelerators(templates, unresolved);
   const mode = autoscalerMode(autoscaler);
   if (mode === "OFF") return []; // the group's own size decides (checked with the group)
   const unit = templateUnit(autoscaler, templates);
@@ -1187,7 +1172,7 @@ export const mlAutoscaleToZero: Rule<AutoscaleConfig> = {
     remediationSteps:
       "Set the minimum named in the message to 0 and give the capacity a way to leave zero: Cluster Autoscaler or Karpenter for EKS, the GKE cluster autoscaler, a scheduled action or queue-depth policy for an ASG, a step policy on HasBacklogWithoutCapacity for async SageMaker, scaling schedules or a per-group metric for a GCE autoscaler. For always-on services move serving to one that scales to zero (Cloud Run GPU, GKE with autoscaling, SageMaker async or inference components). " +
       "Automatic fix: with enforcement level `remediate` (off by default) the pack sets `minSize` to 0 on a GPU ASG whose own properties show the GPU type and whose `desiredCapacity` is absent or 0, `scalingConfig.minSize` to 0 on an EKS GPU node group, and `autoscaling.minNodeCount` / `totalMinNodeCount` to 0 on a standalone GKE GPU node pool that already autoscales. Limits: only when the policy fails the resource at full level (a waived resource is left alone) and its workload is known and not exempt; never when a value is unknown in preview; not for joined cases (an ASG whose GPU type sits only in its launch template: stack policies can't remediate), inline GKE pools, fixed-size pools (needs a maxNodeCount), Cloud Run (cold starts are a product decision) or SageMaker; the capacity still needs an autoscaler to scale out from zero.",
-    url: `https://github.com/carbonguard/carbonguard/blob/main/docs/rules/${NAME}.md`,
+    url: docsUrl(NAME),
     configSchema,
   },
   parseConfig,

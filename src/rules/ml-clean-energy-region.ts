@@ -8,13 +8,14 @@
 import { cloudRunGpuRegions } from "../data/accelerators";
 import { type RegionFacts, allRegions, regionFacts } from "../data/regions";
 import type { Cloud, Figure } from "../data/types";
+import { SAGEMAKER_UPPER_BOUND_NOTE, docsUrl, resourceSubject } from "../engine/accelerator-fit";
 import type { AcceleratorUse } from "../engine/accelerator-scan";
 import { applyConfigSchema } from "../engine/config";
-import { cite, continentName, formatPue, shortBasis, formatGrams, formatKg, formatWatts, listJoin, percent, typeLabel } from "../engine/format";
+import { cite, continentName, formatCount, formatPue, shortBasis, formatGrams, formatKg, formatWatts, listJoin, percent } from "../engine/format";
 import type { FigureRef, Outcome, ResourceRule, RuleExample } from "../engine/rule";
 import type { ResourceView } from "../engine/view";
 import { declaresWorkloadItself } from "../engine/workload";
-import { DEFAULT_UTILIZATION, type UnitPower, type UnitSpec, estimateResource, resolveUnit, unitMonthlyKg } from "../estimate";
+import { DEFAULT_UTILIZATION, HOURS_PER_MONTH, type UnitPower, type UnitSpec, estimateResource, resolveUnit, unitMonthlyKg } from "../estimate";
 
 export type Residency = "country" | "continent" | "any";
 
@@ -131,23 +132,23 @@ function evaluate(view: ResourceView, { config }: { config: CleanRegionConfig })
     return [{ kind: "unknown", path: where.source === "provider" ? `provider.${where.path}` : where.path, valueType: "string" }];
   }
   if (where.state === "absent") {
-    return [noData(`${subject(view)} has no region: none on the resource, its provider or the stack config (${cloud}:region). carbonguard can't check its grid intensity.`)];
+    return [noData(`${resourceSubject(view)} has no region: none on the resource, its provider or the stack config (${cloud}:region). carbonguard can't check its grid intensity.`)];
   }
   if (where.state === "unrecognized") {
     const shown = where.value !== undefined && looksLikeLocation(where.value) ? `'${where.value}'` : "its location";
-    return [noData(`${subject(view)} runs in ${shown} (from ${where.path}), which carbonguard has no grid-intensity data for. Add it to allowedRegions or deniedRegions, or choose a listed region (\`carbonguard regions\`).`)];
+    return [noData(`${resourceSubject(view)} runs in ${shown} (from ${where.path}), which carbonguard has no grid-intensity data for. Add it to allowedRegions or deniedRegions, or choose a listed region (\`carbonguard regions\`).`)];
   }
 
   const region = where.region;
   if (config.deniedRegions.includes(region)) {
-    return [violation(`${subject(view)} runs in ${region}, which is in deniedRegions.`, [], { region, reason: "denied" })];
+    return [violation(`${resourceSubject(view)} runs in ${region}, which is in deniedRegions.`, [], { region, reason: "denied" })];
   }
   if (config.allowedRegions.includes(region)) return [];
 
   const facts = regionFacts(cloud, region);
   const intensity = facts?.gridIntensity;
   if (!facts || !intensity) {
-    return [noData(`${subject(view)} runs in ${region}, which has no grid-intensity figure in carbonguard's region data (Electricity Maps 2025 has no value for its grid zone). Add it to allowedRegions or deniedRegions to decide.`)];
+    return [noData(`${resourceSubject(view)} runs in ${region}, which has no grid-intensity figure in carbonguard's region data (Electricity Maps 2025 has no value for its grid zone). Add it to allowedRegions or deniedRegions to decide.`)];
   }
   if (isCompliant(facts, config)) return [];
   return [buildViolation(view, cloud, facts, intensity, config)];
@@ -184,8 +185,17 @@ interface Candidate {
  */
 const candidateCache = new Map<string, readonly Candidate[]>();
 
+/** The config's part of a cache key, serialized once per parsed config (the report parses each config once). */
+const configKeys = new WeakMap<CleanRegionConfig, string>();
+
+function configKey(config: CleanRegionConfig): string {
+  let key = configKeys.get(config);
+  if (key === undefined) configKeys.set(config, (key = JSON.stringify(config)));
+  return key;
+}
+
 function rankedCandidates(cloud: Cloud, facts: RegionFacts, intensity: Figure, config: CleanRegionConfig, offered: { offers: (region: string) => boolean; key: string }): readonly Candidate[] {
-  const key = `${cloud}|${facts.region}|${offered.key}|${JSON.stringify(config)}`;
+  const key = `${cloud}|${facts.region}|${offered.key}|${configKey(config)}`;
   const cached = candidateCache.get(key);
   if (cached) return cached;
   const ranked = allRegions(cloud)
@@ -211,7 +221,7 @@ function buildViolation(view: ResourceView, cloud: Cloud, facts: RegionFacts, in
     ? `the limit of ${config.maxGridIntensity} gCO2e/kWh (or Google CFE ≥ ${config.minCfePercent}%)`
     : `the limit of ${config.maxGridIntensity} gCO2e/kWh`;
   const parts: string[] = [
-    `${subject(view)} runs in ${facts.region} (${facts.location}) at ${formatGrams(intensity.value)} (${cite(intensity)}, ${shortBasis(intensity)}), above ${limit}.`,
+    `${resourceSubject(view)} runs in ${facts.region} (${facts.location}) at ${formatGrams(intensity.value)} (${cite(intensity)}, ${shortBasis(intensity)}), above ${limit}.`,
   ];
   const google = facts.google?.cfePercent;
   if (cloud === "gcp" && google) {
@@ -221,13 +231,17 @@ function buildViolation(view: ResourceView, cloud: Cloud, facts: RegionFacts, in
 
   const what = offered.describe;
   const area = areaName(facts, config.residency);
+  // Every region's figure is on one basis; a figure from another source or year (a partial data
+  // refresh) is cited where it is shown.
+  const source = cite(intensity);
+  const grams = (g: Figure) => (cite(g) === source ? formatGrams(g.value) : `${formatGrams(g.value)}, ${cite(g)}`);
   if (picks.length === 0) {
     // Nothing compliant offers it: still name the cleanest regions that do, since moving there saves too.
     const cleaner = allRegions(cloud)
       .filter((r) => r.region !== facts.region && !config.deniedRegions.includes(r.region) && offered.offers(r.region) && (r.gridIntensity?.value ?? Infinity) < intensity.value)
       .sort((a, b) => a.gridIntensity!.value - b.gridIntensity!.value)
       .slice(0, MAX_SUGGESTIONS);
-    const list = cleaner.map((r) => `${r.region} (${r.location}, ${formatGrams(r.gridIntensity!.value)}, −${percent(intensity.value - r.gridIntensity!.value, intensity.value)}%)`);
+    const list = cleaner.map((r) => `${r.region} (${r.location}, ${grams(r.gridIntensity!)}, −${percent(intensity.value - r.gridIntensity!.value, intensity.value)}%)`);
     parts.push(
       list.length > 0
         ? `No region that meets the limit offers ${what}; the cleanest that do (still above the limit): ${listJoin(list)}.`
@@ -235,7 +249,7 @@ function buildViolation(view: ResourceView, cloud: Cloud, facts: RegionFacts, in
     );
     for (const r of cleaner) figures.push({ label: `${r.region} grid intensity`, ...r.gridIntensity! });
   } else {
-    const list = picks.map((c) => `${c.facts.region} (${c.facts.location}, ${formatGrams(c.gCo2ePerKwh)}, −${c.savingPercent}%)`);
+    const list = picks.map((c) => `${c.facts.region} (${c.facts.location}, ${grams(c.facts.gridIntensity!)}, −${c.savingPercent}%)`);
     const lead = inArea.length > 0
       ? `Cleaner regions in ${area} that offer ${what}: `
       : `No compliant region in ${area} offers ${what}; the cleanest elsewhere: `;
@@ -270,7 +284,7 @@ function buildViolation(view: ResourceView, cloud: Cloud, facts: RegionFacts, in
 
 /** Which regions offer everything the resource's accelerators need. */
 function offeringFilter(view: ResourceView): { offers: (region: string) => boolean; key: string; describe: string; caveat?: string; sagemakerUpperBound: boolean } {
-  const constraints: { regions: ReadonlySet<string>; label: string }[] = [];
+  const constraints: { regions: readonly string[]; label: string }[] = [];
   const unchecked: string[] = [];
   const retired: string[] = [];
   let sagemakerUpperBound = false;
@@ -283,21 +297,22 @@ function offeringFilter(view: ResourceView): { offers: (region: string) => boole
         continue;
       }
       if (use.instanceType.sagemakerUpperBound) sagemakerUpperBound = true;
-      constraints.push({ regions: new Set(use.instanceType.regions), label });
+      constraints.push({ regions: use.instanceType.regions, label });
     } else if (use.gcpAccelerator) {
       const regions = isCloudRun ? cloudRunGpuRegions(use.gcpAccelerator.token).map((r) => r.region) : use.gcpAccelerator.regions;
-      constraints.push({ regions: new Set(regions), label: isCloudRun ? `${label} on Cloud Run` : label });
+      constraints.push({ regions, label: isCloudRun ? `${label} on Cloud Run` : label });
     } else if (use.via !== "gpu-resource" || use.token !== undefined) {
       unchecked.push(label);
     }
   }
   const labels = [...new Set(constraints.map((c) => c.label))];
   const caveats: string[] = [];
-  if (sagemakerUpperBound) caveats.push("SageMaker availability is inferred from EC2 offerings (an upper bound): verify on the SageMaker pricing page.");
+  if (sagemakerUpperBound) caveats.push(SAGEMAKER_UPPER_BOUND_NOTE);
   if (retired.length > 0) caveats.push(`${listJoin(retired)} is retired and offered in no region: pick a current type (see accelerator-current-generation).`);
   if (unchecked.length > 0) caveats.push(`Availability of ${listJoin([...new Set(unchecked)])} is not in carbonguard's catalog and was not checked.`);
   return {
-    offers: (region) => constraints.every((c) => c.regions.has(region)),
+    // A scan, not a Set built per resource: it runs only when candidates are ranked afresh or none comply.
+    offers: (region) => constraints.every((c) => c.regions.includes(region)),
     // Identifies the constraint set for caching: each label names one type's (or token's) offering.
     key: constraints.map((c) => c.label).sort().join(";"),
     describe: labels.length > 0 ? listJoin(labels) : "this resource",
@@ -359,7 +374,7 @@ function estimateSaving(view: ResourceView, cloud: Cloud, from: RegionFacts, to:
       const spec: UnitSpec | undefined = use.instanceType
         ? { kind: "instance", cloud, instanceType: use.instanceType.name }
         : use.gcpAccelerator
-          ? { kind: "container", cloud, label: `${fmtCount(use.count ?? 1)}×${use.gcpAccelerator.token}`, attached: [{ token: use.gcpAccelerator.token, count: use.count ?? 1 }] }
+          ? { kind: "container", cloud, label: `${formatCount(use.count ?? 1)}×${use.gcpAccelerator.token}`, attached: [{ token: use.gcpAccelerator.token, count: use.count ?? 1 }] }
           : undefined;
       const unit = spec ? resolveUnit(spec, DEFAULT_UTILIZATION) : undefined;
       if (unit && "power" in unit) {
@@ -387,21 +402,12 @@ function estimateSaving(view: ResourceView, cloud: Cloud, from: RegionFacts, to:
       ? ""
       : floor === 0
         ? "; it can scale to zero, so nothing is saved while idle"
-        : `; ≈ ${formatKg(kg * floor)} at its minimum capacity of ${fmtCount(floor)}`;
+        : `; ≈ ${formatKg(kg * floor)} at its minimum capacity of ${formatCount(floor)}`;
   return {
     kgPerMonth: kg,
-    text: `Moving to ${to.region} saves ≈ ${formatKg(kg)} kgCO2e/month per running instance (${listJoin(described)}; accelerators, CPU and memory; 730 h at 50% utilization, CCF method; ${from.pue.value === to.pue.value && from.pue.source === to.pue.source ? formatPue(from.pue) : `${formatPue(from.pue)} → ${formatPue(to.pue)}`}${atFloor}).`,
+    text: `Moving to ${to.region} saves ≈ ${formatKg(kg)} kgCO2e/month per running instance (${listJoin(described)}; accelerators, CPU and memory; ${HOURS_PER_MONTH} h at ${Math.round(DEFAULT_UTILIZATION * 100)}% utilization, CCF method; ${from.pue.value === to.pue.value && from.pue.source === to.pue.source ? formatPue(from.pue) : `${formatPue(from.pue)} → ${formatPue(to.pue)}`}${atFloor}).`,
     figures,
   };
-}
-
-function fmtCount(n: number): string {
-  return Number.isInteger(n) ? String(n) : n.toFixed(3).replace(/0+$/, "");
-}
-
-function subject(view: ResourceView): string {
-  const name = /^[\w.:/-]{1,100}$/.test(view.name) ? view.name : "(unnamed)";
-  return `${typeLabel(view.type)} '${name}'`;
 }
 
 function violation(message: string, figures: readonly FigureRef[], suggestion: Record<string, unknown>): Outcome {
@@ -532,7 +538,7 @@ export const mlCleanEnergyRegion: ResourceRule<CleanRegionConfig> = {
     tags: ["carbon", "region", "ml"],
     remediationSteps:
       "Deploy the resource in one of the suggested regions (set the provider's region, or the resource's `region`/`location`). If a data-residency or latency duty pins it to this region, add the region to `allowedRegions` for this stack's policy config, or record a waiver with a reason and an expiry.",
-    url: `https://github.com/carbonguard/carbonguard/blob/main/docs/rules/${NAME}.md`,
+    url: docsUrl(NAME),
     configSchema,
   },
   parseConfig,

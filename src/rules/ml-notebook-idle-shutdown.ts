@@ -4,9 +4,11 @@
  * Property paths: ../shared/data/accelerators/scale-to-zero.md §1 (SageMaker notebook instances and
  * Studio, Vertex AI Workbench, Colab Enterprise, Dataproc).
  */
+import { docsUrl } from "../engine/accelerator-fit";
 import type { AcceleratorUse } from "../engine/accelerator-scan";
 import { countOf, formatMinutes, idleCost, parseDuration, subjectOf, unitOf } from "../engine/capacity";
 import { applyConfigSchema } from "../engine/config";
+import { na, noAccelerators, unknownAt } from "../engine/outcomes";
 import type { FigureRef, Outcome, ResourceRule, RuleContext, RuleExample } from "../engine/rule";
 import { type PathStep, formatPath, readNumber, readObject, readPath, readString } from "../engine/values";
 import type { ResourceView } from "../engine/view";
@@ -33,14 +35,6 @@ function parseConfig(raw: unknown): NotebookIdleConfig {
   return { maxIdleMinutes: values["maxIdleMinutes"] as number };
 }
 
-function na(reason: string): Outcome {
-  return { kind: "not-applicable", reason };
-}
-
-function unknownAt(path: string, valueType: "string" | "number" | "boolean" | "object" = "string"): Outcome {
-  return { kind: "unknown", path, valueType };
-}
-
 /** A finding; for accelerator environments it says what an idle day costs. */
 function finding(view: ResourceView, problem: string, fix: string, suggestion: Record<string, unknown>, uses: readonly AcceleratorUse[] = view.accelerators.uses, count = 1): Outcome {
   const figures: FigureRef[] = [];
@@ -60,10 +54,7 @@ function finding(view: ResourceView, problem: string, fix: string, suggestion: R
 // SageMaker
 
 function checkNotebookInstance(view: ResourceView): Outcome[] {
-  if (view.accelerators.uses.length === 0) {
-    const u = view.accelerators.unknownPaths[0];
-    return [u !== undefined ? unknownAt(u) : na("no accelerators: CPU notebook instances are out of scope")];
-  }
+  if (view.accelerators.uses.length === 0) return [noAccelerators(view, "no accelerators: CPU notebook instances are out of scope")];
   const lcc = readString(view.props, ["lifecycleConfigName"]);
   if (lcc.state === "opaque") return [unknownAt(lcc.path)];
   if (lcc.state === "value" && lcc.value.trim() !== "") return [];
@@ -86,6 +77,9 @@ const STUDIO_APPS = ["jupyterLabAppSettings", "codeEditorAppSettings"] as const;
 
 /** Checks one app's idle settings at `base` (…AppSettings). `required`: absent settings are a finding. */
 function studioIdle(view: ResourceView, base: readonly PathStep[], required: boolean, max: number, out: Outcome[]): void {
+  const idle = [...base, "appLifecycleManagement", "idleSettings"];
+  const idlePath = formatPath(idle);
+  const timeout = studioTimeout(max);
   const app = readObject(view.props, base);
   if (app.state === "opaque") {
     out.push(unknownAt(app.path, "object"));
@@ -93,11 +87,10 @@ function studioIdle(view: ResourceView, base: readonly PathStep[], required: boo
   }
   if (app.state !== "value") {
     if (required) {
-      out.push(finding(view, `sets no ${formatPath(base)}, so JupyterLab apps never stop when idle`, `set ${formatPath([...base, "appLifecycleManagement", "idleSettings"])} to {lifecycleManagement: "ENABLED", idleTimeoutInMinutes: ${studioTimeout(max)}, maxIdleTimeoutInMinutes: ${studioTimeout(max)}}`, { property: formatPath([...base, "appLifecycleManagement", "idleSettings"]) }));
+      out.push(finding(view, `sets no ${formatPath(base)}, so JupyterLab apps never stop when idle`, `set ${idlePath} to {lifecycleManagement: "ENABLED", idleTimeoutInMinutes: ${timeout}, maxIdleTimeoutInMinutes: ${timeout}}`, { property: idlePath }));
     }
     return;
   }
-  const idle = [...base, "appLifecycleManagement", "idleSettings"];
   const settings = readObject(view.props, idle);
   if (settings.state === "opaque") {
     out.push(unknownAt(settings.path, "object"));
@@ -105,7 +98,7 @@ function studioIdle(view: ResourceView, base: readonly PathStep[], required: boo
   }
   if (settings.state !== "value") {
     if (required) {
-      out.push(finding(view, `has no ${formatPath(idle)}, so its apps never stop when idle`, `set ${formatPath(idle)} to {lifecycleManagement: "ENABLED", idleTimeoutInMinutes: ${studioTimeout(max)}}`, { property: formatPath(idle) }));
+      out.push(finding(view, `has no ${idlePath}, so its apps never stop when idle`, `set ${idlePath} to {lifecycleManagement: "ENABLED", idleTimeoutInMinutes: ${timeout}}`, { property: idlePath }));
     }
     return;
   }
@@ -115,7 +108,7 @@ function studioIdle(view: ResourceView, base: readonly PathStep[], required: boo
     return;
   }
   if (mode.state !== "value" || mode.value.toUpperCase() !== "ENABLED") {
-    out.push(finding(view, `does not enable idle shutdown (${formatPath([...idle, "lifecycleManagement"])} is not ENABLED)`, `set ${formatPath([...idle, "lifecycleManagement"])} to "ENABLED" with idleTimeoutInMinutes at most ${max}`, { property: formatPath([...idle, "lifecycleManagement"]), value: "ENABLED" }));
+    out.push(finding(view, `does not enable idle shutdown (${mode.path} is not ENABLED)`, `set ${mode.path} to "ENABLED" with idleTimeoutInMinutes at most ${max}`, { property: mode.path, value: "ENABLED" }));
     return;
   }
   for (const key of ["idleTimeoutInMinutes", "maxIdleTimeoutInMinutes"] as const) {
@@ -126,12 +119,12 @@ function studioIdle(view: ResourceView, base: readonly PathStep[], required: boo
     }
     if (r.state === "value" && r.value > max) {
       const what = key === "idleTimeoutInMinutes" ? `stops apps only after ${formatMinutes(r.value)} idle` : `lets users raise their idle timeout to ${formatMinutes(r.value)}`;
-      out.push(finding(view, `${what} (${r.path}), above the limit of ${formatMinutes(max)}`, `set ${r.path} to at most ${studioTimeout(max)} (Studio accepts 60–525600)`, { property: r.path, value: max, current: r.value }));
+      out.push(finding(view, `${what} (${r.path}), above the limit of ${formatMinutes(max)}`, `set ${r.path} to at most ${timeout} (Studio accepts 60–525600)`, { property: r.path, value: max, current: r.value }));
     }
   }
-  const timeout = readPath(view.props, [...idle, "idleTimeoutInMinutes"]);
-  if (timeout.state === "absent" && required) {
-    out.push(finding(view, `enables idle shutdown without ${formatPath([...idle, "idleTimeoutInMinutes"])}`, `set it to at most ${max}`, { property: formatPath([...idle, "idleTimeoutInMinutes"]) }));
+  const idleTimeout = readPath(view.props, [...idle, "idleTimeoutInMinutes"]);
+  if (idleTimeout.state === "absent" && required) {
+    out.push(finding(view, `enables idle shutdown without ${idleTimeout.path}`, `set it to at most ${max}`, { property: idleTimeout.path }));
   }
 }
 
@@ -191,10 +184,7 @@ function checkColab(view: ResourceView, max: number): Outcome[] {
 
 /** Dataproc with accelerators: clusterConfig.lifecycleConfig.idleDeleteTtl / idleStopTtl. */
 function checkDataproc(view: ResourceView, max: number): Outcome[] {
-  if (view.accelerators.uses.length === 0) {
-    const u = view.accelerators.unknownPaths[0];
-    return [u !== undefined ? unknownAt(u) : na("no accelerators")];
-  }
+  if (view.accelerators.uses.length === 0) return [noAccelerators(view)];
   const ttls: { key: string; read: ReturnType<typeof readString> }[] = ["idleDeleteTtl", "idleStopTtl"].map((key) => ({ key, read: readString(view.props, ["clusterConfig", "lifecycleConfig", key]) }));
   const opaque = ttls.find((t) => t.read.state === "opaque");
   if (opaque) return [unknownAt(opaque.read.path)];
@@ -309,7 +299,7 @@ export const mlNotebookIdleShutdown: ResourceRule<NotebookIdleConfig> = {
     tags: ["carbon", "energy", "notebooks", "ml"],
     remediationSteps:
       "Set the property named in the message: a lifecycle configuration with an auto-stop-idle script for SageMaker notebook instances; `idleSettings {lifecycleManagement: \"ENABLED\", idleTimeoutInMinutes, maxIdleTimeoutInMinutes}` for Studio; `idle-timeout-seconds` metadata for Workbench; `idleShutdownConfig.idleTimeout` for Colab Enterprise; `lifecycleConfig.idleStopTtl` for Dataproc. Raise `maxIdleMinutes` in the policy config if long idle periods are intended.",
-    url: `https://github.com/carbonguard/carbonguard/blob/main/docs/rules/${NAME}.md`,
+    url: docsUrl(NAME),
     configSchema,
   },
   parseConfig,

@@ -6,8 +6,10 @@
  * at minimum running capacity (floor) and at maximum capacity (ceiling). Not applicable until
  * `maxKgCo2ePerMonth` is set: there is no sensible default budget.
  */
+import { docsUrl } from "../engine/accelerator-fit";
+import { safeName } from "../engine/capacity";
 import { applyConfigSchema } from "../engine/config";
-import { typeLabel } from "../engine/format";
+import { cite, listJoin, percent, shortBasis, typeLabel } from "../engine/format";
 import type { FigureRef, Outcome, Rule, StackRuleExample } from "../engine/rule";
 import type { StackView } from "../engine/view";
 import { type EstimatedResource, type StackEstimate, estimateStack, formatAmount as formatKg, formatRange } from "../estimate";
@@ -61,10 +63,6 @@ function parseConfig(raw: unknown): CarbonBudgetConfig {
   };
 }
 
-function safeName(name: string): string {
-  return /^[\w.:/-]{1,100}$/.test(name) ? name : "(unnamed)";
-}
-
 function amountOf(r: { operationalKgCo2e: StackEstimate["operationalKgCo2e"]; totalKgCo2e: StackEstimate["totalKgCo2e"] }, includeEmbodied: boolean) {
   return includeEmbodied ? r.totalKgCo2e : r.operationalKgCo2e;
 }
@@ -90,16 +88,13 @@ function evaluateStack(stack: StackView, { config }: { config: CarbonBudgetConfi
     ];
   }
 
-  const estimated = estimate.resources.filter((r): r is EstimatedResource => r.status === "estimated");
-  const top = [...estimated]
+  const top = estimate.resources
+    .filter((r): r is EstimatedResource => r.status === "estimated" && amountOf(r, config.includeEmbodied).ceiling > 0)
     .sort((a, b) => amountOf(b, config.includeEmbodied).ceiling - amountOf(a, config.includeEmbodied).ceiling || a.urn.localeCompare(b.urn))
-    .filter((r) => amountOf(r, config.includeEmbodied).ceiling > 0)
     .slice(0, 3);
-  const totalCeiling = amount.ceiling;
   const contributors = top.map((r) => {
     const a = amountOf(r, config.includeEmbodied);
-    const share = totalCeiling > 0 ? Math.round((a.ceiling / totalCeiling) * 100) : 0;
-    return `${typeLabel(r.type)} '${safeName(r.name)}' in ${r.region} ${formatRange(a)} kg (${share}%)`;
+    return `${typeLabel(r.type)} '${safeName(r.name)}' in ${r.region} ${formatRange(a)} kg (${percent(a.ceiling, amount.ceiling)}%)`;
   });
   const what = config.includeEmbodied ? "operational + embodied" : "operational";
   const parts = [
@@ -107,7 +102,7 @@ function evaluateStack(stack: StackView, { config }: { config: CarbonBudgetConfi
   ];
   if (contributors.length > 0) parts.push(`Largest contributors (floor–ceiling): ${contributors.join("; ")}.`);
   parts.push(
-    `Basis: CCF method with current accelerators, ${Math.round(estimate.utilization * 100)}% utilization, ${estimate.hoursPerMonth} h/month, provider PUE, Electricity Maps 2025 location-based lifecycle grid intensity${config.includeEmbodied ? ", embodied over a 4-year life" : ""} (docs/methodology.md).`,
+    `Basis: CCF method with current accelerators, ${Math.round(estimate.utilization * 100)}% utilization, ${estimate.hoursPerMonth} h/month, ${sourcesOf(top)}${config.includeEmbodied ? ", embodied over a 4-year life" : ""} (docs/methodology.md).`,
   );
   if (unknownNote) parts.push(`${unknownNote[0]?.toUpperCase()}${unknownNote.slice(1)}`);
 
@@ -151,6 +146,24 @@ function unknownSentence(estimate: StackEstimate): string {
   const n = estimate.unknown.length;
   const first = estimate.unknown[0]!;
   return `${n} resource${n === 1 ? "" : "s"} could not be estimated (e.g. ${typeLabel(first.type)} '${safeName(first.name)}': ${first.reason}).`;
+}
+
+/**
+ * "provider PUE (AWS global data-center PUE 2024), Electricity Maps 2025 yearly average
+ * (location-based, lifecycle) grid intensity": the sources and years of the figures behind the
+ * largest contributors, from the figures themselves.
+ */
+function sourcesOf(resources: readonly EstimatedResource[]): string {
+  const pues = [...new Set(resources.map((r) => cite(r.pue)))];
+  const grids = [...new Set(resources.map((r) => withBasis(r.gridIntensity)))];
+  const pue = pues.length > 0 ? `provider PUE (${listJoin(pues)})` : "provider PUE";
+  const grid = grids.length > 0 ? `${listJoin(grids)} grid intensity` : "regional grid intensity";
+  return `${pue}, ${grid}`;
+}
+
+function withBasis(figure: FigureRef): string {
+  const basis = shortBasis(figure);
+  return basis ? `${cite(figure)} (${basis})` : cite(figure);
 }
 
 function round1(n: number): number {
@@ -231,7 +244,7 @@ export const mlStackCarbonBudget: Rule<CarbonBudgetConfig> = {
     tags: ["carbon", "budget", "ml", "estimate"],
     remediationSteps:
       "Look at the largest contributors first: move them to a cleaner region (see ml-clean-energy-region), let autoscaled capacity scale to zero when idle, or right-size the accelerator. Run `carbonguard estimate` on the stack's export to see every resource's share. If the budget is simply too low for the workload, raise `maxKgCo2ePerMonth` in the policy config.",
-    url: `https://github.com/carbonguard/carbonguard/blob/main/docs/rules/${NAME}.md`,
+    url: docsUrl(NAME),
     configSchema,
   },
   parseConfig,

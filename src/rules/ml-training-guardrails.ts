@@ -5,9 +5,11 @@
  * maximum runtime, checkpoints). The stack part covers what needs a launch-template join (an ASG
  * or EKS node group whose GPU type or Spot setting lives in its launch template).
  */
+import { docsUrl } from "../engine/accelerator-fit";
 import type { AcceleratorUse } from "../engine/accelerator-scan";
 import { countOf, formatMinutes, isTraining, labelIn, parseDuration, readCount, stackPath, subjectOf, unitOf, unitPower, workloadOf } from "../engine/capacity";
 import { applyConfigSchema } from "../engine/config";
+import { na, noAccelerators, unknownAt } from "../engine/outcomes";
 import { formatWatts } from "../engine/format";
 import { DEFAULT_UTILIZATION } from "../estimate";
 import { ASG, EKS_NODE_GROUP, launchTemplatesOf } from "../engine/joins";
@@ -46,14 +48,6 @@ function parseConfig(raw: unknown): TrainingGuardrailsConfig {
   return { maxRuntimeHours: values["maxRuntimeHours"] as number, maxKeepAliveMinutes: values["maxKeepAliveMinutes"] as number };
 }
 
-function na(reason: string): Outcome {
-  return { kind: "not-applicable", reason };
-}
-
-function unknownAt(path: string, valueType: "string" | "number" | "boolean" | "object" = "string"): Outcome {
-  return { kind: "unknown", path, valueType };
-}
-
 /** What the capacity draws while it runs (estimator at its default utilization), to put the gaps in perspective. */
 function drawText(view: ResourceView, uses: readonly AcceleratorUse[], count: number): { text: string; figures: FigureRef[] } {
   const unit = unitOf(view.cloud, uses);
@@ -78,15 +72,33 @@ function gaps(view: ResourceView, uses: readonly AcceleratorUse[], count: number
   ];
 }
 
-function noAccelerators(view: ResourceView): Outcome {
-  const u = view.accelerators.unknownPaths[0];
-  return u !== undefined ? unknownAt(u) : na("no accelerators");
-}
-
 /** Batch is checked unless the workload is declared interactive or online serving. */
 function batchInScope(w: WorkloadDeclaration): boolean | "unknown" {
   if (w.state === "unknown") return "unknown";
   return !(w.state === "declared" && (w.workload === "inference" || w.workload === "notebook" || w.workload === "dev"));
+}
+
+/**
+ * A run-time limit in seconds at `steps` (SageMaker maxRuntimeInSeconds, Batch attemptDurationSeconds):
+ * missing or above maxRuntimeHours is a gap, recorded in `problems` and `suggestion`. Returns the
+ * can't-evaluate outcome when the limit is unknown in preview.
+ */
+function runtimeLimit(
+  view: ResourceView,
+  steps: readonly PathStep[],
+  config: TrainingGuardrailsConfig,
+  problems: string[],
+  suggestion: Record<string, unknown>,
+  text: { readonly missing: string; readonly over: (runs: string) => string },
+): Outcome | undefined {
+  const maxSeconds = config.maxRuntimeHours * 3600;
+  const limit = readNumber(view.props, steps);
+  if (limit.state === "opaque") return unknownAt(limit.path, "number");
+  if (limit.state === "value" && limit.value <= maxSeconds) return undefined;
+  const property = formatPath(steps);
+  problems.push(limit.state === "value" ? text.over(formatMinutes(limit.value / 60)) : `has no ${property}, so ${text.missing}; set it to at most ${maxSeconds} (${config.maxRuntimeHours} h)`);
+  suggestion[property] = maxSeconds;
+  return undefined;
 }
 
 /** Training-only checks: applies `findings` when the workload is training; unknown when it can't be read. */
@@ -106,15 +118,11 @@ function checkTrainingJob(view: ResourceView, config: TrainingGuardrailsConfig):
   const maxSeconds = config.maxRuntimeHours * 3600;
   const problems: string[] = [];
   const suggestion: Record<string, unknown> = {};
-  const runtime = readNumber(view.props, ["stoppingCondition", "maxRuntimeInSeconds"]);
-  if (runtime.state === "opaque") return [unknownAt(runtime.path, "number")];
-  if (runtime.state !== "value") {
-    problems.push(`has no stoppingCondition.maxRuntimeInSeconds, so a stuck job holds its accelerators until someone notices; set it to at most ${maxSeconds} (${config.maxRuntimeHours} h)`);
-    suggestion["stoppingCondition.maxRuntimeInSeconds"] = maxSeconds;
-  } else if (runtime.value > maxSeconds) {
-    problems.push(`may run ${formatMinutes(runtime.value / 60)} (stoppingCondition.maxRuntimeInSeconds), above the limit of ${config.maxRuntimeHours} h; lower it to ${maxSeconds} or less`);
-    suggestion["stoppingCondition.maxRuntimeInSeconds"] = maxSeconds;
-  }
+  const runtime = runtimeLimit(view, ["stoppingCondition", "maxRuntimeInSeconds"], config, problems, suggestion, {
+    missing: "a stuck job holds its accelerators until someone notices",
+    over: (runs) => `may run ${runs} (stoppingCondition.maxRuntimeInSeconds), above the limit of ${config.maxRuntimeHours} h; lower it to ${maxSeconds} or less`,
+  });
+  if (runtime) return [runtime];
   const spot = readPath(view.props, ["enableManagedSpotTraining"]);
   if (spot.state === "opaque") return [unknownAt(spot.path, "boolean")];
   if (!(spot.state === "value" && spot.value === true)) {
@@ -174,18 +182,13 @@ function checkBatchJob(view: ResourceView, config: TrainingGuardrailsConfig): Ou
   if (uses.length === 0) return [noAccelerators(view)];
   const scope = batchInScope(workloadOf(view));
   if (scope === false) return [na("declared for interactive or online serving")];
-  const maxSeconds = config.maxRuntimeHours * 3600;
   const problems: string[] = [];
   const suggestion: Record<string, unknown> = {};
-  const timeout = readNumber(view.props, ["timeout", "attemptDurationSeconds"]);
-  if (timeout.state === "opaque") return [unknownAt(timeout.path, "number")];
-  if (timeout.state !== "value") {
-    problems.push(`has no timeout.attemptDurationSeconds, so a hung GPU job runs until someone cancels it; set it to at most ${maxSeconds} (${config.maxRuntimeHours} h)`);
-    suggestion["timeout.attemptDurationSeconds"] = maxSeconds;
-  } else if (timeout.value > maxSeconds) {
-    problems.push(`allows ${formatMinutes(timeout.value / 60)} per attempt (timeout.attemptDurationSeconds), above the limit of ${config.maxRuntimeHours} h`);
-    suggestion["timeout.attemptDurationSeconds"] = maxSeconds;
-  }
+  const timeout = runtimeLimit(view, ["timeout", "attemptDurationSeconds"], config, problems, suggestion, {
+    missing: "a hung GPU job runs until someone cancels it",
+    over: (runs) => `allows ${runs} per attempt (timeout.attemptDurationSeconds), above the limit of ${config.maxRuntimeHours} h`,
+  });
+  if (timeout) return [timeout];
   const attempts = readNumber(view.props, ["retryStrategy", "attempts"]);
   if (attempts.state === "opaque") return [unknownAt(attempts.path, "number")];
   if (!(attempts.state === "value" && attempts.value >= 2)) {
@@ -224,7 +227,7 @@ const checkEks = (view: ResourceView): Outcome[] => {
   const uses = view.accelerators.uses;
   if (uses.length === 0) {
     const referenced = readPath(view.props, ["launchTemplate"]).state !== "absent";
-    return [view.accelerators.unknownPaths[0] !== undefined ? unknownAt(view.accelerators.unknownPaths[0]) : na(referenced ? "accelerators, if any, come from its launch template: checked by the stack policy" : "no accelerators")];
+    return [noAccelerators(view, referenced ? "accelerators, if any, come from its launch template: checked by the stack policy" : undefined)];
   }
   return trainingOnly(workloadOf(view), eksFinding(view, uses));
 };
@@ -243,7 +246,8 @@ function asgSpot(view: ResourceView, templates: readonly ResourceView[]): { read
   }
   for (const lt of templates) {
     const market = readString(lt.props, ["instanceMarketOptions", "marketType"]);
-    if (market.state === "opaque") return { unknown: `${market.path} of launch template '${lt.name}'` };
+    // Named as stack paths name resources: only identifier-shaped names are quoted.
+    if (market.state === "opaque") return { unknown: stackPath(lt, market.path) };
     if (market.state === "value" && market.value.toLowerCase() === "spot") return { spot: true };
   }
   return { spot: false };
@@ -266,10 +270,7 @@ function asgFinding(view: ResourceView, uses: readonly AcceleratorUse[], templat
 
 const checkAsg = (view: ResourceView): Outcome[] => {
   const uses = view.accelerators.uses;
-  if (uses.length === 0) {
-    const u = view.accelerators.unknownPaths[0];
-    return [u !== undefined ? unknownAt(u) : na("accelerators, if any, come from its launch template: checked by the stack policy")];
-  }
+  if (uses.length === 0) return [noAccelerators(view, "accelerators, if any, come from its launch template: checked by the stack policy")];
   return trainingOnly(workloadOf(view), asgFinding(view, uses, []));
 };
 
@@ -513,7 +514,7 @@ export const mlTrainingGuardrails: Rule<TrainingGuardrailsConfig> = {
     tags: ["carbon", "energy", "training", "spot", "ml"],
     remediationSteps:
       "Set the properties the message names: a maximum runtime (SageMaker `stoppingCondition.maxRuntimeInSeconds`, Batch `timeout.attemptDurationSeconds`, GCE `scheduling.maxRunDuration`, GKE `nodeConfig.maxRunDuration`), Spot capacity with checkpoints (SageMaker `enableManagedSpotTraining` + `checkpointConfig`, Batch `computeResources.type: SPOT` + `retryStrategy`, EKS `capacityType: SPOT`, GKE `nodeConfig.spot`, GCE `provisioningModel: SPOT`), and a short warm pool. When reserved or on-demand capacity is required (e.g. a capacity reservation), record a waiver with the reason.",
-    url: `https://github.com/carbonguard/carbonguard/blob/main/docs/rules/${NAME}.md`,
+    url: docsUrl(NAME),
     configSchema,
   },
   parseConfig,

@@ -32,13 +32,16 @@ export interface WorkloadDeclaredConfig {
   readonly requiredTags: readonly string[];
 }
 
+/** The `workloadTagKey` config property, shared with the policies that read the declared workload. */
+export const WORKLOAD_TAG_KEY_PROPERTY = {
+  type: "string",
+  default: DEFAULT_WORKLOAD_KEY,
+  description: "Tag (AWS) or label (GCP) key that declares the workload; a stack tag with the same key applies to every resource of the stack.",
+} as const;
+
 const configSchema = {
   properties: {
-    workloadTagKey: {
-      type: "string",
-      default: DEFAULT_WORKLOAD_KEY,
-      description: "Tag (AWS) or label (GCP) key that declares the workload; a stack tag with the same key applies to every resource of the stack.",
-    },
+    workloadTagKey: WORKLOAD_TAG_KEY_PROPERTY,
     requiredTags: {
       type: "array",
       items: { type: "string" },

@@ -72,6 +72,19 @@ describe("registry and metadata", () => {
     expect(fits.allowedTypes.inference?.patterns).toEqual(["g6.*"]);
     expect(acceleratorFitsWorkload.parseConfig({ allowedTypes: ["g6.*"] }).allowedTypes).toEqual({});
   });
+
+  it("compiles each allowedTypes glob once, however often the pack parses the config", () => {
+    const raw = { allowedTypes: { inference: ["g6.*", "inf2"], dev: ["g6.*"] } };
+    const a = acceleratorFitsWorkload.parseConfig(raw).allowedTypes;
+    const b = acceleratorFitsWorkload.parseConfig(structuredClone(raw)).allowedTypes;
+    expect(b.inference?.compiled[0]).toBe(a.inference?.compiled[0]);
+    expect(b.dev?.compiled[0]).toBe(a.inference?.compiled[0]);
+    expect(b.inference?.compiled.map((re) => re.test("inf2"))).toEqual([false, true]);
+  });
+
+  it("ml-workload-declared and accelerator-fits-workload document workloadTagKey the same way", () => {
+    expect(acceleratorFitsWorkload.meta.configSchema.properties["workloadTagKey"]).toEqual(mlWorkloadDeclared.meta.configSchema.properties["workloadTagKey"]);
+  });
 });
 
 describe("workload resolution", () => {
@@ -369,6 +382,14 @@ describe("candidate method", () => {
     const models = [...a.ranked, ...a.unpublished].map((c) => c.shortModel);
     expect(new Set(models).size).toBe(models.length);
     expect(a.ranked.map((c) => c.tdpWTotal)).toEqual([...a.ranked.map((c) => c.tdpWTotal)].sort((x, y) => (x ?? 0) - (y ?? 0)));
+  });
+
+  it("a candidate goes by the same names as a subject of its type: a GKE TPU host matches its slice type", () => {
+    const slices = compileGlob("v5litepod-*")!;
+    const subject = lookupInstanceType("gcp", "ct5lp-hightpu-4t")!;
+    expect([subject.name, subject.family, subject.tpuSliceType].some((n) => n !== undefined && slices.test(n))).toBe(true);
+    const r = findCandidates({ cloud: "gcp", platform: platformOf("gcp:container/nodePool:NodePool"), role: "inference", sizing: "smallest", count: 1, region: undefined, anyRole: true, accept: (names) => names.some((n) => slices.test(n)) });
+    expect([...r.ranked, ...r.unpublished].map((c) => c.label)).toEqual(["ct5lp-hightpu-1t"]);
   });
 
   it("short model names and globs", () => {

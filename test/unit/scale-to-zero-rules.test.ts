@@ -452,6 +452,38 @@ describe("ml-training-guardrails", () => {
     expect(violations(os)[0]!.urn).toBe(urn(ng.type, "ng"));
     expect(evaluateStackRule(mlTrainingGuardrails, stack([lt, ng], { "ml-workload": "inference" }), {})).toEqual([]);
   });
+
+  it("run-time limits: SageMaker maxRuntimeInSeconds and Batch attemptDurationSeconds, missing or above maxRuntimeHours", () => {
+    const jd = (timeout: Record<string, unknown> | undefined): R => ({
+      type: "aws:batch/jobDefinition:JobDefinition",
+      name: "jd",
+      props: { containerProperties: JSON.stringify({ resourceRequirements: [{ type: "GPU", value: "1" }] }), retryStrategy: { attempts: 3 }, ...(timeout ? { timeout } : {}) },
+    });
+    const over = violations(guard(jd({ attemptDurationSeconds: 345_600 })))[0]!;
+    expect(over.message).toContain("allows 4 days per attempt (timeout.attemptDurationSeconds), above the limit of 72 h");
+    expect(over.suggestion).toEqual({ "timeout.attemptDurationSeconds": 259_200 });
+    const missing = violations(guard(jd(undefined)))[0]!;
+    expect(missing.message).toContain("has no timeout.attemptDurationSeconds, so a hung GPU job runs until someone cancels it; set it to at most 259200 (72 h)");
+    expect(guard(jd({ attemptDurationSeconds: U_NUMBER }))).toEqual([{ kind: "unknown", path: "timeout.attemptDurationSeconds", valueType: "number" }]);
+    expect(guard(jd({ attemptDurationSeconds: 259_200 }))).toEqual([]);
+
+    const job: R = { type: "aws:sagemaker/trainingJob:TrainingJob", name: "j", props: { resourceConfig: { instanceType: "ml.g5.xlarge", instanceCount: 1 }, stoppingCondition: { maxRuntimeInSeconds: 7200 } } };
+    const tight = violations(guard(job, {}, { maxRuntimeHours: 1 }))[0]!;
+    expect(tight.message).toContain("may run 2 h (stoppingCondition.maxRuntimeInSeconds), above the limit of 1 h; lower it to 3600 or less");
+    expect(tight.suggestion).toMatchObject({ "stoppingCondition.maxRuntimeInSeconds": 3600 });
+  });
+
+  it("stack part: a launch template's unknown Spot setting is named without quoting a name that is not identifier-shaped", () => {
+    const lt: R = {
+      type: "aws:ec2/launchTemplate:LaunchTemplate",
+      name: "lt password=hunter2",
+      props: { id: "lt-1", instanceType: "p4d.24xlarge", instanceMarketOptions: { marketType: U_STRING }, tags: { "ml-workload": "training" } },
+    };
+    const asg: R = { type: "aws:autoscaling/group:Group", name: "train-asg", props: { minSize: 0, maxSize: 2, launchTemplate: { id: "lt-1" } }, propDeps: { launchTemplate: [lt.name] } };
+    const os = evaluateStackRule(mlTrainingGuardrails, stack([lt, asg]), {});
+    expect(unknowns(os)).toEqual([{ kind: "unknown", path: "instanceMarketOptions.marketType of launch template '(unnamed)' of Auto Scaling group 'train-asg'", valueType: "string" }]);
+    expect(JSON.stringify(os)).not.toContain("hunter2");
+  });
 });
 
 describe("stack checks scale with the stack", () => {
