@@ -49,3 +49,17 @@ export function single(args: ParsedArgs, key: string): string | undefined {
   if (values && values.length > 1) throw new UsageError(`--${key} given more than once`);
   return values?.[0];
 }
+
+/** Text from the command line or a state file, safe and short for a terminal line: controls become `?`, long text ends in `…`. */
+export function printable(s: string, max: number): string {
+  const clean = s.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
+  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+}
+
+/** `--utilization`: a number from 0 to 1, or undefined when not given. */
+export function parseUtilization(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\s*\d*\.?\d+\s*$/.test(value) || !(n >= 0 && n <= 1)) throw new UsageError("--utilization must be a number from 0 to 1");
+  return n;
+}

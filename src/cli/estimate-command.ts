@@ -3,9 +3,9 @@
  * exports, `pulumi preview --json` files and self-managed backend folders.
  */
 import { typeLabel } from "../engine/format";
-import { type EstimatedResource, type Range, type StackEstimate, estimateStack, formatRange } from "../estimate";
+import { DEFAULT_UTILIZATION, type EstimatedResource, type Range, type StackEstimate, estimateStack, formatRange } from "../estimate";
 import { type InputError, type StackSnapshot, readInputs, snapshotStackView } from "../inputs";
-import { type ParsedArgs, UsageError, single } from "./args";
+import { type ParsedArgs, UsageError, parseUtilization, printable, single } from "./args";
 
 export const ESTIMATE_USAGE = `carbonguard estimate <inputs…> [--format table|json] [--utilization 0.5]
 
@@ -26,8 +26,7 @@ const MAX_NAME = 48;
 
 function safeText(s: string, max = MAX_NAME): string {
   // State files are data, not ours: keep names printable and short in a terminal.
-  const clean = s.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
-  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+  return printable(s, max);
 }
 
 function round(n: number, digits = 3): number {
@@ -48,11 +47,7 @@ function kwh(n: number): string {
 export async function estimateCommand(args: ParsedArgs, out: (s: string) => void, err: (s: string) => void): Promise<number> {
   const format = single(args, "format") ?? "table";
   if (format !== "table" && format !== "json") throw new UsageError(`--format must be table or json, got '${safeText(format, 20)}'`);
-  const utilArg = single(args, "utilization");
-  const utilization = utilArg === undefined ? 0.5 : Number(utilArg);
-  if (utilArg !== undefined && (!/^\s*\d*\.?\d+\s*$/.test(utilArg) || !(utilization >= 0 && utilization <= 1))) {
-    throw new UsageError("--utilization must be a number from 0 to 1");
-  }
+  const utilization = parseUtilization(single(args, "utilization")) ?? DEFAULT_UTILIZATION;
   if (args.positionals.length === 0) throw new UsageError("give at least one input: a stack export, a preview JSON file or a backend folder");
 
   const errors: InputError[] = [];

@@ -5,7 +5,7 @@
  * format (src/report/renderers/).
  */
 import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
-import { delimiter, dirname, join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { PolicyConfigFileError, type ResolvedPolicyConfig, loadPolicyConfig, resolvePolicyConfig } from "../engine/policy-config";
 import { availableParallelism } from "node:os";
 import { setFlagsFromString } from "node:v8";
@@ -17,11 +17,11 @@ import type { UnreadableInput } from "../report/model";
 import { ProgressBar, type ProgressStream } from "../report/progress";
 import { FORMATS, type Format, isFormat, renderer } from "../report/renderers";
 import { RULES } from "../rules";
-import { formatLoadProblem, loadWaiverFile, mergeWaiverSets, waiverOptions, waiverSetFromEntries, type WaiverSet } from "../waivers";
-import { INLINE_SOURCE, WAIVERS_ENV, WAIVERS_POLICY, resolveUserPath } from "../waivers/pack";
+import { formatLoadProblem, loadWaiverFile, mergeWaiverSets, type WaiverSet } from "../waivers";
+import { WAIVERS_ENV, envWaiverFiles, readWaiverConfig, waiverConfigEntry } from "../waivers/pack";
 import { packageRoot } from "../util/package-root";
 import { EXAMPLE_EXPORT } from "./example";
-import { type ParsedArgs, UsageError, single } from "./args";
+import { type ParsedArgs, UsageError, parseUtilization, printable, single } from "./args";
 
 export const REPORT_VALUE_OPTIONS = ["format", "out", "policy-config", "waivers", "group-by", "baseline", "fail-on", "utilization", "org", "api-url", "jobs"] as const;
 export const REPORT_FLAGS = ["quiet", "example"] as const;
@@ -140,22 +140,10 @@ export function pairOutputs(args: ParsedArgs): Output[] {
   return outputs;
 }
 
-function printable(s: string, max: number): string {
-  const clean = s.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
-  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
-}
-
 function parseFailOn(value: string | undefined): FailOn {
   if (value === undefined) return "mandatory";
   if (value === "mandatory" || value === "advisory" || value === "never") return value;
   throw new UsageError(`--fail-on must be mandatory, advisory or never, got '${printable(value, 20)}'`);
-}
-
-function parseUtilization(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!/^\s*\d*\.?\d+\s*$/.test(value) || !(n >= 0 && n <= 1)) throw new UsageError("--utilization must be a number from 0 to 1");
-  return n;
 }
 
 /** The API base URL, refusing to send a token over plain http to anything but this machine. */
@@ -177,37 +165,28 @@ export function cloudApiUrl(flag: string | undefined, env: NodeJS.ProcessEnv): s
   return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
 }
 
-/** Waivers from --waivers, the policy config's carbonguard-waivers entry and $CARBONGUARD_WAIVERS (as the pack reads them). */
-function loadWaivers(files: readonly string[], rawConfig: unknown, env: NodeJS.ProcessEnv): { set: WaiverSet | undefined; problems: UnreadableInput[] } {
-  const config = rawConfig !== null && typeof rawConfig === "object" && !Array.isArray(rawConfig) ? ((rawConfig as Record<string, unknown>)[WAIVERS_POLICY] as unknown) : undefined;
-  const entry = config !== null && typeof config === "object" && !Array.isArray(config) ? (config as Record<string, unknown>) : {};
-  const problems: UnreadableInput[] = [];
-  const source = `policy config ${WAIVERS_POLICY}`;
-  const horizon = entry["maxHorizonDays"];
-  const tags = entry["allowTagWaivers"];
-  if (horizon !== undefined && !(typeof horizon === "number" && Number.isFinite(horizon) && horizon > 0)) problems.push({ input: source, error: "maxHorizonDays must be a positive number" });
-  if (tags !== undefined && typeof tags !== "boolean") problems.push({ input: source, error: "allowTagWaivers must be true or false" });
-  const options = waiverOptions({ ...(typeof horizon === "number" ? { maxHorizonDays: horizon } : {}), ...(typeof tags === "boolean" ? { allowTagWaivers: tags } : {}) });
-  const sets: WaiverSet[] = files.map((f) => loadWaiverFile(resolve(f), options));
-  if (entry["waivers"] !== undefined) sets.push(waiverSetFromEntries(entry["waivers"], INLINE_SOURCE, options));
-  const file = entry["file"];
-  if (file !== undefined) {
-    if (typeof file === "string" && file.trim() !== "") sets.push(loadWaiverFile(resolveUserPath(file.trim(), env), options));
-    else problems.push({ input: source, error: "file must be a non-empty path" });
-  }
-  for (const f of (env[WAIVERS_ENV] ?? "").split(delimiter).map((s) => s.trim()).filter((s) => s !== "")) sets.push(loadWaiverFile(resolveUserPath(f, env), options));
-  if (problems.length > 0) sets.push({ waivers: [], problems: problems.map((p) => ({ source: p.input, message: p.error })), sources: [source], options });
-  if (sets.length === 0) return { set: undefined, problems: [] };
-  const set = mergeWaiverSets(sets, options);
+/**
+ * Waivers from --waivers, the policy config's carbonguard-waivers entry and $CARBONGUARD_WAIVERS,
+ * read as the pack reads them (`readWaiverConfig`, `envWaiverFiles`); the entry's options apply
+ * to every file. Always a set, as in the pack: with none configured, a resource's own waiver tag
+ * is still reported as not honoured (tag waivers off).
+ */
+function loadWaivers(files: readonly string[], rawConfig: unknown, env: NodeJS.ProcessEnv): { set: WaiverSet; problems: UnreadableInput[] } {
+  const config = readWaiverConfig(waiverConfigEntry(rawConfig), env);
+  const options = config.options;
+  const set = mergeWaiverSets(
+    [...files.map((f) => loadWaiverFile(resolve(f), options)), config, ...envWaiverFiles(env).map((f) => loadWaiverFile(f, options))],
+    options,
+  );
   const listed = new Set<string>();
-  const out: UnreadableInput[] = [];
+  const problems: UnreadableInput[] = [];
   for (const p of set.problems) {
     const text = formatLoadProblem(p);
     if (listed.has(text)) continue;
     listed.add(text);
-    out.push({ input: p.source, error: `waivers not applied: ${text.startsWith(`${p.source}: `) ? text.slice(p.source.length + 2) : text}` });
+    problems.push({ input: p.source, error: `waivers not applied: ${text.startsWith(`${p.source}: `) ? text.slice(p.source.length + 2) : text}` });
   }
-  return { set, problems: out };
+  return { set, problems };
 }
 
 export async function reportCommand(args: ParsedArgs, out: (s: string) => void, err: (s: string) => void, io: ReportIo = defaultIo()): Promise<number> {
@@ -279,7 +258,7 @@ export async function reportCommand(args: ParsedArgs, out: (s: string) => void, 
     inputs: concatInputs(...streams),
     jobs,
     ...(policyConfig ? { policyConfig } : {}),
-    ...(waivers.set ? { waivers: waivers.set } : {}),
+    waivers: waivers.set,
     unreadable: waivers.problems,
     groupBy: groupByArg,
     failOn,

@@ -4,8 +4,9 @@
  * (outputs, with parents and dependencies). Used by `carbonguard analyze` to evaluate the pack on a
  * `pulumi stack export` without the Pulumi CLI.
  */
-import type { AnalyzeDiagnostic, AnalyzeResource, ProviderResource, StackResource } from "./types";
 import type { Session } from "./session";
+import { type AnalyzeDiagnostic, type AnalyzeResource, type ProviderResource, type StackResource, parseUrn } from "./types";
+import { SECRET_SIG, SPECIAL_SIG_KEY, UNKNOWN_SENTINELS } from "./values";
 
 export interface RecordedResource {
   readonly urn: string;
@@ -27,15 +28,10 @@ export interface StackAnalysis {
   readonly analyzed: number;
 }
 
-/** The name part of a URN: `urn:pulumi:stack::project::type::name` → `name`. */
+/** The name part of a URN: `urn:pulumi:stack::project::type::name` → `name` (which may hold `::`); the URN itself when malformed. */
 export function nameFromUrn(urn: string): string {
-  const i = urn.lastIndexOf("::");
-  return i === -1 ? urn : urn.slice(i + 2);
+  return parseUrn(urn).name ?? urn;
 }
-
-const SIG = "4dabf18193072939515e22adb298388d";
-const SECRET = "1b47061264138c4ac30d75fd1eb44270";
-const UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /**
  * State keeps secrets encrypted (`{sig, ciphertext}`). The engine would decrypt them before
@@ -46,7 +42,7 @@ export function stateToWire(value: unknown, depth = 0): unknown {
   if (value === null || typeof value !== "object" || depth > 200) return value;
   if (Array.isArray(value)) return value.map((v) => stateToWire(v, depth + 1));
   const obj = value as Record<string, unknown>;
-  if (obj[SIG] === SECRET) return "value" in obj ? { [SIG]: SECRET, value: stateToWire(obj["value"], depth + 1) } : UNKNOWN_STRING;
+  if (obj[SPECIAL_SIG_KEY] === SECRET_SIG) return "value" in obj ? { [SPECIAL_SIG_KEY]: SECRET_SIG, value: stateToWire(obj["value"], depth + 1) } : UNKNOWN_SENTINELS.string;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(obj)) out[k] = stateToWire(v, depth + 1);
   return out;
@@ -64,6 +60,7 @@ export async function analyzeRecordedStack(session: Session, resources: readonly
   const byUrn = new Map(resources.map((r) => [r.urn, r] as const));
   const providerOf = (ref: string | undefined): ProviderResource | undefined => {
     if (!ref) return undefined;
+    // `<providerURN>::<id>` (the URN itself contains "::").
     const urn = ref.includes("::") ? ref.slice(0, ref.lastIndexOf("::")) : ref;
     const provider = byUrn.get(urn);
     if (!provider) return undefined;

@@ -234,6 +234,15 @@ export async function bootPack(packDir: string, opts: BootOptions = {}): Promise
     return client;
 }
 
+/** Stack config values as the engine holds them: strings, anything else JSON-encoded. */
+export function stackConfigStrings(config: Record<string, unknown>): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(config)) {
+        out[k] = typeof v === "string" ? v : JSON.stringify(v);
+    }
+    return out;
+}
+
 /** The environment the CLI gives the pack process (analyzer_plugin.go constructEnv). */
 export function packEnv(opts: BootOptions): Record<string, string> {
     const env: Record<string, string> = {};
@@ -248,11 +257,7 @@ export function packEnv(opts: BootOptions): Record<string, string> {
         }
     };
     if (opts.stackConfig !== undefined) {
-        const config: Record<string, string> = {};
-        for (const [k, v] of Object.entries(opts.stackConfig)) {
-            config[k] = typeof v === "string" ? v : JSON.stringify(v);
-        }
-        set("PULUMI_CONFIG", JSON.stringify(config));
+        set("PULUMI_CONFIG", JSON.stringify(stackConfigStrings(opts.stackConfig)));
     }
     const dryRun = String(opts.dryRun ?? true);
     set("PULUMI_NODEJS_ORGANIZATION", opts.organization);

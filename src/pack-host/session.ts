@@ -9,7 +9,7 @@
 
 import * as path from "node:path";
 
-import { bootPack, type BootOptions, type PackClient } from "./boot";
+import { bootPack, stackConfigStrings, type BootOptions, type PackClient } from "./boot";
 import { flattenPolicyConfig, reconcileConfig, type PolicyPackConfig, type UserPolicyConfig } from "./config";
 import type {
     AnalyzeDiagnostic,
@@ -74,10 +74,7 @@ export interface Session {
 export async function startSession(opts: SessionOptions): Promise<Session> {
     const packDir = path.resolve(opts.packDir);
     const dryRun = opts.dryRun ?? true;
-    const stackConfig: Record<string, string> = {};
-    for (const [k, v] of Object.entries(opts.stackConfig ?? {})) {
-        stackConfig[k] = typeof v === "string" ? v : JSON.stringify(v);
-    }
+    const stackConfig = stackConfigStrings(opts.stackConfig ?? {});
     const client = await bootPack(packDir, {
         ...opts.boot,
         ...(opts.stackConfig !== undefined ? { stackConfig } : {}),

@@ -14,18 +14,16 @@ import type {
 import { toPolicyConfigSchema } from "../engine/config";
 import { evaluateRule, evaluateStackRule } from "../engine/evaluate";
 import { stackConfigFromEnv } from "../engine/region";
+import { UNKNOWN_SENTINELS } from "../engine/values";
 import type { AnyRule, CannotEvaluate, Finding, Outcome, RemediationPatch } from "../engine/rule";
 import { type ResourceInput, type StackContext, buildStackView, buildView } from "../engine/view";
 import { type PackTarget, applyPackWaivers } from "../waivers/pack";
 
-/** Sentinels the SDK's UnknownValueError expects, by value type (see @pulumi/policy/proxy.js). */
-const SENTINEL_BY_TYPE: Readonly<Record<CannotEvaluate["valueType"], string>> = {
-  string: "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
-  boolean: "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
-  number: "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
-  array: "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
-  object: "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
-};
+/** The sentinel the SDK's UnknownValueError expects for a value type (see @pulumi/policy/proxy.js): the engine's own. */
+function sentinelFor(valueType: CannotEvaluate["valueType"]): string {
+  // UNKNOWN_SENTINELS maps each sentinel to its value type and has one for every CannotEvaluate type.
+  return Object.keys(UNKNOWN_SENTINELS).find((sentinel) => UNKNOWN_SENTINELS[sentinel] === valueType) as string;
+}
 
 type UnknownValueErrorCtor = new (sentinel: string, path: string[]) => Error;
 
@@ -36,7 +34,7 @@ type UnknownValueErrorCtor = new (sentinel: string, path: string[]) => Error;
 function unknownValueError(outcome: CannotEvaluate): Error {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { UnknownValueError } = require("@pulumi/policy/proxy") as { UnknownValueError: UnknownValueErrorCtor };
-  return new UnknownValueError(SENTINEL_BY_TYPE[outcome.valueType], outcome.path.split("."));
+  return new UnknownValueError(sentinelFor(outcome.valueType), outcome.path.split("."));
 }
 
 /** The object form of reportViolation (accepted by @pulumi/policy's server) lets a finding set its own level. */
@@ -204,14 +202,14 @@ export function toPolicy(rule: AnyRule): ResourceValidationPolicy | StackValidat
     url: meta.url,
     configSchema: toPolicyConfigSchema(meta.configSchema) as ResourceValidationPolicy["configSchema"],
   };
+  // The resource's view and its waived outcomes: what validation reports and remediation acts on.
+  const resourceOutcomes = (args: ResourceValidationArgs) => {
+    const view = buildView({ urn: args.urn, type: args.type, name: args.name, props: args.props, providerProps: args.provider?.props }, stackContext(args));
+    return { view, outcomes: waive(meta.name, evaluateRule(rule, view, args.getConfig()), (f) => (f.urn && f.urn !== view.urn ? { urn: f.urn } : view)) };
+  };
   const validateResource = rule.evaluate
     ? (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
-        const view = buildView(
-          { urn: args.urn, type: args.type, name: args.name, props: args.props, providerProps: args.provider?.props },
-          stackContext(args),
-        );
-        const outcomes = waive(meta.name, evaluateRule(rule, view, args.getConfig()), (f) => (f.urn && f.urn !== view.urn ? { urn: f.urn } : view));
-        deliver(outcomes, reportViolation, (r) => args.notApplicable(r));
+        deliver(resourceOutcomes(args).outcomes, reportViolation, (r) => args.notApplicable(r));
       }
     : undefined;
   const validateStack = rule.evaluateStack
@@ -229,11 +227,7 @@ export function toPolicy(rule: AnyRule): ResourceValidationPolicy | StackValidat
     rule.evaluate && remediate
       ? (args: ResourceValidationArgs): Record<string, unknown> | undefined => {
           try {
-            const view = buildView(
-              { urn: args.urn, type: args.type, name: args.name, props: args.props, providerProps: args.provider?.props },
-              stackContext(args),
-            );
-            const outcomes = waive(meta.name, evaluateRule(rule, view, args.getConfig()), (f) => (f.urn && f.urn !== view.urn ? { urn: f.urn } : view));
+            const { view, outcomes } = resourceOutcomes(args);
             if (!outcomes.some((o) => o.kind === "violation" && o.level === undefined)) return undefined;
             const patch = remediate(view, { config: rule.parseConfig(args.getConfig()), stack: view.stack });
             if (!patch || Object.keys(patch).length === 0) return undefined;

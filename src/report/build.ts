@@ -18,14 +18,13 @@ import { RULES } from "../rules";
 import type { WaiverSet } from "../waivers";
 import { type Baseline, BaselineTracker } from "./baseline";
 import { type StackDigest, digestOf } from "./digest";
-import { Grader } from "./grade";
-import { type GroupBy, addCounts, addSavings, emptyCounts, groupByLabel, parseGroupBy, round, summarizeGroups } from "./group";
+import { type GroupBy, addCounts, addSavings, emptyCounts, groupByLabel, groupByOrDefault, round, roundedByKey, summarizeGroups } from "./group";
 import { REPORT_SCHEMA_VERSION, type RenderInput, type Report, type StackReport, type StackSelection, type Summary, type UnreadableInput } from "./model";
 import { selectDigests } from "./render-input";
 import { type SpoolRef, StackSpool } from "./spool";
 import { reportProvenance, reportRules, toolVersion } from "./provenance";
 import { type JobResult, StackPool } from "./pool";
-import { buildStackReport } from "./stack";
+import { evaluateInput, stackContext } from "./stack";
 
 export type FailOn = "mandatory" | "advisory" | "never";
 
@@ -99,20 +98,9 @@ export interface StreamReportOptions extends BuildReportOptions {
 export async function buildReport(options: BuildReportOptions): Promise<Report> {
   const built = await collectStacks(options, (stack) => stack);
   const { digests, stacks } = built;
-  const head = reportHead(options, built);
-  return {
-    schemaVersion: head.schemaVersion,
-    tool: head.tool,
-    generatedAt: head.generatedAt,
-    options: head.options,
-    stacks: digests.map((d) => stacks.get(d) as StackReport),
-    unreadable: head.unreadable,
-    groups: head.groups,
-    summary: head.summary,
-    ...(head.baseline ? { baseline: head.baseline } : {}),
-    provenance: head.provenance,
-    rules: head.rules,
-  };
+  // The model's key order (schemaVersion, tool, generatedAt, options, stacks, …), whatever the head holds.
+  const { schemaVersion, tool, generatedAt, options: reportOptions, ...rest } = reportHead(options, built);
+  return { schemaVersion, tool, generatedAt, options: reportOptions, stacks: digests.map((d) => stacks.get(d) as StackReport), ...rest };
 }
 
 /**
@@ -125,9 +113,8 @@ export async function streamReport(options: StreamReportOptions): Promise<Stream
   try {
     const built = await collectStacks(options, (stack) => spool.append(stack));
     const { digests, stacks } = built;
-    const head = reportHead(options, built);
     return {
-      ...head,
+      ...reportHead(options, built),
       digests,
       stacks: (select: StackSelection = {}) => readBack(selectDigests(digests, select), (d) => spool.read(stacks.get(d) as SpoolRef)),
       close: () => spool.close(),
@@ -162,14 +149,13 @@ interface Collected<T> {
  * `keep` and only its digest (and what `keep` returns) is held.
  */
 async function collectStacks<T>(options: BuildReportOptions, keep: (stack: StackReport) => T): Promise<Collected<T>> {
-  const groupBy: GroupBy = parseGroupBy(options.groupBy ?? "team") ?? { kind: "tag", key: "team", label: "team" };
+  const groupBy = groupByOrDefault(options.groupBy);
   const utilization = typeof options.utilization === "number" && Number.isFinite(options.utilization) ? Math.min(1, Math.max(0, options.utilization)) : DEFAULT_UTILIZATION;
   const failOn: FailOn = options.failOn ?? "mandatory";
   const now = options.now ?? new Date();
   const rules = options.rules ?? RULES;
   const config = options.policyConfig ?? new Map<string, ResolvedPolicyConfig>();
-  const grader = new Grader(utilization);
-  const ctx = { rules, config, waivers: options.waivers, now, groupBy, utilization, grader };
+  const ctx = stackContext({ rules, config, waivers: options.waivers, now, groupBy, utilization });
 
   const digests: StackDigest[] = [];
   const stacks = new Map<StackDigest, T>();
@@ -193,16 +179,6 @@ async function collectStacks<T>(options: BuildReportOptions, keep: (stack: Stack
   const addError = (error: InputError | { source: string; problem: string }) => {
     unreadable.push({ input: error.source, error: error.problem });
     options.onProgress?.({ done: ++done, error: error as InputError });
-  };
-  const evaluate = (item: InputItem): JobResult => {
-    if (item.kind === "error") return { seq: -1, kind: "error", source: item.error.source, problem: item.error.problem };
-    const s = item.snapshot;
-    try {
-      return { seq: -1, kind: "stack", report: buildStackReport(s, `${s.project}/${s.stack}`, ctx), source: s.source, warnings: s.warnings };
-    } catch (error) {
-      // A bug must not take down a thousand-stack report: the stack is listed as not evaluated.
-      return { seq: -1, kind: "error", source: s.source, problem: `could not be evaluated (internal ${error instanceof Error ? error.name : "error"}); please report it` };
-    }
   };
   const accept = (r: JobResult) => {
     if (r.kind === "stack") addStack(r.report, r.source, r.warnings);
@@ -236,11 +212,11 @@ async function collectStacks<T>(options: BuildReportOptions, keep: (stack: Stack
           continue;
         }
         while (queue.length > 0) accept(await (queue.shift() as Promise<JobResult>));
-        accept(evaluate(await readInputFile(item)));
+        accept(evaluateInput(await readInputFile(item), ctx));
         continue;
       }
-      if (queue.length === 0) accept(evaluate(item));
-      else queue.push(Promise.resolve(evaluate(item)));
+      if (queue.length === 0) accept(evaluateInput(item, ctx));
+      else queue.push(Promise.resolve(evaluateInput(item, ctx)));
     }
     while (queue.length > 0) accept(await (queue.shift() as Promise<JobResult>));
   } finally {
@@ -266,7 +242,6 @@ function reportHead(options: BuildReportOptions, built: Collected<unknown>): Omi
     ceiling += s.ceilingKgCo2ePerMonth;
   }
   const failed = failOn === "never" ? false : failOn === "advisory" ? counts.mandatory + counts.advisory > 0 : counts.mandatory > 0;
-  const savingByPolicyOut = Object.fromEntries([...savings.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => [k, round(v)]));
   const summary: Summary = {
     stacks: digests.length,
     resources,
@@ -275,7 +250,7 @@ function reportHead(options: BuildReportOptions, built: Collected<unknown>): Omi
     floorKgCo2ePerMonth: round(floor),
     ceilingKgCo2ePerMonth: round(ceiling),
     savingKgCo2ePerMonth: round([...savings.values()].reduce((t, v) => t + v, 0)),
-    savingByPolicy: savingByPolicyOut,
+    savingByPolicy: roundedByKey(savings),
     failed,
   };
 

@@ -5,7 +5,7 @@
  * not follow the size of the findings.
  */
 import type { FindingCounts, StackReport } from "./model";
-import { countFindings, emptyCounts } from "./group";
+import { compareStrings, countFindings, emptyCounts } from "./group";
 
 /** Active findings by level, and waived ones (as the renderers count them). */
 export interface StackCounts {
@@ -30,6 +30,8 @@ export interface StackDigest {
   readonly attention: StackCounts;
   /** The saving of each active finding that quantifies one, in finding order: [policy, kg]. */
   readonly savings: readonly (readonly [string, number])[];
+  /** The policies the stack's findings are about (each once), so no renderer reads every stack to learn them. */
+  readonly findingPolicies: readonly string[];
 }
 
 export function stackCounts(stack: StackReport): StackCounts {
@@ -63,12 +65,8 @@ export function digestOf(stack: StackReport): StackDigest {
     counts: countFindings(emptyCounts(), stack.findings),
     attention: stackCounts(stack),
     savings,
+    findingPolicies: [...new Set(stack.findings.map((f) => f.policy))],
   };
-}
-
-/** Code-unit order: deterministic everywhere, unlike `localeCompare`. */
-export function compareIds(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Stacks needing attention first: mandatory, then advisory, then other findings, then emissions; ties by id. */
@@ -80,13 +78,13 @@ export function byAttention(a: StackDigest, b: StackDigest): number {
     cb.advisory - ca.advisory ||
     cb.other - ca.other ||
     b.floorKgCo2ePerMonth - a.floorKgCo2ePerMonth ||
-    compareIds(a.id, b.id)
+    compareStrings(a.id, b.id)
   );
 }
 
 /** Biggest emitters first; ties by id. */
 export function byEmissions(a: StackDigest, b: StackDigest): number {
-  return b.floorKgCo2ePerMonth - a.floorKgCo2ePerMonth || compareIds(a.id, b.id);
+  return b.floorKgCo2ePerMonth - a.floorKgCo2ePerMonth || compareStrings(a.id, b.id);
 }
 
 /** Floor emissions by region over all stacks (in digest order, so sums are reproducible). */

@@ -31,6 +31,9 @@ export const GRADE_BOUNDS: readonly (readonly [Grade, number])[] = [
   ["F", 12],
 ];
 
+/** The bounds as the grade's basis states them: `A ≤1.25×, …, F ≤12×, G above`. */
+const BOUNDS_TEXT = `${GRADE_BOUNDS.map(([grade, bound]) => `${grade} ≤${bound}×`).join(", ")}, G above`;
+
 export function gradeOf(ratio: number): Grade {
   if (!Number.isFinite(ratio)) return "G";
   for (const [grade, bound] of GRADE_BOUNDS) if (ratio <= bound) return grade;
@@ -202,7 +205,7 @@ export class Grader {
     const basis =
       `${scope}${moves.length === 0 ? "; " : " "}${against}: ${ratio === Infinity ? "∞" : ratio.toFixed(2)}× → ${grade}` +
       `${unsized > 0 ? `; ${unsized} accelerator resource${unsized === 1 ? "" : "s"} not sized and left out` : ""}. ` +
-      "Operational + embodied, estimator defaults; A ≤1.25×, B ≤1.75×, C ≤2.5×, D ≤4×, E ≤7×, F ≤12×, G above (docs/report-grade.md).";
+      `Operational + embodied, estimator defaults; ${BOUNDS_TEXT} (docs/report-grade.md).`;
     return {
       acceleratorHoursFloor: hoursFloor,
       result: { grade, kgPerAcceleratorHour: sig(actual), bestKgPerAcceleratorHour: sig(best), basis },

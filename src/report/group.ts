@@ -23,6 +23,11 @@ export function parseGroupBy(value: string): GroupBy | undefined {
   return undefined;
 }
 
+/** `--group-by` as given, else (absent or invalid) by team. */
+export function groupByOrDefault(value: string | undefined): GroupBy {
+  return parseGroupBy(value ?? "team") ?? { kind: "tag", key: "team", label: "team" };
+}
+
 export function groupByLabel(g: GroupBy): string {
   return g.kind === "project" ? "project" : g.label;
 }
@@ -94,6 +99,21 @@ export function round(n: number, digits = 3): number {
   return Math.round(n * f) / f;
 }
 
+/** Code-unit order: deterministic everywhere, unlike `localeCompare`. */
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Sums by key as the model keeps them: keys sorted, values rounded. */
+export function roundedByKey(values: ReadonlyMap<string, number>): Record<string, number> {
+  return Object.fromEntries([...values.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([k, v]) => [k, round(v)]));
+}
+
+/** Groups as the report lists them: biggest emitters first, then by name. */
+export function byGroupEmissions(a: GroupSummary, b: GroupSummary): number {
+  return b.floorKgCo2ePerMonth - a.floorKgCo2ePerMonth || compareStrings(a.group, b.group);
+}
+
 const TOP_OFFENDERS = 5;
 
 /** Group summaries, biggest emitters first (then by name), from the stacks' digests in id order. */
@@ -121,12 +141,12 @@ export function summarizeGroups(stacks: readonly StackDigest[]): GroupSummary[] 
       savingKgCo2ePerMonth: round([...savings.values()].reduce((t, v) => t + v, 0)),
       topOffenders: [...members]
         .filter((s) => s.floorKgCo2ePerMonth > 0)
-        .sort((a, b) => b.floorKgCo2ePerMonth - a.floorKgCo2ePerMonth || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+        .sort((a, b) => b.floorKgCo2ePerMonth - a.floorKgCo2ePerMonth || compareStrings(a.id, b.id))
         .slice(0, TOP_OFFENDERS)
         .map((s) => ({ stack: s.id, kgCo2ePerMonth: s.floorKgCo2ePerMonth })),
     });
   }
-  return groups.sort((a, b) => b.floorKgCo2ePerMonth - a.floorKgCo2ePerMonth || (a.group < b.group ? -1 : a.group > b.group ? 1 : 0));
+  return groups.sort(byGroupEmissions);
 }
 
 /** Adds a digest's per-finding savings ([policy, kg], in finding order) by policy. */

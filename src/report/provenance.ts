@@ -4,9 +4,11 @@ import { join } from "node:path";
 import { ACCELERATOR_DATA_INFO } from "../data/accelerators";
 import { coefficients } from "../data/coefficients";
 import { REGION_DATA_INFO } from "../data/regions";
+import { HOURS_PER_MONTH } from "../estimate";
 import type { ResolvedPolicyConfig } from "../engine/policy-config";
 import type { AnyRule } from "../engine/rule";
 import { packageRoot } from "../util/package-root";
+import { compareStrings } from "./group";
 import type { Level, ProvenanceEntry, RuleSummary, Severity } from "./model";
 
 function yearOf(date: string | null | undefined): number | undefined {
@@ -41,16 +43,17 @@ const SHORT_NAMES: Readonly<Record<string, string>> = {
   "S-AVAIL-GCP-TPU-DOCS": "Cloud TPU regions",
 };
 
-let cached: ProvenanceEntry[] | undefined;
+let cached: { readonly entries: ProvenanceEntry[]; readonly gridYear: number | undefined } | undefined;
 
 /** Region data, energy coefficients, accelerator catalog (with the availability the grade uses) and the method. */
 export function reportProvenance(toolVersion: string, utilization: number): ProvenanceEntry[] {
   if (!cached) {
     const entries: ProvenanceEntry[] = [];
-    for (const [key, s] of Object.entries(REGION_DATA_INFO.sources).sort(([a], [b]) => (a < b ? -1 : 1))) {
-      entries.push({ name: SHORT_NAMES[key] ?? s.title, version: s.version, ...(s.licence ? { licence: s.licence } : {}), basis: `${REGION_SOURCE_USE[key] ?? "region data"} (region-data/regions.json; ${s.title})` });
+    for (const [key, s] of Object.entries(REGION_DATA_INFO.sources).sort(([a], [b]) => compareStrings(a, b))) {
+      const year = s.year;
+      entries.push({ name: SHORT_NAMES[key] ?? s.title, version: s.version, ...(year ? { year } : {}), ...(s.licence ? { licence: s.licence } : {}), basis: `${REGION_SOURCE_USE[key] ?? "region data"} (region-data/regions.json; ${s.title})` });
     }
-    for (const [key, s] of Object.entries(coefficients().sources).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    for (const [key, s] of Object.entries(coefficients().sources).sort(([a], [b]) => compareStrings(a, b))) {
       const version = [s.repo && s.commit ? `${s.repo}@${s.commit.slice(0, 7)}` : s.repo, s.date].filter(Boolean).join(", ");
       const year = yearOf(s.date);
       entries.push({ name: SHORT_NAMES[key] ?? s.title, version: version || "unversioned", ...(year ? { year } : {}), ...(s.licence ? { licence: s.licence } : {}), basis: `energy coefficients: watts per vCPU, GPU, memory and storage; embodied emissions (region-data/coefficients.json; ${s.title})` });
@@ -63,7 +66,7 @@ export function reportProvenance(toolVersion: string, utilization: number): Prov
       licence: "Apache-2.0 (compilation); sources in region-data/ACCELERATORS-SOURCES.md",
       basis: `accelerator models, counts and TDP per instance/machine type, and the regions offering each (region-data/accelerators.json; ${Object.keys(ACCELERATOR_DATA_INFO.sources).length} sources)`,
     });
-    for (const [key, s] of Object.entries(ACCELERATOR_DATA_INFO.sources).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    for (const [key, s] of Object.entries(ACCELERATOR_DATA_INFO.sources).sort(([a], [b]) => compareStrings(a, b))) {
       if (!key.startsWith("S-AVAIL-")) continue;
       const year = yearOf(s.date);
       entries.push({
@@ -74,16 +77,17 @@ export function reportProvenance(toolVersion: string, utilization: number): Prov
         basis: `accelerator availability: ${s.usedFor ?? "regions offering each type"}, for the grade's cleanest region (${s.title})`,
       });
     }
-    cached = entries;
+    const grid = REGION_DATA_INFO.sources["electricity-maps"];
+    cached = { entries, gridYear: grid?.year };
   }
   return [
-    ...cached,
+    ...cached.entries,
     {
       name: "carbonguard estimation method",
       version: toolVersion,
       year: 2026,
       licence: "Apache-2.0",
-      basis: `CCF method extended with current accelerators: ${Math.round(utilization * 100)}% utilization, 730 h/month, provider PUE, Electricity Maps 2025 location-based lifecycle grid intensity; embodied per CCF over a 4-year life; floor = minimum running capacity, ceiling = maximum (docs/methodology.md). Grade: kgCO2e per accelerator-hour against the same hardware in the cleanest region offering it (docs/report-grade.md)`,
+      basis: `CCF method extended with current accelerators: ${Math.round(utilization * 100)}% utilization, ${HOURS_PER_MONTH} h/month, provider PUE, ${cached.gridYear !== undefined ? `Electricity Maps ${cached.gridYear}` : "Electricity Maps"} location-based lifecycle grid intensity; embodied per CCF over a 4-year life; floor = minimum running capacity, ceiling = maximum (docs/methodology.md). Grade: kgCO2e per accelerator-hour against the same hardware in the cleanest region offering it (docs/report-grade.md)`,
     },
   ];
 }

@@ -9,15 +9,16 @@
  */
 import type { ResolvedPolicyConfig } from "../engine/policy-config";
 import type { AnyRule } from "../engine/rule";
-import type { ResourceInput, ResourceView } from "../engine/view";
+import type { ResourceView } from "../engine/view";
 import { type EstimatedResource, estimateStack } from "../estimate";
-import { type ResourceRecord, type StackSnapshot, recordProps, snapshotStackContext, splitProviderRef } from "../inputs";
+import { type InputItem, type ResourceRecord, type StackSnapshot, recordProps, snapshotStackContext, splitProviderRef } from "../inputs";
 import { type WaivedMark, type WaiverProblem, type WaiverSet, applyWaivers } from "../waivers";
 import { evaluateStackResources } from "./evaluate-stack";
 import { RecordInput, lazyStackView, lazyView, recordLinks } from "./lazy-view";
-import type { AcceleratorResourceGrade, Grader } from "./grade";
-import { type GroupBy, groupOf, round } from "./group";
+import { type AcceleratorResourceGrade, Grader } from "./grade";
+import { type GroupBy, compareStrings, groupOf, round, roundedByKey } from "./group";
 import type { PolicyOutcome, ReportFinding, StackEstimate, StackReport } from "./model";
+import type { JobResult } from "./pool";
 
 export interface StackContextOptions {
   readonly rules: readonly AnyRule[];
@@ -27,6 +28,26 @@ export interface StackContextOptions {
   readonly groupBy: GroupBy;
   readonly utilization: number;
   readonly grader: Grader;
+}
+
+/** A run's context, set up once (in the main thread, and in each worker thread of a pool). */
+export function stackContext(settings: Omit<StackContextOptions, "grader">): StackContextOptions {
+  return { ...settings, grader: new Grader(settings.utilization) };
+}
+
+/**
+ * One read input as the report takes it: the stack's `StackReport`, or why it is not in the
+ * report. Never throws: a bug must not take down a thousand-stack report, so the stack is listed
+ * as not evaluated instead. The same in this thread and in a worker (src/report/worker.ts).
+ */
+export function evaluateInput(item: InputItem, ctx: StackContextOptions, seq = -1): JobResult {
+  if (item.kind === "error") return { seq, kind: "error", source: item.error.source, problem: item.error.problem };
+  const s = item.snapshot;
+  try {
+    return { seq, kind: "stack", report: buildStackReport(s, `${s.project}/${s.stack}`, ctx), source: s.source, warnings: s.warnings };
+  } catch (error) {
+    return { seq, kind: "error", source: s.source, problem: `could not be evaluated (internal ${error instanceof Error ? error.name : "error"}); please report it` };
+  }
 }
 
 const TOP_RESOURCES = 10;
@@ -68,11 +89,6 @@ export function snapshotLazyInputs(snapshot: StackSnapshot): { outputs: RecordIn
     if (r.custom) inputs.push(new RecordInput(r, "inputs", p?.inputs, recordProps, links));
   }
   return { outputs, inputs };
-}
-
-/** Custom resources with their INPUTS, as the pack's `validateResource` sees them (eager form of `snapshotLazyInputs`). */
-export function snapshotToInputOnlyResources(snapshot: StackSnapshot): ResourceInput[] {
-  return snapshotLazyInputs(snapshot).inputs.map((i) => ({ urn: i.urn, type: i.type, name: i.name, props: i.props, ...(i.providerProps !== undefined ? { providerProps: i.providerProps } : {}), links: i.links }));
 }
 
 /** Evaluates, estimates, waives, grades and groups one stack. Never throws for any snapshot. */
@@ -141,13 +157,13 @@ export function buildStackReport(snapshot: StackSnapshot, id: string, ctx: Stack
     unknown: estimate.unknown.map((u) => ({ urn: u.urn, reason: u.reason })),
     topResources: estimated
       .filter((r) => r.totalKgCo2e.floor > 0)
-      .sort((a, b) => b.totalKgCo2e.floor - a.totalKgCo2e.floor || b.totalKgCo2e.ceiling - a.totalKgCo2e.ceiling || (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0))
+      .sort((a, b) => b.totalKgCo2e.floor - a.totalKgCo2e.floor || b.totalKgCo2e.ceiling - a.totalKgCo2e.ceiling || compareStrings(a.urn, b.urn))
       .slice(0, TOP_RESOURCES)
       .map((r) => ({ urn: r.urn, type: r.type, name: r.name, region: r.region, kgCo2ePerMonth: round(r.totalKgCo2e.floor) })),
-    byRegion: Object.fromEntries([...byRegion.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => [k, round(v)])),
+    byRegion: roundedByKey(byRegion),
   };
 
-  const tags = Object.fromEntries(Object.entries(snapshot.stackTags ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const tags = Object.fromEntries(Object.entries(snapshot.stackTags ?? {}).sort(([a], [b]) => compareStrings(a, b)));
   return {
     id,
     project: snapshot.project,

@@ -12,7 +12,7 @@ export * from "./types";
 export { applyWaivers, describeOrigin, evaluateWaivers, waivedMessage, waiverProblemMessage, waiverStatus, type WaiverApplied } from "./apply";
 export { DAY_MS, daysUntil, isoDay, parseExpiry } from "./dates";
 export { globMatches, globToRegExp, isGlob } from "./glob";
-export { EMPTY_WAIVER_SET, loadWaiverFile, loadWaiverSources, mergeWaiverSets, readWaiverFile, waiverOptions, waiverSetFromEntries } from "./load";
+export { EMPTY_WAIVER_SET, loadWaiverFile, mergeWaiverSets, readWaiverFile, waiverOptions, waiverSetFromEntries } from "./load";
 export { completeTarget, parseUrn, resourceMatches, waiverMatches, type UrnParts } from "./match";
 export { formatLoadProblem, parseWaiverText, validateWaiverDocument, validateWaiverEntries, type ParsedWaivers } from "./parse";
 export { WAIVER_TAG, hasWaiverTag, tagWaiversFor } from "./tags";

@@ -30,13 +30,7 @@ export function waiverSetFromEntries(entries: unknown, source: string, options: 
   return toSet(validateWaiverEntries(entries, source), [source], options);
 }
 
-/** Loads several inputs into one set; a problem in any of them makes the whole set fail closed. */
-export function loadWaiverSources(input: { files?: readonly string[]; inline?: { entries: unknown; source: string } }, options: Partial<WaiverOptions> = {}): WaiverSet {
-  const sets = (input.files ?? []).map((f) => loadWaiverFile(f, options));
-  if (input.inline) sets.push(waiverSetFromEntries(input.inline.entries, input.inline.source, options));
-  return mergeWaiverSets(sets, options);
-}
-
+/** Several sets as one; a problem in any of them makes the whole set fail closed. */
 export function mergeWaiverSets(sets: readonly WaiverSet[], options: Partial<WaiverOptions> = {}): WaiverSet {
   return {
     waivers: sets.flatMap((s) => s.waivers),

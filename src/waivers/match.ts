@@ -1,25 +1,12 @@
 /** Which waivers cover which finding. A finding's identity is policy + URN (stable across runs). */
+import { parseUrn } from "../inputs/parse";
 import { globMatches } from "./glob";
 import { MATCH_FIELDS, type Waiver, type WaiverTarget } from "./types";
 
-export interface UrnParts {
-  readonly stack: string;
-  readonly project: string;
-  /** The resource's own type (the last `$`-separated part of the qualified type). */
-  readonly type: string;
-  readonly name: string;
-}
+export type UrnParts = NonNullable<ReturnType<typeof parseUrn>>;
 
-/** `urn:pulumi:<stack>::<project>::<parent$…$type>::<name>`; undefined for anything else. */
-export function parseUrn(urn: string): UrnParts | undefined {
-  if (!urn.startsWith("urn:pulumi:")) return undefined;
-  const parts = urn.slice("urn:pulumi:".length).split("::");
-  if (parts.length < 4) return undefined;
-  const [stack, project, qualifiedType] = parts as [string, string, string];
-  const name = parts.slice(3).join("::");
-  const type = qualifiedType.split("$").pop() ?? qualifiedType;
-  return { stack, project, type, name };
-}
+/** `urn:pulumi:<stack>::<project>::<parent$…$type>::<name>`; undefined for anything else (the input readers' parser). */
+export { parseUrn };
 
 /** Fills stack, project, type and name from the URN where the target lacks them. */
 export function completeTarget(target: WaiverTarget): WaiverTarget {

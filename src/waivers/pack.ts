@@ -15,7 +15,7 @@ import type { TagValue } from "../engine/view";
 import { evaluateWaivers, waivedMessage, waiverProblemMessage } from "./apply";
 import { completeTarget } from "./match";
 import { EMPTY_WAIVER_SET, loadWaiverFile, mergeWaiverSets, waiverOptions, waiverSetFromEntries } from "./load";
-import { DEFAULT_WAIVER_OPTIONS, type WaiverLoadProblem, type WaiverOptions, type WaiverSet } from "./types";
+import type { WaiverLoadProblem, WaiverSet } from "./types";
 
 export const WAIVERS_POLICY = "carbonguard-waivers";
 export const WAIVERS_ENV = "CARBONGUARD_WAIVERS";
@@ -32,37 +32,36 @@ export function resolveUserPath(path: string, env: Env = process.env): string {
 
 interface Store {
   configKey: string | undefined;
+  /** The config's waivers; `configSet.options` are the options every waiver is judged by. */
   configSet: WaiverSet;
-  options: WaiverOptions;
   envKey: string | undefined;
   envSet: WaiverSet;
+  /** `configSet` and `envSet` merged, and the two it was merged from. */
+  merged: { readonly configSet: WaiverSet; readonly envSet: WaiverSet; readonly set: WaiverSet } | undefined;
 }
 
-const store: Store = { configKey: undefined, configSet: EMPTY_WAIVER_SET, options: DEFAULT_WAIVER_OPTIONS, envKey: undefined, envSet: EMPTY_WAIVER_SET };
+const store: Store = { configKey: undefined, configSet: EMPTY_WAIVER_SET, envKey: undefined, envSet: EMPTY_WAIVER_SET, merged: undefined };
 
 /** For tests: forget everything loaded. */
 export function resetPackWaivers(): void {
   store.configKey = undefined;
   store.configSet = EMPTY_WAIVER_SET;
-  store.options = DEFAULT_WAIVER_OPTIONS;
   store.envKey = undefined;
   store.envSet = EMPTY_WAIVER_SET;
+  store.merged = undefined;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
 }
 
 /**
- * Loads the `carbonguard-waivers` policy config into the store (cheap when unchanged: the CLI
- * configures once per run, and this runs per resource). Never throws.
+ * The `carbonguard-waivers` policy config (`waivers`, `file`, `maxHorizonDays`, `allowTagWaivers`)
+ * as one set: the waivers it names, with the options it sets (`set.options`) and its own problems
+ * (a bad option, an empty `file`). The pack and `carbonguard report` both read the entry with this.
  */
-export function configurePackWaivers(rawConfig: unknown, env: Env = process.env): void {
-  let key: string;
-  try {
-    key = JSON.stringify(rawConfig ?? {}) + "\u0000" + (env["PWD"] ?? "");
-  } catch {
-    key = "unserializable";
-  }
-  if (key === store.configKey) return;
-  store.configKey = key;
-  const config = rawConfig !== null && typeof rawConfig === "object" && !Array.isArray(rawConfig) ? (rawConfig as Record<string, unknown>) : {};
+export function readWaiverConfig(rawConfig: unknown, env: Env = process.env): WaiverSet {
+  const config = isRecord(rawConfig) ? rawConfig : {};
   const problems: WaiverLoadProblem[] = [];
   const configSource = `policy config ${WAIVERS_POLICY}`;
 
@@ -83,8 +82,46 @@ export function configurePackWaivers(rawConfig: unknown, env: Env = process.env)
     else problems.push({ source: configSource, message: "file must be a non-empty path" });
   }
   if (problems.length) sets.push({ waivers: [], problems, sources: [configSource], options });
-  store.options = options;
-  store.configSet = mergeWaiverSets(sets, options);
+  return mergeWaiverSets(sets, options);
+}
+
+/**
+ * The `carbonguard-waivers` entry of a whole `--policy-pack-config` document, as the policy's
+ * `getConfig()` sees it in the pack: its properties, without `enforcementLevel`. Undefined when the
+ * entry (or `all`) disables the policy: the pack then never runs it, so its config loads nothing.
+ */
+export function waiverConfigEntry(policyPackConfig: unknown): Record<string, unknown> | undefined {
+  if (!isRecord(policyPackConfig)) return undefined;
+  const entry = policyPackConfig[WAIVERS_POLICY];
+  const level = typeof entry === "string" ? entry : isRecord(entry) && entry["enforcementLevel"] !== undefined ? entry["enforcementLevel"] : policyPackConfig["all"];
+  if (level === "disabled" || !isRecord(entry)) return undefined;
+  const { enforcementLevel: _level, ...properties } = entry;
+  return properties;
+}
+
+/** The waiver files `$CARBONGUARD_WAIVERS` names (`<file>[:<file>…]`), resolved against $PWD. */
+export function envWaiverFiles(env: Env = process.env): string[] {
+  return (env[WAIVERS_ENV] ?? "")
+    .split(delimiter)
+    .map((f) => f.trim())
+    .filter((f) => f !== "")
+    .map((f) => resolveUserPath(f, env));
+}
+
+/**
+ * Loads the `carbonguard-waivers` policy config into the store (cheap when unchanged: the CLI
+ * configures once per run, and this runs per resource). Never throws.
+ */
+export function configurePackWaivers(rawConfig: unknown, env: Env = process.env): void {
+  let key: string;
+  try {
+    key = JSON.stringify(rawConfig ?? {}) + "\u0000" + (env["PWD"] ?? "");
+  } catch {
+    key = "unserializable";
+  }
+  if (key === store.configKey) return;
+  store.configKey = key;
+  store.configSet = readWaiverConfig(rawConfig, env);
 }
 
 function envSet(env: Env): WaiverSet {
@@ -92,15 +129,20 @@ function envSet(env: Env): WaiverSet {
   const key = raw + "\u0000" + (env["PWD"] ?? "");
   if (key !== store.envKey) {
     store.envKey = key;
-    const files = raw.split(delimiter).map((f) => f.trim()).filter((f) => f !== "");
-    store.envSet = mergeWaiverSets(files.map((f) => loadWaiverFile(resolveUserPath(f, env))));
+    store.envSet = mergeWaiverSets(envWaiverFiles(env).map((f) => loadWaiverFile(f)));
   }
   return store.envSet;
 }
 
 /** Every waiver the pack currently knows (config + environment), with the config's options. */
 export function currentPackWaivers(env: Env = process.env): WaiverSet {
-  return mergeWaiverSets([store.configSet, envSet(env)], store.options);
+  const configSet = store.configSet;
+  const envPart = envSet(env);
+  // Asked for every finding: merged again only when either part changed.
+  if (store.merged?.configSet !== configSet || store.merged.envSet !== envPart) {
+    store.merged = { configSet, envSet: envPart, set: mergeWaiverSets([configSet, envPart], configSet.options) };
+  }
+  return store.merged.set;
 }
 
 /** What the pack knows about the resource a finding is about. */

@@ -7,13 +7,16 @@ import * as path from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { nameFromUrn, stateToWire } from "../../src/pack-host/analyze-stack";
 import {
     AnalyzerRpcError,
     MINI_PACK_DIR,
     PolicyConfigError,
     PolicyConfigValidationError,
     reconcileConfig,
+    SECRET_SIG,
     secret,
+    SPECIAL_SIG_KEY,
     startSession,
     testUrn,
     unknown,
@@ -248,5 +251,16 @@ describe("errors", () => {
         // The pack keeps serving.
         expect(session.client.running).toBe(true);
         expect((await session.analyze(thing("after", { count: 1 }))).diagnostics).toEqual([]);
+    });
+});
+
+describe("recorded state as the engine sends it (src/pack-host/analyze-stack.ts)", () => {
+    it("a resource's name is the URN's text after its type, `::` included, as the engine splits it", () => {
+        expect(nameFromUrn(testUrn("aws:s3/bucket:Bucket", "data::v2"))).toBe("data::v2");
+        expect(nameFromUrn("not-a-urn")).toBe("not-a-urn");
+    });
+
+    it("an encrypted secret goes over the wire as the unknown string; a plaintext one stays a secret", () => {
+        expect(stateToWire({ a: { [SPECIAL_SIG_KEY]: SECRET_SIG, ciphertext: "v1:abc" }, b: [secret("x")] })).toEqual({ a: unknown("string"), b: [secret("x")] });
     });
 });

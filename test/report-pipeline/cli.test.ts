@@ -191,6 +191,39 @@ describe("waivers, baseline and grouping from the command line", () => {
     expect(r.code).toBe(0);
     expect(readJson(out("pc.json")).summary.findings.waived).toBeGreaterThan(0);
   });
+
+  it("--policy-config with carbonguard-waivers disabled loads none of its waivers, as the pack never runs it (fail closed)", async () => {
+    const config = out("policy-disabled.json");
+    writeFileSync(config, JSON.stringify({ "carbonguard-waivers": { enforcementLevel: "disabled", waivers: [{ policy: "*", match: { stack: "prod" }, reason: "Planned.", expires: "2026-07-01" }] } }));
+    const r = await runReport([PROD, "--policy-config", config, "--format", "json", "--out", out("pcd.json")]);
+    expect(r.code).toBe(1);
+    expect(readJson(out("pcd.json")).summary.findings.waived).toBe(0);
+  });
+
+  it("reads the carbonguard-waivers entry as the pack does: allowTagWaivers alone turns a resource's waiver tag on, and without it the tag is reported as off", async () => {
+    await runReport([PROD, "--format", "json", "--out", out("tags0.json")]);
+    const finding = readJson(out("tags0.json")).stacks[0]?.findings.find((f) => f.name === "trainer" && f.kind === "violation");
+    expect(finding).toBeDefined();
+    const state = JSON.parse(readFileSync(PROD, "utf8")) as { checkpoint: { latest: { resources: { urn: string; inputs?: { tags?: Record<string, string> }; outputs?: { tags?: Record<string, string> } }[] } } };
+    for (const r of state.checkpoint.latest.resources) {
+      if (r.urn !== finding?.urn) continue;
+      const tag = `${finding.policy}:Benchmark run until the migration:2026-07-01`;
+      for (const props of [r.inputs, r.outputs]) if (props) props.tags = { ...props.tags, "carbonguard-waiver": tag };
+    }
+    const tagged = out("tagged-prod.json");
+    writeFileSync(tagged, JSON.stringify(state));
+    const config = out("tags-policy.json");
+    writeFileSync(config, JSON.stringify({ "carbonguard-waivers": { allowTagWaivers: true } }));
+
+    await runReport([tagged, "--policy-config", config, "--format", "json", "--out", out("tags1.json")]);
+    const on = readJson(out("tags1.json")).stacks[0]?.findings.find((f) => f.id === finding?.id);
+    expect(on?.waived).toMatchObject({ reason: "Benchmark run until the migration", expires: "2026-07-01", approvedBy: "a resource tag (self-granted)" });
+
+    await runReport([tagged, "--format", "json", "--out", out("tags2.json")]);
+    const off = readJson(out("tags2.json")).stacks[0]?.findings.find((f) => f.id === finding?.id);
+    expect(off?.waived).toBeUndefined();
+    expect(off?.waiverProblem).toMatch(/tag waivers are off/);
+  });
 });
 
 describe("progress bar", () => {

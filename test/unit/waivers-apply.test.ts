@@ -1,4 +1,5 @@
 // Matching (stable identity: policy + URN, globs) and applying waivers; the pack-side store.
+import { delimiter } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { AnyRule, Finding } from "../../src/engine/rule";
 import { toPolicy } from "../../src/pack/crossguard";
@@ -16,7 +17,7 @@ import {
   waiverProblemMessage,
   waiverSetFromEntries,
 } from "../../src/waivers";
-import { applyPackWaivers, configurePackWaivers, currentPackWaivers, resetPackWaivers, resolveUserPath } from "../../src/waivers/pack";
+import { applyPackWaivers, configurePackWaivers, currentPackWaivers, envWaiverFiles, readWaiverConfig, resetPackWaivers, waiverConfigEntry, resolveUserPath } from "../../src/waivers/pack";
 
 const NOW = new Date("2030-06-15T12:00:00Z");
 const day = (offset: number) => new Date(NOW.getTime() + offset * DAY_MS).toISOString().slice(0, 10);
@@ -227,6 +228,39 @@ describe("the pack's store (src/waivers/pack.ts)", () => {
 
   it("nothing configured: findings pass through untouched", () => {
     expect(applyPackWaivers(POLICY, violation, target, new Date(), {})).toBe(violation);
+  });
+
+  it("the store holds the config as readWaiverConfig reads it (the reports read it with the same function)", () => {
+    const config = { waivers: [entry()], maxHorizonDays: 10, allowTagWaivers: "yes" };
+    configurePackWaivers(config, {});
+    const read = readWaiverConfig(config, {});
+    expect(currentPackWaivers({})).toEqual(read);
+    expect(read.options).toEqual({ maxHorizonDays: 10, allowTagWaivers: false });
+    expect(read.problems.map((p) => p.message)).toEqual(["allowTagWaivers must be true or false"]);
+    expect(readWaiverConfig(undefined, {})).toEqual({ waivers: [], problems: [], sources: [], options: { maxHorizonDays: 180, allowTagWaivers: false } });
+  });
+
+  it("a --policy-pack-config document's carbonguard-waivers entry, as the policy's getConfig() sees it", () => {
+    expect(waiverConfigEntry({ "carbonguard-waivers": { enforcementLevel: "mandatory", file: "w.yaml" } })).toEqual({ file: "w.yaml" });
+    expect(waiverConfigEntry({ "carbonguard-waivers": "advisory" })).toBeUndefined();
+    expect(waiverConfigEntry({ "carbonguard-waivers": { enforcementLevel: "disabled", file: "w.yaml" } })).toBeUndefined();
+    expect(waiverConfigEntry({ all: "disabled", "carbonguard-waivers": { file: "w.yaml" } })).toBeUndefined();
+    expect(waiverConfigEntry({ all: "disabled", "carbonguard-waivers": { enforcementLevel: "advisory", file: "w.yaml" } })).toEqual({ file: "w.yaml" });
+    expect(waiverConfigEntry(undefined)).toBeUndefined();
+  });
+
+  it("$CARBONGUARD_WAIVERS: every listed file, resolved against $PWD", () => {
+    expect(envWaiverFiles({ CARBONGUARD_WAIVERS: ` a.yaml ${delimiter}${delimiter}/etc/b.yaml`, PWD: "/home/me/infra" })).toEqual(["/home/me/infra/a.yaml", "/etc/b.yaml"]);
+    expect(envWaiverFiles({})).toEqual([]);
+  });
+
+  it("the merged set is reused across findings until the config changes", () => {
+    configurePackWaivers({ waivers: [entry()] }, {});
+    const first = currentPackWaivers({});
+    expect(currentPackWaivers({})).toBe(first);
+    configurePackWaivers({ waivers: [entry(), entry({ policy: "other" })] }, {});
+    expect(currentPackWaivers({})).not.toBe(first);
+    expect(currentPackWaivers({}).waivers).toHaveLength(2);
   });
 });
 

@@ -14,6 +14,8 @@ import { defineRenderer } from "../render-input";
 import {
   SCHEMA_DOC_URL,
   SEVERITIES,
+  byGroupEmissions,
+  capitalise,
   compareStrings,
   escapeHtml as h,
   formatDelta,
@@ -27,8 +29,11 @@ import {
   sortFindings,
   sortKeys,
   sortedEntries,
+  shownLevel,
   stackCounts,
+  stackState,
   truncate,
+  waiverWord,
 } from "./util";
 
 export const HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
@@ -259,7 +264,7 @@ function groupsSection(input: RenderInput): string {
   if (input.groups.length === 0) return "";
   const groupBy = h(input.options.groupBy);
   const rows = [...input.groups]
-    .sort((a, b) => b.floorKgCo2ePerMonth - a.floorKgCo2ePerMonth || compareStrings(a.group, b.group))
+    .sort(byGroupEmissions)
     .map((g) => {
       const top = g.topOffenders.map((t) => `${h(t.stack)} (${h(formatQuantity(t.kgCo2ePerMonth))})`).join("<br>");
       return `<tr><th scope="row">${h(g.group)}</th><td class="num">${h(formatNumber(g.stacks, 0))}</td><td class="num">${h(formatRange(g.floorKgCo2ePerMonth, g.ceilingKgCo2ePerMonth))}</td><td class="num">${h(formatNumber(g.findings.mandatory, 0))}</td><td class="num">${h(formatNumber(g.findings.advisory, 0))}</td><td class="num">${h(formatNumber(g.findings.waived, 0))}</td><td class="num">${h(formatQuantity(g.savingKgCo2ePerMonth))}</td><td>${top}</td></tr>`;
@@ -293,7 +298,7 @@ function writeStacksSection(input: RenderInput, emit: (...parts: string[]) => vo
 
 function stackBlock(stack: StackReport, index: number, groupBy: string): string {
   const c = stackCounts(stack);
-  const state = c.mandatory > 0 ? "failed" : c.advisory + c.other > 0 ? "warned" : "clean";
+  const state = stackState(c);
   const counts = [
     c.mandatory > 0 ? `<span class="pill mandatory">${h(formatNumber(c.mandatory, 0))} mandatory</span>` : "",
     c.advisory > 0 ? `<span class="pill advisory">${h(formatNumber(c.advisory, 0))} advisory</span>` : "",
@@ -354,7 +359,7 @@ function stackBlock(stack: StackReport, index: number, groupBy: string): string 
 
 function findingRow(f: ReportFinding): string {
   const active = isActive(f);
-  const level = active ? f.level : f.waived!.category === "mitigated" ? "mitigated" : "waived";
+  const level = shownLevel(f);
   const notes: string[] = [];
   if (f.kind === "cannot-evaluate") notes.push('<span class="pill other">cannot evaluate</span>');
   if (f.savingKgCo2ePerMonth !== undefined && f.savingKgCo2ePerMonth > 0) notes.push(`<div class="saving">Fixing it saves ≈ ${h(formatQuantity(f.savingKgCo2ePerMonth))} kgCO<sub>2</sub>e/month.</div>`);
@@ -362,7 +367,7 @@ function findingRow(f: ReportFinding): string {
   if (f.waived) {
     const w = f.waived;
     notes.push(
-      `<div class="waiver">${w.category === "mitigated" ? "Mitigated" : "Waived"} until ${h(w.expires)}: ${h(w.reason)}` +
+      `<div class="waiver">${capitalise(waiverWord(w))} until ${h(w.expires)}: ${h(w.reason)}` +
         (w.approvedBy ? ` (approved by ${h(w.approvedBy)})` : "") +
         (w.ticket ? ` <code>${h(w.ticket)}</code>` : "") +
         "</div>",
@@ -440,10 +445,6 @@ function footer(input: RenderInput): string {
   ]
     .filter((x) => x !== "")
     .join("\n");
-}
-
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 // ---------------------------------------------------------------------------------------------

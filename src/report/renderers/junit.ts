@@ -11,7 +11,7 @@
  */
 import type { PolicyOutcome, RenderInput, Renderer, ReportFinding, Sink, StackReport } from "../model";
 import { defineRenderer } from "../render-input";
-import { escapeXml as x, escapeXmlText as xt, formatQuantity, plural, sortFindings } from "./util";
+import { capitalise, escapeXml as x, escapeXmlText as xt, formatQuantity, plural, sortFindings, waiverText, waiverWord } from "./util";
 
 export function createJunitRenderer(): Renderer {
   return defineRenderer("junit", "xml", writeJunit);
@@ -158,9 +158,9 @@ function describe(f: ReportFinding): string {
 function describeWaived(f: ReportFinding): string {
   const w = f.waived!;
   return [
-    `${w.category === "mitigated" ? "Mitigated" : "Waived"} until ${w.expires}: ${f.type} ${f.name}`,
+    `${capitalise(waiverWord(w))} until ${w.expires}: ${f.type} ${f.name}`,
     `  ${f.urn}`,
-    `  Reason: ${w.reason}${w.approvedBy ? ` (approved by ${w.approvedBy})` : ""}${w.ticket ? ` [${w.ticket}]` : ""}`,
+    `  Reason: ${waiverText(w)}`,
     `  Finding: ${f.message}`,
     `  id: ${f.id}`,
   ].join("\n");

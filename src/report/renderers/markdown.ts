@@ -18,7 +18,9 @@ import { type StackDigest, byAttention, byEmissions, stackCounts } from "../dige
 import type { RenderInput, Renderer, ReportFinding, Sink, StackReport } from "../model";
 import { defineRenderer, selectDigests } from "../render-input";
 import {
-  compareStrings,
+  byGroupEmissions,
+  capitalise,
+  escapeHtml,
   formatDelta,
   formatNumber,
   formatQuantity,
@@ -28,8 +30,12 @@ import {
   plural,
   provenanceText,
   severityCountsText,
+  shownLevel,
   sortFindings,
+  sortedEntries,
+  stackState,
   truncate,
+  waiverWord,
 } from "./util";
 
 export interface MarkdownOptions {
@@ -76,14 +82,18 @@ function breakMentions(text: string): string {
  * inside `<code>`, where GitHub links no mentions (and a zero-width space would spoil copying).
  */
 export function mdText(text: string, max = MAX_CELL, mentions = true): string {
-  const flat = mentions ? breakMentions(flatten(truncate(text, max))) : flatten(truncate(text, max));
-  return flat.replace(/[&<>\\`*_[\]|~]/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : `\\${c}`));
+  return oneLine(text, max, mentions).replace(/[&<>\\`*_[\]|~]/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : `\\${c}`));
 }
 
 /** Model text inside a raw HTML block (`<summary>`), where Markdown is not processed. */
 export function mdHtml(text: string, max = MAX_CELL, mentions = true): string {
-  const flat = mentions ? breakMentions(flatten(truncate(text, max))) : flatten(truncate(text, max));
-  return flat.replace(/[&<>"']/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : c === '"' ? "&quot;" : "&#39;"));
+  return escapeHtml(oneLine(text, max, mentions));
+}
+
+/** Model text cut to `max` code points, on one line, mentions broken unless `mentions` is false. */
+function oneLine(text: string, max: number, mentions: boolean): string {
+  const flat = flatten(truncate(text, max));
+  return mentions ? breakMentions(flat) : flat;
 }
 
 function code(text: string, max = MAX_CELL): string {
@@ -276,9 +286,7 @@ function summarySection(input: RenderInput): string {
   }
   if (input.unreadable.length > 0) lines.push(row(["**Unreadable inputs**", `⚠️ ${formatNumber(input.unreadable.length, 0)} (listed below)`]));
 
-  const savings = Object.entries(s.savingByPolicy)
-    .filter(([, v]) => v > 0)
-    .sort((a, b) => b[1] - a[1] || compareStrings(a[0], b[0]));
+  const savings = sortedEntries(Object.entries(s.savingByPolicy).filter(([, v]) => v > 0));
   if (savings.length > 0) {
     lines.push("", "**Saving potential by policy:** " + savings.slice(0, 10).map(([p, v]) => `${code(p)} ${formatQuantity(v)}`).join(" · ") + " kgCO2e/month");
   }
@@ -288,7 +296,7 @@ function summarySection(input: RenderInput): string {
     lines.push("", `### By ${groupBy}`, "");
     lines.push(row([capitalise(groupBy), "Stacks", "kgCO2e/month", "Mandatory", "Advisory", "Waived", "Saving", "Top offender"]));
     lines.push(row(["---", "--:", "--:", "--:", "--:", "--:", "--:", "---"]));
-    const groups = [...input.groups].sort((a, b) => b.floorKgCo2ePerMonth - a.floorKgCo2ePerMonth || compareStrings(a.group, b.group));
+    const groups = [...input.groups].sort(byGroupEmissions);
     for (const g of groups.slice(0, MAX_GROUP_ROWS)) {
       const top = g.topOffenders[0];
       lines.push(
@@ -309,13 +317,10 @@ function summarySection(input: RenderInput): string {
   return lines.join("\n");
 }
 
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
 function stackSummaryLine(stack: StackReport, input: RenderInput): string {
   const c = stackCounts(stack);
-  const icon = c.mandatory > 0 ? "❌" : c.advisory + c.other > 0 ? "⚠️" : "✅";
+  const state = stackState(c);
+  const icon = state === "failed" ? "❌" : state === "warned" ? "⚠️" : "✅";
   const counts = [
     c.mandatory > 0 ? `${formatNumber(c.mandatory, 0)} mandatory` : "",
     c.advisory > 0 ? `${formatNumber(c.advisory, 0)} advisory` : "",
@@ -368,14 +373,14 @@ function findingRow(f: ReportFinding): string {
   const active = isActive(f);
   const level = active
     ? `${f.level === "mandatory" ? "❌" : f.level === "advisory" ? "⚠️" : "ℹ️"} ${f.level}`
-    : `💤 ${f.waived!.category === "mitigated" ? "mitigated" : "waived"}`;
+    : `💤 ${shownLevel(f)}`;
   let text = mdText(f.message, MAX_MESSAGE);
   if (f.kind === "cannot-evaluate") text = `_Cannot evaluate:_ ${text}`;
   if (f.savingKgCo2ePerMonth !== undefined && f.savingKgCo2ePerMonth > 0) text += ` <br>Saves ≈ ${formatQuantity(f.savingKgCo2ePerMonth)} kgCO2e/month.`;
   if (f.waived) {
     const w = f.waived;
     text +=
-      ` <br>_${w.category === "mitigated" ? "Mitigated" : "Waived"} until ${mdText(w.expires, 40)}:_ ${mdText(w.reason, 300)}` +
+      ` <br>_${capitalise(waiverWord(w))} until ${mdText(w.expires, 40)}:_ ${mdText(w.reason, 300)}` +
       (w.approvedBy ? ` (approved by ${mdText(w.approvedBy, 60)})` : "") +
       (w.ticket ? ` ${code(w.ticket, 60)}` : "");
   }

@@ -101,8 +101,8 @@ function helpUri(value: string): string | undefined {
  * Writes the log a result at a time, byte-identical to `JSON.stringify(log, null, 2)` of the
  * whole log: the members around `runs[0].results` are serialised on their own and indented to
  * their depth, and so is each result (no string in JSON holds a raw newline, so re-indenting
- * after each newline is safe). Two passes over the stacks: the first only collects the policies
- * that need a rule of their own, the second writes the results.
+ * after each newline is safe). One pass over the stacks: the policies that need a rule of their
+ * own come from the digests.
  */
 function writeSarif(input: RenderInput, sink: Sink): void {
   const rules: Record<string, unknown>[] = [];
@@ -114,7 +114,7 @@ function writeSarif(input: RenderInput, sink: Sink): void {
   }
   // Findings of a policy without metadata still need a rule to point at.
   const missing = new Set<string>();
-  for (const stack of input.stacks()) for (const f of stack.findings) if (!ruleIndex.has(f.policy)) missing.add(f.policy);
+  for (const d of input.digests) for (const policy of d.findingPolicies) if (!ruleIndex.has(policy)) missing.add(policy);
   for (const name of [...missing].sort()) {
     ruleIndex.set(name, rules.length);
     rules.push({ id: name, shortDescription: { text: name } });

@@ -8,6 +8,7 @@ import { byAttention } from "../digest";
 import type { GroupSummary, RenderInput, Renderer, ReportFinding, Sink, StackReport } from "../model";
 import { defineRenderer } from "../render-input";
 import {
+  capitalise,
   formatDelta,
   formatNumber,
   formatQuantity,
@@ -20,8 +21,12 @@ import {
   sortFindings,
   stackCounts,
   provenanceText,
+  shownLevel,
+  stackState,
   truncate,
   visibleLength,
+  waiverText,
+  waiverWord,
   wrapText as wrap,
 } from "./util";
 
@@ -176,8 +181,8 @@ function groupTable(groups: readonly GroupSummary[], width: number, paint: Paint
 }
 
 function stackBlock(stack: StackReport, groupBy: string, width: number, paint: Paint): string[] {
-  const c = stackCounts(stack);
-  const mark = c.mandatory > 0 ? paint("red", "✗") : c.advisory + c.other > 0 ? paint("yellow", "⚠") : paint("green", "✓");
+  const state = stackState(stackCounts(stack));
+  const mark = state === "failed" ? paint("red", "✗") : state === "warned" ? paint("yellow", "⚠") : paint("green", "✓");
   const grade = stack.grade.grade;
   const gradeStyle: Style = grade === "A" || grade === "B" ? "green" : grade === "C" || grade === "D" ? "yellow" : grade === "n/a" ? "dim" : "red";
   const facts = [
@@ -197,7 +202,7 @@ function findingLines(f: ReportFinding, width: number, paint: Paint): string[] {
   const active = isActive(f);
   const style: Style = !active ? "dim" : f.level === "mandatory" ? "red" : f.level === "advisory" ? "yellow" : "cyan";
   const symbol = !active ? "~" : f.level === "mandatory" ? "✗" : "⚠";
-  const levelText = (active ? f.level : f.waived!.category === "mitigated" ? "mitigated" : "waived").padEnd(9);
+  const levelText = shownLevel(f).padEnd(9);
   const indent = "        ";
   const head = `${paint(style, `${symbol} ${levelText}`)} ${f.severity.padEnd(8)} ${paint("bold", t(f.policy))}  ${t(f.type)} ${t(f.name)}`;
   // Keep the columns aligned when the line fits; wrap (collapsing spaces) only when it does not.
@@ -205,10 +210,7 @@ function findingLines(f: ReportFinding, width: number, paint: Paint): string[] {
   const body: string[] = [];
   if (f.kind === "cannot-evaluate") body.push(`(cannot evaluate) ${f.message}`);
   else body.push(f.message);
-  if (f.waived) {
-    const w = f.waived;
-    body.push(`${w.category === "mitigated" ? "Mitigated" : "Waived"} until ${w.expires}: ${w.reason}${w.approvedBy ? ` (approved by ${w.approvedBy})` : ""}${w.ticket ? ` [${w.ticket}]` : ""}`);
-  }
+  if (f.waived) body.push(`${capitalise(waiverWord(f.waived))} until ${f.waived.expires}: ${waiverText(f.waived)}`);
   if (f.waiverProblem) body.push(`Waiver not applied: ${f.waiverProblem}`);
   if (f.savingKgCo2ePerMonth !== undefined && f.savingKgCo2ePerMonth > 0) body.push(`Fixing it saves about ${formatQuantity(f.savingKgCo2ePerMonth)} kgCO2e/month.`);
   for (const paragraph of body) {
@@ -253,8 +255,4 @@ function wrapSegments(segments: readonly string[], sep: string, width: number): 
   }
   lines.push(line);
   return lines;
-}
-
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }

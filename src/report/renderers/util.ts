@@ -2,7 +2,9 @@
  * Helpers shared by the renderers: escaping for each target syntax, locale-independent number
  * formatting, and the aggregations the charts and summaries need. Everything here is pure.
  */
-import type { Level, ProvenanceEntry, Report, ReportFinding, Severity } from "../model";
+import { type StackCounts, stackCounts } from "../digest";
+import { byGroupEmissions, compareStrings } from "../group";
+import type { Level, ProvenanceEntry, Report, ReportFinding, Severity, WaiverMark } from "../model";
 
 export const SEVERITIES: readonly Severity[] = ["critical", "high", "medium", "low"];
 
@@ -124,6 +126,10 @@ export function formatRange(floor: number, ceiling: number): string {
   return a === b ? a : `${a}–${b}`;
 }
 
+export function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
   return `${formatNumber(count, 0)} ${count === 1 ? singular : pluralForm}`;
 }
@@ -133,6 +139,26 @@ export function plural(count: number, singular: string, pluralForm = `${singular
 
 export function isActive(f: ReportFinding): boolean {
   return f.waived === undefined;
+}
+
+/** What a waiver mark makes of a finding: `waived`, or `mitigated`. */
+export function waiverWord(w: WaiverMark): "waived" | "mitigated" {
+  return w.category === "mitigated" ? "mitigated" : "waived";
+}
+
+/** The level a finding is shown at: its own while active, else `waived` or `mitigated`. */
+export function shownLevel(f: ReportFinding): string {
+  return f.waived === undefined ? f.level : waiverWord(f.waived);
+}
+
+/** `<reason> (approved by …) [<ticket>]`: a waiver in plain text. */
+export function waiverText(w: WaiverMark): string {
+  return `${w.reason}${w.approvedBy ? ` (approved by ${w.approvedBy})` : ""}${w.ticket ? ` [${w.ticket}]` : ""}`;
+}
+
+/** A stack at a glance: any active mandatory finding, else any other active one, else clean. */
+export function stackState(c: StackCounts): "failed" | "warned" | "clean" {
+  return c.mandatory > 0 ? "failed" : c.advisory + c.other > 0 ? "warned" : "clean";
 }
 
 const LEVEL_RANK: Readonly<Record<Level, number>> = { mandatory: 0, advisory: 1, remediate: 2, disabled: 3 };
@@ -151,12 +177,8 @@ export function sortFindings(findings: readonly ReportFinding[]): ReportFinding[
   );
 }
 
-/** Code-unit order: deterministic everywhere, unlike `localeCompare`. */
-export function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-export { type StackCounts, stackCounts } from "../digest";
+export { type StackCounts, stackCounts };
+export { byGroupEmissions, compareStrings };
 
 /**
  * `value` as `JSON.stringify(value, null, 2)` writes it at a depth whose lines start with `by`:
