@@ -54,8 +54,9 @@ is an https URL, else ${DEFAULT_PULUMI_API}). Secrets are never decrypted or sho
   --org ORG              a Pulumi Cloud organization (needs PULUMI_ACCESS_TOKEN)
   --api-url URL          the Pulumi Cloud API (self-hosted); http:// only for localhost
   --example              add the built-in example stack
-  --jobs N               worker threads reading and evaluating stack files (default: CPUs − 1,
-                         at most 4; 1 = none); the report is the same either way
+  --jobs N               threads reading and evaluating stack files: this one and N − 1 workers
+                         (default: one per CPU, at most 4; 1 = no workers); the report is the
+                         same either way
   --quiet                no progress bar (it is shown only on a terminal anyway)
 
 Exit codes: 0 no finding at or above --fail-on; 1 findings at or above --fail-on; 2 usage error,
@@ -204,8 +205,8 @@ export async function reportCommand(args: ParsedArgs, out: (s: string) => void, 
   if (org === undefined && single(args, "api-url") !== undefined) throw new UsageError("--api-url is for --org");
   const jobsArg = single(args, "jobs");
   if (jobsArg !== undefined && !/^\s*\d{1,3}\s*$/.test(jobsArg)) throw new UsageError("--jobs must be a whole number (1 = no worker threads)");
-  // Default: one worker per CPU but one (the main thread lists, merges and renders), at most 4.
-  const jobs = jobsArg !== undefined ? Math.max(1, Number(jobsArg)) : Math.max(1, Math.min(4, availableParallelism() - 1));
+  // Default: a thread per CPU, at most 4 (this thread evaluates too when the workers are busy).
+  const jobs = jobsArg !== undefined ? Math.max(1, Number(jobsArg)) : Math.max(1, Math.min(4, availableParallelism()));
   const paths = [...args.positionals];
   if (args.flags.has("example")) paths.push(join(packageRoot(), EXAMPLE_EXPORT));
   if (paths.length === 0 && org === undefined) throw new UsageError("give at least one input (a backend folder, a stack export or a preview JSON file), --org, or --example");

@@ -32,6 +32,7 @@ import { formatCount, formatPue, formatWatts, percent, typeLabel } from "./forma
 import type { FigureRef } from "./rule";
 import { formatPath, quoteToken } from "./values";
 import type { ResourceView } from "./view";
+import { Slot } from "./slots";
 import { DEFAULT_WORKLOAD_KEY, WORKLOADS, type Workload, isWorkload } from "./workload";
 
 // ---------------------------------------------------------------------------------------------
@@ -265,7 +266,7 @@ export interface ClassifiedAccelerators {
 const INFERENCE_ONLY = /inferentia|cloud ai 100/i;
 
 /** Several rules classify the same view: the result depends on the view alone, so it is kept with it. */
-const classified = new WeakMap<ResourceView, ClassifiedAccelerators>();
+const classified = new Slot<ResourceView, ClassifiedAccelerators>();
 
 export function classifyAccelerators(view: ResourceView): ClassifiedAccelerators {
   let hit = classified.get(view);

@@ -14,6 +14,7 @@
  * fixed-depth chains over a URN index: missing links, self-links and cycles can't loop or throw.
  */
 import { getOrCreate } from "./memo";
+import { Slot } from "./slots";
 import { type PathStep, type PlainValue, type Read, isOpaque, readArray, readNumber, readString } from "./values";
 import type { ResourceView, StackView } from "./view";
 
@@ -80,8 +81,8 @@ export function keysAt(view: ResourceView, ...paths: readonly (readonly PathStep
 }
 
 // Per-stack caches: joins run once per resource and per reverse lookup, so a stack of thousands of
-// resources must not rescan itself for every pair (weak maps: nothing outlives the stack view).
-const typeIndex = new WeakMap<StackView, Map<string, ResourceView[]>>();
+// resources must not rescan itself for every pair (slots on the stack view: nothing outlives it).
+const typeIndex = new Slot<StackView, Map<string, ResourceView[]>>();
 
 /** The stack's resources of the given types, from an index built once per stack. */
 export function resourcesOfTypes(stack: StackView, types: readonly string[]): ResourceView[] {
@@ -98,8 +99,8 @@ type Join = (stack: StackView, from: ResourceView) => Resolution;
 
 /** Caches a join's result per stack and source resource. */
 function memo(join: Join): Join {
-  const cache = new WeakMap<StackView, WeakMap<ResourceView, Resolution>>();
-  return (stack, from) => getOrCreate(getOrCreate(cache, stack, () => new WeakMap()), from, () => join(stack, from));
+  const cache = new Slot<StackView, Map<ResourceView, Resolution>>();
+  return (stack, from) => getOrCreate(getOrCreate(cache, stack, () => new Map()), from, () => join(stack, from));
 }
 
 function viewsOf(stack: StackView, from: ResourceView, urns: readonly string[] | undefined, types: readonly string[]): ResourceView[] {
@@ -113,11 +114,11 @@ function viewsOf(stack: StackView, from: ResourceView, urns: readonly string[] |
   return out;
 }
 
-const keyIndex = new WeakMap<StackView, WeakMap<LinkQuery["keys"], Map<string, Map<string, ResourceView[]>>>>();
+const keyIndex = new Slot<StackView, Map<LinkQuery["keys"], Map<string, Map<string, ResourceView[]>>>>();
 
 /** Resources of `types` by canonical key, built once per stack and key function (exact matches only). */
 function byExactKey(stack: StackView, types: readonly string[], keys: LinkQuery["keys"]): Map<string, ResourceView[]> {
-  const perKeys = getOrCreate(getOrCreate(keyIndex, stack, () => new WeakMap()), keys, () => new Map());
+  const perKeys = getOrCreate(getOrCreate(keyIndex, stack, () => new Map()), keys, () => new Map());
   return getOrCreate(perKeys, types.join("\n"), () => {
     const index = new Map<string, ResourceView[]>();
     for (const v of resourcesOfTypes(stack, types)) {
@@ -477,10 +478,10 @@ interface Reverse {
   readonly uncertain?: string;
 }
 
-const reverseCache = new WeakMap<StackView, WeakMap<Join, Map<string, Reverse>>>();
+const reverseCache = new Slot<StackView, Map<Join, Map<string, Reverse>>>();
 
 function reverseIndex(stack: StackView, fromTypes: readonly string[], resolve: Join): Reverse {
-  const perJoin = getOrCreate(getOrCreate(reverseCache, stack, () => new WeakMap()), resolve, () => new Map());
+  const perJoin = getOrCreate(getOrCreate(reverseCache, stack, () => new Map()), resolve, () => new Map());
   return getOrCreate(perJoin, fromTypes.join("\n"), () => {
     const byTarget = new Map<ResourceView, ResourceView[]>();
     let uncertain: string | undefined;

@@ -27,9 +27,7 @@ export class BoundedMemo<K, V> {
 }
 
 /** `map.get(key)`, else `create()` stored under `key` (nested per-stack / per-view caches). */
-export function getOrCreate<K extends object, V>(map: WeakMap<K, V>, key: K, create: () => V): V;
-export function getOrCreate<K, V>(map: Map<K, V>, key: K, create: () => V): V;
-export function getOrCreate<K extends object, V>(map: Map<K, V> | WeakMap<K, V>, key: K, create: () => V): V {
+export function getOrCreate<K, V>(map: { get(key: K): V | undefined; set(key: K, value: V): unknown }, key: K, create: () => V): V {
   let value = map.get(key);
   if (value === undefined) {
     value = create();

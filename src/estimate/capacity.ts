@@ -28,6 +28,7 @@ import {
 } from "../engine/joins";
 import { acceleratorShapedToken } from "../engine/accelerator-scan";
 import { getOrCreate } from "../engine/memo";
+import { Slot } from "../engine/slots";
 import { type PathStep, type PlainValue, formatPath, isOpaque, ownEntry, readArray, readNumber, readObject, readPath, readString } from "../engine/values";
 import type { ResourceView, StackView } from "../engine/view";
 import { type AttachedAccelerator, type UnitSpec, displayInstanceType } from "./power";
@@ -150,7 +151,7 @@ function firstJoined<T>(resolution: Resolution, read: (target: ResourceView) => 
 }
 
 /** The stack's scaling targets, resolved once per stack (the rules resolve their own once per evaluation). */
-const scalingTargetsCache = new WeakMap<StackView, readonly ScalingTargetLink[]>();
+const scalingTargetsCache = new Slot<StackView, readonly ScalingTargetLink[]>();
 
 // ---------------------------------------------------------------------------------------------
 // AWS

@@ -11,6 +11,7 @@
 import { type RegionFacts, regionFacts } from "../data/regions";
 import type { Cloud } from "../data/types";
 import { BoundedMemo, getOrCreate } from "../engine/memo";
+import { Slot } from "../engine/slots";
 import type { FigureRef } from "../engine/rule";
 import type { ResourceView, StackView } from "../engine/view";
 import { type PartPlan, hasEnergyModel, notEstimatedReason, planCapacity } from "./capacity";
@@ -102,7 +103,7 @@ function figureKey(f: FigureRef): string {
  * The report, the grade and several rules estimate the same view with the same options; results
  * are immutable, so they are kept per view (and dropped with it).
  */
-const estimateCache = new WeakMap<ResourceView, Map<string, { readonly stack: StackView | undefined; readonly result: ResourceEstimate }>>();
+const estimateCache = new Slot<ResourceView, Map<string, { readonly stack: StackView | undefined; readonly result: ResourceEstimate }>>();
 
 /**
  * Estimates one resource. `stack` lets groups find the templates they launch (ASG → launch

@@ -42,8 +42,9 @@ export interface BuildReportOptions {
    */
   readonly inputs: AsyncIterable<InputItem | InputFile> | Iterable<InputItem | InputFile>;
   /**
-   * Worker threads for listed files (default 1: everything in this thread). Used only when
-   * running compiled and once a run has more than a few files; results are the same either way.
+   * Threads evaluating listed files: this one and `jobs - 1` worker threads (default 1: everything
+   * in this thread). Workers are used only when running compiled and once a run has more than a
+   * few files; results are the same either way.
    */
   readonly jobs?: number;
   /** The worker script (default: dist/src/report/worker.js beside this module). */
@@ -77,6 +78,18 @@ const PAUSE_EVERY_MS = 50;
 
 /** Files read in this thread before a worker pool is worth starting. */
 const POOL_AFTER_FILES = 8;
+
+/** A result in the input-order queue: settled, or still with a worker. */
+interface Pending {
+  result?: JobResult;
+  readonly promise?: Promise<JobResult>;
+}
+
+function pending(promise: Promise<JobResult>): Pending {
+  const p: Pending = { promise };
+  void promise.then((r) => (p.result = r));
+  return p;
+}
 
 /** Several input streams as one, in order. */
 export async function* concatInputs(...streams: (AsyncIterable<InputItem | InputFile> | Iterable<InputItem | InputFile>)[]): AsyncGenerator<InputItem | InputFile, void, undefined> {
@@ -186,39 +199,51 @@ async function collectStacks<T>(options: BuildReportOptions, keep: (stack: Stack
   };
 
   // Results are taken in input order (first in, first out), so ids and lists are the same with or
-  // without workers; at most `capacity` results are pending at a time.
+  // without workers. `jobs` threads evaluate: this one and `jobs - 1` workers. A file goes to a
+  // worker while one has room, else this thread reads and evaluates it itself (so on 2 cores one
+  // worker and this thread share the work instead of this thread idling while it merges).
   const jobs = Math.max(1, Math.floor(options.jobs ?? 1));
   const script = jobs > 1 && !options.rules ? (options.workerScript ?? StackPool.script()) : undefined;
   let pool: StackPool | undefined;
   let files = 0;
-  const queue: Promise<JobResult>[] = [];
+  const queue: Pending[] = [];
+  const drainSettled = () => {
+    while (queue.length > 0 && (queue[0] as Pending).result !== undefined) accept((queue.shift() as Pending).result as JobResult);
+  };
   // Reading a state file rarely waits for real I/O, so without a pause the loop could hold the
   // event loop for the whole run and a Ctrl-C (handled by the CLI to remove the spool) would wait.
   let lastPause = Date.now();
   try {
     for await (const item of options.inputs) {
-      if (Date.now() - lastPause > PAUSE_EVERY_MS) {
+      // With workers, let their results in before each file: a worker whose queue stays full
+      // because this thread never looks up would sit idle.
+      if (pool || Date.now() - lastPause > PAUSE_EVERY_MS) {
         await new Promise((resolve) => setImmediate(resolve));
         lastPause = Date.now();
       }
+      drainSettled();
       if (item.kind === "file") {
         files++;
         if (!pool && script && files > POOL_AFTER_FILES) {
-          pool = new StackPool(jobs, { policyConfig: [...config.entries()], waivers: options.waivers, now: now.toISOString(), groupBy: groupByLabel(groupBy), utilization }, script);
+          pool = new StackPool(jobs - 1, { policyConfig: [...config.entries()], waivers: options.waivers, now: now.toISOString(), groupBy: groupByLabel(groupBy), utilization }, script);
         }
-        if (pool) {
-          queue.push(pool.run(item.file, item.inBackend));
-          while (queue.length >= Math.max(1, pool.capacity)) accept(await (queue.shift() as Promise<JobResult>));
+        if (pool && pool.hasRoom) {
+          queue.push(pending(pool.run(item.file, item.inBackend)));
           continue;
         }
-        while (queue.length > 0) accept(await (queue.shift() as Promise<JobResult>));
-        accept(evaluateInput(await readInputFile(item), ctx));
+        const result = evaluateInput(await readInputFile(item), ctx);
+        if (queue.length === 0) accept(result);
+        else queue.push({ result });
         continue;
       }
-      if (queue.length === 0) accept(evaluateInput(item, ctx));
-      else queue.push(Promise.resolve(evaluateInput(item, ctx)));
+      const result = evaluateInput(item, ctx);
+      if (queue.length === 0) accept(result);
+      else queue.push({ result });
     }
-    while (queue.length > 0) accept(await (queue.shift() as Promise<JobResult>));
+    while (queue.length > 0) {
+      const head = queue.shift() as Pending;
+      accept(head.result ?? (await (head.promise as Promise<JobResult>)));
+    }
   } finally {
     await pool?.close();
   }

@@ -17,6 +17,7 @@
 import { SCANNED_TYPES } from "../engine/accelerator-scan";
 import type { Cloud } from "../data/types";
 import { isUnknownSentinel, normalizeProps } from "../engine/values";
+import { Slot } from "../engine/slots";
 import {
   type ResourceInput,
   type ResourceLinks,
@@ -51,7 +52,7 @@ export interface PickableInput extends ResourceInput {
 }
 
 /** Provider default tags by provider and cloud, dropped with the provider's input. */
-const providerTagCache = new WeakMap<object, Map<Cloud, TagBag>>();
+const providerTagCache = new Slot<object, Map<Cloud, TagBag>>();
 
 function cachedProviderTags(cloud: Cloud, key: object | undefined, props: () => Record<string, unknown> | undefined): TagBag {
   if (key === undefined) {

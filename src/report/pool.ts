@@ -79,6 +79,11 @@ export class StackPool {
     return this.slots.filter((s) => !s.dead).length * (1 + QUEUE_PER_WORKER);
   }
 
+  /** Whether a worker can take a job without queueing beyond `QUEUE_PER_WORKER`. */
+  get hasRoom(): boolean {
+    return this.slots.some((s) => !s.dead && s.pending.size < 1 + QUEUE_PER_WORKER);
+  }
+
   /** Reads and evaluates one file on the least busy worker. Never rejects. */
   run(file: string, inBackend: boolean): Promise<JobResult> {
     const job: JobRequest = { seq: this.seq++, file, inBackend };

@@ -314,5 +314,8 @@ describe("worker threads", () => {
     const two = await buildReport({ inputs: inputs(), now: NOW, toolVersion: "t", jobs: 2, workerScript: script });
     expect(two.stacks.length).toBe(14 + 2 + (HAS_ZSTD ? 1 : 0) + 1);
     expect(JSON.stringify(two)).toBe(JSON.stringify(one));
+    // Three threads: this one and two workers share the files; still the same report.
+    const three = await buildReport({ inputs: inputs(), now: NOW, toolVersion: "t", jobs: 3, workerScript: script });
+    expect(JSON.stringify(three)).toBe(JSON.stringify(one));
   }, 60_000);
 });
