@@ -317,11 +317,22 @@ function classifyAcceleratorsUncached(view: ResourceView): ClassifiedAccelerator
 }
 
 function fromInstanceType(use: AcceleratorUse, info: InstanceTypeInfo & { readonly sagemakerUpperBound?: boolean }): AcceleratorSubject {
-  const sagemaker = info.sagemakerUpperBound === true;
+  let facts = machineSubjects.get(info);
+  if (facts === undefined) machineSubjects.set(info, (facts = machineSubject(info, info.sagemakerUpperBound === true)));
+  return { ...facts, use };
+}
+
+/**
+ * What a catalog type carries, without the use: the same for every resource of that type, so it
+ * is built once per lookup result (kept by the catalog's lookup cache; each subject only adds its
+ * use). A SageMaker lookup is its own result, flagged `sagemakerUpperBound`.
+ */
+const machineSubjects = new WeakMap<InstanceTypeInfo, Omit<AcceleratorSubject, "use">>();
+
+function machineSubject(info: InstanceTypeInfo, sagemaker: boolean): Omit<AcceleratorSubject, "use"> {
   const label = sagemaker ? (info.sagemaker?.mlType ?? `ml.${info.name}`) : info.name;
   return {
     ...instanceTypeFacts(info),
-    use,
     cloud: info.cloud,
     label,
     names: instanceTypeNames(info, label),

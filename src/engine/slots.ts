@@ -9,13 +9,20 @@
  * next full GC. Measured on a 1,000-stack report: ~230 KB promoted per stack and 0.46 s of
  * scavenges; with the caches on the objects themselves a stack's working set dies young with it.
  *
- * The slot is a non-enumerable symbol property, so it never shows in spreads, `Object.keys` or
- * JSON. A frozen or sealed owner falls back to a `WeakMap` (correct, just without the benefit).
+ * The slot is a symbol property (non-enumerable unless the owner's class declares it), so it never
+ * shows in `Object.keys` or JSON. A frozen or sealed owner falls back to a `WeakMap` (correct,
+ * just without the benefit).
  */
 
-const SLOTS = Symbol("carbonguard.slots");
+export const SLOTS = Symbol("carbonguard.slots");
 
-type Owner = object & { [SLOTS]?: Map<Slot<object, unknown>, unknown> };
+/**
+ * A class whose instances are hot cache owners declares the holder up front (`[SLOTS]: SlotHolder
+ * = undefined`), so instances keep one shape instead of gaining a property on first use.
+ */
+export type SlotHolder = Map<Slot<object, unknown>, unknown> | undefined;
+
+type Owner = object & { [SLOTS]?: SlotHolder };
 
 /** One named cache: a value per owner object, dropped with the owner. */
 export class Slot<K extends object, V> {
@@ -24,18 +31,20 @@ export class Slot<K extends object, V> {
   get(owner: K): V | undefined {
     const slots = (owner as Owner)[SLOTS];
     if (slots !== undefined) return slots.get(this as Slot<object, unknown>) as V | undefined;
-    return this.fallback.get(owner);
+    return Object.isExtensible(owner) ? undefined : this.fallback.get(owner);
   }
 
   set(owner: K, value: V): this {
-    let slots = (owner as Owner)[SLOTS];
+    const o = owner as Owner;
+    let slots = o[SLOTS];
     if (slots === undefined) {
-      if (!Object.isExtensible(owner)) {
+      slots = new Map();
+      if (SLOTS in o && Object.isExtensible(o)) o[SLOTS] = slots;
+      else if (Object.isExtensible(o)) Object.defineProperty(o, SLOTS, { value: slots, enumerable: false, writable: false, configurable: false });
+      else {
         this.fallback.set(owner, value);
         return this;
       }
-      slots = new Map();
-      Object.defineProperty(owner, SLOTS, { value: slots, enumerable: false, writable: false, configurable: false });
     }
     slots.set(this as Slot<object, unknown>, value);
     return this;

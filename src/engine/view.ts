@@ -4,7 +4,6 @@
  */
 import type { Cloud } from "../data/types";
 import { type AcceleratorScan, scanAccelerators } from "./accelerator-scan";
-import { BoundedMemo } from "./memo";
 import { type RegionResolution, resolveResourceRegion } from "./region";
 import { type PlainObject, type PlainValue, isOpaque, normalizeProps, readArray, readJsonString, readObject, readPath, readString } from "./values";
 
@@ -186,17 +185,11 @@ function addTags(tags: Map<string, TagValue>, root: PlainValue | undefined, path
 const OPAQUE_TAG: TagValue = Object.freeze({ state: "opaque" });
 
 /**
- * Tag values repeat across resources and stacks (teams, environments, workloads): each distinct
- * value gets one frozen `TagValue`, so a report does not allocate one per tag per resource.
+ * A tag's value. Allocated per tag: a young object dies with its stack for almost nothing, while
+ * interning values in a table cost a string hash per tag (measured: 0.15 s of a 1,000-stack report).
  */
-const tagValues = new BoundedMemo<string, TagValue>(10_000);
-
 function tagValue(value: string): TagValue {
-  return tagValues.get(value, frozenTagValue);
-}
-
-function frozenTagValue(value: string): TagValue {
-  return Object.freeze({ state: "value", value });
+  return { state: "value", value };
 }
 
 /**

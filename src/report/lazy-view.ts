@@ -17,7 +17,7 @@
 import { SCANNED_TYPES } from "../engine/accelerator-scan";
 import type { Cloud } from "../data/types";
 import { isUnknownSentinel, normalizeProps } from "../engine/values";
-import { Slot } from "../engine/slots";
+import { SLOTS, Slot, type SlotHolder } from "../engine/slots";
 import {
   type ResourceInput,
   type ResourceLinks,
@@ -103,6 +103,8 @@ class LazyView implements ResourceView {
   private full: ResourceView | undefined;
   private tagged: TagBag | undefined;
   private readonly scanned: boolean;
+  /** Per-view caches (src/engine/slots.ts), declared so every view keeps one shape. */
+  [SLOTS]: SlotHolder = undefined;
 
   constructor(
     private readonly input: ResourceInput,
