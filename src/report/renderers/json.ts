@@ -78,18 +78,32 @@ function order(value: unknown, shape: Shape | undefined): unknown {
   if (Array.isArray(value)) return value.map((v) => order(v, shape?.each));
   if (value === null || typeof value !== "object") return value;
   const record = value as Record<string, unknown>;
-  const declared = shape?.keys ?? [];
-  const rest = Object.keys(record)
-    .filter((k) => !declared.includes(k))
-    .sort();
-  const entries: [string, unknown][] = [];
-  for (const key of [...declared, ...rest]) {
-    if (!Object.prototype.hasOwnProperty.call(record, key) || record[key] === undefined) continue;
-    const child = shape?.children?.[key] ?? (shape?.keys === undefined ? shape?.each : undefined);
-    entries.push([key, order(record[key], child)]);
+  const declared = shape?.keys ?? NO_KEYS;
+  const known = declaredSet(declared);
+  let rest: string[] | undefined;
+  for (const k in record) {
+    if (!known.has(k) && Object.prototype.hasOwnProperty.call(record, k)) (rest ??= []).push(k);
   }
-  // fromEntries defines own properties, so a tag named "__proto__" stays data.
-  return Object.fromEntries(entries);
+  const out: Record<string, unknown> = {};
+  const put = (key: string) => {
+    if (!Object.prototype.hasOwnProperty.call(record, key) || record[key] === undefined) return;
+    const child = shape?.children?.[key] ?? (shape?.keys === undefined ? shape?.each : undefined);
+    // defineProperty for "__proto__", so a tag of that name stays data.
+    if (key === "__proto__") Object.defineProperty(out, key, { value: order(record[key], child), enumerable: true, writable: true, configurable: true });
+    else out[key] = order(record[key], child);
+  };
+  for (const key of declared) put(key);
+  if (rest !== undefined) for (const key of rest.sort()) put(key);
+  return out;
+}
+
+const NO_KEYS: readonly string[] = [];
+const declaredSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+
+function declaredSet(keys: readonly string[]): ReadonlySet<string> {
+  let set = declaredSets.get(keys);
+  if (set === undefined) declaredSets.set(keys, (set = new Set(keys)));
+  return set;
 }
 
 /** The report as ordered plain data (what `--format json` prints, before serialising). */
