@@ -8,7 +8,7 @@
  * the problem, and the iteration goes on with the next one: one bad stack never stops the rest.
  * The iterator itself never throws.
  */
-import { promises as fsp, readFileSync, statSync } from "node:fs";
+import { closeSync, fstatSync, openSync, promises as fsp, readFileSync, readSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { isRecord, stringEntries } from "../engine/values";
 import { MAX_DECOMPRESSED_BYTES, type ZstdDecoder, ZSTD_UNAVAILABLE, compressionOf, defaultZstdDecoder, gunzipState } from "./decompress";
@@ -45,24 +45,62 @@ function describe(error: unknown): string {
   return `could not be read (${name}${typeof code === "string" ? ` ${code}` : ""})`;
 }
 
+/**
+ * One buffer reused for every state file read in this thread (grown as needed, up to
+ * `REUSED_BUFFER_MAX`): reading a thousand files into fresh 100 KB–10 MB buffers churned the
+ * allocator, whose freed blocks kept the process's RSS creeping up over a long report.
+ */
+let readBuffer: Buffer | undefined;
+const REUSED_BUFFER_MAX = 64 * 1024 * 1024;
+
+/**
+ * A state file's bytes. Synchronous on purpose: stacks are read one at a time, and a thread-pool
+ * round trip per file costs more than the read itself (measured: ~0.6 ms per stack in
+ * bench/report). The result may be a view of the shared buffer: valid until the next call.
+ */
+function readStateBytes(file: string): Buffer {
+  const fd = openSync(file, "r");
+  try {
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) throw new InputError(file, "is a folder, not a state file");
+    if (stat.size > MAX_FILE_BYTES) throw new InputError(file, `is ${Math.round(stat.size / 1048576)} MiB, larger than carbonguard reads (${MAX_FILE_BYTES / 1048576} MiB)`);
+    // Not a regular file (a pipe, /dev/stdin) or empty per stat: its size is not known up front.
+    if (!stat.isFile() || stat.size === 0) return readFileSync(fd);
+    const size = stat.size;
+    let buffer: Buffer;
+    if (size + 1 > REUSED_BUFFER_MAX) buffer = Buffer.allocUnsafe(size + 1);
+    else {
+      if (readBuffer === undefined || readBuffer.length < size + 1) readBuffer = Buffer.allocUnsafe(Math.min(REUSED_BUFFER_MAX, Math.max(size + 1, 2 * (readBuffer?.length ?? 0), 1024 * 1024)));
+      buffer = readBuffer;
+    }
+    // One byte beyond the size: a file that grew since fstat is read whole (it ends up a copy).
+    let n = 0;
+    for (;;) {
+      const got = readSync(fd, buffer, n, buffer.length - n, null);
+      if (got === 0) break;
+      n += got;
+      if (n === buffer.length) return Buffer.concat([buffer, readFileSync(fd)]);
+    }
+    return buffer.subarray(0, n);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Reads and parses one state file. Throws only `InputError`. */
 export async function readStateFile(file: string, options: ReadOptions = {}) {
   let data: Buffer;
   try {
-    // Synchronous on purpose: stacks are read one at a time, and a thread-pool round trip per file
-    // costs more than the read itself (measured: ~0.6 ms per stack in bench/report).
-    const stat = statSync(file);
-    if (stat.isDirectory()) throw new InputError(file, "is a folder, not a state file");
-    if (stat.size > MAX_FILE_BYTES) throw new InputError(file, `is ${Math.round(stat.size / 1048576)} MiB, larger than carbonguard reads (${MAX_FILE_BYTES / 1048576} MiB)`);
-    data = readFileSync(file);
+    data = readStateBytes(file);
   } catch (error) {
     throw error instanceof InputError ? error : new InputError(file, describe(error));
   }
   let text: string;
   try {
     const kind = compressionOf(data, file);
+    // `data` may be the shared read buffer: decoded before any await, copied for the async path.
     if (kind === "gzip") {
-      text = (await gunzipState(data)).toString("utf8");
+      text = (await gunzipState(Buffer.from(data))).toString("utf8");
     } else if (kind === "zstd") {
       const decoder = options.zstd === undefined ? defaultZstdDecoder() : (options.zstd ?? undefined);
       if (!decoder) throw new InputError(file, ZSTD_UNAVAILABLE);
