@@ -2,7 +2,7 @@
  * buildReport over the fixture backends: every input kind, stack tags, grouping, totals, savings,
  * waivers, baseline, grade, provenance, and the published JSON schema.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -311,11 +311,19 @@ describe("worker threads", () => {
     generateBackend(dir, { stacks: 14, resourcesPerStack: 20 });
     const inputs = () => concatInputs(listInputs([dir, TEAM_BACKEND]), readInputs([EXPORT_V4]));
     const one = await buildReport({ inputs: inputs(), now: NOW, toolVersion: "t" });
-    const two = await buildReport({ inputs: inputs(), now: NOW, toolVersion: "t", jobs: 2, workerScript: script });
+    // The real worker, wrapped to note each job it takes (so the test fails if no worker works).
+    const marker = path.join(tmp, "worker-jobs.txt");
+    const wrapper = path.join(tmp, "counting-worker.js");
+    writeFileSync(wrapper, `require(${JSON.stringify(script)});\nrequire("node:worker_threads").parentPort.on("message", () => require("node:fs").appendFileSync(${JSON.stringify(marker)}, "j"));\n`);
+    const two = await buildReport({ inputs: inputs(), now: NOW, toolVersion: "t", jobs: 2, workerScript: wrapper, workersAfterFiles: 2 });
+    const workerJobs = readFileSync(marker, "utf8").length;
+    expect(workerJobs).toBeGreaterThan(0);
+    // This thread took a share too (it evaluates while the worker is full).
+    expect(workerJobs).toBeLessThan(14 + 2);
     expect(two.stacks.length).toBe(14 + 2 + (HAS_ZSTD ? 1 : 0) + 1);
     expect(JSON.stringify(two)).toBe(JSON.stringify(one));
     // Three threads: this one and two workers share the files; still the same report.
-    const three = await buildReport({ inputs: inputs(), now: NOW, toolVersion: "t", jobs: 3, workerScript: script });
+    const three = await buildReport({ inputs: inputs(), now: NOW, toolVersion: "t", jobs: 3, workerScript: script, workersAfterFiles: 2 });
     expect(JSON.stringify(three)).toBe(JSON.stringify(one));
   }, 60_000);
 });
