@@ -7,7 +7,7 @@
  * v8 serialization, not JSON: it round-trips every value exactly (undefined, NaN, -0) and is
  * faster to read back.
  */
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, unlinkSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { deserialize, serialize } from "node:v8";
@@ -44,27 +44,53 @@ function removeOnExit(spool: StackSpool): void {
   });
 }
 
+/** Unlinks an open file and its folder; false when the system does not allow it (the file is then kept). */
+function unlinkOpenFile(file: string, dir: string): boolean {
+  if (process.platform === "win32") return false;
+  try {
+    unlinkSync(file);
+  } catch {
+    return false;
+  }
+  try {
+    rmSync(dir, { recursive: true, force: true });
+  } catch {
+    // The file is gone; an empty folder left behind holds nothing.
+  }
+  return true;
+}
+
 export class StackSpool {
   private readonly dir: string;
   private fd: number | undefined;
   private size = 0;
   private pending: Buffer[] = [];
   private pendingBytes = 0;
+  /** Whether the file and its folder are already gone from the file system (only the fd holds it). */
+  private readonly unlinked: boolean;
 
-  /** Creates the spool in a fresh private folder under `parent` (default: the OS temp folder). */
+  /**
+   * Creates the spool in a fresh private folder under `parent` (default: the OS temp folder), then
+   * unlinks the file and the folder at once where the system allows it (POSIX): the open file
+   * lives on until the process ends, however it ends — even killed with SIGKILL or by the
+   * out-of-memory killer, nothing is left behind. Elsewhere (Windows) the folder is removed on
+   * close, on exit and on SIGINT/SIGTERM.
+   */
   constructor(parent: string = tmpdir()) {
     try {
       this.dir = mkdtempSync(path.join(parent, "carbonguard-report-"));
     } catch (error) {
       throw failure("create", parent, error);
     }
+    const file = path.join(this.dir, "stacks.bin");
     try {
-      this.fd = openSync(path.join(this.dir, "stacks.bin"), "w+", 0o600);
+      this.fd = openSync(file, "w+", 0o600);
     } catch (error) {
       rmSync(this.dir, { recursive: true, force: true });
       throw failure("create", parent, error);
     }
-    removeOnExit(this);
+    this.unlinked = unlinkOpenFile(file, this.dir);
+    if (!this.unlinked) removeOnExit(this);
   }
 
   append(stack: StackReport): SpoolRef {
@@ -94,14 +120,14 @@ export class StackSpool {
     return deserialize(buffer) as StackReport;
   }
 
-  /** Removes the file and its folder. Safe to call twice. */
+  /** Closes the file and removes it and its folder (when not unlinked already). Safe to call twice. */
   close(): void {
     open.delete(this);
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
     this.pending = [];
     this.pendingBytes = 0;
-    rmSync(this.dir, { recursive: true, force: true });
+    if (!this.unlinked) rmSync(this.dir, { recursive: true, force: true });
   }
 
   private flush(): void {

@@ -5,7 +5,7 @@
  * depend on the order stacks arrive in.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import fc from "fast-check";
@@ -35,7 +35,8 @@ describe("streamReport", () => {
     mkdirSync(spoolDir);
     const streamed = await streamReport({ inputs: readInputs(paths), ...options, baseline, spoolDir });
     try {
-      expect(readdirSync(spoolDir)).toHaveLength(1);
+      // The spool is unlinked as soon as it is open (POSIX): nothing shows in its folder even now.
+      expect(readdirSync(spoolDir)).toEqual(process.platform === "win32" ? [expect.any(String)] : []);
       expect(streamed.digests.map((d) => d.id)).toEqual(inMemory.stacks.map((s) => s.id));
       expect(streamed.summary).toEqual(inMemory.summary);
       expect(streamed.groups).toEqual(inMemory.groups);
@@ -67,12 +68,13 @@ describe("StackSpool", () => {
     expect(spool.read(refs[2]!)).toEqual(odd);
     expect(Object.is((spool.read(refs[0]!) as unknown as { weird: unknown[] }).weird[2], -0)).toBe(true);
     expect(spool.read(refs[1]!)).toEqual(big);
-    const dirs = readdirSync(tmp).filter((d) => d.startsWith("carbonguard-report-"));
-    expect(dirs.length).toBeGreaterThan(0);
+    // Unlinked while open (POSIX), so nothing can be left behind; removed on close elsewhere.
+    const spoolDirs = () => readdirSync(tmp).filter((d) => d.startsWith("carbonguard-report-"));
+    if (process.platform !== "win32") expect(spoolDirs()).toEqual([]);
     spool.close();
     spool.close();
     expect(() => spool.read(refs[0]!)).toThrow(/closed/);
-    expect(dirs.filter((d) => existsSync(path.join(tmp, d)))).toEqual([]);
+    expect(spoolDirs()).toEqual([]);
   });
 });
 
@@ -80,7 +82,27 @@ describe("the installed command", () => {
   const bin = path.join(__dirname, "..", "..", "bin", "carbonguard.js");
   const built = existsSync(path.join(__dirname, "..", "..", "dist", "src", "cli", "report-command.js")); // built by `npm test`
 
-  it.skipIf(!built)("leaves no temporary file behind, whether the run ends normally or is stopped (SIGTERM)", async () => {
+  /**
+   * Resolves once the child has its spool open: on Linux, /proc shows the open (already unlinked)
+   * file; elsewhere, after a second (the run takes several).
+   */
+  async function spoolOpen(pid: number): Promise<void> {
+    const fdDir = `/proc/${pid}/fd`;
+    if (!existsSync("/proc/self/fd")) return new Promise((r) => setTimeout(r, 1000));
+    for (let i = 0; i < 1000; i++) {
+      try {
+        for (const fd of readdirSync(fdDir)) {
+          if (/carbonguard-report-.*stacks\.bin/.test(readlinkSync(path.join(fdDir, fd)))) return;
+        }
+      } catch {
+        // the process is starting, or an fd closed while listing
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    throw new Error("the report never opened its spool");
+  }
+
+  it.skipIf(!built)("leaves no temporary file behind, whether the run ends normally or is stopped (SIGTERM, SIGKILL)", async () => {
     const temp = mkdtempSync(path.join(tmp, "TMPDIR-"));
     const env = { ...process.env, TMPDIR: temp };
     const ok = spawnSync(process.execPath, [bin, "report", EXPORT_V4, "--format", "json", "--out", path.join(tmp, "r.json"), "--format", "markdown"], { encoding: "utf8", env });
@@ -90,19 +112,27 @@ describe("the installed command", () => {
 
     const dir = path.join(tmp, "slow");
     generateBackend(dir, { stacks: 150, resourcesPerStack: 100 });
-    // 1,200 stacks: several seconds of work, so a prompt exit can only come from the signal.
-    const child = spawn(process.execPath, [bin, "report", ...Array.from({ length: 8 }, () => dir), "--format", "json", "--out", path.join(tmp, "slow.json"), "--jobs", "1"], { env, stdio: "ignore" });
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-    // Stop it once its spool exists, mid-run.
-    for (let i = 0; i < 400 && readdirSync(temp).length === 0; i++) await new Promise((r) => setTimeout(r, 10));
-    expect(readdirSync(temp)).toHaveLength(1);
-    const killedAt = Date.now();
-    child.kill("SIGTERM");
-    expect(await exited).toBe(143);
-    expect(Date.now() - killedAt).toBeLessThan(1500);
-    expect(readdirSync(temp)).toEqual([]);
-    // Stopped while reading, not after: the report was never written (the build lets signals in).
-    expect(existsSync(path.join(tmp, "slow.json"))).toBe(false);
+    for (const signal of ["SIGTERM", "SIGKILL"] as const) {
+      // 1,200 stacks: several seconds of work, so a prompt exit can only come from the signal.
+      const out = path.join(tmp, `slow-${signal}.json`);
+      const child = spawn(process.execPath, [bin, "report", ...Array.from({ length: 8 }, () => dir), "--format", "json", "--out", out, "--jobs", "1"], { env, stdio: "ignore" });
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("exit", (code, sig) => resolve({ code, signal: sig })));
+      // Stop it once its spool is open, mid-run.
+      await spoolOpen(child.pid as number);
+      const killedAt = Date.now();
+      child.kill(signal);
+      const end = await exited;
+      if (signal === "SIGTERM") {
+        expect(end.code).toBe(143);
+        expect(Date.now() - killedAt).toBeLessThan(1500);
+      } else {
+        expect(end.signal).toBe("SIGKILL");
+      }
+      // Nothing left, even after SIGKILL: the spool is unlinked as soon as it is open (POSIX).
+      expect(readdirSync(temp)).toEqual([]);
+      // Stopped while reading, not after: the report was never written (the build lets signals in).
+      expect(existsSync(out)).toBe(false);
+    }
   }, 60_000);
 });
 
