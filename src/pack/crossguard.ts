@@ -12,7 +12,7 @@ import type {
   StackValidationPolicy,
 } from "@pulumi/policy";
 import { toPolicyConfigSchema } from "../engine/config";
-import { evaluateRule, evaluateStackRule } from "../engine/evaluate";
+import { evaluateRule, evaluateStackRule, parsedConfig } from "../engine/evaluate";
 import { stackConfigFromEnv } from "../engine/region";
 import { UNKNOWN_SENTINELS } from "../engine/values";
 import type { AnyRule, CannotEvaluate, Finding, Outcome, RemediationPatch } from "../engine/rule";
@@ -229,7 +229,7 @@ export function toPolicy(rule: AnyRule): ResourceValidationPolicy | StackValidat
           try {
             const { view, outcomes } = resourceOutcomes(args);
             if (!outcomes.some((o) => o.kind === "violation" && o.level === undefined)) return undefined;
-            const patch = remediate(view, { config: rule.parseConfig(args.getConfig()), stack: view.stack });
+            const patch = remediate(view, { config: parsedConfig(rule, args.getConfig()), stack: view.stack });
             if (!patch || Object.keys(patch).length === 0) return undefined;
             return applyRemediationPatch(args.props, patch);
           } catch {

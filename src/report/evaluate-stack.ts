@@ -40,15 +40,14 @@ export function evaluateStackResources(rules: readonly AnyRule[], config: Readon
   // Views are built once per stack and shared by every rule (building one normalizes all props).
   let inputViews = resources.inputViews;
   let stackView = resources.stackView;
-  for (const listed of rules) {
-    const resolved = config.get(listed.meta.name);
-    const level = effectiveLevel(resolved?.level ?? listed.meta.defaultLevel);
+  for (const rule of rules) {
+    const resolved = config.get(rule.meta.name);
+    const level = effectiveLevel(resolved?.level ?? rule.meta.defaultLevel);
     if (level === undefined) {
-      policies.push({ policy: listed.meta.name, status: "not-applicable", findings: 0 });
+      policies.push({ policy: rule.meta.name, status: "not-applicable", findings: 0 });
       continue;
     }
     const properties = resolved?.properties ?? NO_PROPERTIES;
-    const rule = withParsedConfig(listed, properties);
     const ordinals = new Map<string, number>();
     let applicable = false;
     let count = 0;
@@ -101,39 +100,8 @@ export function evaluateStackResources(rules: readonly AnyRule[], config: Readon
   return { findings, policies };
 }
 
-/**
- * The rule with its config parsed once per config object (not once per resource): a report over
- * a thousand stacks parses each policy's config once. A config that fails to parse fails every
- * call, as before, so `evaluateRule` reports it the same way.
- */
+/** Every rule's default config (one object, so `parsedConfig` recognises it by identity). */
 const NO_PROPERTIES: Readonly<Record<string, unknown>> = Object.freeze({});
-const parsedConfigs = new WeakMap<object, Map<AnyRule, AnyRule>>();
-
-function withParsedConfig(rule: AnyRule, properties: object): AnyRule {
-  let byRule = parsedConfigs.get(properties);
-  if (!byRule) {
-    byRule = new Map();
-    parsedConfigs.set(properties, byRule);
-  }
-  let memo = byRule.get(rule);
-  if (!memo) {
-    let parsed: { ok: true; value: unknown } | { ok: false; error: unknown };
-    try {
-      parsed = { ok: true, value: rule.parseConfig(properties) };
-    } catch (error) {
-      parsed = { ok: false, error };
-    }
-    memo = {
-      ...rule,
-      parseConfig: () => {
-        if (!parsed.ok) throw parsed.error;
-        return parsed.value;
-      },
-    };
-    byRule.set(rule, memo);
-  }
-  return memo;
-}
 
 /** `remediate` reports as mandatory (as the SDK does when validating); `disabled` → skip. */
 function effectiveLevel(level: string): Level | undefined {
