@@ -652,6 +652,15 @@ export function availabilityPhrase(view: ResourceView, result: CandidateResult):
   return "(the resource's region is not known: availability not checked)";
 }
 
+/**
+ * The end of "No current … type in carbonguard's catalog is …": where none was found ("offered in
+ * us-east-1"), or "known for this service" when the region could not be checked.
+ */
+export function noneFoundPhrase(view: ResourceView, result: CandidateResult): string {
+  const region = knownRegion(view);
+  return result.regionChecked && region ? `offered in ${region}` : "known for this service";
+}
+
 // ---------------------------------------------------------------------------------------------
 // Families to name when a type is retired (no regional suggestion is possible)
 

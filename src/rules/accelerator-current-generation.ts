@@ -11,6 +11,7 @@ import {
   SAGEMAKER_UPPER_BOUND_NOTE,
   type UnrecognizedAccelerator,
   availabilityPhrase,
+  noneFoundPhrase,
   recordAlternatives,
   classifyAccelerators,
   currentFamiliesText,
@@ -157,7 +158,7 @@ function buildViolation(view: ResourceView, s: AcceleratorSubject, declaredRole:
     const ranked = result.ranked.map((c) => describeAccelerator(c));
     const unpublished = result.unpublished.map((c) => describeUnpublished(c));
     if (ranked.length === 0 && unpublished.length === 0) {
-      parts.push(`No current ${cls} type in carbonguard's catalog is ${where.startsWith("(") ? "known for this service" : where}; current family: ${currentFamiliesText(cloud, s, role)}.`);
+      parts.push(`No current ${cls} type in carbonguard's catalog is ${noneFoundPhrase(view, result)}; current family: ${currentFamiliesText(cloud, s, role)}.`);
     } else {
       const list = [...ranked, ...unpublished.map((u) => `${u} (no published TDP)`)];
       parts.push(`Current ${cls} equivalents ${where} (size of each accelerator model closest to ${formatCount(s.count)} accelerator${s.count === 1 ? "" : "s"}; lowest published TDP first): ${describeAccelerator(s)} → ${listJoin(list, "or")}.`);

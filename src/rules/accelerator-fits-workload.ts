@@ -15,6 +15,7 @@ import {
   type UnrecognizedAccelerator,
   type WorkloadSource,
   availabilityPhrase,
+  noneFoundPhrase,
   recordAlternatives,
   classifyAccelerators,
   compileGlob,
@@ -224,7 +225,7 @@ function alternativesText(view: ResourceView, s: AcceleratorSubject, result: Can
   const cls = allowList ? "allowed" : role === "inference" ? "inference-class" : "training-capable";
   const where = availabilityPhrase(view, result);
   if (result.ranked.length === 0 && result.unpublished.length === 0) {
-    return `No current ${cls} type in carbonguard's catalog is ${where.startsWith("(") ? "known for this service" : where}.`;
+    return `No current ${cls} type in carbonguard's catalog is ${noneFoundPhrase(view, result)}.`;
   }
   const sizing = role === "inference" ? "smallest size of each accelerator model" : "size of each accelerator model closest in accelerator count";
   const lines: string[] = [];
