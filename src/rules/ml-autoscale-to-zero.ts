@@ -21,7 +21,7 @@ import {
   workloadOf,
 } from "../engine/capacity";
 import { applyConfigSchema } from "../engine/config";
-import { na, noAccelerators, unknownAt } from "../engine/outcomes";
+import { na, noAccelerators, noJoinedAccelerators, unknownAt } from "../engine/outcomes";
 import {
   ASG,
   ECS_SERVICE,
@@ -593,17 +593,6 @@ function joinedGroups(cfg: AutoscaleConfig, stack: StackView, view: ResourceView
   return groupMinimum(cfg, view, uses, lts.found, view.urn).filter((o) => o.kind !== "not-applicable");
 }
 
-/**
- * The joined resources (launch templates, task definitions, instance templates) show no
- * accelerators: can't evaluate when a link is unresolved (`unresolved`, a stack path) or one of
- * them has an accelerator property unknown in preview; otherwise there is nothing to check.
- */
-function noJoinedAccelerators(joined: readonly ResourceView[], unresolved: string | undefined): Outcome[] {
-  if (unresolved !== undefined) return [unknownAt(unresolved)];
-  const unreadable = joined.find((v) => v.accelerators.unknownPaths.length > 0);
-  return unreadable ? [unknownAt(stackPath(unreadable, unreadable.accelerators.unknownPaths[0]!))] : [];
-}
-
 /** Verdict on the scaling targets of a subject: one with minCapacity 0 passes. */
 function targetVerdict(tf: TargetsFor, onMissing: () => Outcome[], onFloor: (link: ScalingTargetLink, min: number) => Outcome): Outcome[] {
   if (tf.targets.length > 0) {
@@ -855,7 +844,7 @@ function gceAutoscalerJoin(cfg: AutoscaleConfig, stack: StackView, autoscaler: R
 function gceMigJoin(cfg: AutoscaleConfig, stack: StackView, mig: ResourceView): Outcome[] {
   const { templates, unresolved } = templatesOf(stack, [mig]);
   const uses = templates.flatMap((t) => t.accelerators.uses);
-  if (uses.length === 0) return unresolved !== undefined ? [unknownAt(unresolved)] : [];
+  if (uses.length === 0) return stackGate(cfg, mig, workloadOf(mig, { related: templates }), noJoinedAccelerators(templates, unresolved));
   const scalers = referrers(stack, mig, GCE_AUTOSCALERS, migOfAutoscaler);
   if (scalers.found.some((a) => autoscalerMode(a) !== "OFF")) return [];
   if (scalers.uncertain !== undefined) return [unknownAt(scalers.uncertain)];

@@ -9,7 +9,7 @@ import { docsUrl } from "../engine/accelerator-fit";
 import type { AcceleratorUse } from "../engine/accelerator-scan";
 import { countOf, formatMinutes, isTraining, labelIn, parseDuration, readCount, stackPath, subjectOf, unitOf, unitPower, workloadOf } from "../engine/capacity";
 import { applyConfigSchema } from "../engine/config";
-import { na, noAccelerators, unknownAt } from "../engine/outcomes";
+import { na, noAccelerators, noJoinedAccelerators, unknownAt } from "../engine/outcomes";
 import { formatWatts } from "../engine/format";
 import { DEFAULT_UTILIZATION } from "../estimate";
 import { ASG, EKS_NODE_GROUP, launchTemplatesOf } from "../engine/joins";
@@ -389,7 +389,10 @@ function evaluateStack(stack: StackView, _ctx: RuleContext<TrainingGuardrailsCon
     if (!lts.declared) continue;
     const uses = lts.found.flatMap((lt) => lt.accelerators.uses);
     if (uses.length === 0) {
-      if (lts.unresolved !== undefined) out.push(unknownAt(stackPath(view, lts.unresolved)));
+      // An unresolved link, or a template whose GPU type is unknown in preview: can't evaluate
+      // (when the group may be training capacity); otherwise nothing to check.
+      const unknown = noJoinedAccelerators(lts.found, lts.unresolved !== undefined ? stackPath(view, lts.unresolved) : undefined);
+      out.push(...trainingOnly(workloadOf(view, { related: lts.found }), unknown, stackPath(view, "tags")).filter((o) => o.kind !== "not-applicable"));
       continue;
     }
     const findings = view.type === ASG ? asgFinding(view, uses, lts.found, view.urn) : eksFinding(view, uses, view.urn);

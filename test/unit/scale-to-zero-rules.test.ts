@@ -288,6 +288,14 @@ describe("ml-autoscale-to-zero, stack part (joins)", () => {
     expect(violations(autoscaleStack([tmpl, mig(2), scaler({ minReplicas: 0, mode: "OFF" })]))[0]!.urn).toBe(urn(mig(2).type, "m"));
   });
 
+  it("GCE managed instance group whose template's machine type is unknown in preview: can't evaluate, unless not a serving workload", () => {
+    const tmpl: R = { type: "gcp:compute/regionInstanceTemplate:RegionInstanceTemplate", name: "t", props: { name: "t", machineType: U_STRING, region: "us-central1" } };
+    const mig: R = { type: "gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager", name: "m", props: { name: "m", region: "us-central1", targetSize: 2, versions: [{ instanceTemplate: "t" }] } };
+    expect(autoscaleStack([tmpl, mig])).toEqual([{ kind: "unknown", path: "machineType of instance template 't'", valueType: "string" }]);
+    // Training capacity is not this policy's concern (ml-training-guardrails'): nothing to evaluate.
+    expect(autoscaleStack([tmpl, mig], { "ml-workload": "training" })).toEqual([]);
+  });
+
   it("GCE VM ↔ resource policy: a stop schedule passes, a start-only one does not", () => {
     const vm: R = { type: "gcp:compute/instance:Instance", name: "vm", props: { zone: "us-central1-a", machineType: "g2-standard-4", resourcePolicies: ["projects/p/regions/us-central1/resourcePolicies/sched"] } };
     const policy = (schedule: Record<string, unknown>): R => ({ type: "gcp:compute/resourcePolicy:ResourcePolicy", name: "sched", props: { name: "sched", selfLink: "https://www.googleapis.com/compute/v1/projects/p/regions/us-central1/resourcePolicies/sched", instanceSchedulePolicy: { timeZone: "UTC", ...schedule } } });
@@ -450,6 +458,15 @@ describe("ml-training-guardrails", () => {
     const ng: R = { type: "aws:eks/nodeGroup:NodeGroup", name: "ng", props: { launchTemplate: { id: "lt-1" }, scalingConfig: { minSize: 0 } }, propDeps: { launchTemplate: ["lt"] } };
     const os = evaluateStackRule(mlTrainingGuardrails, stack([lt, ng], { "ml-workload": "training" }), {});
     expect(violations(os)[0]!.urn).toBe(urn(ng.type, "ng"));
+    expect(evaluateStackRule(mlTrainingGuardrails, stack([lt, ng], { "ml-workload": "inference" }), {})).toEqual([]);
+  });
+
+  it("stack part: a launch template whose instance type is unknown in preview can't be evaluated for training capacity", () => {
+    const lt: R = { type: "aws:ec2/launchTemplate:LaunchTemplate", name: "lt", props: { id: "lt-1", instanceType: U_STRING } };
+    const ng: R = { type: "aws:eks/nodeGroup:NodeGroup", name: "ng", props: { launchTemplate: { id: "lt-1" }, scalingConfig: { minSize: 0 } }, propDeps: { launchTemplate: ["lt"] } };
+    const os = evaluateStackRule(mlTrainingGuardrails, stack([lt, ng], { "ml-workload": "training" }), {});
+    expect(os).toEqual([{ kind: "unknown", path: "instanceType of launch template 'lt'", valueType: "string" }]);
+    // Declared inference: whatever the type turns out to be, the guardrails do not apply.
     expect(evaluateStackRule(mlTrainingGuardrails, stack([lt, ng], { "ml-workload": "inference" }), {})).toEqual([]);
   });
 
