@@ -339,14 +339,20 @@ function isCloud(cloud: unknown): cloud is Cloud {
 export function lookupInstanceType(cloud: Cloud, name: string): InstanceLookupResult | undefined {
   if (!isCloud(cloud) || typeof name !== "string") return undefined;
   // A report looks the same few names up for every resource of every stack: results are frozen
-  // and kept per (cloud, name).
-  return lookupCache.get(`${cloud}\u0000${name}`, () => {
-    const result = lookupInstanceTypeUncached(cloud, name);
-    return result === undefined ? undefined : Object.freeze(result);
-  });
+  // and kept per cloud and name (a table per cloud: the name string as given is the key, so no
+  // key is built per lookup).
+  return cloud === "aws" ? awsLookups.get(name, lookupAws) : gcpLookups.get(name, lookupGcp);
 }
 
-const lookupCache = new BoundedMemo<string, InstanceLookupResult | undefined>(5_000);
+function frozenLookup(cloud: Cloud, name: string): InstanceLookupResult | undefined {
+  const result = lookupInstanceTypeUncached(cloud, name);
+  return result === undefined ? undefined : Object.freeze(result);
+}
+
+const lookupAws = (name: string) => frozenLookup("aws", name);
+const lookupGcp = (name: string) => frozenLookup("gcp", name);
+const awsLookups = new BoundedMemo<string, InstanceLookupResult | undefined>(5_000);
+const gcpLookups = new BoundedMemo<string, InstanceLookupResult | undefined>(5_000);
 
 function lookupInstanceTypeUncached(cloud: Cloud, name: string): InstanceLookupResult | undefined {
   const n = normalise(name);

@@ -216,11 +216,15 @@ export type Read<T> =
   | { readonly state: "opaque"; readonly path: string; readonly reason: "unknown" | "secret" }
   | { readonly state: "wrong-type"; readonly path: string };
 
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
 export function formatPath(steps: readonly PathStep[]): string {
+  // Most reads are one identifier deep (`instanceType`): the step itself, nothing built.
+  if (steps.length === 1 && typeof steps[0] === "string" && IDENTIFIER.test(steps[0])) return steps[0];
   let out = "";
   for (const step of steps) {
     if (typeof step === "number") out += `[${step}]`;
-    else if (/^[A-Za-z_$][\w$]*$/.test(step)) out += out === "" ? step : `.${step}`;
+    else if (IDENTIFIER.test(step)) out += out === "" ? step : `.${step}`;
     else out += `[${JSON.stringify(step)}]`;
   }
   return out;

@@ -4,6 +4,7 @@
  * SDK: a finding's own level wins, `remediate` reports as mandatory, `disabled` skips the policy;
  * a value unknown in state becomes an advisory "can't evaluate" finding, as in preview.
  */
+import * as crypto from "node:crypto";
 import { createHash } from "node:crypto";
 import { evaluateRule, evaluateStackRule } from "../engine/evaluate";
 import type { ResolvedPolicyConfig } from "../engine/policy-config";
@@ -30,8 +31,12 @@ export interface StackEvaluation {
 
 /** A fingerprint that survives message and data changes: policy + URN + ordinal. */
 export function findingId(policy: string, urn: string, ordinal: number): string {
-  return createHash("sha256").update(`${policy}\u0000${urn}\u0000${ordinal}`).digest("hex").slice(0, 20);
+  const text = `${policy}\u0000${urn}\u0000${ordinal}`;
+  // One-shot `crypto.hash` (Node ≥ 20.12) is ~2× cheaper than a Hash object; same digest.
+  return (oneShotHash ? oneShotHash("sha256", text, "hex") : createHash("sha256").update(text).digest("hex")).slice(0, 20);
 }
+
+const oneShotHash = (crypto as { hash?: (algorithm: string, data: string, encoding: "hex") => string }).hash;
 
 export function evaluateStackResources(rules: readonly AnyRule[], config: ReadonlyMap<string, ResolvedPolicyConfig>, resources: StackResources): StackEvaluation {
   const findings: ReportFinding[] = [];
@@ -57,10 +62,14 @@ export function evaluateStackResources(rules: readonly AnyRule[], config: Readon
       const n = ordinals.get(urn) ?? 0;
       ordinals.set(urn, n + 1);
       count++;
-      const base = { id: findingId(rule.meta.name, urn, n), policy: rule.meta.name, urn, type, name };
+      const id = findingId(rule.meta.name, urn, n);
       if (outcome.kind === "unknown") {
         findings.push({
-          ...base,
+          id,
+          policy: rule.meta.name,
+          urn,
+          type,
+          name,
           kind: "cannot-evaluate",
           level: "advisory",
           severity: rule.meta.severity as Severity,
@@ -68,16 +77,22 @@ export function evaluateStackResources(rules: readonly AnyRule[], config: Readon
         });
         return;
       }
-      const saving = outcome.suggestion?.["estimatedKgCo2ePerMonthSaved"];
-      findings.push({
-        ...base,
+      // One literal, optional keys set after (cheaper than spreading per finding; same key order).
+      const finding: { -readonly [K in keyof ReportFinding]: ReportFinding[K] } = {
+        id,
+        policy: rule.meta.name,
+        urn,
+        type,
+        name,
         kind: "violation",
         level: (outcome.level ? effectiveLevel(outcome.level) ?? level : level) as Level,
         severity: (outcome.severity ?? rule.meta.severity) as Severity,
         message: outcome.message,
-        ...(outcome.suggestion ? { suggestion: outcome.suggestion } : {}),
-        ...(typeof saving === "number" && Number.isFinite(saving) ? { savingKgCo2ePerMonth: saving } : {}),
-      });
+      };
+      if (outcome.suggestion) finding.suggestion = outcome.suggestion;
+      const saving = outcome.suggestion?.["estimatedKgCo2ePerMonthSaved"];
+      if (typeof saving === "number" && Number.isFinite(saving)) finding.savingKgCo2ePerMonth = saving;
+      findings.push(finding);
     };
     if (rule.evaluate) {
       inputViews ??= resources.inputs.map((input) => buildView(input, resources.stack));
