@@ -76,8 +76,9 @@ export function tuneHeapForStreaming(): void {
 }
 
 /**
- * Ctrl-C or a CI timeout (SIGINT, SIGTERM) ends the run through `process.exit`, so the report's
- * temporary file is removed (src/report/spool.ts) instead of left behind. CLI only.
+ * Ctrl-C or a CI timeout (SIGINT, SIGTERM) ends the run through `process.exit` with the shell's
+ * codes (130, 143), promptly (the build lets the event loop in). The spool is already unlinked on
+ * POSIX; on Windows exiting this way is what removes it (src/report/spool.ts). CLI only.
  */
 export function exitCleanlyOnSignals(): void {
   process.once("SIGINT", () => process.exit(130));

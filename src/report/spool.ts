@@ -7,7 +7,8 @@
  * v8 serialization, not JSON: it round-trips every value exactly (undefined, NaN, -0) and is
  * faster to read back.
  */
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, unlinkSync, writeSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { closeSync, openSync, readSync, rmSync, unlinkSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { deserialize, serialize } from "node:v8";
@@ -44,52 +45,45 @@ function removeOnExit(spool: StackSpool): void {
   });
 }
 
-/** Unlinks an open file and its folder; false when the system does not allow it (the file is then kept). */
-function unlinkOpenFile(file: string, dir: string): boolean {
+/** Unlinks an open file; false where the system does not allow it (Windows: the file is then kept). */
+function unlinkOpenFile(file: string): boolean {
   if (process.platform === "win32") return false;
   try {
     unlinkSync(file);
+    return true;
   } catch {
     return false;
   }
-  try {
-    rmSync(dir, { recursive: true, force: true });
-  } catch {
-    // The file is gone; an empty folder left behind holds nothing.
-  }
-  return true;
 }
 
 export class StackSpool {
+  /** The folder the file is in (named in errors). */
   private readonly dir: string;
+  private readonly file: string;
   private fd: number | undefined;
   private size = 0;
   private pending: Buffer[] = [];
   private pendingBytes = 0;
-  /** Whether the file and its folder are already gone from the file system (only the fd holds it). */
+  /** Whether the file is already gone from the file system (only the fd holds it). */
   private readonly unlinked: boolean;
 
   /**
-   * Creates the spool in a fresh private folder under `parent` (default: the OS temp folder), then
-   * unlinks the file and the folder at once where the system allows it (POSIX): the open file
-   * lives on until the process ends, however it ends — even killed with SIGKILL or by the
-   * out-of-memory killer, nothing is left behind. Elsewhere (Windows) the folder is removed on
-   * close, on exit and on SIGINT/SIGTERM.
+   * Creates the spool as a new private file (mode 0600, created exclusively: never an existing
+   * file or a planted link) in `parent` (default: the OS temp folder), and unlinks it at once where
+   * the system allows it (POSIX): the open file lives on until the process ends, however it ends.
+   * Even killed with SIGKILL or by the out-of-memory killer, nothing is left behind; the one window
+   * is between two back-to-back system calls. Elsewhere (Windows) the file is removed on close, on
+   * exit and on SIGINT/SIGTERM.
    */
   constructor(parent: string = tmpdir()) {
+    this.dir = parent;
+    this.file = path.join(parent, `carbonguard-report-${randomBytes(9).toString("base64url")}.bin`);
     try {
-      this.dir = mkdtempSync(path.join(parent, "carbonguard-report-"));
+      this.fd = openSync(this.file, "wx+", 0o600);
     } catch (error) {
       throw failure("create", parent, error);
     }
-    const file = path.join(this.dir, "stacks.bin");
-    try {
-      this.fd = openSync(file, "w+", 0o600);
-    } catch (error) {
-      rmSync(this.dir, { recursive: true, force: true });
-      throw failure("create", parent, error);
-    }
-    this.unlinked = unlinkOpenFile(file, this.dir);
+    this.unlinked = unlinkOpenFile(this.file);
     if (!this.unlinked) removeOnExit(this);
   }
 
@@ -120,14 +114,14 @@ export class StackSpool {
     return deserialize(buffer) as StackReport;
   }
 
-  /** Closes the file and removes it and its folder (when not unlinked already). Safe to call twice. */
+  /** Closes the file and removes it (when not unlinked already). Safe to call twice. */
   close(): void {
     open.delete(this);
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
     this.pending = [];
     this.pendingBytes = 0;
-    if (!this.unlinked) rmSync(this.dir, { recursive: true, force: true });
+    if (!this.unlinked) rmSync(this.file, { force: true });
   }
 
   private flush(): void {

@@ -69,12 +69,12 @@ describe("StackSpool", () => {
     expect(Object.is((spool.read(refs[0]!) as unknown as { weird: unknown[] }).weird[2], -0)).toBe(true);
     expect(spool.read(refs[1]!)).toEqual(big);
     // Unlinked while open (POSIX), so nothing can be left behind; removed on close elsewhere.
-    const spoolDirs = () => readdirSync(tmp).filter((d) => d.startsWith("carbonguard-report-"));
-    if (process.platform !== "win32") expect(spoolDirs()).toEqual([]);
+    const spools = () => readdirSync(tmp).filter((d) => d.startsWith("carbonguard-report-"));
+    if (process.platform !== "win32") expect(spools()).toEqual([]);
     spool.close();
     spool.close();
     expect(() => spool.read(refs[0]!)).toThrow(/closed/);
-    expect(spoolDirs()).toEqual([]);
+    expect(spools()).toEqual([]);
   });
 });
 
@@ -83,8 +83,8 @@ describe("the installed command", () => {
   const built = existsSync(path.join(__dirname, "..", "..", "dist", "src", "cli", "report-command.js")); // built by `npm test`
 
   /**
-   * Resolves once the child has its spool open: on Linux, /proc shows the open (already unlinked)
-   * file; elsewhere, after a second (the run takes several).
+   * Resolves once the child has its spool open and unlinked: on Linux, /proc shows it `(deleted)`;
+   * elsewhere, after a second (the run takes several).
    */
   async function spoolOpen(pid: number): Promise<void> {
     const fdDir = `/proc/${pid}/fd`;
@@ -92,7 +92,7 @@ describe("the installed command", () => {
     for (let i = 0; i < 1000; i++) {
       try {
         for (const fd of readdirSync(fdDir)) {
-          if (/carbonguard-report-.*stacks\.bin/.test(readlinkSync(path.join(fdDir, fd)))) return;
+          if (/carbonguard-report-[^/]*\.bin \(deleted\)$/.test(readlinkSync(path.join(fdDir, fd)))) return;
         }
       } catch {
         // the process is starting, or an fd closed while listing
