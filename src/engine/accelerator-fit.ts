@@ -268,7 +268,13 @@ const INFERENCE_ONLY = /inferentia|cloud ai 100/i;
 /** Several rules classify the same view: the result depends on the view alone, so it is kept with it. */
 const classified = new Slot<ResourceView, ClassifiedAccelerators>();
 
+const NONE_CLASSIFIED: ClassifiedAccelerators = Object.freeze({ subjects: Object.freeze([]), unrecognized: Object.freeze([]), typeless: Object.freeze([]), unknownPaths: Object.freeze([]) });
+
 export function classifyAccelerators(view: ResourceView): ClassifiedAccelerators {
+  // Most resources of a stack carry none: nothing to classify or keep (several rules ask of each).
+  if (!view.cloud) return NONE_CLASSIFIED;
+  const scan = view.accelerators;
+  if (scan.uses.length === 0) return scan.unknownPaths.length === 0 ? NONE_CLASSIFIED : { ...NONE_CLASSIFIED, unknownPaths: scan.unknownPaths };
   let hit = classified.get(view);
   if (hit === undefined) classified.set(view, (hit = classifyAcceleratorsUncached(view)));
   return hit;
@@ -279,7 +285,7 @@ function classifyAcceleratorsUncached(view: ResourceView): ClassifiedAccelerator
   const subjects: AcceleratorSubject[] = [];
   const unrecognized: UnrecognizedAccelerator[] = [];
   const typeless: AcceleratorUse[] = [];
-  if (!cloud) return { subjects, unrecognized, typeless, unknownPaths: [] };
+  if (!cloud) return NONE_CLASSIFIED;
   const machineTokens = new Set<string>();
   for (const use of view.accelerators.uses) {
     if (use.instanceType?.gcpAcceleratorToken) machineTokens.add(use.instanceType.gcpAcceleratorToken);

@@ -38,13 +38,14 @@ export class Slot<K extends object, V> {
     const o = owner as Owner;
     let slots = o[SLOTS];
     if (slots === undefined) {
-      slots = new Map();
-      if (SLOTS in o && Object.isExtensible(o)) o[SLOTS] = slots;
-      else if (Object.isExtensible(o)) Object.defineProperty(o, SLOTS, { value: slots, enumerable: false, writable: false, configurable: false });
-      else {
+      if (!Object.isExtensible(o)) {
         this.fallback.set(owner, value);
         return this;
       }
+      slots = new Map();
+      // A declared holder is assigned (the owner keeps its shape); otherwise one is added, hidden.
+      if (SLOTS in o) o[SLOTS] = slots;
+      else Object.defineProperty(o, SLOTS, { value: slots, enumerable: false, writable: false, configurable: false });
     }
     slots.set(this as Slot<object, unknown>, value);
     return this;

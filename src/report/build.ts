@@ -216,6 +216,11 @@ async function collectStacks<T>(options: BuildReportOptions, keep: (stack: Stack
   const drainSettled = () => {
     while (queue.length > 0 && (queue[0] as Pending).result !== undefined) accept((queue.shift() as Pending).result as JobResult);
   };
+  /** A result from this thread: taken now unless results from workers are still ahead of it. */
+  const settle = (result: JobResult) => {
+    if (queue.length === 0) accept(result);
+    else queue.push({ result });
+  };
   // Reading a state file rarely waits for real I/O, so without a pause the loop could hold the
   // event loop for the whole run and a Ctrl-C (handled by the CLI to remove the spool) would wait.
   let lastPause = Date.now();
@@ -233,18 +238,11 @@ async function collectStacks<T>(options: BuildReportOptions, keep: (stack: Stack
         if (!pool && script && files > (options.workersAfterFiles ?? POOL_AFTER_FILES)) {
           pool = new StackPool(jobs - 1, { policyConfig: [...config.entries()], waivers: options.waivers, now: now.toISOString(), groupBy: groupByLabel(groupBy), utilization }, script);
         }
-        if (pool && pool.hasRoom) {
-          queue.push(pending(pool.run(item.file, item.inBackend)));
-          continue;
-        }
-        const result = evaluateInput(await readInputFile(item), ctx);
-        if (queue.length === 0) accept(result);
-        else queue.push({ result });
+        if (pool?.hasRoom) queue.push(pending(pool.run(item.file, item.inBackend)));
+        else settle(evaluateInput(await readInputFile(item), ctx));
         continue;
       }
-      const result = evaluateInput(item, ctx);
-      if (queue.length === 0) accept(result);
-      else queue.push({ result });
+      settle(evaluateInput(item, ctx));
     }
     while (queue.length > 0) {
       const head = queue.shift() as Pending;

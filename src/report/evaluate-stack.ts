@@ -5,7 +5,6 @@
  * a value unknown in state becomes an advisory "can't evaluate" finding, as in preview.
  */
 import * as crypto from "node:crypto";
-import { createHash } from "node:crypto";
 import { evaluateRule, evaluateStackRule } from "../engine/evaluate";
 import type { ResolvedPolicyConfig } from "../engine/policy-config";
 import type { AnyRule, Outcome } from "../engine/rule";
@@ -33,7 +32,7 @@ export interface StackEvaluation {
 export function findingId(policy: string, urn: string, ordinal: number): string {
   const text = `${policy}\u0000${urn}\u0000${ordinal}`;
   // One-shot `crypto.hash` (Node ≥ 20.12) is ~2× cheaper than a Hash object; same digest.
-  return (oneShotHash ? oneShotHash("sha256", text, "hex") : createHash("sha256").update(text).digest("hex")).slice(0, 20);
+  return (oneShotHash ? oneShotHash("sha256", text, "hex") : crypto.createHash("sha256").update(text).digest("hex")).slice(0, 20);
 }
 
 const oneShotHash = (crypto as { hash?: (algorithm: string, data: string, encoding: "hex") => string }).hash;

@@ -74,11 +74,6 @@ export class StackPool {
     }
   }
 
-  /** Free capacity: submitting beyond it only queues. */
-  get capacity(): number {
-    return this.slots.filter((s) => !s.dead).length * (1 + QUEUE_PER_WORKER);
-  }
-
   /** Whether a worker can take a job without queueing beyond `QUEUE_PER_WORKER`. */
   get hasRoom(): boolean {
     return this.slots.some((s) => !s.dead && s.pending.size < 1 + QUEUE_PER_WORKER);

@@ -11,6 +11,7 @@ import type { Cloud, Figure } from "../data/types";
 import { SAGEMAKER_UPPER_BOUND_NOTE, docsUrl, resourceSubject } from "../engine/accelerator-fit";
 import type { AcceleratorUse } from "../engine/accelerator-scan";
 import { applyConfigSchema } from "../engine/config";
+import { noAccelerators } from "../engine/outcomes";
 import { cite, continentName, formatCount, formatPue, shortBasis, formatGrams, formatKg, formatWatts, listJoin, percent } from "../engine/format";
 import type { FigureRef, Outcome, ResourceRule, RuleExample } from "../engine/rule";
 import type { ResourceView } from "../engine/view";
@@ -118,14 +119,8 @@ function evaluate(view: ResourceView, { config }: { config: CleanRegionConfig })
   const cloud = view.cloud;
   // Global resources (IAM, DNS, …) run nowhere in particular, whatever they are tagged.
   if (GLOBAL_TYPE_PREFIXES.some((p) => view.type.startsWith(p))) return [{ kind: "not-applicable", reason: "global resource" }];
-  if (!inScope(view, config)) {
-    const unknownPath = view.accelerators.unknownPaths[0];
-    if (unknownPath !== undefined) {
-      // Could be a GPU type that is simply not known yet: say so instead of passing silently.
-      return [{ kind: "unknown", path: unknownPath, valueType: "string" }];
-    }
-    return [{ kind: "not-applicable", reason: "not an ML resource" }];
-  }
+  // Out of scope, unless an accelerator property unknown in preview may yet make it a GPU resource.
+  if (!inScope(view, config)) return [noAccelerators(view, "not an ML resource")];
 
   const where = view.region;
   if (where.state === "unknown") {

@@ -20,6 +20,7 @@ import {
 } from "../engine/accelerator-fit";
 import { evidenceSection } from "../engine/accelerator-evidence";
 import { applyConfigSchema } from "../engine/config";
+import { noAccelerators } from "../engine/outcomes";
 import { listJoin } from "../engine/format";
 import type { FigureRef, Outcome, ResourceRule, RuleExample } from "../engine/rule";
 import type { ResourceView } from "../engine/view";
@@ -79,14 +80,9 @@ function evaluate(view: ResourceView, { config }: { config: WorkloadDeclaredConf
   const workloadOk = declaration.state === "declared";
   if (workloadOk && missing.length === 0 && !unknownTag) return [];
 
+  // No accelerators: not applicable, or can't decide while the type is unknown in preview.
+  if (view.accelerators.uses.length === 0) return [noAccelerators(view)];
   const accelerators = classifyAccelerators(view);
-  const isAccelerator = view.accelerators.uses.length > 0;
-  if (!isAccelerator) {
-    const path = accelerators.unknownPaths[0];
-    // The type may still turn out to be accelerated: can't decide during preview.
-    if (path !== undefined) return [{ kind: "unknown", path, valueType: "string" }];
-    return [{ kind: "not-applicable", reason: "no accelerators" }];
-  }
   if (declaration.state === "unknown") return [{ kind: "unknown", path: declaration.path, valueType: declaration.valueType }];
   if (workloadOk && missing.length === 0 && unknownTag) return [unknownTag];
 
