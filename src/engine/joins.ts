@@ -347,6 +347,15 @@ function scalingTargetLink(stack: StackView, target: ResourceView): ScalingTarge
     const linked = linkedSubjects(types.length > 0 ? types : allTypes);
     const path = rid.state === "opaque" ? rid.path : ns.path;
     if (linked.found.length === 0) return { target, kind: "any", subjects: "any", variant: null, minCapacity, unresolved: path };
+    // Only the id is unknown (a first preview interpolates it from the subject's computed name), the
+    // namespace and dimension name one kind, and the engine's dependency leads to exactly one subject
+    // of that kind: that is what it scales. Which SageMaker variant stays unknown (variant null).
+    const byDimension = rid.state === "opaque" && ns.state === "value" && dim.state === "value" ? kinds.filter((k) => DIMENSION[k] === dim.value) : [];
+    const sole = linked.found.length === 1 ? linked.found[0]! : undefined;
+    if (byDimension.length === 1 && sole && sole.type === SUBJECT_TYPE[byDimension[0]!]) {
+      const k = byDimension[0]!;
+      return { target, kind: k, subjects: [sole.urn], ...(k === "sagemaker-variant" ? { variant: null } : {}), minCapacity };
+    }
     const only = linked.found.every((v) => v.type === linked.found[0]!.type) ? kindForType(linked.found[0]!.type) : undefined;
     return { target, kind: only ?? "any", subjects: linked.found.map((v) => v.urn), variant: null, minCapacity, unresolved: path };
   }
@@ -400,8 +409,12 @@ export interface TargetsFor {
   readonly uncertain?: string;
 }
 
-/** The targets that scale `subject` (a variant of an endpoint, an inference component or an ECS service). */
-export function targetsFor(links: readonly ScalingTargetLink[], kind: ScalingSubjectKind, subject: ResourceView, variant?: string): TargetsFor {
+/**
+ * The targets that scale `subject` (a variant of an endpoint, an inference component or an ECS service).
+ * `soleVariant`: the endpoint has this one variant, so a target on it whose variant can't be read yet
+ * scales this one.
+ */
+export function targetsFor(links: readonly ScalingTargetLink[], kind: ScalingSubjectKind, subject: ResourceView, variant?: string, soleVariant = false): TargetsFor {
   const targets: ScalingTargetLink[] = [];
   let uncertain: string | undefined;
   for (const l of links) {
@@ -412,7 +425,7 @@ export function targetsFor(links: readonly ScalingTargetLink[], kind: ScalingSub
       continue;
     }
     if (!l.subjects.includes(subject.urn)) continue;
-    if (l.kind === kind && l.unresolved === undefined && (variant === undefined || l.variant === variant)) targets.push(l);
+    if (l.kind === kind && l.unresolved === undefined && (variant === undefined || l.variant === variant || (l.variant === null && soleVariant))) targets.push(l);
     else if (l.kind !== kind || l.variant === null || l.unresolved !== undefined) uncertain ??= `${l.unresolved ?? "resourceId"} of scaling target '${l.target.name}'`;
   }
   return { targets, ...(uncertain !== undefined ? { uncertain } : {}) };

@@ -45,7 +45,7 @@ import {
   templatesOfMig,
 } from "../engine/joins";
 import type { FigureRef, Outcome, Rule, RuleContext, RuleExample, StackRuleExample } from "../engine/rule";
-import { type PathStep, type PlainValue, formatPath, readArray, readObject, readPath, readString } from "../engine/values";
+import { type PathStep, type PlainValue, formatPath, readArray, readObject, readPath, readString, UNKNOWN_SENTINELS } from "../engine/values";
 import type { ResourceView, StackView } from "../engine/view";
 import { WORKLOADS, type Workload, type WorkloadDeclaration } from "../engine/workload";
 
@@ -610,6 +610,12 @@ function targetVerdict(tf: TargetsFor, onMissing: () => Outcome[], onFloor: (lin
   return onMissing();
 }
 
+/** How many production variants an endpoint configuration declares (unknown or unset: 0). */
+function variantCount(config: ResourceView): number {
+  const variants = readArray(config.props, ["productionVariants"]);
+  return variants.state === "value" ? variants.value.length : 0;
+}
+
 function sagemakerJoins(cfg: AutoscaleConfig, stack: StackView, config: ResourceView, links: () => readonly ScalingTargetLink[]): Outcome[] {
   const variants = gpuVariants(config).filter((v) => v.key === "productionVariants");
   const relevant = variants.filter((v) => {
@@ -634,7 +640,7 @@ function sagemakerJoins(cfg: AutoscaleConfig, stack: StackView, config: Resource
       if (kind === "async") {
         const initial = readCount(config.props, [v.key, v.index, "initialInstanceCount"]);
         const findings = targetVerdict(
-          targetsFor(links(), "sagemaker-variant", endpoint, name.value),
+          targetsFor(links(), "sagemaker-variant", endpoint, name.value, variantCount(config) === 1),
           () => [
             alwaysOn({
               view: config,
@@ -1076,6 +1082,8 @@ const asg = (minSize: number) => ({
 });
 const launchTemplate = { type: "aws:ec2/launchTemplate:LaunchTemplate", name: "gpu-lt", props: { id: "lt-0abc", instanceType: "g6e.xlarge" } };
 
+const UNKNOWN_STRING = Object.keys(UNKNOWN_SENTINELS).find((k) => UNKNOWN_SENTINELS[k] === "string")!;
+
 const asyncConfig = {
   type: "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
   name: "async-cfg",
@@ -1101,6 +1109,12 @@ const target = (minCapacity: number) => ({
   dependencies: ["async-ep"],
 });
 
+/** The same target in a first preview: its resourceId interpolates the endpoint's computed name. */
+const previewTarget = (minCapacity: number) => {
+  const t = target(minCapacity);
+  return { ...t, props: { ...t.props, resourceId: UNKNOWN_STRING } };
+};
+
 const stackExamples: readonly StackRuleExample[] = [
   {
     title: "ASG whose launch template has a GPU type, minSize 1",
@@ -1115,6 +1129,17 @@ const stackExamples: readonly StackRuleExample[] = [
     verdict: "bad",
     resources: [asyncConfig, endpoint, target(1)],
     messageIncludes: ["scaling target 'async-target' of SageMaker endpoint 'async-ep' (async, productionVariants[0]) keeps 1 × ml.g5.xlarge (1×A10G)", "set minCapacity to 0"],
+  },
+  {
+    title: "First preview: the scaling target's resourceId is unknown, its dependency leads to the one-variant endpoint (minCapacity 0)",
+    verdict: "good",
+    resources: [asyncConfig, endpoint, previewTarget(0)],
+  },
+  {
+    title: "First preview, the same target with minCapacity 1",
+    verdict: "bad",
+    resources: [asyncConfig, endpoint, previewTarget(1)],
+    messageIncludes: ["scaling target 'async-target'", "set minCapacity to 0"],
   },
   {
     title: "GCE autoscaler at minReplicas 1 over a G2 template",

@@ -29,6 +29,10 @@ export const AWS_TRAINING_DEFAULT_REGION = "eu-north-1";
 export const AWS_TRAINING_DEFAULT_INSTANCE_TYPES: readonly string[] = ["g6e.xlarge", "g6e.2xlarge", "g6e.4xlarge", "g6e.8xlarge"];
 /** NGC PyTorch container; replace with your training image. */
 export const AWS_TRAINING_DEFAULT_IMAGE = "nvcr.io/nvidia/pytorch:24.12-py3";
+/** The default command: the data URIs arrive as Batch parameters (see `parameters` below). */
+export const AWS_TRAINING_DEFAULT_COMMAND = [
+  "python", "train.py", "--dataset-uri", "Ref::datasetUri", "--checkpoint-uri", "Ref::checkpointUri", "--output-uri", "Ref::outputUri",
+] as const;
 
 export interface AwsTrainingArgs {
   /** AWS region for every regional resource. Default: eu-north-1 (clean, offers the default types). */
@@ -41,7 +45,11 @@ export interface AwsTrainingArgs {
   maxVcpus?: number;
   /** Training container image. Default: NGC PyTorch. */
   image?: string;
-  /** Command the job definition runs (jobs can override it at submit time). */
+  /**
+   * Command the job definition runs (jobs can override it at submit time). `Ref::datasetUri`,
+   * `Ref::checkpointUri` and `Ref::outputUri` are replaced by the bucket's URIs. Default:
+   * `python train.py --dataset-uri Ref::datasetUri --checkpoint-uri Ref::checkpointUri --output-uri Ref::outputUri`.
+   */
   command?: string[];
   /** GPUs, vCPUs and memory (MiB) one job asks for. Defaults fit a g6e.xlarge: 1 GPU, 4 vCPUs, 28000 MiB. */
   gpusPerJob?: number;
@@ -125,11 +133,19 @@ export class AwsTraining extends pulumi.ComponentResource {
     );
     const instanceProfile = new aws.iam.InstanceProfile(`${name}-instance`, { role: this.instanceRole.name, tags: iamTags }, child);
 
+    // The job role has a fixed name (component and stack), so its ARN is known at preview and with it
+    // the job definition's containerProperties: a policy pack can read the GPU request on the first
+    // `pulumi preview` instead of reporting that it can't (an ARN read from the role's outputs is
+    // unknown until the role exists, and one unknown makes the whole JSON string unknown).
+    const jobRoleName = `${name}-job-${pulumi.getStack()}`.slice(0, 64);
     this.jobRole = new aws.iam.Role(
       `${name}-job`,
-      { assumeRolePolicy: assumeRole("ecs-tasks.amazonaws.com"), description: "Training jobs: this bucket's datasets/, checkpoints/ and outputs/ only", tags: iamTags },
+      { name: jobRoleName, assumeRolePolicy: assumeRole("ecs-tasks.amazonaws.com"), description: "Training jobs: this bucket's datasets/, checkpoints/ and outputs/ only", tags: iamTags },
       child,
     );
+    const identity = aws.getCallerIdentityOutput({}, child);
+    const partition = aws.getPartitionOutput({}, child);
+    const jobRoleArn = pulumi.interpolate`arn:${partition.partition}:iam::${identity.accountId}:role/${jobRoleName}`;
     new aws.iam.RolePolicy(
       `${name}-job-data`,
       {
@@ -223,26 +239,28 @@ export class AwsTraining extends pulumi.ComponentResource {
             { onReason: "*", action: "EXIT" },
           ],
         },
-        containerProperties: pulumi.all([bucketName, this.jobRole.arn]).apply(([bucket, jobRoleArn]) =>
+        // The bucket's name is computed, so its URIs go in as parameters (Batch substitutes Ref::<name>
+        // in the command) and containerProperties stays known at preview.
+        parameters: {
+          datasetUri: pulumi.interpolate`s3://${bucketName}/datasets/`,
+          checkpointUri: pulumi.interpolate`s3://${bucketName}/checkpoints/`,
+          outputUri: pulumi.interpolate`s3://${bucketName}/outputs/`,
+        },
+        containerProperties: jobRoleArn.apply((arn) =>
           JSON.stringify({
             image: args.image ?? AWS_TRAINING_DEFAULT_IMAGE,
-            command: args.command ?? ["python", "train.py"],
-            jobRoleArn,
+            command: args.command ?? [...AWS_TRAINING_DEFAULT_COMMAND],
+            jobRoleArn: arn,
             resourceRequirements: [
               { type: "GPU", value: String(gpus) },
               { type: "VCPU", value: String(vcpus) },
               { type: "MEMORY", value: String(memory) },
             ],
-            environment: [
-              { name: "DATASET_URI", value: `s3://${bucket}/datasets/` },
-              { name: "CHECKPOINT_URI", value: `s3://${bucket}/checkpoints/` },
-              { name: "OUTPUT_URI", value: `s3://${bucket}/outputs/` },
-            ],
           }),
         ),
         tags,
       },
-      child,
+      { ...child, dependsOn: [this.jobRole] },
     );
 
     this.registerOutputs({

@@ -7,7 +7,7 @@ import { lookupInstanceType } from "../../src/data/accelerators";
 import { regionFacts } from "../../src/data/regions";
 import type { Session } from "../harness";
 import { allDiagnostics, brief, checkWithPack, evaluatedBy, mutated, openPack, skippedBy, type PackReport } from "./pack-check";
-import { runStack, type StackRun } from "./mock-run";
+import { MOCK_ACCOUNT, runStack, type StackRun } from "./mock-run";
 
 const REGION = "eu-north-1";
 const TAGS = { "ml-workload": "training", team: "ml-platform" };
@@ -103,9 +103,12 @@ describe("aws-training blueprint under mocks", () => {
       { type: "MEMORY", value: "28000" },
     ]);
     const [jobRole] = run.ofType("aws:iam/role:Role").filter((r) => r.name.endsWith("-job"));
-    expect(container["jobRoleArn"]).toBe(jobRole!.outputs["arn"]);
+    // A fixed role name, so the ARN (and containerProperties) is known at preview.
+    expect(container["jobRoleArn"]).toBe(`arn:aws:iam::${MOCK_ACCOUNT}:role/${String(jobRole!.inputs["name"])}`);
+    expect(jd!.dependencies).toContain(jobRole!.urn);
     const [bucket] = run.ofType("aws:s3/bucket:Bucket");
-    expect(container["environment"]).toContainEqual({ name: "CHECKPOINT_URI", value: `s3://${String(bucket!.outputs["bucket"])}/checkpoints/` });
+    expect(jd!.inputs["parameters"]).toMatchObject({ checkpointUri: `s3://${String(bucket!.outputs["bucket"])}/checkpoints/` });
+    expect(container["command"]).toEqual(expect.arrayContaining(["Ref::datasetUri", "Ref::checkpointUri", "Ref::outputUri"]));
   });
 
   it("keeps data in a private bucket whose checkpoints expire", () => {

@@ -151,6 +151,10 @@ const mocks: PulumiModule.runtime.Mocks = {
         return { id: "vpc-0mock", arn: `arn:aws:ec2:eu-north-1:${MOCK_ACCOUNT}:vpc/vpc-0mock`, cidrBlock: "172.31.0.0/16", default: true, state: "available", tags: {} };
       case "aws:ec2/getSubnets:getSubnets":
         return { id: "eu-north-1", ids: ["subnet-0mocka", "subnet-0mockb", "subnet-0mockc"], filters: args.inputs.filters };
+      case "aws:index/getCallerIdentity:getCallerIdentity":
+        return { id: MOCK_ACCOUNT, accountId: MOCK_ACCOUNT, arn: `arn:aws:iam::${MOCK_ACCOUNT}:user/mock`, userId: "MOCK" };
+      case "aws:index/getPartition:getPartition":
+        return { id: "aws", partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
       case "gcp:organizations/getClientConfig:getClientConfig":
         return { id: "mock", project: MOCK_GCP_PROJECT, region: "", zone: "", accessToken: "mock-token", defaultLabels: {} };
       default:
