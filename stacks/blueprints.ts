@@ -49,8 +49,10 @@ export async function deployBlueprint(blueprint: Blueprint, cfg: pulumi.Config =
       };
     }
     case "aws-inference": {
-      const { AwsInference } = await import("./components/aws-inference");
+      const { AwsInference, AWS_INFERENCE_DEFAULT_ENVIRONMENT } = await import("./components/aws-inference");
       const memory = cfg.getNumber("serverlessMemoryMb");
+      // A gated model needs a Hugging Face token: `pulumi config set --secret carbonguard:hfToken …`.
+      const hfToken = cfg.getSecret("hfToken");
       const i = new AwsInference(name, {
         region: cfg.get("region") ?? new pulumi.Config("aws").get("region"),
         team,
@@ -58,6 +60,7 @@ export async function deployBlueprint(blueprint: Blueprint, cfg: pulumi.Config =
         maxCapacity: cfg.getNumber("maxCapacity"),
         image: cfg.get("image"),
         modelDataUrl: cfg.get("modelDataUrl"),
+        environment: hfToken !== undefined ? { ...AWS_INFERENCE_DEFAULT_ENVIRONMENT, HF_TOKEN: hfToken } : undefined,
         serverless: memory !== undefined ? { memorySizeInMb: memory, maxConcurrency: cfg.getNumber("serverlessMaxConcurrency") ?? 5 } : undefined,
       });
       return { region: i.region, endpointName: i.endpoint.name, payloadBucket: i.bucket.bucket };

@@ -13,7 +13,7 @@ import { EXAMPLE_EXPORT } from "./example";
 import { renderPolicies, summarize } from "./policy-output";
 
 export const ANALYZE_USAGE = `carbonguard analyze <input…> [--policy-config <file>] [--stack-tag key=value]… [--config key=value]…
-carbonguard analyze --example
+carbonguard analyze --example [--json]
 
 Evaluates the carbonguard policy pack on stacks' state the way \`pulumi preview --policy-pack\`
 would: the pack is booted as the Pulumi CLI boots it and every resource goes through it over gRPC.
@@ -24,6 +24,9 @@ Inputs: \`pulumi stack export\` files, \`pulumi preview --json\` files, self-man
   --stack-tag K=V        a stack tag (e.g. ml-workload=training, team=vision); repeatable
   --config K=V           stack config the pack sees (e.g. aws:region=us-east-1); repeatable
   --pack DIR             another policy pack directory (default: carbonguard's own)
+  --json                 one JSON document: per stack, the policy events as the Pulumi CLI streams
+                         them (policyName, policyPackName, policyPackVersion, enforcementLevel,
+                         severity, resourceUrn, message)
 
 Exit codes: 0 no mandatory violation, 1 mandatory violations, 2 usage or unreadable input.`;
 
@@ -48,6 +51,8 @@ export async function analyzeCommand(args: ParsedArgs, out: (s: string) => void,
   const stackTags = pairs(args.options.get("stack-tag"), "stack-tag");
   const extraConfig = pairs(args.options.get("config"), "config");
 
+  const json = args.flags.has("json");
+  const jsonStacks: JsonStack[] = [];
   let exit = 0;
   let stacks = 0;
   for await (const item of readInputs(inputs) as AsyncIterable<InputItem>) {
@@ -83,20 +88,54 @@ export async function analyzeCommand(args: ParsedArgs, out: (s: string) => void,
           ...(r.provider !== undefined ? { provider: r.provider } : {}),
         })),
       );
-      out(`Stack ${snapshot.project}/${snapshot.stack} (${snapshot.source})`);
-      out(renderPolicies(session.info.name, session.info.version, packDir, analysis.diagnostics));
-      out(summarize(analysis.diagnostics, analysis.analyzed));
-      out("");
+      if (json) {
+        jsonStacks.push({
+          project: snapshot.project,
+          stack: snapshot.stack,
+          source: snapshot.source,
+          policyEvents: analysis.diagnostics.map((d) => ({
+            policyName: d.policyName,
+            policyPackName: d.policyPackName,
+            policyPackVersion: d.policyPackVersion,
+            enforcementLevel: d.enforcementLevel,
+            severity: d.severity,
+            resourceUrn: d.urn,
+            message: d.message,
+          })),
+        });
+      } else {
+        out(`Stack ${snapshot.project}/${snapshot.stack} (${snapshot.source})`);
+        out(renderPolicies(session.info.name, session.info.version, packDir, analysis.diagnostics));
+        out(summarize(analysis.diagnostics, analysis.analyzed));
+        out("");
+      }
       if (analysis.diagnostics.some((d) => d.enforcementLevel === "mandatory")) exit = Math.max(exit, 1);
     } finally {
       await session.close();
     }
   }
+  if (json) out(JSON.stringify({ stacks: jsonStacks }, null, 2));
   if (stacks === 0 && exit === 0) {
     err("carbonguard analyze: no stack found in the inputs");
     return 2;
   }
   return exit;
+}
+
+/** One stack of `analyze --json`: its policy events named as the Pulumi CLI's event stream names them. */
+interface JsonStack {
+  project: string;
+  stack: string;
+  source: string;
+  policyEvents: {
+    policyName: string;
+    policyPackName: string;
+    policyPackVersion: string;
+    enforcementLevel: string;
+    severity: string;
+    resourceUrn: string;
+    message: string;
+  }[];
 }
 
 function asRecord(value: unknown): Record<string, unknown> {

@@ -27,7 +27,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     summary: "evaluate the policy pack on stack state, as `pulumi preview --policy-pack` would",
     load: async () => {
       const m = await import("./analyze-command");
-      return { usage: m.ANALYZE_USAGE, valueOptions: ["policy-config", "stack-tag", "config", "pack"], flags: ["example"], run: m.analyzeCommand };
+      return { usage: m.ANALYZE_USAGE, valueOptions: ["policy-config", "stack-tag", "config", "pack"], flags: ["example", "json"], run: m.analyzeCommand };
     },
   },
   estimate: {

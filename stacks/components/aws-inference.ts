@@ -24,6 +24,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_TEAM, awsIamTags, awsTags, positiveInteger } from "./common";
 
 /** Stockholm: 20 gCO2e/kWh (Electricity Maps 2025); SageMaker offers ml.g6 and ml.inf2 there (region-data/accelerators.json). */
+/** The model container's default environment: a small open model served by TGI on one GPU. */
+export const AWS_INFERENCE_DEFAULT_ENVIRONMENT: Readonly<Record<string, string>> = { HF_MODEL_ID: "Qwen/Qwen2.5-1.5B-Instruct", SM_NUM_GPUS: "1" };
 export const AWS_INFERENCE_DEFAULT_REGION = "eu-north-1";
 export const AWS_INFERENCE_DEFAULT_INSTANCE_TYPE = "ml.g6.xlarge";
 /** The variant every endpoint config of this component uses (the scaling target's resource ID names it). */
@@ -158,7 +160,7 @@ export class AwsInference extends pulumi.ComponentResource {
         primaryContainer: {
           image,
           ...(args.modelDataUrl !== undefined ? { modelDataUrl: args.modelDataUrl } : {}),
-          environment: args.environment ?? { HF_MODEL_ID: "Qwen/Qwen2.5-1.5B-Instruct", SM_NUM_GPUS: "1" },
+          environment: args.environment ?? { ...AWS_INFERENCE_DEFAULT_ENVIRONMENT },
         },
         tags,
       },

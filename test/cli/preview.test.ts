@@ -4,16 +4,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 
 import { ruleByName } from "../../src/rules";
 import { WASTEFUL_RESOURCES as W } from "../../stacks/examples/wasteful";
-import { createWorkspace, describeCli, eventKey, POLICIES_DIR, PROJECT_ROOT, type Workspace } from "./pulumi-cli";
-import * as path from "node:path";
-
-/** Each reference stack with the policy config its Pulumi.<stack>.yaml documents. */
-export const REFERENCE_STACKS: readonly { stack: string; policyConfig?: string }[] = [
-    { stack: "aws-training" },
-    { stack: "aws-inference" },
-    { stack: "gcp-training" },
-    { stack: "gcp-inference", policyConfig: path.join(PROJECT_ROOT, "stacks", "policy-config", "gcp-inference.json") },
-];
+import { createWorkspace, describeCli, eventKey, POLICIES_DIR, REFERENCE_STACKS, type Workspace } from "./pulumi-cli";
 
 /** One finding per mistake of the example, at each policy's default level. */
 const WASTEFUL_EXPECTED: readonly [policy: string, resource: string][] = [

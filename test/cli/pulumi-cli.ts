@@ -22,6 +22,14 @@ export const PASSPHRASE = "carbonguard-cli-tests";
 /** The project name of the root Pulumi.yaml (the reference stacks and the wasteful example). */
 export const REFERENCE_PROJECT = "carbonguard-reference";
 
+/** Each reference stack with the policy config its Pulumi.<stack>.yaml documents. */
+export const REFERENCE_STACKS: readonly { stack: string; policyConfig?: string }[] = [
+    { stack: "aws-training" },
+    { stack: "aws-inference" },
+    { stack: "gcp-training" },
+    { stack: "gcp-inference", policyConfig: path.join(PROJECT_ROOT, "stacks", "policy-config", "gcp-inference.json") },
+];
+
 export function cliBuilt(): boolean {
     return fs.existsSync(PULUMI) && fs.existsSync(path.join(CLI_BIN_DIR, "pulumi-language-nodejs"));
 }

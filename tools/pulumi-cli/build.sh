@@ -13,8 +13,10 @@ bin="$here/bin"
 cd "$here"
 
 if ! command -v go >/dev/null 2>&1; then
-  echo "pulumi:build: Go is not installed (need Go >= 1.25 and the Go module proxy)" >&2
-  exit 1
+  # Outside CI the real-CLI tests then skip (and say so); in CI a missing CLI is a failure.
+  echo "pulumi:build: Go is not installed (need Go >= 1.25 and the Go module proxy); the real-CLI tests (test/cli) will not run" >&2
+  if [ -n "${CI:-}" ]; then exit 1; fi
+  exit 0
 fi
 
 version="$(awk '$1 == "github.com/pulumi/pulumi/pkg/v3" { print $2; exit }' go.mod)"
