@@ -142,6 +142,30 @@ export function installStandins(home: string, nodeModules: string): Record<strin
     return versions;
 }
 
+/** A program that registers the resources of a JSON spec (test/cli/fixtures/spec-program). */
+export const SPEC_PROGRAM_DIR = path.join(__dirname, "fixtures", "spec-program");
+
+/** A stack spec for the spec program: providers and raw resources (see its index.js for special values). */
+export interface StackSpec {
+    providers?: { name: string; package: string; props: Record<string, unknown> }[];
+    resources: { type: string; name: string; provider?: string; props: Record<string, unknown> }[];
+}
+
+/** A workspace whose project is the spec program; `specStack` creates a stack from a spec. */
+export function createSpecWorkspace(): Workspace & { specStack(stack: string, spec: StackSpec): Promise<void> } {
+    const files: Record<string, string> = {};
+    for (const f of fs.readdirSync(SPEC_PROGRAM_DIR)) files[f] = fs.readFileSync(path.join(SPEC_PROGRAM_DIR, f), "utf8");
+    const ws = createWorkspace({ project: { files, nodeModules: path.join(PROJECT_ROOT, "node_modules") } });
+    return Object.assign(ws, {
+        async specStack(stack: string, spec: StackSpec) {
+            const file = path.join(ws.root, "specs", `${stack}.json`);
+            fs.mkdirSync(path.dirname(file), { recursive: true });
+            fs.writeFileSync(file, JSON.stringify(spec, null, 2));
+            await ws.initStack(stack, { "spec:file": file });
+        },
+    });
+}
+
 /** The reference project (root Pulumi.yaml) laid out in `dir`: its files copied, dist and node_modules linked. */
 function layReferenceProject(dir: string): void {
     for (const f of fs.readdirSync(PROJECT_ROOT)) {
