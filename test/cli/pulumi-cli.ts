@@ -77,7 +77,7 @@ export interface PreviewResult extends CliResult {
 
 export interface WorkspaceOptions {
     /** Files to copy into the project folder: name → content. Default: the reference project. */
-    project?: "reference" | { files: Record<string, string>; nodeModules?: string };
+    project?: "reference" | { files: Record<string, string>; nodeModules?: string } | { dir: string };
     /** node_modules whose @pulumi/aws and @pulumi/gcp versions the stand-ins report (default: ours). */
     providerVersionsFrom?: string;
 }
@@ -184,7 +184,11 @@ export function createWorkspace(options: WorkspaceOptions = {}): Workspace {
 
     let nodeModules = path.join(PROJECT_ROOT, "node_modules");
     const project = options.project ?? "reference";
-    if (project === "reference") {
+    let projectDirUsed = projectDir;
+    if (typeof project === "object" && "dir" in project) {
+        projectDirUsed = project.dir;
+        nodeModules = path.join(project.dir, "node_modules");
+    } else if (project === "reference") {
         layReferenceProject(projectDir);
     } else {
         for (const [name, content] of Object.entries(project.files)) {
@@ -215,14 +219,15 @@ export function createWorkspace(options: WorkspaceOptions = {}): Workspace {
         PWD: projectDir,
     };
 
+    env.PWD = projectDirUsed;
     const ws: Workspace = {
         root,
         home,
         backendDir,
-        projectDir,
+        projectDir: projectDirUsed,
         env,
         pulumi(args, opts = {}) {
-            const cwd = opts.cwd ?? projectDir;
+            const cwd = opts.cwd ?? projectDirUsed;
             return run(PULUMI, [...args, "--color", "never"], { cwd, env: { ...env, PWD: cwd, ...opts.env } });
         },
         async initStack(stack, config = {}) {
@@ -241,7 +246,7 @@ export function createWorkspace(options: WorkspaceOptions = {}): Workspace {
             return { ...result, events, policyEvents: events.flatMap((e) => (e.policyEvent ? [e.policyEvent as PolicyEvent] : [])) };
         },
         carbonguard(args, opts = {}) {
-            const cwd = opts.cwd ?? projectDir;
+            const cwd = opts.cwd ?? projectDirUsed;
             return run(process.execPath, [CARBONGUARD_BIN, ...args], { cwd, env: { ...process.env, ...env, PWD: cwd, ...opts.env } });
         },
         dispose() {

@@ -39,7 +39,7 @@ afterAll(async () => {
 
 describe("the published package", () => {
   it("ships the compiled pack, its manifest and the committed data, and no tests or sources", () => {
-    for (const needed of ["policies/PulumiPolicy.yaml", "policies/package.json", "dist/policies/index.js", "region-data/regions.json", "region-data/accelerators.json", "region-data/LICENSE-DATA.md", "bin/carbonguard.js"]) {
+    for (const needed of ["policies/PulumiPolicy.yaml", "policies/package.json", "policies/lib/policies/index.js", "policies/lib/region-data/regions.json", "region-data/regions.json", "region-data/accelerators.json", "region-data/LICENSE-DATA.md", "bin/carbonguard.js"]) {
       expect(files).toContain(needed);
     }
     expect(files.some((f) => f.startsWith("test/") || f.startsWith("src/") || f.endsWith(".ts") && !f.endsWith(".d.ts"))).toBe(false);
