@@ -111,7 +111,7 @@ export function roundedByKey(values: ReadonlyMap<string, number>): Record<string
 
 /** Groups as the report lists them: biggest emitters first, then by name. */
 export function byGroupEmissions(a: GroupSummary, b: GroupSummary): number {
-  return b.floorKgCo2ePerMonth - a.floorKgCo2ePerMonth || compareStrings(a.group, b.group);
+  return b.expectedKgCo2ePerMonth - a.expectedKgCo2ePerMonth || compareStrings(a.group, b.group);
 }
 
 const TOP_OFFENDERS = 5;
@@ -136,6 +136,7 @@ export function summarizeGroups(stacks: readonly StackDigest[]): GroupSummary[] 
       group,
       stacks: members.length,
       floorKgCo2ePerMonth: round(members.reduce((t, s) => t + s.floorKgCo2ePerMonth, 0)),
+      expectedKgCo2ePerMonth: round(members.reduce((t, s) => t + s.expectedKgCo2ePerMonth, 0)),
       ceilingKgCo2ePerMonth: round(members.reduce((t, s) => t + s.ceilingKgCo2ePerMonth, 0)),
       findings: counts,
       savingKgCo2ePerMonth: round([...savings.values()].reduce((t, v) => t + v, 0)),
