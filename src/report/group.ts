@@ -141,10 +141,10 @@ export function summarizeGroups(stacks: readonly StackDigest[]): GroupSummary[] 
       findings: counts,
       savingKgCo2ePerMonth: round([...savings.values()].reduce((t, v) => t + v, 0)),
       topOffenders: [...members]
-        .filter((s) => s.floorKgCo2ePerMonth > 0)
-        .sort((a, b) => b.floorKgCo2ePerMonth - a.floorKgCo2ePerMonth || compareStrings(a.id, b.id))
+        .filter((s) => s.expectedKgCo2ePerMonth > 0)
+        .sort((a, b) => b.expectedKgCo2ePerMonth - a.expectedKgCo2ePerMonth || compareStrings(a.id, b.id))
         .slice(0, TOP_OFFENDERS)
-        .map((s) => ({ stack: s.id, kgCo2ePerMonth: s.floorKgCo2ePerMonth })),
+        .map((s) => ({ stack: s.id, kgCo2ePerMonth: s.floorKgCo2ePerMonth, expectedKgCo2ePerMonth: s.expectedKgCo2ePerMonth })),
     });
   }
   return groups.sort(byGroupEmissions);

@@ -151,8 +151,8 @@ export interface GroupSummary extends EmissionsRange {
   readonly findings: FindingCounts;
   /** kgCO2e/month the quantified findings would save if fixed. */
   readonly savingKgCo2ePerMonth: number;
-  /** Stacks with the most emissions (floor), biggest first (at most 5). */
-  readonly topOffenders: readonly { readonly stack: string; readonly kgCo2ePerMonth: number }[];
+  /** Stacks with the most expected emissions, biggest first (at most 5); `kgCo2ePerMonth` is the floor (as in 1.0). */
+  readonly topOffenders: readonly { readonly stack: string; readonly kgCo2ePerMonth: number; readonly expectedKgCo2ePerMonth: number }[];
 }
 
 export interface FindingCounts {

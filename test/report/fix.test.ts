@@ -36,12 +36,12 @@ describe("readableFix", () => {
 
   it("the property to set and its value: property/value pairs and property paths", () => {
     expect(readableFix({ kgCo2ePerMonth: 0.3, kwhPerMonth: 14, property: "productionVariants[0]", running: 1, value: 0 })).toEqual({
-      settings: [{ property: "productionVariants[0]", value: "0" }],
+      settings: [{ property: "productionVariants[0]", value: "0", action: "scale" }],
       notes: ["Now 1 stays running with no traffic: about 0.30 kgCO2e/month."],
     });
     expect(readableFix({ "stoppingCondition.maxRuntimeInSeconds": 259200, enableManagedSpotTraining: true })?.settings).toEqual([
-      { property: "enableManagedSpotTraining", value: "true" },
-      { property: "stoppingCondition.maxRuntimeInSeconds", value: "259200" },
+      { property: "enableManagedSpotTraining", value: "true", action: "set" },
+      { property: "stoppingCondition.maxRuntimeInSeconds", value: "259200", action: "set" },
     ]);
   });
 
@@ -58,5 +58,11 @@ describe("readableFix", () => {
     expect(readableFix(undefined)).toBeUndefined();
     expect(readableFix({})).toBeUndefined();
     expect(readableFix({ location: "europe-north1", secretish: { nested: "x" } })).toBeUndefined();
+  });
+});
+
+describe("readableFix on a property the scale-to-zero rule names", () => {
+  it("says set for a count, scale for a whole part", () => {
+    expect(readableFix({ property: "scalingConfig.minSize", value: 0, running: 2 })?.settings).toEqual([{ property: "scalingConfig.minSize", value: "0", action: "set" }]);
   });
 });

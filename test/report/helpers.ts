@@ -241,7 +241,7 @@ export function generatedReport(n: number, findingsPerStack: number): Report {
     topOffenders: [...ss]
       .sort((a, b) => b.estimate.floorKgCo2ePerMonth - a.estimate.floorKgCo2ePerMonth)
       .slice(0, 5)
-      .map((s) => ({ stack: s.id, kgCo2ePerMonth: s.estimate.floorKgCo2ePerMonth })),
+      .map((s) => ({ stack: s.id, kgCo2ePerMonth: s.estimate.floorKgCo2ePerMonth, expectedKgCo2ePerMonth: s.estimate.expectedKgCo2ePerMonth })),
   }));
   const findings = count(stacks);
   return {

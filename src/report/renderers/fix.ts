@@ -12,6 +12,11 @@ import { formatNumber, formatQuantity } from "./util";
 export interface Setting {
   readonly property: string;
   readonly value: string;
+  /**
+   * `set` the property to the value, or let what it names `scale` down to the value: the
+   * scale-to-zero rule names a whole part (`productionVariants[0]`) when no one property is it.
+   */
+  readonly action: "set" | "scale";
 }
 
 export interface AlternativeRow {
@@ -74,11 +79,11 @@ function settingsOf(s: Suggestion): Setting[] {
   const out: Setting[] = [];
   const property = text(s["property"]);
   const value = valueText(s["value"]);
-  if (property !== undefined && value !== undefined) out.push({ property, value });
+  if (property !== undefined && value !== undefined) out.push({ property, value, action: s["running"] !== undefined && property.endsWith("]") ? "scale" : "set" });
   for (const key of Object.keys(s).sort()) {
     if (!PROPERTY_PATH.test(key) && !FLAT_PROPERTIES.has(key)) continue;
     const v = valueText(s[key]);
-    if (v !== undefined) out.push({ property: key, value: v });
+    if (v !== undefined) out.push({ property: key, value: v, action: "set" });
   }
   return out;
 }

@@ -211,6 +211,8 @@ function charts(input: RenderInput): string {
 }
 
 const EMISSIONS_UNIT = "kgCO₂e/month: bar expected, whisker floor–ceiling";
+/** A table column of `expected (floor–ceiling)` cells, on two short lines (headings do not wrap). */
+const EMISSIONS_HEADING = "kgCO<sub>2</sub>e/month<br>expected (range)";
 
 /** Biggest first; beyond CHART_ROWS the rest become one "N other …" bar. */
 function topWithOthers(bars: readonly Bar[], noun: string): Bar[] {
@@ -287,13 +289,13 @@ function groupsSection(input: RenderInput): string {
   const rows = [...input.groups]
     .sort(byGroupEmissions)
     .map((g) => {
-      const top = g.topOffenders.map((t) => `${h(t.stack)} (${h(formatQuantity(t.kgCo2ePerMonth))})`).join("<br>");
+      const top = g.topOffenders.map((t) => `${h(t.stack)} (${h(formatQuantity(t.expectedKgCo2ePerMonth))})`).join("<br>");
       return `<tr><th scope="row">${h(g.group)}</th><td class="num">${h(formatNumber(g.stacks, 0))}</td><td class="num">${h(formatEmissions(g))}</td><td class="num">${h(formatNumber(g.findings.mandatory, 0))}</td><td class="num">${h(formatNumber(g.findings.advisory, 0))}</td><td class="num">${h(formatNumber(g.findings.waived, 0))}</td><td class="num">${h(formatQuantity(g.savingKgCo2ePerMonth))}</td><td>${top}</td></tr>`;
     });
   return [
     `<section id="groups"><h2>By ${groupBy}</h2>`,
     '<div class="scroll"><table>',
-    `<thead><tr><th scope="col">${h(capitalise(input.options.groupBy))}</th><th scope="col" class="num">Stacks</th><th scope="col" class="num">kgCO<sub>2</sub>e/month expected (floor–ceiling)</th><th scope="col" class="num">Mandatory</th><th scope="col" class="num">Advisory</th><th scope="col" class="num">Waived</th><th scope="col" class="num">Saving</th><th scope="col">Top offenders</th></tr></thead>`,
+    `<thead><tr><th scope="col">${h(capitalise(input.options.groupBy))}</th><th scope="col" class="num">Stacks</th><th scope="col" class="num">${EMISSIONS_HEADING}</th><th scope="col" class="num">Mandatory</th><th scope="col" class="num">Advisory</th><th scope="col" class="num">Waived</th><th scope="col" class="num">Saving</th><th scope="col">Top offenders</th></tr></thead>`,
     `<tbody>${rows.join("\n")}</tbody>`,
     "</table></div>",
     "</section>",
@@ -407,9 +409,10 @@ function stackBlock(stack: StackReport, index: number, groupBy: string, filters:
   if (e.topResources.length > 0) {
     parts.push(
       '<h3>Largest emitters</h3><div class="scroll"><table class="resources">',
-      '<thead><tr><th scope="col">Resource</th><th scope="col">Type</th><th scope="col">Region</th><th scope="col" class="num">kgCO<sub>2</sub>e/month expected (floor–ceiling)</th></tr></thead><tbody>',
+      `<thead><tr><th scope="col">Resource</th><th scope="col">Region</th><th scope="col" class="num">${EMISSIONS_HEADING}</th></tr></thead><tbody>`,
+      // Name and type in one cell: a type token is long and unbreakable, and needs the width.
       e.topResources
-        .map((r) => `<tr><td title="${h(r.urn)}">${h(r.name)}</td><td><code>${h(r.type)}</code></td><td>${h(r.region ?? "")}</td><td class="num">${h(formatExpected(r.kgCo2ePerMonth, r.expectedKgCo2ePerMonth, r.ceilingKgCo2ePerMonth))}</td></tr>`)
+        .map((r) => `<tr><td title="${h(r.urn)}">${h(r.name)}<br><code>${h(r.type)}</code></td><td>${h(r.region ?? "")}</td><td class="num">${h(formatExpected(r.kgCo2ePerMonth, r.expectedKgCo2ePerMonth, r.ceilingKgCo2ePerMonth))}</td></tr>`)
         .join("\n"),
       "</tbody></table></div>",
     );
@@ -480,7 +483,9 @@ function findingItem(f: ReportFinding, filters: FindingFilters): string {
 /** The structured fix for people: what to set, the alternatives as a small table, other steps. */
 function fixBlock(fix: ReadableFix): string {
   const parts = ['<div class="fix">'];
-  for (const s of fix.settings) parts.push(`<div class="fix-set">Set <code>${h(s.property)}</code> to <code>${h(s.value)}</code></div>`);
+  for (const s of fix.settings) {
+    parts.push(s.action === "scale" ? `<div class="fix-set">Let <code>${h(s.property)}</code> scale to <code>${h(s.value)}</code></div>` : `<div class="fix-set">Set <code>${h(s.property)}</code> to <code>${h(s.value)}</code></div>`);
+  }
   const alt = fix.alternatives;
   if (alt) {
     const region = alt.kind === "region";
@@ -620,6 +625,7 @@ li.finding.waived .finding-message{color:var(--muted)}
 .fix{margin-top:6px;font-size:13px}
 .fix-set,.fix-note{margin-top:2px}
 table.alternatives{width:auto;min-width:min(100%,28em);margin-top:4px;font-size:13px}
+table.alternatives code{white-space:nowrap}
 table.alternatives caption{text-align:left;font-weight:600;padding:2px 0}
 table.alternatives td,table.alternatives th{padding:3px 8px}
 .rules td:nth-child(1){min-width:13em}

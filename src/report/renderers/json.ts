@@ -68,7 +68,7 @@ const REPORT: Shape = {
     groups: {
       each: {
         keys: ["group", "stacks", "floorKgCo2ePerMonth", "expectedKgCo2ePerMonth", "ceilingKgCo2ePerMonth", "findings", "savingKgCo2ePerMonth", "topOffenders"],
-        children: { findings: COUNTS, topOffenders: { each: { keys: ["stack", "kgCo2ePerMonth"] } } },
+        children: { findings: COUNTS, topOffenders: { each: { keys: ["stack", "kgCo2ePerMonth", "expectedKgCo2ePerMonth"] } } },
       },
     },
     stacks: { each: STACK },

@@ -310,7 +310,7 @@ function summarySection(input: RenderInput): string {
           formatNumber(g.findings.advisory, 0),
           formatNumber(g.findings.waived, 0),
           formatQuantity(g.savingKgCo2ePerMonth),
-          top ? `${code(top.stack)} (${formatQuantity(top.kgCo2ePerMonth)})` : "",
+          top ? `${code(top.stack)} (${formatQuantity(top.expectedKgCo2ePerMonth)})` : "",
         ]),
       );
     }
