@@ -294,7 +294,7 @@ function reportHead(options: BuildReportOptions, built: Collected<unknown>): Omi
   };
 
   const version = options.toolVersion ?? toolVersion();
-  const baseline = built.baseline?.result(summary.floorKgCo2ePerMonth, unreadable.length === 0);
+  const baseline = built.baseline?.result(summary.floorKgCo2ePerMonth, unreadable.length === 0, summary.expectedKgCo2ePerMonth);
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: "carbonguard", version },

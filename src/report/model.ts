@@ -180,6 +180,8 @@ export interface BaselineComparison {
   readonly fixedFindings: readonly string[];
   readonly unchangedFindings: number;
   readonly floorKgCo2ePerMonthDelta: number;
+  /** `summary.expectedKgCo2ePerMonth` now minus then; absent when the baseline is a 1.0 report. Since 1.1. */
+  readonly expectedKgCo2ePerMonthDelta?: number;
 }
 
 export interface ProvenanceEntry {

@@ -259,12 +259,13 @@ describe("baseline", () => {
     const prod = previous.stacks.find((s) => s.id === "llm-serving/prod")!;
     const dropped = prod.findings[0]!.id;
     // Last week's report: one finding we have now was not there, one it had is gone, 100 kg less.
-    const doc = JSON.parse(JSON.stringify(previous)) as { stacks: { id: string; findings: { id: string }[] }[]; summary: { floorKgCo2ePerMonth: number } };
+    const doc = JSON.parse(JSON.stringify(previous)) as { stacks: { id: string; findings: { id: string }[] }[]; summary: { floorKgCo2ePerMonth: number; expectedKgCo2ePerMonth?: number } };
     const p = doc.stacks.find((s) => s.id === "llm-serving/prod")!;
     p.findings = p.findings.filter((f) => f.id !== dropped);
     p.findings.push({ id: "fixed-since-last-week" });
     doc.stacks.push({ id: "retired/stack", findings: [{ id: "stack-removed-since" }] });
     doc.summary.floorKgCo2ePerMonth -= 100;
+    doc.summary.expectedKgCo2ePerMonth = (doc.summary.expectedKgCo2ePerMonth ?? 0) - 40;
     const current = await report([TEAM_BACKEND], { baseline: parseBaseline("last-week.json", doc) });
     expect(current.baseline?.source).toBe("last-week.json");
     expect(current.baseline?.newFindings).toEqual([dropped]);
@@ -273,6 +274,12 @@ describe("baseline", () => {
     const total = current.stacks.reduce((n, s) => n + s.findings.length, 0);
     expect(current.baseline?.unchangedFindings).toBe(total - 1);
     expect(current.baseline?.floorKgCo2ePerMonthDelta).toBeCloseTo(100, 2);
+    expect(current.baseline?.expectedKgCo2ePerMonthDelta).toBeCloseTo(40, 2);
+    // A 1.0 report has no expected figure: only the floor's change is given.
+    delete doc.summary.expectedKgCo2ePerMonth;
+    const fromOld = await report([TEAM_BACKEND], { baseline: parseBaseline("last-week.json", doc) });
+    expect(fromOld.baseline?.floorKgCo2ePerMonthDelta).toBeCloseTo(100, 2);
+    expect(fromOld.baseline && "expectedKgCo2ePerMonthDelta" in fromOld.baseline).toBe(false);
 
     const clean = await report([LEGACY_BACKEND], { baseline: parseBaseline("last-week.json", doc) });
     expect(clean.baseline?.fixedFindings).toContain("stack-removed-since"); // every input read: a missing stack is gone

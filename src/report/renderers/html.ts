@@ -21,11 +21,11 @@ import {
   byGroupEmissions,
   capitalise,
   compareStrings,
+  emissionsDeltaText,
   escapeHtml as h,
   expectedAssumption,
   formatEmissions,
   formatExpected,
-  formatDelta,
   formatNumber,
   formatQuantity,
   formatRange,
@@ -137,7 +137,7 @@ function summaryCards(input: RenderInput): string {
         "summary-baseline",
         "Since baseline",
         `+${h(formatNumber(b.newFindings.length, 0))} / −${h(formatNumber(b.fixedFindings.length, 0))}`,
-        `new / fixed findings; floor ${h(formatDelta(b.floorKgCo2ePerMonthDelta))} kgCO<sub>2</sub>e/month`,
+        `new / fixed findings; ${h(emissionsDeltaText(b))} kgCO<sub>2</sub>e/month`,
         b.newFindings.length > 0 ? "bad" : "good",
       ),
     );
@@ -512,7 +512,7 @@ function baselineSection(input: RenderInput): string {
   const list = (ids: readonly string[]): string => (ids.length === 0 ? '<p class="muted">None.</p>' : `<ul class="ids">${ids.map((id) => `<li><code>${h(id)}</code></li>`).join("")}</ul>`);
   return [
     '<section id="baseline"><h2>Since the baseline</h2>',
-    `<p>Compared with <code>${h(b.source)}</code>: ${h(formatNumber(b.newFindings.length, 0))} new, ${h(formatNumber(b.fixedFindings.length, 0))} fixed, ${h(formatNumber(b.unchangedFindings, 0))} unchanged findings; floor emissions ${h(formatDelta(b.floorKgCo2ePerMonthDelta))} kgCO<sub>2</sub>e/month.</p>`,
+    `<p>Compared with <code>${h(b.source)}</code>: ${h(formatNumber(b.newFindings.length, 0))} new, ${h(formatNumber(b.fixedFindings.length, 0))} fixed, ${h(formatNumber(b.unchangedFindings, 0))} unchanged findings; emissions ${h(emissionsDeltaText(b))} kgCO<sub>2</sub>e/month.</p>`,
     `<h3>New</h3>${list(b.newFindings)}`,
     `<h3>Fixed</h3>${list(b.fixedFindings)}`,
     "</section>",

@@ -73,7 +73,7 @@ const REPORT: Shape = {
     },
     stacks: { each: STACK },
     unreadable: { each: { keys: ["input", "error"] } },
-    baseline: { keys: ["source", "newFindings", "fixedFindings", "unchangedFindings", "floorKgCo2ePerMonthDelta"] },
+    baseline: { keys: ["source", "newFindings", "fixedFindings", "unchangedFindings", "floorKgCo2ePerMonthDelta", "expectedKgCo2ePerMonthDelta"] },
     provenance: { each: { keys: ["name", "version", "year", "licence", "basis"] } },
     rules: { each: { keys: ["name", "displayName", "description", "defaultLevel", "severity", "url", "remediationSteps"] } },
   },

@@ -21,9 +21,9 @@ import {
   byGroupEmissions,
   capitalise,
   escapeHtml,
-  formatDelta,
   formatNumber,
   formatQuantity,
+  emissionsDeltaText,
   emissionsHeadline,
   formatEmissions,
   formatExpected,
@@ -282,7 +282,7 @@ function summarySection(input: RenderInput): string {
     lines.push(
       row([
         "**Since baseline**",
-        `${formatNumber(b.newFindings.length, 0)} new · ${formatNumber(b.fixedFindings.length, 0)} fixed · ${formatNumber(b.unchangedFindings, 0)} unchanged · floor ${formatDelta(b.floorKgCo2ePerMonthDelta)} kgCO2e/month (vs ${code(b.source)})`,
+        `${formatNumber(b.newFindings.length, 0)} new · ${formatNumber(b.fixedFindings.length, 0)} fixed · ${formatNumber(b.unchangedFindings, 0)} unchanged · ${emissionsDeltaText(b)} kgCO2e/month (vs ${code(b.source)})`,
       ]),
     );
   }

@@ -9,9 +9,9 @@ import type { GroupSummary, RenderInput, Renderer, ReportFinding, Sink, StackRep
 import { defineRenderer } from "../render-input";
 import {
   capitalise,
-  formatDelta,
   formatNumber,
   formatQuantity,
+  emissionsDeltaText,
   emissionsHeadline,
   formatEmissions,
   isActive,
@@ -97,7 +97,7 @@ function writeTable(input: RenderInput, sink: Sink, width: number, paint: Paint)
         "Baseline",
         `vs ${t(b.source)}: ${paint(b.newFindings.length > 0 ? "red" : "green", `${formatNumber(b.newFindings.length, 0)} new`)} · ` +
           `${formatNumber(b.fixedFindings.length, 0)} fixed · ${formatNumber(b.unchangedFindings, 0)} unchanged · ` +
-          `floor ${formatDelta(b.floorKgCo2ePerMonthDelta)} kgCO2e/month`,
+          `${emissionsDeltaText(b)} kgCO2e/month`,
       ),
     );
   }

@@ -4,7 +4,7 @@
  */
 import { type StackCounts, stackCounts } from "../digest";
 import { byGroupEmissions, compareStrings } from "../group";
-import type { EmissionsRange, Level, ProvenanceEntry, Report, ReportFinding, Severity, WaiverMark } from "../model";
+import type { BaselineComparison, EmissionsRange, Level, ProvenanceEntry, Report, ReportFinding, Severity, WaiverMark } from "../model";
 
 export const SEVERITIES: readonly Severity[] = ["critical", "high", "medium", "low"];
 
@@ -145,6 +145,12 @@ export function emissionsHeadline(s: EmissionsRange, expectedUtilization: number
 /** The assumption behind every expected figure, in a few words. */
 export function expectedAssumption(expectedUtilization: number): string {
   return `expected: declared sizes, else ${formatNumber(expectedUtilization * 100, 0)}% of the way from minimum to maximum`;
+}
+
+/** A baseline's emissions change in words: `expected +12.3, floor -4.0`, or the floor's alone against a 1.0 baseline. */
+export function emissionsDeltaText(b: BaselineComparison): string {
+  const floor = `floor ${formatDelta(b.floorKgCo2ePerMonthDelta)}`;
+  return b.expectedKgCo2ePerMonthDelta === undefined ? floor : `expected ${formatDelta(b.expectedKgCo2ePerMonthDelta)}, ${floor}`;
 }
 
 /** `expected (floor–ceiling)` of any quantity (kWh too), or one number when they coincide. */
