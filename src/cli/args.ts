@@ -57,9 +57,9 @@ export function printable(s: string, max: number): string {
 }
 
 /** `--utilization`: a number from 0 to 1, or undefined when not given. */
-export function parseUtilization(value: string | undefined): number | undefined {
+export function parseUtilization(value: string | undefined, option = "--utilization"): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!/^\s*\d*\.?\d+\s*$/.test(value) || !(n >= 0 && n <= 1)) throw new UsageError("--utilization must be a number from 0 to 1");
+  if (!/^\s*\d*\.?\d+\s*$/.test(value) || !(n >= 0 && n <= 1)) throw new UsageError(`${option} must be a number from 0 to 1`);
   return n;
 }

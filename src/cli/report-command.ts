@@ -23,7 +23,7 @@ import { packageRoot } from "../util/package-root";
 import { EXAMPLE_EXPORT } from "./example";
 import { type ParsedArgs, UsageError, parseUtilization, printable, single } from "./args";
 
-export const REPORT_VALUE_OPTIONS = ["format", "out", "policy-config", "waivers", "group-by", "baseline", "fail-on", "utilization", "org", "api-url", "jobs"] as const;
+export const REPORT_VALUE_OPTIONS = ["format", "out", "policy-config", "waivers", "group-by", "baseline", "fail-on", "utilization", "expected-utilization", "org", "api-url", "jobs"] as const;
 export const REPORT_FLAGS = ["quiet", "example"] as const;
 
 export const REPORT_USAGE = `carbonguard report [inputs…] [--org ORG] [--format F [--out FILE]]… [options]
@@ -51,6 +51,10 @@ is an https URL, else ${DEFAULT_PULUMI_API}). Secrets are never decrypted or sho
   --fail-on L            mandatory (default) | advisory | never: which active findings exit 1
                          (waived findings never count)
   --utilization U        average accelerator/CPU utilization for estimates, 0–1 (default 0.5)
+  --expected-utilization E
+                         where autoscaled capacity that declares no size (desired capacity,
+                         target size) is expected to run, as a share of the way from its
+                         minimum to its maximum, 0–1 (default 0.5): the expected figure
   --org ORG              a Pulumi Cloud organization (needs PULUMI_ACCESS_TOKEN)
   --api-url URL          the Pulumi Cloud API (self-hosted); http:// only for localhost
   --example              add the built-in example stack
@@ -196,6 +200,7 @@ export async function reportCommand(args: ParsedArgs, out: (s: string) => void, 
   const outputs = pairOutputs(args);
   const failOn = parseFailOn(single(args, "fail-on"));
   const utilization = parseUtilization(single(args, "utilization"));
+  const expectedUtilization = parseUtilization(single(args, "expected-utilization"), "--expected-utilization");
   const groupByArg = single(args, "group-by") ?? "team";
   if (!parseGroupBy(groupByArg)) throw new UsageError(`--group-by must be team, project or tag:<key>, got '${printable(groupByArg, 40)}'`);
   const org = single(args, "org");
@@ -265,6 +270,7 @@ export async function reportCommand(args: ParsedArgs, out: (s: string) => void, 
     groupBy: groupByArg,
     failOn,
     ...(utilization !== undefined ? { utilization } : {}),
+    ...(expectedUtilization !== undefined ? { expectedUtilization } : {}),
     ...(baseline ? { baseline } : {}),
     now,
     onProgress: (p) => {

@@ -32,15 +32,15 @@ import { Slot } from "../engine/slots";
 import { type PathStep, type PlainValue, formatPath, isOpaque, ownEntry, readArray, readNumber, readObject, readPath, readString } from "../engine/values";
 import type { ResourceView, StackView } from "../engine/view";
 import { type AttachedAccelerator, type UnitSpec, displayInstanceType } from "./power";
-import type { Range } from "./types";
+import type { Bounds } from "./types";
 
 export interface PartPlan {
   readonly label: string;
   readonly spec: UnitSpec;
-  readonly units: Range;
+  readonly units: Bounds;
   readonly unitsBasis: string;
   /** Hours each unit runs per month; undefined = always on (hoursPerMonth). */
-  readonly hoursPerUnit?: Range;
+  readonly hoursPerUnit?: Bounds;
   readonly caveats?: readonly string[];
 }
 
@@ -99,10 +99,12 @@ function elements(root: PlainValue | undefined, steps: readonly PathStep[]): rea
   return r.state === "value" ? r.value : [];
 }
 
-function range(floor: number, ceiling: number): Range {
+/** Bounds from two counts; `declared` (the size the resource says it runs now) is kept only within them. */
+function range(floor: number, ceiling: number, declared?: number): Bounds {
   const f = Number.isFinite(floor) && floor > 0 ? floor : 0;
-  const c = Number.isFinite(ceiling) && ceiling > 0 ? ceiling : 0;
-  return { floor: Math.min(f, Math.max(f, c)), ceiling: Math.max(f, c) };
+  const c = Math.max(f, Number.isFinite(ceiling) && ceiling > 0 ? ceiling : 0);
+  if (declared === undefined || !Number.isFinite(declared)) return { floor: f, ceiling: c };
+  return { floor: f, ceiling: c, declared: Math.min(c, Math.max(f, declared)) };
 }
 
 function describeCount(c: { value: number; path: string; defaulted: boolean }): string {
@@ -180,7 +182,12 @@ const asg: Reader = (view, ctx) => {
   }
   type ??= launchTemplateType(view, ctx);
   if (!type) return unknown("instance type not found: no overrides[].instanceType and no launch template with an instanceType in this stack");
-  return parts({ ...instancePart("aws", type), units: range(min.value, max.value), unitsBasis: `minSize ${min.value} … maxSize ${max.value}` });
+  const desired = count(view.props, ["desiredCapacity"], undefined);
+  return parts({
+    ...instancePart("aws", type),
+    units: range(min.value, max.value, desired?.value),
+    unitsBasis: `minSize ${min.value} … maxSize ${max.value}${desired ? `, desiredCapacity ${desired.value}` : ""}`,
+  });
 };
 
 const eksNodeGroup: Reader = (view, ctx) => {
@@ -200,7 +207,12 @@ const eksNodeGroup: Reader = (view, ctx) => {
     caveats.push("instanceTypes not set: EKS's default t3.medium assumed");
   }
   if (types.length > 1) caveats.push(`${types.length} instance types allowed: sized as the first, ${displayInstanceType("aws", type)}`);
-  return parts({ ...instancePart("aws", type), units: range(floor, ceiling), unitsBasis: `scalingConfig.minSize ${floor} … maxSize ${ceiling}`, caveats });
+  return parts({
+    ...instancePart("aws", type),
+    units: range(floor, ceiling, desired?.value),
+    unitsBasis: `scalingConfig.minSize ${floor} … maxSize ${ceiling}${desired ? `, desiredSize ${desired.value}` : ""}`,
+    caveats,
+  });
 };
 
 const batchCompute: Reader = (view) => {
@@ -264,6 +276,8 @@ const sagemakerEndpointConfig: Reader = (view, ctx) => {
       let floor = initial.value;
       let ceiling = initial.value;
       let basis = `${path}.initialInstanceCount ${describeCount(initial)}`;
+      // Under autoscaling, an explicit initialInstanceCount is the size the variant is deployed at.
+      const declared = initial.defaulted ? undefined : initial.value;
       if (managedOn && managed.state === "value") {
         const min = count(managed.value, ["minInstanceCount"], floor)!;
         const max = count(managed.value, ["maxInstanceCount"], Math.max(floor, min.value))!;
@@ -279,7 +293,8 @@ const sagemakerEndpointConfig: Reader = (view, ctx) => {
         }
       }
       // Labelled by path: the variant name is free text.
-      out.push({ ...instancePart("aws", type, undefined, path), units: range(floor, ceiling), unitsBasis: basis });
+      const scaled = floor !== ceiling || floor !== initial.value;
+      out.push({ ...instancePart("aws", type, undefined, path), units: range(floor, ceiling, scaled ? declared : undefined), unitsBasis: scaled && declared !== undefined ? `${basis}, initialInstanceCount ${declared}` : basis });
     });
   }
   if (out.length === 0) return skipped.length > 0 ? { kind: "not-applicable", reason: skipped.join("; ") } : unknown("no production variant with an instanceType");
@@ -377,16 +392,20 @@ const gceInstance: Reader = (view) => {
 const gceGroup: Reader = (view, ctx) => {
   const shape = ctx.stack ? firstJoined(templatesOfMig(ctx.stack, view), (template) => gceShape(template.props, [])) : undefined;
   if (!shape) return unknown("instance template not found in this stack (or it has no machineType)");
-  let floor = count(view.props, ["targetSize"], 0)!;
+  const target = count(view.props, ["targetSize"], 0)!;
+  let floor = target;
   let ceiling = floor;
   let basis = `targetSize ${describeCount(floor)}`;
+  // An autoscaler owns the size; a targetSize set beside it is the size the group was last asked to run.
+  let declared: number | undefined;
   const autoscaler = ctx.stack ? referrers(ctx.stack, view, GCE_AUTOSCALERS, migOfAutoscaler).found[0] : undefined;
   if (autoscaler) {
     floor = count(autoscaler.props, ["autoscalingPolicy", "minReplicas"], 0)!;
     ceiling = count(autoscaler.props, ["autoscalingPolicy", "maxReplicas"], floor.value)!;
-    basis = `autoscaler minReplicas ${floor.value} … maxReplicas ${ceiling.value}`;
+    declared = target.defaulted ? undefined : target.value;
+    basis = `autoscaler minReplicas ${floor.value} … maxReplicas ${ceiling.value}${declared !== undefined ? `, targetSize ${declared}` : ""}`;
   }
-  return parts({ ...instancePart("gcp", shape.type, shape.attached), units: range(floor.value, ceiling.value), unitsBasis: basis });
+  return parts({ ...instancePart("gcp", shape.type, shape.attached), units: range(floor.value, ceiling.value, declared), unitsBasis: basis });
 };
 
 /** Zones a node pool spans: its nodeLocations, else 1 for a zonal location, else 3 for a region. */

@@ -17,6 +17,7 @@ import type { ResourceView, StackView } from "../engine/view";
 import { type PartPlan, hasEnergyModel, notEstimatedReason, planCapacity } from "./capacity";
 import { resolveUnit, safe } from "./power";
 import {
+  type Bounds,
   type Contributor,
   type EstimateOptions,
   type EstimatePart,
@@ -31,13 +32,17 @@ import {
 } from "./types";
 
 export const DEFAULT_UTILIZATION = 0.5;
+/** Autoscaled capacity without a declared size is expected halfway between its minimum and maximum. */
+export const DEFAULT_EXPECTED_UTILIZATION = 0.5;
 export const HOURS_PER_MONTH = 730;
 
 export function resolveOptions(options: EstimateOptions = {}): ResolvedOptions {
   const u = options.utilization;
+  const e = options.expectedUtilization;
   const h = options.hoursPerMonth;
   return {
     utilization: typeof u === "number" && Number.isFinite(u) ? Math.min(1, Math.max(0, u)) : DEFAULT_UTILIZATION,
+    expectedUtilization: typeof e === "number" && Number.isFinite(e) ? Math.min(1, Math.max(0, e)) : DEFAULT_EXPECTED_UTILIZATION,
     // Rounded to a thousandth of an hour so a vanishing value is 0 h, not a denormal that underflows.
     hoursPerMonth: typeof h === "number" && Number.isFinite(h) && h >= 0 ? Math.min(Math.round(h * 1000) / 1000, 744) : HOURS_PER_MONTH,
     region: typeof options.region === "string" && options.region.trim() !== "" ? options.region.trim() : undefined,
@@ -45,15 +50,21 @@ export function resolveOptions(options: EstimateOptions = {}): ResolvedOptions {
 }
 
 function scale(r: Range, f: number): Range {
-  return { floor: safe(r.floor * f), ceiling: safe(r.ceiling * f) };
+  return { floor: safe(r.floor * f), expected: safe(r.expected * f), ceiling: safe(r.ceiling * f) };
 }
 
 function add(a: Range, b: Range): Range {
-  return { floor: safe(a.floor + b.floor), ceiling: safe(a.ceiling + b.ceiling) };
+  return { floor: safe(a.floor + b.floor), expected: safe(a.expected + b.expected), ceiling: safe(a.ceiling + b.ceiling) };
 }
 
 function product(a: Range, b: Range): Range {
-  return { floor: safe(a.floor * b.floor), ceiling: safe(a.ceiling * b.ceiling) };
+  return { floor: safe(a.floor * b.floor), expected: safe(a.expected * b.expected), ceiling: safe(a.ceiling * b.ceiling) };
+}
+
+/** The expected point of read bounds: the declared size, else `share` of the way from floor to ceiling. */
+export function expectedWithin(b: Bounds, share: number): Range {
+  const expected = b.declared ?? b.floor + share * (b.ceiling - b.floor);
+  return { floor: b.floor, expected: safe(Math.min(b.ceiling, Math.max(b.floor, expected))), ceiling: b.ceiling };
 }
 
 /** Where the resource runs (or the what-if region), with the facts the estimate needs. */
@@ -80,12 +91,13 @@ function placeOf(view: ResourceView, opts: ResolvedOptions): { cloud: Cloud; fac
 }
 
 function partEstimate(plan: PartPlan, power: UnitPower, pue: number, g: number, opts: ResolvedOptions): EstimatePart {
-  const hours = plan.hoursPerUnit ?? { floor: opts.hoursPerMonth, ceiling: opts.hoursPerMonth };
-  const unitHours = product(plan.units, hours);
+  const hours = expectedWithin(plan.hoursPerUnit ?? { floor: opts.hoursPerMonth, ceiling: opts.hoursPerMonth }, opts.expectedUtilization);
+  const units = expectedWithin(plan.units, opts.expectedUtilization);
+  const unitHours = product(units, hours);
   const energyKwh = scale(unitHours, (power.watts * pue) / 1000);
   return {
     label: plan.label,
-    units: plan.units,
+    units,
     unitsBasis: plan.unitsBasis,
     hoursPerUnit: hours,
     power,
@@ -113,7 +125,7 @@ export function estimateResource(view: ResourceView, options: EstimateOptions = 
   // Most resources of a real stack have no energy model: answered from the type alone, uncached.
   if (!hasEnergyModel(view.type)) return { urn: view.urn, type: view.type, name: view.name, status: "not-applicable", reason: notEstimatedReason(view.type) };
   const opts = resolveOptions(options);
-  const key = `${opts.utilization}|${opts.hoursPerMonth}|${opts.region ?? ""}|${options.utilization === undefined ? "d" : "o"}`;
+  const key = `${opts.utilization}|${opts.expectedUtilization}|${opts.hoursPerMonth}|${opts.region ?? ""}|${options.utilization === undefined ? "d" : "o"}|${options.expectedUtilization === undefined ? "d" : "o"}`;
   const perView = getOrCreate(estimateCache, view, () => new Map());
   const hit = perView.get(key);
   if (hit && hit.stack === stack) return hit.result;
@@ -137,9 +149,9 @@ function idOf(o: object): number {
   return id;
 }
 
-function uniqueAssumptions(facts: RegionFacts, opts: ResolvedOptions, defaultUtilization: boolean, powers: readonly UnitPower[], common: () => FigureRef[]): FigureRef[] {
+function uniqueAssumptions(facts: RegionFacts, opts: ResolvedOptions, defaultUtilization: boolean, sharedExpected: boolean, powers: readonly UnitPower[], common: () => FigureRef[]): FigureRef[] {
   // By identity of the region's facts and of each unit's power (both cached objects), never by content.
-  let key = `${idOf(facts)}|${opts.utilization}|${opts.hoursPerMonth}|${defaultUtilization ? "d" : "o"}`;
+  let key = `${idOf(facts)}|${opts.utilization}|${sharedExpected ? opts.expectedUtilization : "-"}|${opts.hoursPerMonth}|${defaultUtilization ? "d" : "o"}`;
   for (const p of powers) key += `|${idOf(p)}`;
   return assumptionsCache.get(key, () => {
     const seen = new Set<string>();
@@ -152,6 +164,18 @@ function uniqueAssumptions(facts: RegionFacts, opts: ResolvedOptions, defaultUti
       return true;
     });
   });
+}
+
+/** The expected-utilization assumption, as estimates quote it. */
+function expectedFigure(share: number): FigureRef {
+  return {
+    label: "expected utilization",
+    value: share,
+    unit: "ratio",
+    source: "carbonguard assumption (docs/methodology.md), set with --expected-utilization",
+    year: 2026,
+    basis: "autoscaled capacity that declares no current size runs this share of the way from its minimum to its maximum",
+  };
 }
 
 /** A region's PUE and grid-intensity figures as estimates quote them, built once per region (immutable, shared). */
@@ -192,8 +216,12 @@ function estimateResourceUncached(view: ResourceView, options: EstimateOptions, 
   const embodiedKnown = parts.every((p) => p.embodiedKgCo2e !== undefined);
   const embodied = parts.reduce((s, p) => add(s, p.embodiedKgCo2e ?? ZERO), ZERO);
 
-  const unique = uniqueAssumptions(place.facts, opts, options.utilization === undefined, powers, () => [
+  // The expected-utilization assumption is quoted only where it decided something: bounds apart, no declared size.
+  const assumed = (b: Bounds | undefined): boolean => b !== undefined && b.declared === undefined && b.ceiling > b.floor;
+  const sharedExpected = plan.parts.some((p) => assumed(p.units) || assumed(p.hoursPerUnit));
+  const unique = uniqueAssumptions(place.facts, opts, options.utilization === undefined, sharedExpected, powers, () => [
     { label: "utilization", value: opts.utilization, unit: "ratio", source: options.utilization === undefined ? "CCF default average utilization" : "carbonguard option", year: 2024, basis: "average utilization of accelerators and CPUs over the month" },
+    ...(sharedExpected ? [expectedFigure(opts.expectedUtilization)] : []),
     { label: "hours per month", value: opts.hoursPerMonth, unit: "h", source: "carbonguard method (CARBON-METHOD.md)", year: 2026, basis: "always-on capacity runs 730 h a month" },
     { label: `${place.facts.region} PUE`, ...pue },
     { label: `${place.facts.region} grid intensity`, ...intensity },
@@ -258,8 +286,9 @@ export function summarize(resources: readonly ResourceEstimate[], opts: Resolved
     notApplicableCount: resources.filter((r) => r.status === "not-applicable").length,
     topContributors,
     utilization: opts.utilization,
+    expectedUtilization: opts.expectedUtilization,
     hoursPerMonth: opts.hoursPerMonth,
-    basis: `CCF method extended with current accelerators: ${Math.round(opts.utilization * 100)}% utilization, ${opts.hoursPerMonth} h/month, provider PUE, Electricity Maps 2025 location-based lifecycle grid intensity; embodied per CCF over a 4-year life; floor = minimum running capacity, ceiling = maximum`,
+    basis: `CCF method extended with current accelerators: ${Math.round(opts.utilization * 100)}% utilization, ${opts.hoursPerMonth} h/month, provider PUE, Electricity Maps 2025 location-based lifecycle grid intensity; embodied per CCF over a 4-year life; floor = minimum running capacity, ceiling = maximum, expected = declared capacity, else ${Math.round(opts.expectedUtilization * 100)}% of the way from floor to ceiling`,
   };
 }
 

@@ -8,14 +8,14 @@ export function formatAmount(n: number): string {
 }
 
 /** "12" or "3.4–56" (en dash), rounded like formatKg. */
-export function formatRange(r: Range, fmt: (n: number) => string = formatAmount): string {
+export function formatRange(r: Pick<Range, "floor" | "ceiling">, fmt: (n: number) => string = formatAmount): string {
   const a = fmt(r.floor);
   const b = fmt(r.ceiling);
   return a === b ? a : `${a}–${b}`;
 }
 
 /** "12 kgCO2e/month" or "3.4–56 kgCO2e/month (floor–ceiling)". */
-export function formatKgRange(r: Range): string {
+export function formatKgRange(r: Pick<Range, "floor" | "ceiling">): string {
   const text = formatRange(r);
   return text.includes("–") ? `${text} kgCO2e/month (floor–ceiling)` : `${text} kgCO2e/month`;
 }

@@ -5,17 +5,39 @@
 import type { Cloud } from "../data/types";
 import type { FigureRef } from "../engine/rule";
 
-/** A monthly amount at minimum running capacity (floor) and at maximum capacity (ceiling). */
+/** Bounds read from a resource: minimum (floor) and maximum (ceiling) running capacity or hours. */
+export interface Bounds {
+  readonly floor: number;
+  readonly ceiling: number;
+  /**
+   * What the resource itself declares it runs now (an Auto Scaling group's desiredCapacity, an EKS
+   * group's desiredSize, a MIG's targetSize), within the bounds; absent when it declares nothing.
+   */
+  readonly declared?: number;
+}
+
+/**
+ * A monthly amount at minimum running capacity (floor), at the expected capacity and at maximum
+ * capacity (ceiling); floor ≤ expected ≤ ceiling. Expected is the declared capacity where the
+ * resource declares one, else `expectedUtilization` of the way from floor to ceiling.
+ */
 export interface Range {
   readonly floor: number;
+  readonly expected: number;
   readonly ceiling: number;
 }
 
-export const ZERO: Range = { floor: 0, ceiling: 0 };
+export const ZERO: Range = { floor: 0, expected: 0, ceiling: 0 };
 
 export interface EstimateOptions {
   /** Average utilization of accelerators and CPUs, 0–1 (CCF default 0.5). */
   readonly utilization?: number;
+  /**
+   * Where autoscaled capacity that declares no current size is expected to sit on average, as a
+   * share of the way from its minimum to its maximum, 0–1 (default 0.5). Also applies to hours
+   * of capacity that runs only part of the month (training jobs).
+   */
+  readonly expectedUtilization?: number;
   /** Hours in a month for always-on capacity (default 730). */
   readonly hoursPerMonth?: number;
   /** Estimate as if the resource ran in this region (what-if for savings). */
@@ -24,6 +46,7 @@ export interface EstimateOptions {
 
 export interface ResolvedOptions {
   readonly utilization: number;
+  readonly expectedUtilization: number;
   readonly hoursPerMonth: number;
   readonly region: string | undefined;
 }
@@ -60,7 +83,7 @@ export interface EstimatePart {
   readonly units: Range;
   /** Where the unit counts come from, e.g. "scalingConfig.minSize … scalingConfig.maxSize". */
   readonly unitsBasis: string;
-  /** Hours each unit runs in a month, at floor and at ceiling. */
+  /** Hours each unit runs in a month, at floor, expected and ceiling. */
   readonly hoursPerUnit: Range;
   readonly power: UnitPower;
   readonly energyKwh: Range;
@@ -130,6 +153,7 @@ export interface StackEstimate {
   /** Largest contributors by ceiling total, largest first. */
   readonly topContributors: readonly Contributor[];
   readonly utilization: number;
+  readonly expectedUtilization: number;
   readonly hoursPerMonth: number;
   /** One sentence on what the numbers are. */
   readonly basis: string;

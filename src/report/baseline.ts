@@ -23,6 +23,8 @@ export interface Baseline {
   /** Finding ids by stack id. */
   readonly findingsByStack: ReadonlyMap<string, readonly string[]>;
   readonly floorKgCo2ePerMonth: number;
+  /** Absent in a 1.0 report, which had no expected figure. */
+  readonly expectedKgCo2ePerMonth?: number;
 }
 
 const MAX_BASELINE_BYTES = 512 * 1024 * 1024;
@@ -83,7 +85,9 @@ export function parseBaseline(source: string, doc: unknown): Baseline {
     });
     findingsByStack.set(id, ids);
   });
-  return { source, findingsByStack, floorKgCo2ePerMonth: floor };
+  const expected = isRecord(summary) ? summary["expectedKgCo2ePerMonth"] : undefined;
+  if (expected !== undefined && (typeof expected !== "number" || !Number.isFinite(expected))) return fail("`summary.expectedKgCo2ePerMonth` is not a number");
+  return { source, findingsByStack, floorKgCo2ePerMonth: floor, ...(expected !== undefined ? { expectedKgCo2ePerMonth: expected } : {}) };
 }
 
 /** Compares this run's finding ids (by stack id) with the baseline. */
@@ -92,10 +96,11 @@ export function compareWithBaseline(
   current: ReadonlyMap<string, readonly string[]>,
   currentFloorKgCo2ePerMonth: number,
   everyInputRead: boolean,
+  currentExpectedKgCo2ePerMonth?: number,
 ): BaselineComparison {
   const tracker = new BaselineTracker(baseline);
   for (const [stackId, ids] of current) tracker.add(stackId, ids);
-  return tracker.result(currentFloorKgCo2ePerMonth, everyInputRead);
+  return tracker.result(currentFloorKgCo2ePerMonth, everyInputRead, currentExpectedKgCo2ePerMonth);
 }
 
 /**
@@ -121,19 +126,23 @@ export class BaselineTracker {
     }
   }
 
-  result(currentFloorKgCo2ePerMonth: number, everyInputRead: boolean): BaselineComparison {
+  result(currentFloorKgCo2ePerMonth: number, everyInputRead: boolean, currentExpectedKgCo2ePerMonth?: number): BaselineComparison {
     const fixed = new Set<string>();
     for (const [stackId, ids] of this.baseline.findingsByStack) {
       if (!this.present.has(stackId) && !everyInputRead) continue;
       for (const id of ids) if (!this.unchanged.has(id)) fixed.add(id);
     }
     const delta = currentFloorKgCo2ePerMonth - this.baseline.floorKgCo2ePerMonth;
+    // Only when both runs have an expected figure (a 1.0 baseline has none).
+    const before = this.baseline.expectedKgCo2ePerMonth;
+    const expectedDelta = before !== undefined && currentExpectedKgCo2ePerMonth !== undefined ? currentExpectedKgCo2ePerMonth - before : undefined;
     return {
       source: this.baseline.source,
       newFindings: [...this.added].sort(),
       fixedFindings: [...fixed].sort(),
       unchangedFindings: this.unchanged.size,
       floorKgCo2ePerMonthDelta: Math.round(delta * 1000) / 1000,
+      ...(expectedDelta !== undefined ? { expectedKgCo2ePerMonthDelta: Math.round(expectedDelta * 1000) / 1000 } : {}),
     };
   }
 }

@@ -12,7 +12,7 @@
  */
 import type { ResolvedPolicyConfig } from "../engine/policy-config";
 import type { AnyRule } from "../engine/rule";
-import { DEFAULT_UTILIZATION } from "../estimate";
+import { DEFAULT_UTILIZATION, resolveOptions } from "../estimate";
 import { type InputError, type InputFile, type InputItem, readInputFile } from "../inputs";
 import { RULES } from "../rules";
 import type { WaiverSet } from "../waivers";
@@ -62,6 +62,10 @@ export interface BuildReportOptions {
   readonly failOn?: FailOn;
   /** Accelerator/CPU utilization for the estimates, 0–1 (default 0.5). */
   readonly utilization?: number;
+  /** Share of an autoscaled range (minimum → maximum) expected to run where no size is declared, 0–1 (default 0.5). */
+  readonly expectedUtilization?: number;
+  /** Stack sources are shown relative to this folder (default: the current working directory). */
+  readonly sourceRoot?: string;
   readonly baseline?: Baseline;
   /** The instant waivers are judged at (default: now). */
   readonly now?: Date;
@@ -158,6 +162,7 @@ interface Collected<T> {
   readonly failOn: FailOn;
   readonly groupBy: GroupBy;
   readonly utilization: number;
+  readonly expectedUtilization: number;
   readonly now: Date;
   readonly rules: readonly AnyRule[];
   readonly config: ReadonlyMap<string, ResolvedPolicyConfig>;
@@ -170,11 +175,13 @@ interface Collected<T> {
 async function collectStacks<T>(options: BuildReportOptions, keep: (stack: StackReport) => T): Promise<Collected<T>> {
   const groupBy = groupByOrDefault(options.groupBy);
   const utilization = typeof options.utilization === "number" && Number.isFinite(options.utilization) ? Math.min(1, Math.max(0, options.utilization)) : DEFAULT_UTILIZATION;
+  const expectedUtilization = resolveOptions({ expectedUtilization: options.expectedUtilization }).expectedUtilization;
+  const sourceRoot = options.sourceRoot ?? process.cwd();
   const failOn: FailOn = options.failOn ?? "mandatory";
   const now = options.now ?? new Date();
   const rules = options.rules ?? RULES;
   const config = options.policyConfig ?? new Map<string, ResolvedPolicyConfig>();
-  const ctx = stackContext({ rules, config, waivers: options.waivers, now, groupBy, utilization });
+  const ctx = stackContext({ rules, config, waivers: options.waivers, now, groupBy, utilization, expectedUtilization, sourceRoot });
 
   const digests: StackDigest[] = [];
   const stacks = new Map<StackDigest, T>();
@@ -236,7 +243,7 @@ async function collectStacks<T>(options: BuildReportOptions, keep: (stack: Stack
       if (item.kind === "file") {
         files++;
         if (!pool && script && files > (options.workersAfterFiles ?? POOL_AFTER_FILES)) {
-          pool = new StackPool(jobs - 1, { policyConfig: [...config.entries()], waivers: options.waivers, now: now.toISOString(), groupBy: groupByLabel(groupBy), utilization }, script);
+          pool = new StackPool(jobs - 1, { policyConfig: [...config.entries()], waivers: options.waivers, now: now.toISOString(), groupBy: groupByLabel(groupBy), utilization, expectedUtilization, sourceRoot }, script);
         }
         if (pool?.hasRoom) queue.push(pending(pool.run(item.file, item.inBackend)));
         else settle(evaluateInput(await readInputFile(item), ctx));
@@ -252,22 +259,24 @@ async function collectStacks<T>(options: BuildReportOptions, keep: (stack: Stack
     await pool?.close();
   }
   digests.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return { digests, stacks, unreadable, baseline, failOn, groupBy, utilization, now, rules, config };
+  return { digests, stacks, unreadable, baseline, failOn, groupBy, utilization, expectedUtilization, now, rules, config };
 }
 
 /** Everything but the stacks: totals, groups, the baseline comparison, provenance, rule metadata. */
 function reportHead(options: BuildReportOptions, built: Collected<unknown>): Omit<Report, "stacks"> {
-  const { digests, unreadable, failOn, groupBy, utilization, now } = built;
+  const { digests, unreadable, failOn, groupBy, utilization, expectedUtilization, now } = built;
   const counts = emptyCounts();
   const savings = new Map<string, number>();
   let resources = 0;
   let floor = 0;
+  let expected = 0;
   let ceiling = 0;
   for (const s of digests) {
     addCounts(counts, s.counts);
     addSavings(s.savings, savings);
     resources += s.resourceCount;
     floor += s.floorKgCo2ePerMonth;
+    expected += s.expectedKgCo2ePerMonth;
     ceiling += s.ceilingKgCo2ePerMonth;
   }
   const failed = failOn === "never" ? false : failOn === "advisory" ? counts.mandatory + counts.advisory > 0 : counts.mandatory > 0;
@@ -277,6 +286,7 @@ function reportHead(options: BuildReportOptions, built: Collected<unknown>): Omi
     unreadable: unreadable.length,
     findings: counts,
     floorKgCo2ePerMonth: round(floor),
+    expectedKgCo2ePerMonth: round(expected),
     ceilingKgCo2ePerMonth: round(ceiling),
     savingKgCo2ePerMonth: round([...savings.values()].reduce((t, v) => t + v, 0)),
     savingByPolicy: roundedByKey(savings),
@@ -284,17 +294,17 @@ function reportHead(options: BuildReportOptions, built: Collected<unknown>): Omi
   };
 
   const version = options.toolVersion ?? toolVersion();
-  const baseline = built.baseline?.result(summary.floorKgCo2ePerMonth, unreadable.length === 0);
+  const baseline = built.baseline?.result(summary.floorKgCo2ePerMonth, unreadable.length === 0, summary.expectedKgCo2ePerMonth);
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: "carbonguard", version },
     generatedAt: options.generatedAt ?? now.toISOString(),
-    options: { failOn, groupBy: groupByLabel(groupBy), utilization },
+    options: { failOn, groupBy: groupByLabel(groupBy), utilization, expectedUtilization },
     unreadable,
     groups: summarizeGroups(digests),
     summary,
     ...(baseline ? { baseline } : {}),
-    provenance: reportProvenance(version, utilization),
+    provenance: reportProvenance(version, utilization, expectedUtilization),
     rules: reportRules(built.rules, built.config),
   };
 }

@@ -4,7 +4,7 @@
  * (a few hundred bytes) and the stacks themselves on disk (src/report/spool.ts), so memory does
  * not follow the size of the findings.
  */
-import type { FindingCounts, StackReport } from "./model";
+import type { EmissionsRange, FindingCounts, StackReport } from "./model";
 import { compareStrings, countFindings, emptyCounts } from "./group";
 
 /** Active findings by level, and waived ones (as the renderers count them). */
@@ -22,8 +22,9 @@ export interface StackDigest {
   readonly resourceCount: number;
   readonly findings: number;
   readonly floorKgCo2ePerMonth: number;
+  readonly expectedKgCo2ePerMonth: number;
   readonly ceilingKgCo2ePerMonth: number;
-  readonly byRegion: Readonly<Record<string, number>>;
+  readonly regions: Readonly<Record<string, EmissionsRange>>;
   /** For the summary and group totals. */
   readonly counts: FindingCounts;
   /** For ordering stacks by attention. */
@@ -60,8 +61,9 @@ export function digestOf(stack: StackReport): StackDigest {
     resourceCount: stack.resourceCount,
     findings: stack.findings.length,
     floorKgCo2ePerMonth: stack.estimate.floorKgCo2ePerMonth,
+    expectedKgCo2ePerMonth: stack.estimate.expectedKgCo2ePerMonth,
     ceilingKgCo2ePerMonth: stack.estimate.ceilingKgCo2ePerMonth,
-    byRegion: stack.estimate.byRegion,
+    regions: stack.estimate.regions,
     counts: countFindings(emptyCounts(), stack.findings),
     attention: stackCounts(stack),
     savings,
@@ -77,22 +79,27 @@ export function byAttention(a: StackDigest, b: StackDigest): number {
     cb.mandatory - ca.mandatory ||
     cb.advisory - ca.advisory ||
     cb.other - ca.other ||
-    b.floorKgCo2ePerMonth - a.floorKgCo2ePerMonth ||
+    b.expectedKgCo2ePerMonth - a.expectedKgCo2ePerMonth ||
     compareStrings(a.id, b.id)
   );
 }
 
-/** Biggest emitters first; ties by id. */
+/** Biggest (expected) emitters first; ties by id. */
 export function byEmissions(a: StackDigest, b: StackDigest): number {
-  return b.floorKgCo2ePerMonth - a.floorKgCo2ePerMonth || compareStrings(a.id, b.id);
+  return b.expectedKgCo2ePerMonth - a.expectedKgCo2ePerMonth || compareStrings(a.id, b.id);
 }
 
-/** Floor emissions by region over all stacks (in digest order, so sums are reproducible). */
-export function emissionsByRegion(digests: readonly StackDigest[]): Map<string, number> {
-  const out = new Map<string, number>();
+/** Emissions by region over all stacks, floor, expected and ceiling (in digest order, so sums are reproducible). */
+export function emissionsByRegion(digests: readonly StackDigest[]): Map<string, { floor: number; expected: number; ceiling: number }> {
+  const out = new Map<string, { floor: number; expected: number; ceiling: number }>();
+  const finite = (n: number): number => (Number.isFinite(n) ? n : 0);
   for (const d of digests) {
-    for (const [region, kg] of Object.entries(d.byRegion)) {
-      if (Number.isFinite(kg)) out.set(region, (out.get(region) ?? 0) + kg);
+    for (const [region, r] of Object.entries(d.regions)) {
+      const sum = out.get(region) ?? { floor: 0, expected: 0, ceiling: 0 };
+      sum.floor += finite(r.floorKgCo2ePerMonth);
+      sum.expected += finite(r.expectedKgCo2ePerMonth);
+      sum.ceiling += finite(r.ceilingKgCo2ePerMonth);
+      out.set(region, sum);
     }
   }
   return out;

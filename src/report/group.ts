@@ -111,7 +111,7 @@ export function roundedByKey(values: ReadonlyMap<string, number>): Record<string
 
 /** Groups as the report lists them: biggest emitters first, then by name. */
 export function byGroupEmissions(a: GroupSummary, b: GroupSummary): number {
-  return b.floorKgCo2ePerMonth - a.floorKgCo2ePerMonth || compareStrings(a.group, b.group);
+  return b.expectedKgCo2ePerMonth - a.expectedKgCo2ePerMonth || compareStrings(a.group, b.group);
 }
 
 const TOP_OFFENDERS = 5;
@@ -136,14 +136,15 @@ export function summarizeGroups(stacks: readonly StackDigest[]): GroupSummary[] 
       group,
       stacks: members.length,
       floorKgCo2ePerMonth: round(members.reduce((t, s) => t + s.floorKgCo2ePerMonth, 0)),
+      expectedKgCo2ePerMonth: round(members.reduce((t, s) => t + s.expectedKgCo2ePerMonth, 0)),
       ceilingKgCo2ePerMonth: round(members.reduce((t, s) => t + s.ceilingKgCo2ePerMonth, 0)),
       findings: counts,
       savingKgCo2ePerMonth: round([...savings.values()].reduce((t, v) => t + v, 0)),
       topOffenders: [...members]
-        .filter((s) => s.floorKgCo2ePerMonth > 0)
-        .sort((a, b) => b.floorKgCo2ePerMonth - a.floorKgCo2ePerMonth || compareStrings(a.id, b.id))
+        .filter((s) => s.expectedKgCo2ePerMonth > 0)
+        .sort((a, b) => b.expectedKgCo2ePerMonth - a.expectedKgCo2ePerMonth || compareStrings(a.id, b.id))
         .slice(0, TOP_OFFENDERS)
-        .map((s) => ({ stack: s.id, kgCo2ePerMonth: s.floorKgCo2ePerMonth })),
+        .map((s) => ({ stack: s.id, kgCo2ePerMonth: s.floorKgCo2ePerMonth, expectedKgCo2ePerMonth: s.expectedKgCo2ePerMonth })),
     });
   }
   return groups.sort(byGroupEmissions);

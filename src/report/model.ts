@@ -8,7 +8,7 @@
 
 import type { StackDigest } from "./digest";
 
-export const REPORT_SCHEMA_VERSION = "1.0";
+export const REPORT_SCHEMA_VERSION = "1.1";
 
 export type Level = "mandatory" | "advisory" | "remediate" | "disabled";
 export type Severity = "low" | "medium" | "high" | "critical";
@@ -23,6 +23,11 @@ export interface Report {
     readonly failOn: "mandatory" | "advisory" | "never";
     readonly groupBy: string;
     readonly utilization: number;
+    /**
+     * Where autoscaled capacity that declares no current size is expected to run, as a share of
+     * the way from its minimum to its maximum (`--expected-utilization`, default 0.5). Since 1.1.
+     */
+    readonly expectedUtilization: number;
   };
   readonly stacks: readonly StackReport[];
   /** Inputs that could not be read, and why. The report still covers everything else. */
@@ -88,20 +93,43 @@ export interface PolicyOutcome {
   readonly findings: number;
 }
 
-export interface StackEstimate {
+/** kgCO2e/month at minimum, expected and maximum capacity. */
+export interface EmissionsRange {
   readonly floorKgCo2ePerMonth: number;
+  readonly expectedKgCo2ePerMonth: number;
   readonly ceilingKgCo2ePerMonth: number;
+}
+
+export interface StackEstimate extends EmissionsRange {
   readonly floorKwhPerMonth: number;
+  /** Since 1.1: at the declared capacity, else `options.expectedUtilization` of the autoscaled range. */
+  readonly expectedKwhPerMonth: number;
   readonly ceilingKwhPerMonth: number;
   readonly embodiedKgCo2ePerMonth: number;
   /** Accelerator-hours per month at the floor (for the grade). */
   readonly acceleratorHoursPerMonth: number;
   /** Resources the estimator could not size, with the reason. */
   readonly unknown: readonly { readonly urn: string; readonly reason: string }[];
-  /** The largest contributors, biggest first (at most 10). */
-  readonly topResources: readonly { readonly urn: string; readonly type: string; readonly name: string; readonly region?: string; readonly kgCo2ePerMonth: number }[];
-  /** Emissions by region (floor), for charts. */
+  /**
+   * The largest contributors by expected emissions, biggest first (at most 10). `kgCo2ePerMonth`
+   * is the floor (as in 1.0); expected and ceiling since 1.1.
+   */
+  readonly topResources: readonly TopResource[];
+  /** Emissions by region (floor), as in 1.0. */
   readonly byRegion: Readonly<Record<string, number>>;
+  /** Emissions by region at floor, expected and ceiling, for charts. Since 1.1. */
+  readonly regions: Readonly<Record<string, EmissionsRange>>;
+}
+
+export interface TopResource {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  readonly region?: string;
+  /** Floor. */
+  readonly kgCo2ePerMonth: number;
+  readonly expectedKgCo2ePerMonth: number;
+  readonly ceilingKgCo2ePerMonth: number;
 }
 
 export interface GradeResult {
@@ -117,16 +145,14 @@ export interface UnreadableInput {
   readonly error: string;
 }
 
-export interface GroupSummary {
+export interface GroupSummary extends EmissionsRange {
   readonly group: string;
   readonly stacks: number;
-  readonly floorKgCo2ePerMonth: number;
-  readonly ceilingKgCo2ePerMonth: number;
   readonly findings: FindingCounts;
   /** kgCO2e/month the quantified findings would save if fixed. */
   readonly savingKgCo2ePerMonth: number;
-  /** Stacks with the most emissions, biggest first (at most 5). */
-  readonly topOffenders: readonly { readonly stack: string; readonly kgCo2ePerMonth: number }[];
+  /** Stacks with the most expected emissions, biggest first (at most 5); `kgCo2ePerMonth` is the floor (as in 1.0). */
+  readonly topOffenders: readonly { readonly stack: string; readonly kgCo2ePerMonth: number; readonly expectedKgCo2ePerMonth: number }[];
 }
 
 export interface FindingCounts {
@@ -136,13 +162,11 @@ export interface FindingCounts {
   readonly bySeverity: Readonly<Record<Severity, number>>;
 }
 
-export interface Summary {
+export interface Summary extends EmissionsRange {
   readonly stacks: number;
   readonly resources: number;
   readonly unreadable: number;
   readonly findings: FindingCounts;
-  readonly floorKgCo2ePerMonth: number;
-  readonly ceilingKgCo2ePerMonth: number;
   readonly savingKgCo2ePerMonth: number;
   /** Saving potential per policy. */
   readonly savingByPolicy: Readonly<Record<string, number>>;
@@ -156,6 +180,8 @@ export interface BaselineComparison {
   readonly fixedFindings: readonly string[];
   readonly unchangedFindings: number;
   readonly floorKgCo2ePerMonthDelta: number;
+  /** `summary.expectedKgCo2ePerMonth` now minus then; absent when the baseline is a 1.0 report. Since 1.1. */
+  readonly expectedKgCo2ePerMonthDelta?: number;
 }
 
 export interface ProvenanceEntry {

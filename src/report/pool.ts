@@ -20,6 +20,8 @@ export interface PoolContext {
   readonly now: string;
   readonly groupBy: string;
   readonly utilization: number;
+  readonly expectedUtilization: number;
+  readonly sourceRoot: string;
 }
 
 export interface JobRequest {

@@ -46,7 +46,7 @@ const SHORT_NAMES: Readonly<Record<string, string>> = {
 let cached: { readonly entries: ProvenanceEntry[]; readonly gridYear: number | undefined } | undefined;
 
 /** Region data, energy coefficients, accelerator catalog (with the availability the grade uses) and the method. */
-export function reportProvenance(toolVersion: string, utilization: number): ProvenanceEntry[] {
+export function reportProvenance(toolVersion: string, utilization: number, expectedUtilization: number): ProvenanceEntry[] {
   if (!cached) {
     const entries: ProvenanceEntry[] = [];
     for (const [key, s] of Object.entries(REGION_DATA_INFO.sources).sort(([a], [b]) => compareStrings(a, b))) {
@@ -87,7 +87,7 @@ export function reportProvenance(toolVersion: string, utilization: number): Prov
       version: toolVersion,
       year: 2026,
       licence: "Apache-2.0",
-      basis: `CCF method extended with current accelerators: ${Math.round(utilization * 100)}% utilization, ${HOURS_PER_MONTH} h/month, provider PUE, ${cached.gridYear !== undefined ? `Electricity Maps ${cached.gridYear}` : "Electricity Maps"} location-based lifecycle grid intensity; embodied per CCF over a 4-year life; floor = minimum running capacity, ceiling = maximum (docs/methodology.md). Grade: kgCO2e per accelerator-hour against the same hardware in the cleanest region offering it (docs/report-grade.md)`,
+      basis: `CCF method extended with current accelerators: ${Math.round(utilization * 100)}% utilization, ${HOURS_PER_MONTH} h/month, provider PUE, ${cached.gridYear !== undefined ? `Electricity Maps ${cached.gridYear}` : "Electricity Maps"} location-based lifecycle grid intensity; embodied per CCF over a 4-year life; floor = minimum running capacity, ceiling = maximum, expected = the declared capacity, else ${Math.round(expectedUtilization * 100)}% of the way from floor to ceiling (--expected-utilization; docs/methodology.md). Grade: kgCO2e per accelerator-hour against the same hardware in the cleanest region offering it (docs/report-grade.md)`,
     },
   ];
 }

@@ -9,6 +9,7 @@
  */
 import type { ResolvedPolicyConfig } from "../engine/policy-config";
 import type { AnyRule } from "../engine/rule";
+import { isAbsolute, relative, sep } from "node:path";
 import type { ResourceView } from "../engine/view";
 import { type EstimatedResource, estimateStack } from "../estimate";
 import { type InputItem, type ResourceRecord, type StackSnapshot, recordProps, snapshotStackContext, splitProviderRef } from "../inputs";
@@ -17,7 +18,7 @@ import { evaluateStackResources } from "./evaluate-stack";
 import { RecordInput, lazyStackView, lazyView, recordLinks } from "./lazy-view";
 import { type AcceleratorResourceGrade, Grader } from "./grade";
 import { type GroupBy, compareStrings, groupOf, round, roundedByKey } from "./group";
-import type { PolicyOutcome, ReportFinding, StackEstimate, StackReport } from "./model";
+import type { EmissionsRange, PolicyOutcome, ReportFinding, StackEstimate, StackReport } from "./model";
 import type { JobResult } from "./pool";
 
 export interface StackContextOptions {
@@ -27,6 +28,10 @@ export interface StackContextOptions {
   readonly now: Date;
   readonly groupBy: GroupBy;
   readonly utilization: number;
+  /** Share of an autoscaled range expected to run where no size is declared (0–1). */
+  readonly expectedUtilization: number;
+  /** The folder the report runs in: stack sources are shown relative to it. */
+  readonly sourceRoot: string;
   readonly grader: Grader;
 }
 
@@ -127,10 +132,10 @@ export function buildStackReport(snapshot: StackSnapshot, id: string, ctx: Stack
   });
   const policies = policyOutcomes(evaluation.policies, findings);
 
-  const estimate = estimateStack(stackView, { utilization: ctx.utilization });
+  const estimate = estimateStack(stackView, { utilization: ctx.utilization, expectedUtilization: ctx.expectedUtilization });
   const accelerated: AcceleratorResourceGrade[] = [];
   let unsized = 0;
-  const byRegion = new Map<string, number>();
+  const byRegion = new Map<string, { floor: number; expected: number; ceiling: number }>();
   const estimated: EstimatedResource[] = [];
   for (const r of estimate.resources) {
     const view = stackView.byUrn(r.urn);
@@ -140,7 +145,11 @@ export function buildStackReport(snapshot: StackSnapshot, id: string, ctx: Stack
     }
     if (r.status !== "estimated") continue;
     estimated.push(r);
-    byRegion.set(r.region, (byRegion.get(r.region) ?? 0) + r.totalKgCo2e.floor);
+    const sum = byRegion.get(r.region) ?? { floor: 0, expected: 0, ceiling: 0 };
+    sum.floor += r.totalKgCo2e.floor;
+    sum.expected += r.totalKgCo2e.expected;
+    sum.ceiling += r.totalKgCo2e.ceiling;
+    byRegion.set(r.region, sum);
     if (!view) continue;
     const g = ctx.grader.resourceGrade(view, r, stackView);
     if (g) accelerated.push(g);
@@ -149,18 +158,30 @@ export function buildStackReport(snapshot: StackSnapshot, id: string, ctx: Stack
 
   const stackEstimate: StackEstimate = {
     floorKgCo2ePerMonth: round(estimate.totalKgCo2e.floor),
+    expectedKgCo2ePerMonth: round(estimate.totalKgCo2e.expected),
     ceilingKgCo2ePerMonth: round(estimate.totalKgCo2e.ceiling),
     floorKwhPerMonth: round(estimate.energyKwh.floor),
+    expectedKwhPerMonth: round(estimate.energyKwh.expected),
     ceilingKwhPerMonth: round(estimate.energyKwh.ceiling),
     embodiedKgCo2ePerMonth: round(estimate.embodiedKgCo2e.floor),
     acceleratorHoursPerMonth: round(grade.acceleratorHoursFloor, 1),
     unknown: estimate.unknown.map((u) => ({ urn: u.urn, reason: u.reason })),
     topResources: estimated
-      .filter((r) => r.totalKgCo2e.floor > 0)
-      .sort((a, b) => b.totalKgCo2e.floor - a.totalKgCo2e.floor || b.totalKgCo2e.ceiling - a.totalKgCo2e.ceiling || compareStrings(a.urn, b.urn))
+      // By expected emissions: by the floor, capacity that scales to zero would never be listed however big.
+      .filter((r) => r.totalKgCo2e.expected > 0 || r.totalKgCo2e.ceiling > 0)
+      .sort((a, b) => b.totalKgCo2e.expected - a.totalKgCo2e.expected || b.totalKgCo2e.ceiling - a.totalKgCo2e.ceiling || compareStrings(a.urn, b.urn))
       .slice(0, TOP_RESOURCES)
-      .map((r) => ({ urn: r.urn, type: r.type, name: r.name, region: r.region, kgCo2ePerMonth: round(r.totalKgCo2e.floor) })),
-    byRegion: roundedByKey(byRegion),
+      .map((r) => ({
+        urn: r.urn,
+        type: r.type,
+        name: r.name,
+        region: r.region,
+        kgCo2ePerMonth: round(r.totalKgCo2e.floor),
+        expectedKgCo2ePerMonth: round(r.totalKgCo2e.expected),
+        ceilingKgCo2ePerMonth: round(r.totalKgCo2e.ceiling),
+      })),
+    byRegion: roundedByKey(new Map([...byRegion].map(([region, sum]) => [region, sum.floor]))),
+    regions: regionRanges(byRegion),
   };
 
   const tags = Object.fromEntries(Object.entries(snapshot.stackTags ?? {}).sort(([a], [b]) => compareStrings(a, b)));
@@ -168,7 +189,7 @@ export function buildStackReport(snapshot: StackSnapshot, id: string, ctx: Stack
     id,
     project: snapshot.project,
     stack: snapshot.stack,
-    source: snapshot.source,
+    source: relativeSource(snapshot.source, ctx.sourceRoot),
     // Resource tags for grouping from the input views: the rules have read them already.
     group: groupOf(ctx.groupBy, snapshot.project, tags, inputViews),
     tags,
@@ -178,6 +199,26 @@ export function buildStackReport(snapshot: StackSnapshot, id: string, ctx: Stack
     estimate: stackEstimate,
     grade: grade.result,
   };
+}
+
+/**
+ * A stack's source as the report shows it: an absolute file path relative to the folder the
+ * report was run in (an absolute path says more about the machine than about the stack); relative
+ * paths and URLs as they are.
+ */
+export function relativeSource(source: string, root: string): string {
+  if (!isAbsolute(source)) return source;
+  const rel = relative(root, source);
+  return rel === "" ? "." : rel.split(sep).join("/");
+}
+
+/** Sums by region as the model keeps them: regions sorted, values rounded. */
+function regionRanges(sums: ReadonlyMap<string, { floor: number; expected: number; ceiling: number }>): Record<string, EmissionsRange> {
+  return Object.fromEntries(
+    [...sums.entries()]
+      .sort(([a], [b]) => compareStrings(a, b))
+      .map(([region, s]) => [region, { floorKgCo2ePerMonth: round(s.floor), expectedKgCo2ePerMonth: round(s.expected), ceilingKgCo2ePerMonth: round(s.ceiling) }]),
+  );
 }
 
 /** Policy outcomes after waivers: `waived` when every finding of the policy is waived. */

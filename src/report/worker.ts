@@ -17,6 +17,8 @@ const ctx = stackContext({
   now: new Date(data.now),
   groupBy: groupByOrDefault(data.groupBy),
   utilization: data.utilization,
+  expectedUtilization: data.expectedUtilization,
+  sourceRoot: data.sourceRoot,
 });
 
 async function run(job: JobRequest): Promise<JobResult> {

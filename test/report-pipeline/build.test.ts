@@ -101,6 +101,43 @@ describe("evaluation", () => {
   });
 });
 
+describe("the expected figure and sources", () => {
+  it("sums expected emissions between floor and ceiling, and follows --expected-utilization", async () => {
+    const half = await report(ALL);
+    const none = await report(ALL, { expectedUtilization: 0 });
+    const all = await report(ALL, { expectedUtilization: 1 });
+    expect(half.options.expectedUtilization).toBe(0.5);
+    expect(none.options.expectedUtilization).toBe(0);
+    const sum = (r: Report, f: (s: Report["stacks"][number]) => number) => r.stacks.reduce((t, s) => t + f(s), 0);
+    for (const r of [half, none, all]) {
+      expect(r.summary.expectedKgCo2ePerMonth).toBeCloseTo(sum(r, (s) => s.estimate.expectedKgCo2ePerMonth), 2);
+      expect(r.groups.reduce((t, g) => t + g.expectedKgCo2ePerMonth, 0)).toBeCloseTo(r.summary.expectedKgCo2ePerMonth, 2);
+      for (const s of r.stacks) {
+        const e = s.estimate;
+        expect(e.expectedKgCo2ePerMonth).toBeGreaterThanOrEqual(e.floorKgCo2ePerMonth - 0.001);
+        expect(e.expectedKgCo2ePerMonth).toBeLessThanOrEqual(e.ceilingKgCo2ePerMonth + 0.001);
+        const regions = Object.values(e.regions);
+        expect(regions.reduce((t, x) => t + x.expectedKgCo2ePerMonth, 0)).toBeCloseTo(e.expectedKgCo2ePerMonth, 1);
+      }
+    }
+    // The fixtures hold autoscaled capacity: the assumption moves the figure, within the range.
+    expect(none.summary.expectedKgCo2ePerMonth).toBeLessThan(half.summary.expectedKgCo2ePerMonth);
+    expect(half.summary.expectedKgCo2ePerMonth).toBeLessThan(all.summary.expectedKgCo2ePerMonth);
+    expect(all.summary.expectedKgCo2ePerMonth).toBeLessThanOrEqual(all.summary.ceilingKgCo2ePerMonth);
+    expect(half.provenance.at(-1)?.basis).toContain("50% of the way from floor to ceiling (--expected-utilization");
+  });
+
+  it("shows an absolute input path relative to the folder the report runs in; relative paths as given", async () => {
+    const r = await report([TEAM_BACKEND], { sourceRoot: path.dirname(TEAM_BACKEND) });
+    for (const s of r.stacks) {
+      expect(path.isAbsolute(s.source)).toBe(false);
+      expect(s.source.startsWith("team-backend/.pulumi/stacks/")).toBe(true);
+    }
+    const elsewhere = await report([EXPORT_V4], { sourceRoot: path.join(path.dirname(EXPORT_V4), "sub") });
+    expect(elsewhere.stacks[0]?.source).toBe(`../${path.basename(EXPORT_V4)}`);
+  });
+});
+
 describe("grouping and totals", () => {
   it("groups by team: stack tag first, then the resource tag most used, else (none)", async () => {
     const r = await report(ALL);
@@ -222,12 +259,13 @@ describe("baseline", () => {
     const prod = previous.stacks.find((s) => s.id === "llm-serving/prod")!;
     const dropped = prod.findings[0]!.id;
     // Last week's report: one finding we have now was not there, one it had is gone, 100 kg less.
-    const doc = JSON.parse(JSON.stringify(previous)) as { stacks: { id: string; findings: { id: string }[] }[]; summary: { floorKgCo2ePerMonth: number } };
+    const doc = JSON.parse(JSON.stringify(previous)) as { stacks: { id: string; findings: { id: string }[] }[]; summary: { floorKgCo2ePerMonth: number; expectedKgCo2ePerMonth?: number } };
     const p = doc.stacks.find((s) => s.id === "llm-serving/prod")!;
     p.findings = p.findings.filter((f) => f.id !== dropped);
     p.findings.push({ id: "fixed-since-last-week" });
     doc.stacks.push({ id: "retired/stack", findings: [{ id: "stack-removed-since" }] });
     doc.summary.floorKgCo2ePerMonth -= 100;
+    doc.summary.expectedKgCo2ePerMonth = (doc.summary.expectedKgCo2ePerMonth ?? 0) - 40;
     const current = await report([TEAM_BACKEND], { baseline: parseBaseline("last-week.json", doc) });
     expect(current.baseline?.source).toBe("last-week.json");
     expect(current.baseline?.newFindings).toEqual([dropped]);
@@ -236,6 +274,12 @@ describe("baseline", () => {
     const total = current.stacks.reduce((n, s) => n + s.findings.length, 0);
     expect(current.baseline?.unchangedFindings).toBe(total - 1);
     expect(current.baseline?.floorKgCo2ePerMonthDelta).toBeCloseTo(100, 2);
+    expect(current.baseline?.expectedKgCo2ePerMonthDelta).toBeCloseTo(40, 2);
+    // A 1.0 report has no expected figure: only the floor's change is given.
+    delete doc.summary.expectedKgCo2ePerMonth;
+    const fromOld = await report([TEAM_BACKEND], { baseline: parseBaseline("last-week.json", doc) });
+    expect(fromOld.baseline?.floorKgCo2ePerMonthDelta).toBeCloseTo(100, 2);
+    expect(fromOld.baseline && "expectedKgCo2ePerMonthDelta" in fromOld.baseline).toBe(false);
 
     const clean = await report([LEGACY_BACKEND], { baseline: parseBaseline("last-week.json", doc) });
     expect(clean.baseline?.fixedFindings).toContain("stack-removed-since"); // every input read: a missing stack is gone

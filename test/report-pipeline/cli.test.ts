@@ -141,6 +141,12 @@ describe("exit codes", () => {
     expect(b.err).toContain(`baseline ${baseline}: \`stacks\` is not a list`);
     expect(await main(["report", PROD, "--group-by", "colour"], { out: () => true, err: () => true })).toBe(2);
     expect(await main(["report", PROD, "--utilization", "2"], { out: () => true, err: () => true })).toBe(2);
+    let err = "";
+    expect(await main(["report", PROD, "--expected-utilization", "1.5"], { out: () => true, err: (t: string) => ((err += t), true) })).toBe(2);
+    expect(err).toContain("--expected-utilization must be a number from 0 to 1");
+    const json = out("expected.json");
+    expect((await runReport([PROD, "--expected-utilization", "0.2", "--format", "json", "--out", json, "--fail-on", "never"])).code).toBe(0);
+    expect((JSON.parse(readFileSync(json, "utf8")) as { options: { expectedUtilization: number } }).options.expectedUtilization).toBe(0.2);
     expect(await main(["report"], { out: () => true, err: () => true })).toBe(2);
   });
 });

@@ -92,11 +92,11 @@ export function validateReportJson(doc: unknown): string[] {
 export const HTML_TAGS = new Set([
   "!doctype", "html", "head", "meta", "link", "title", "style", "body", "header", "main", "footer", "section", "h1", "h2", "h3", "p", "div", "span",
   "sub", "time", "figure", "figcaption", "svg", "g", "rect", "text", "table", "thead", "tbody", "tr", "th", "td", "details", "summary", "dl", "dt",
-  "dd", "ul", "li", "code", "a", "br",
+  "dd", "ul", "li", "code", "a", "br", "h4", "path", "caption", "label", "input",
 ]);
 export const HTML_ATTRIBUTES = new Set([
   "lang", "charset", "http-equiv", "content", "name", "rel", "href", "class", "id", "title", "xmlns", "viewbox", "width", "height", "role",
-  "aria-label", "x", "y", "rx", "text-anchor", "scope", "open",
+  "aria-label", "x", "y", "rx", "text-anchor", "scope", "open", "d", "type", "checked",
 ]);
 
 export interface HtmlTag {
@@ -187,6 +187,7 @@ export function generatedReport(n: number, findingsPerStack: number): Report {
       });
     }
     const floor = 100 + ((i * 7919) % 5000) / 10;
+    const region = ["us-east-1", "eu-west-1", "eu-north-1", "ap-south-1"][i % 4]!;
     stacks.push({
       id: `${project}/${stack}`,
       project,
@@ -199,14 +200,17 @@ export function generatedReport(n: number, findingsPerStack: number): Report {
       policies: base.rules.map((r, k) => ({ policy: r.name, status: findings.some((f) => f.policy === r.name) ? "failed" : k % 2 === 0 ? "passed" : "not-applicable", findings: findings.filter((f) => f.policy === r.name).length })),
       estimate: {
         floorKgCo2ePerMonth: floor,
+        expectedKgCo2ePerMonth: floor * 1.25,
         ceilingKgCo2ePerMonth: floor * 1.5,
         floorKwhPerMonth: floor * 2.4,
+        expectedKwhPerMonth: floor * 3,
         ceilingKwhPerMonth: floor * 3.6,
         embodiedKgCo2ePerMonth: floor / 20,
         acceleratorHoursPerMonth: 730,
         unknown: [],
-        topResources: [{ urn: `urn:pulumi:${stack}::${project}::aws:ec2/instance:Instance::gpu-worker-0`, type: "aws:ec2/instance:Instance", name: "gpu-worker-0", region: "us-east-1", kgCo2ePerMonth: floor }],
-        byRegion: { [["us-east-1", "eu-west-1", "eu-north-1", "ap-south-1"][i % 4]!]: floor },
+        topResources: [{ urn: `urn:pulumi:${stack}::${project}::aws:ec2/instance:Instance::gpu-worker-0`, type: "aws:ec2/instance:Instance", name: "gpu-worker-0", region: "us-east-1", kgCo2ePerMonth: floor, expectedKgCo2ePerMonth: floor * 1.25, ceilingKgCo2ePerMonth: floor * 1.5 }],
+        byRegion: { [region]: floor },
+        regions: { [region]: { floorKgCo2ePerMonth: floor, expectedKgCo2ePerMonth: floor * 1.25, ceilingKgCo2ePerMonth: floor * 1.5 } },
       },
       grade: { grade: (["A", "B", "C", "D", "E", "F", "G"] as const)[i % 7]!, kgPerAcceleratorHour: floor / 730, bestKgPerAcceleratorHour: 0.05, basis: "generated" },
     });
@@ -230,13 +234,14 @@ export function generatedReport(n: number, findingsPerStack: number): Report {
     group,
     stacks: ss.length,
     floorKgCo2ePerMonth: sum(ss, (s) => s.estimate.floorKgCo2ePerMonth),
+    expectedKgCo2ePerMonth: sum(ss, (s) => s.estimate.expectedKgCo2ePerMonth),
     ceilingKgCo2ePerMonth: sum(ss, (s) => s.estimate.ceilingKgCo2ePerMonth),
     findings: count(ss),
     savingKgCo2ePerMonth: sum(ss, (s) => s.findings.length * 120),
     topOffenders: [...ss]
       .sort((a, b) => b.estimate.floorKgCo2ePerMonth - a.estimate.floorKgCo2ePerMonth)
       .slice(0, 5)
-      .map((s) => ({ stack: s.id, kgCo2ePerMonth: s.estimate.floorKgCo2ePerMonth })),
+      .map((s) => ({ stack: s.id, kgCo2ePerMonth: s.estimate.floorKgCo2ePerMonth, expectedKgCo2ePerMonth: s.estimate.expectedKgCo2ePerMonth })),
   }));
   const findings = count(stacks);
   return {
@@ -250,6 +255,7 @@ export function generatedReport(n: number, findingsPerStack: number): Report {
       unreadable: 0,
       findings,
       floorKgCo2ePerMonth: sum(stacks, (s) => s.estimate.floorKgCo2ePerMonth),
+      expectedKgCo2ePerMonth: sum(stacks, (s) => s.estimate.expectedKgCo2ePerMonth),
       ceilingKgCo2ePerMonth: sum(stacks, (s) => s.estimate.ceilingKgCo2ePerMonth),
       savingKgCo2ePerMonth: n * findingsPerStack * 120,
       savingByPolicy: Object.fromEntries(base.rules.map((r) => [r.name, stacks.reduce((a, s) => a + s.findings.filter((f) => f.policy === r.name).length * 120, 0)])),

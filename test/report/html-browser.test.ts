@@ -12,9 +12,12 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EXAMPLE_EXPORT } from "../../src/cli/example";
+import { readInputs } from "../../src/inputs";
+import { buildReport } from "../../src/report/build";
 import type { Report } from "../../src/report/model";
 import { createHtmlRenderer } from "../../src/report/renderers/html";
-import { loadFixture } from "./helpers";
+import { ROOT, loadFixture } from "./helpers";
 
 const CHROMIUM = "/usr/bin/chromium";
 const available = existsSync(CHROMIUM);
@@ -33,6 +36,9 @@ describe.skipIf(!available && !process.env.CI)("html report in headless Chromium
     if (!available) throw new Error(`${CHROMIUM} is missing: CI must install Debian's chromium (.ci/run)`);
     dir = mkdtempSync(join(tmpdir(), "carbonguard-html-"));
     writeFileSync(join(dir, "report.html"), html);
+    // The page a person gets from `carbonguard report --example --format html`, run in the project folder.
+    const example = await buildReport({ inputs: readInputs([join(ROOT, EXAMPLE_EXPORT)]), now: new Date("2026-06-01T00:00:00Z"), generatedAt: "2026-06-01T00:00:00Z", sourceRoot: ROOT });
+    writeFileSync(join(dir, "example.html"), createHtmlRenderer().render(example));
     server = createServer((req, res) => {
       served.push(req.url ?? "");
       if (req.url === "/report.html") {
@@ -86,12 +92,143 @@ describe.skipIf(!available && !process.env.CI)("html report in headless Chromium
     return observed;
   }
 
+  /**
+   * What a reader at this width cannot see: elements reaching past the page's right edge outside
+   * an intended scroll container (`.scroll`), a page that scrolls sideways, and findings whose
+   * text is hidden, cut by an ancestor, or wider than its own box.
+   */
+  async function layoutProblems(page: Page): Promise<string[]> {
+    return page.evaluate(() => {
+      // Runs in the page: DOM types are not in this project's lib, so they are described here.
+      interface Rect { left: number; right: number; top: number; bottom: number; width: number; height: number }
+      interface El { tagName: string; className: unknown; textContent: string | null; parentElement: El | null; scrollWidth: number; clientWidth: number; getBoundingClientRect(): Rect; closest(s: string): El | null }
+      const doc = (globalThis as unknown as { document: { documentElement: El; querySelectorAll(s: string): Iterable<El> } }).document;
+      const style = (globalThis as unknown as { getComputedStyle(e: El): { overflowX: string; display: string; visibility: string } }).getComputedStyle;
+      const pageWidth = doc.documentElement.clientWidth;
+      const problems: string[] = [];
+      const name = (e: El): string => `${e.tagName.toLowerCase()}.${String(e.className)} "${(e.textContent ?? "").trim().slice(0, 50)}"`;
+      if (doc.documentElement.scrollWidth > pageWidth) problems.push(`the page scrolls sideways: ${doc.documentElement.scrollWidth} > ${pageWidth}`);
+      for (const e of doc.querySelectorAll("body *")) {
+        const r = e.getBoundingClientRect();
+        if (r.width === 0 || r.right <= pageWidth + 0.5) continue;
+        // Inside an intended scroll container, reaching further is what scrolling is for.
+        if (e.closest(".scroll") !== null && !String(e.className).split(" ").includes("scroll")) continue;
+        problems.push(`${name(e)} reaches ${Math.round(r.right)} px on a ${pageWidth} px page`);
+      }
+      for (const e of doc.querySelectorAll(".finding-message")) {
+        const r = e.getBoundingClientRect();
+        if (r.width === 0 || r.height === 0) problems.push(`${name(e)} is not shown`);
+        if (r.left < 0 || r.right > pageWidth + 0.5) problems.push(`${name(e)} is outside the page (${Math.round(r.left)}–${Math.round(r.right)})`);
+        if (e.scrollWidth > e.clientWidth + 1) problems.push(`${name(e)} is wider than its box`);
+        for (let a = e.parentElement; a !== null; a = a.parentElement) {
+          if (style(a).overflowX === "visible") continue;
+          const ar = a.getBoundingClientRect();
+          if (r.left < ar.left - 0.5 || r.right > ar.right + 0.5) problems.push(`${name(e)} is cut by ${name(a)}`);
+        }
+      }
+      return problems;
+    });
+  }
+
+  for (const width of [1400, 420]) {
+    describe(`at ${width} px wide`, () => {
+      async function openAt(file = "report.html"): Promise<Page> {
+        const { page } = await open(pathToFileURL(join(dir, file)).href);
+        await page.setViewportSize({ width, height: 900 });
+        await page.locator("details").evaluateAll((els) => els.forEach((e) => ((e as unknown as { open: boolean }).open = true)));
+        return page;
+      }
+
+      it("nothing but a scroll container is wider than the page, and every finding's text is visible", async () => {
+        const page = await openAt();
+        expect(await layoutProblems(page)).toEqual([]);
+        const messages = page.locator(".finding-message");
+        expect(await messages.count()).toBe(7);
+        for (let i = 0; i < 7; i++) expect(await messages.nth(i).isVisible()).toBe(true);
+        if (process.env.REPORT_SCREENSHOT) await page.screenshot({ path: process.env.REPORT_SCREENSHOT.replace(/\.png$/, `-${width}.png`), fullPage: true });
+        await page.close();
+      });
+
+      it("the example report too: nothing wider than the page, every finding visible, the source relative to the project", async () => {
+        const page = await openAt("example.html");
+        expect(await layoutProblems(page)).toEqual([]);
+        const messages = page.locator(".finding-message");
+        expect(await messages.count()).toBe(7);
+        for (const m of await messages.all()) expect(await m.isVisible()).toBe(true);
+        expect(await page.locator("code.source").innerText()).toBe(EXAMPLE_EXPORT);
+        // us-east-1 scales to zero at the floor; the chart shows what it is expected to emit.
+        const east = page.locator("#chart-emissions-by-region g.row").filter({ hasText: "us-east-1" });
+        expect(Number((await east.locator("text.value").textContent())?.split(" ")[0]?.replace(/,/g, ""))).toBeGreaterThan(0);
+        if (process.env.REPORT_SCREENSHOT) await page.screenshot({ path: process.env.REPORT_SCREENSHOT.replace(/\.png$/, `-example-${width}.png`), fullPage: true });
+        await page.close();
+      });
+
+      it("headlines the expected figure with the floor–ceiling range beside it, and draws charts as expected with the range", async () => {
+        const page = await openAt();
+        expect(await page.locator("#summary-emissions .card-value").innerText()).toBe("4,903");
+        expect(await page.locator("#summary-emissions-range").innerText()).toBe("4,252–6,293");
+        expect(await page.locator("#summary-emissions .card-sub").innerText()).toContain("expected: declared sizes, else 50% of the way from minimum to maximum");
+        // A region at floor 2,410 and ceiling 3,700.5 is drawn at its expected 2,830, the whisker spanning the range.
+        const region = page.locator("#chart-emissions-by-region g.row").filter({ hasText: "asia-east1" });
+        expect(await region.locator("text.value").textContent()).toBe("2,830 (2,410–3,701)");
+        const geometry = await region.evaluate((g) => {
+          const box = (s: string) => (g as unknown as { querySelector(s: string): { getBoundingClientRect(): { left: number; right: number; width: number } } }).querySelector(s).getBoundingClientRect();
+          return { bar: box("rect.bar"), range: box("path.range") };
+        });
+        const scale = geometry.bar.width / 2830;
+        expect(geometry.range.left - geometry.bar.left).toBeCloseTo(2410 * scale, -1);
+        expect(geometry.range.right - geometry.bar.left).toBeCloseTo(3700.5 * scale, -1);
+        await page.close();
+      });
+
+      it("shows each suggestion for people: the property to set, the alternatives as a table; no JSON", async () => {
+        const page = await openAt();
+        const body = await page.locator("body").innerText();
+        expect(body).not.toMatch(/\{"|"alternatives"|"currentRegion"/);
+        const regions = page.locator("li.finding").filter({ hasText: "llm-endpoint" }).locator("table.alternatives");
+        expect(await regions.locator("caption").innerText()).toBe("Cleaner regions (now us-east-1, 418 gCO2e/kWh)");
+        expect(await regions.locator("tbody tr").allInnerTexts()).toEqual(["ca-central-1\tCanada (Central)\t32 gCO2e/kWh\t92% less", "us-west-2\tOregon\t94 gCO2e/kWh\t78% less"]);
+        const types = page.locator("li.finding").filter({ hasText: "serving" }).locator("table.alternatives");
+        expect(await types.locator("tbody tr").allInnerTexts()).toEqual(["g5.2xlarge\t1× NVIDIA A10G\t300 W\t75% less", "inf2.xlarge\t1× AWS Inferentia2\tnot published\t—"]);
+        expect(await page.locator(".fix-set").allInnerTexts()).toEqual(["Set stoppingCondition.maxRuntimeInSeconds to 259200", "Set scaling.minInstanceCount to 0"]);
+        for (const table of await page.locator("table.alternatives").all()) expect(await table.isVisible()).toBe(true);
+        await page.close();
+      });
+
+      it("groups findings by level and policy and filters them without a script", async () => {
+        const page = await openAt();
+        const stack = page.locator("details.stack").filter({ hasText: "llm-serving/prod" });
+        expect(await stack.locator("details.level-group > summary").allInnerTexts()).toEqual(["mandatory 1 finding", "advisory 1 finding", "waived 1 finding"]);
+        const visible = async (): Promise<string[]> => {
+          const out: string[] = [];
+          for (const f of await page.locator("li.finding").all()) if (await f.isVisible()) out.push((await f.locator(".resource").innerText()).split(" ").pop() ?? "");
+          return out;
+        };
+        const all = await visible();
+        expect(all).toHaveLength(7);
+        await page.locator("#filter-level-advisory").uncheck();
+        const noAdvisory = await visible();
+        expect(noAdvisory).toHaveLength(4);
+        expect(noAdvisory).not.toContain("serving");
+        expect(await stack.locator("details.level-group.l-advisory").isVisible()).toBe(false);
+        await page.locator("#filter-level-advisory").check();
+        const policy = page.locator("label.filter").filter({ hasText: "ml-clean-energy-region" }).locator("input");
+        await policy.uncheck();
+        expect(await visible()).toHaveLength(4);
+        await policy.check();
+        expect(await visible()).toEqual(all);
+        expect(await page.locator("script").count()).toBe(0);
+        await page.close();
+      });
+    });
+  }
+
   it("renders the title and the summary numbers", async () => {
     const { page } = await open(pathToFileURL(join(dir, "report.html")).href);
     expect(await page.title()).toBe("carbonguard report · 5 stacks · failed");
     await expect.poll(() => page.locator("h1").innerText()).toBe("carbonguard report");
     expect(await page.locator("#summary-stacks .card-value").innerText()).toBe("5");
-    expect(await page.locator("#summary-emissions .card-value").innerText()).toBe("4,252–6,293");
+    expect(await page.locator("#summary-emissions .card-value").innerText()).toBe("4,903");
     expect(await page.locator("#summary-saving .card-value").innerText()).toBe("2,971");
     expect(await page.locator("#summary-findings .card-value").innerText()).toBe("3 / 3 / 1");
     expect(await page.locator("#status").innerText()).toContain("Failed: 3 mandatory findings");

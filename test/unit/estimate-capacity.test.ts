@@ -92,7 +92,7 @@ describe("capacity readers", () => {
 
   it("SageMaker training job: counted for its maximum runtime at the ceiling, 0 at the floor", () => {
     const e = estimated(one("aws:sagemaker/trainingJob:TrainingJob", { resourceConfig: { instanceType: "ml.p4d.24xlarge", instanceCount: 2 }, stoppingCondition: { maxRuntimeInSeconds: 36_000 } }));
-    expect(e.parts[0]!.hoursPerUnit).toEqual({ floor: 0, ceiling: 10 });
+    expect(e.parts[0]!.hoursPerUnit).toEqual({ floor: 0, expected: 5, ceiling: 10 });
     expect(e.energyKwh.floor).toBe(0);
     expect(e.energyKwh.ceiling).toBeCloseTo((2 * 10 * e.parts[0]!.power.watts * 1.15) / 1000, 6);
   });
@@ -203,5 +203,42 @@ describe("stack joins: the estimator follows the rules' joins (engine/joins)", (
     const pool = { urn: urn("gcp:container/nodePool:NodePool", "np"), type: "gcp:container/nodePool:NodePool", name: "np", props: { cluster: "gpu-cluster", nodeCount: 1, nodeConfig: { machineType: "g2-standard-8" } }, providerProps: { region: "us-central1" } };
     const stack = estimateStack(buildStackView([cluster, pool]));
     expect(units(stack.resources[1]!)).toEqual([3, 3]); // regional: 3 zones
+  });
+});
+
+describe("the expected figure", () => {
+  const OVERRIDES = { mixedInstancesPolicy: { launchTemplate: { overrides: [{ instanceType: "g5.xlarge" }] } } };
+  const expectedUnits = (e: ResourceEstimate): number => estimated(e).parts.reduce((s, p) => s + p.units.expected, 0);
+
+  it("is the size the resource declares: ASG desiredCapacity, EKS desiredSize, kept within the bounds", () => {
+    expect(expectedUnits(one("aws:autoscaling/group:Group", { minSize: 0, maxSize: 8, desiredCapacity: 2, ...OVERRIDES }))).toBe(2);
+    expect(expectedUnits(one("aws:eks/nodeGroup:NodeGroup", { instanceTypes: ["g6.2xlarge"], scalingConfig: { minSize: 0, desiredSize: 1, maxSize: 5 } }))).toBe(1);
+    expect(expectedUnits(one("aws:autoscaling/group:Group", { minSize: 1, maxSize: 3, desiredCapacity: 9, ...OVERRIDES }))).toBe(3);
+  });
+
+  it("is expectedUtilization of the way from floor to ceiling where nothing is declared (default halfway)", () => {
+    const view = buildView({ urn: "urn:pulumi:s::p::aws:autoscaling/group:Group::r", type: "aws:autoscaling/group:Group", name: "r", props: { minSize: 0, maxSize: 8, ...OVERRIDES }, providerProps: { region: "us-east-1" } });
+    expect(expectedUnits(estimateResource(view))).toBe(4);
+    const quarter = estimated(estimateResource(view, { expectedUtilization: 0.25 }));
+    expect(quarter.parts[0]!.units).toEqual({ floor: 0, expected: 2, ceiling: 8 });
+    // Emissions follow the units: a quarter of the way is a quarter of the ceiling here (floor 0).
+    expect(quarter.totalKgCo2e.expected).toBeCloseTo(quarter.totalKgCo2e.ceiling / 4, 6);
+    expect(quarter.assumptions.find((f) => f.label === "expected utilization")?.value).toBe(0.25);
+  });
+
+  it("equals floor and ceiling for fixed capacity, and quotes no expected-utilization assumption there", () => {
+    const fixed = estimated(one("aws:ec2/instance:Instance", { instanceType: "g6.xlarge" }));
+    expect(fixed.totalKgCo2e.expected).toBe(fixed.totalKgCo2e.floor);
+    expect(fixed.totalKgCo2e.expected).toBe(fixed.totalKgCo2e.ceiling);
+    expect(fixed.assumptions.some((f) => f.label === "expected utilization")).toBe(false);
+  });
+
+  it("stays between floor and ceiling for any share", () => {
+    for (const share of [0, 0.1, 0.5, 0.9, 1, -3, 7, Number.NaN]) {
+      const e = estimated(one("aws:eks/nodeGroup:NodeGroup", { instanceTypes: ["g6.2xlarge"], scalingConfig: { minSize: 1, maxSize: 5 } }));
+      const withShare = estimated(estimateResource(buildView({ urn: "urn:pulumi:s::p::aws:eks/nodeGroup:NodeGroup::r", type: "aws:eks/nodeGroup:NodeGroup", name: "r", props: { instanceTypes: ["g6.2xlarge"], scalingConfig: { minSize: 1, maxSize: 5 } }, providerProps: { region: "us-east-1" } }), { expectedUtilization: share }));
+      expect(withShare.totalKgCo2e.expected).toBeGreaterThanOrEqual(e.totalKgCo2e.floor);
+      expect(withShare.totalKgCo2e.expected).toBeLessThanOrEqual(e.totalKgCo2e.ceiling);
+    }
   });
 });

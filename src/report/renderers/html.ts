@@ -6,10 +6,14 @@
  * - Every string from the model is HTML-escaped, in text and in attributes (always double-quoted);
  *   links are emitted only for http(s) URLs.
  * - A Content-Security-Policy meta tag (`default-src 'none'`) forbids scripts and requests, so even
- *   a missed escape could not run script or load anything.
+ *   a missed escape could not run script or load anything. The findings filter is therefore
+ *   script-free: checkboxes, and CSS `:has()` rules that hide what is unchecked.
+ * - Emissions lead with the expected figure and show the floor–ceiling range beside it (in charts
+ *   as a whisker over the expected bar): a range alone can span 300×.
  */
 import { byAttention, emissionsByRegion } from "../digest";
-import type { RenderInput, Renderer, ReportFinding, Severity, Sink, StackReport } from "../model";
+import type { EmissionsRange, RenderInput, Renderer, ReportFinding, Severity, Sink, StackReport } from "../model";
+import { type ReadableFix, readableFix } from "./fix";
 import { defineRenderer } from "../render-input";
 import {
   SCHEMA_DOC_URL,
@@ -17,8 +21,11 @@ import {
   byGroupEmissions,
   capitalise,
   compareStrings,
+  emissionsDeltaText,
   escapeHtml as h,
-  formatDelta,
+  expectedAssumption,
+  formatEmissions,
+  formatExpected,
   formatNumber,
   formatQuantity,
   formatRange,
@@ -27,7 +34,6 @@ import {
   plural,
   provenanceText,
   sortFindings,
-  sortKeys,
   sortedEntries,
   shownLevel,
   stackCounts,
@@ -61,6 +67,7 @@ function writeHtml(input: RenderInput, sink: Sink): void {
   };
   const result = outcome(input);
   const title = `carbonguard report · ${plural(input.summary.stacks, "stack")} · ${result.word}`;
+  const filters = findingFilters(input);
   emit(
     "<!DOCTYPE html>",
     '<html lang="en">',
@@ -72,7 +79,7 @@ function writeHtml(input: RenderInput, sink: Sink): void {
     `<meta name="generator" content="${h(`${input.tool.name} ${input.tool.version}`)}">`,
     '<link rel="icon" href="data:,">',
     `<title>${h(title)}</title>`,
-    `<style>${CSS}</style>`,
+    `<style>${CSS}${filters.css}</style>`,
     "</head>",
     "<body>",
     header(input),
@@ -81,7 +88,7 @@ function writeHtml(input: RenderInput, sink: Sink): void {
     charts(input),
     groupsSection(input),
   );
-  writeStacksSection(input, emit);
+  writeStacksSection(input, filters, emit);
   emit(baselineSection(input), unreadableSection(input), rulesSection(input), "</main>", footer(input), "</body>", "</html>");
 }
 
@@ -93,7 +100,7 @@ function header(input: RenderInput): string {
   return [
     "<header>",
     '<h1>carbonguard report</h1>',
-    `<p class="meta">Generated <time>${h(input.generatedAt)}</time> by ${h(input.tool.name)} ${h(input.tool.version)} · grouped by ${h(o.groupBy)} · fail-on ${h(o.failOn)} · utilization ${h(formatNumber(o.utilization * 100, 0))}%</p>`,
+    `<p class="meta">Generated <time>${h(input.generatedAt)}</time> by ${h(input.tool.name)} ${h(input.tool.version)} · grouped by ${h(o.groupBy)} · fail-on ${h(o.failOn)} · utilization ${h(formatNumber(o.utilization * 100, 0))}% · expected utilization ${h(formatNumber(o.expectedUtilization * 100, 0))}%</p>`,
     `<p class="status ${result.state}" id="status">${result.state === "failed" ? "✗" : result.state === "incomplete" ? "⚠" : "✓"} ${h(capitalise(result.text))}</p>`,
     "</header>",
   ].join("\n");
@@ -111,8 +118,8 @@ function summaryCards(input: RenderInput): string {
     card(
       "summary-emissions",
       "Emissions",
-      `${h(formatRange(s.floorKgCo2ePerMonth, s.ceilingKgCo2ePerMonth))}`,
-      "kgCO<sub>2</sub>e/month (floor–ceiling)",
+      h(formatQuantity(s.expectedKgCo2ePerMonth)),
+      `kgCO<sub>2</sub>e/month expected · <span class="range" id="summary-emissions-range">${h(formatRange(s.floorKgCo2ePerMonth, s.ceilingKgCo2ePerMonth))}</span> floor–ceiling<br><span class="assumption">${h(expectedAssumption(input.options.expectedUtilization))}</span>`,
     ),
     card("summary-saving", "Saving potential", h(formatQuantity(s.savingKgCo2ePerMonth)), "kgCO<sub>2</sub>e/month if the quantified findings are fixed", "good"),
     card(
@@ -130,7 +137,7 @@ function summaryCards(input: RenderInput): string {
         "summary-baseline",
         "Since baseline",
         `+${h(formatNumber(b.newFindings.length, 0))} / −${h(formatNumber(b.fixedFindings.length, 0))}`,
-        `new / fixed findings; floor ${h(formatDelta(b.floorKgCo2ePerMonthDelta))} kgCO<sub>2</sub>e/month`,
+        `new / fixed findings; ${h(emissionsDeltaText(b))} kgCO<sub>2</sub>e/month`,
         b.newFindings.length > 0 ? "bad" : "good",
       ),
     );
@@ -146,9 +153,10 @@ function summaryCards(input: RenderInput): string {
 
 interface Bar {
   readonly label: string;
+  /** The bar's length: the expected figure for emissions. */
   readonly value: number;
-  /** A second, larger value drawn as a lighter extension (the ceiling of a floor–ceiling range). */
-  readonly upper?: number;
+  /** A floor–ceiling range drawn as a whisker over the bar. */
+  readonly range?: { readonly floor: number; readonly ceiling: number };
   readonly tone?: string;
 }
 
@@ -160,25 +168,31 @@ interface ChartSpec {
   readonly integer?: boolean;
 }
 
-const CHART_WIDTH = 600;
+const CHART_WIDTH = 640;
 const LABEL_WIDTH = 190;
-const VALUE_WIDTH = 110;
+/** Room for "1,234 (12.3–12,345)" at 12px. */
+const VALUE_WIDTH = 150;
 const ROW_HEIGHT = 24;
 const BAR_HEIGHT = 16;
 /** Label characters that fit LABEL_WIDTH at 12px; longer labels end in … (the tooltip has all). */
 const LABEL_CHARS = 26;
 
 function charts(input: RenderInput): string {
+  const emissionsBar = (label: string, r: EmissionsRange): Bar => ({
+    label,
+    value: r.expectedKgCo2ePerMonth,
+    range: { floor: r.floorKgCo2ePerMonth, ceiling: r.ceilingKgCo2ePerMonth },
+  });
   const byStack = topWithOthers(
-    input.digests.map((d) => ({ label: d.id, value: d.floorKgCo2ePerMonth, upper: d.ceilingKgCo2ePerMonth })),
+    input.digests.map((d) => emissionsBar(d.id, d)),
     "stack",
   );
   const byGroup = topWithOthers(
-    input.groups.map((g) => ({ label: g.group, value: g.floorKgCo2ePerMonth, upper: g.ceilingKgCo2ePerMonth })),
+    input.groups.map((g) => emissionsBar(g.group, g)),
     "group",
   );
   const byRegion = topWithOthers(
-    sortedEntries(emissionsByRegion(input.digests)).map(([label, value]) => ({ label, value })),
+    [...emissionsByRegion(input.digests)].map(([label, r]) => ({ label, value: r.expected, range: { floor: r.floor, ceiling: r.ceiling } })),
     "region",
   );
   const savings = topWithOthers(
@@ -187,14 +201,18 @@ function charts(input: RenderInput): string {
   );
   const severity = SEVERITIES.map((s: Severity) => ({ label: s, value: input.summary.findings.bySeverity[s] ?? 0, tone: `sev-${s}` }));
   const specs: ChartSpec[] = [
-    { id: "chart-emissions-by-stack", title: "Emissions by stack", unit: "kgCO₂e/month, floor (ceiling lighter)", bars: byStack },
-    { id: "chart-emissions-by-group", title: `Emissions by ${input.options.groupBy}`, unit: "kgCO₂e/month, floor (ceiling lighter)", bars: byGroup },
-    { id: "chart-emissions-by-region", title: "Emissions by region", unit: "kgCO₂e/month, floor", bars: byRegion },
+    { id: "chart-emissions-by-stack", title: "Emissions by stack", unit: EMISSIONS_UNIT, bars: byStack },
+    { id: "chart-emissions-by-group", title: `Emissions by ${input.options.groupBy}`, unit: EMISSIONS_UNIT, bars: byGroup },
+    { id: "chart-emissions-by-region", title: "Emissions by region", unit: EMISSIONS_UNIT, bars: byRegion },
     { id: "chart-savings-by-policy", title: "Saving potential by policy", unit: "kgCO₂e/month if fixed", bars: savings },
     { id: "chart-findings-by-severity", title: "Findings by severity", unit: "findings", bars: severity, integer: true },
   ];
   return `<section id="charts" class="charts" aria-label="Charts">\n${specs.map(barChart).join("\n")}\n</section>`;
 }
+
+const EMISSIONS_UNIT = "kgCO₂e/month: bar expected, whisker floor–ceiling";
+/** A table column of `expected (floor–ceiling)` cells, on two short lines (headings do not wrap). */
+const EMISSIONS_HEADING = "kgCO<sub>2</sub>e/month<br>expected (range)";
 
 /** Biggest first; beyond CHART_ROWS the rest become one "N other …" bar. */
 function topWithOthers(bars: readonly Bar[], noun: string): Bar[] {
@@ -203,8 +221,9 @@ function topWithOthers(bars: readonly Bar[], noun: string): Bar[] {
   const shown = sorted.slice(0, CHART_ROWS - 1);
   const rest = sorted.slice(CHART_ROWS - 1);
   const sum = (pick: (b: Bar) => number): number => rest.reduce((n, b) => n + (Number.isFinite(pick(b)) ? pick(b) : 0), 0);
-  const hasUpper = rest.some((b) => b.upper !== undefined);
-  return [...shown, { label: `${formatNumber(rest.length, 0)} other ${noun}s`, value: sum((b) => b.value), ...(hasUpper ? { upper: sum((b) => b.upper ?? b.value) } : {}), tone: "others" }];
+  const hasRange = rest.some((b) => b.range !== undefined);
+  const range = hasRange ? { floor: sum((b) => b.range?.floor ?? b.value), ceiling: sum((b) => b.range?.ceiling ?? b.value) } : undefined;
+  return [...shown, { label: `${formatNumber(rest.length, 0)} other ${noun}s`, value: sum((b) => b.value), ...(range ? { range } : {}), tone: "others" }];
 }
 
 function num(value: number): string {
@@ -217,7 +236,7 @@ function barChart(spec: ChartSpec): string {
   // The "others" bar sums many items: it does not set the scale (it would flatten every other
   // bar) and is cut at the full width instead.
   const scaled = bars.some((b) => b.tone !== "others") ? bars.filter((b) => b.tone !== "others") : bars;
-  const max = Math.max(0, ...scaled.map((b) => Math.max(finite(b.value), finite(b.upper ?? 0))));
+  const max = Math.max(0, ...scaled.map((b) => Math.max(finite(b.value), finite(b.range?.ceiling ?? 0))));
   const area = CHART_WIDTH - LABEL_WIDTH - VALUE_WIDTH - 16;
   const scale = (v: number): number => (max > 0 ? Math.min(area, (Math.max(0, finite(v)) / max) * area) : 0);
   const rows: string[] = [];
@@ -229,17 +248,21 @@ function barChart(spec: ChartSpec): string {
     const barY = y + (ROW_HEIGHT - BAR_HEIGHT) / 2;
     const x0 = LABEL_WIDTH + 8;
     const w = scale(bar.value);
-    const value = spec.integer ? formatNumber(bar.value, 0) : formatQuantity(bar.value);
-    const upperText = bar.upper !== undefined && bar.upper !== bar.value ? `–${formatQuantity(bar.upper)}` : "";
-    const tooltip = `${bar.label}: ${value}${upperText} ${spec.unit}`;
+    const range = bar.range !== undefined && bar.range.ceiling > bar.range.floor ? bar.range : undefined;
+    const value = spec.integer ? formatNumber(bar.value, 0) : range ? formatExpected(range.floor, bar.value, range.ceiling) : formatQuantity(bar.value);
+    const tooltip = range ? `${bar.label}: ${formatQuantity(bar.value)} expected, ${formatRange(range.floor, range.ceiling)} floor–ceiling (kgCO₂e/month)` : `${bar.label}: ${value} ${spec.unit}`;
     const parts = [`<g class="row${bar.tone ? ` ${bar.tone}` : ""}">`, `<title>${h(tooltip)}</title>`];
     parts.push(`<text class="label" x="${LABEL_WIDTH}" y="${num(y + ROW_HEIGHT / 2 + 4)}" text-anchor="end">${h(truncate(bar.label, LABEL_CHARS))}</text>`);
-    if (bar.upper !== undefined && bar.upper > bar.value) {
-      parts.push(`<rect class="bar-upper" x="${num(x0)}" y="${num(barY)}" width="${num(Math.max(1, scale(bar.upper)))}" height="${BAR_HEIGHT}" rx="2"></rect>`);
-    }
     parts.push(`<rect class="bar" x="${num(x0)}" y="${num(barY)}" width="${num(bar.value > 0 ? Math.max(1, w) : 0)}" height="${BAR_HEIGHT}" rx="2"></rect>`);
-    const valueX = x0 + Math.max(w, bar.upper !== undefined ? scale(bar.upper) : 0) + 6;
-    parts.push(`<text class="value" x="${num(valueX)}" y="${num(y + ROW_HEIGHT / 2 + 4)}">${h(value + upperText)}</text>`);
+    if (range) {
+      // The whisker: floor to ceiling across the bar's middle, with end caps.
+      const mid = barY + BAR_HEIGHT / 2;
+      const a = x0 + scale(range.floor);
+      const b = x0 + Math.max(1, scale(range.ceiling));
+      parts.push(`<path class="range" d="M${num(a)} ${num(mid)}H${num(b)}M${num(a)} ${num(mid - 5)}V${num(mid + 5)}M${num(b)} ${num(mid - 5)}V${num(mid + 5)}"></path>`);
+    }
+    const valueX = x0 + Math.max(w, range ? scale(range.ceiling) : 0) + 6;
+    parts.push(`<text class="value" x="${num(valueX)}" y="${num(y + ROW_HEIGHT / 2 + 4)}">${h(value)}</text>`);
     parts.push("</g>");
     rows.push(parts.join(""));
   });
@@ -266,13 +289,13 @@ function groupsSection(input: RenderInput): string {
   const rows = [...input.groups]
     .sort(byGroupEmissions)
     .map((g) => {
-      const top = g.topOffenders.map((t) => `${h(t.stack)} (${h(formatQuantity(t.kgCo2ePerMonth))})`).join("<br>");
-      return `<tr><th scope="row">${h(g.group)}</th><td class="num">${h(formatNumber(g.stacks, 0))}</td><td class="num">${h(formatRange(g.floorKgCo2ePerMonth, g.ceilingKgCo2ePerMonth))}</td><td class="num">${h(formatNumber(g.findings.mandatory, 0))}</td><td class="num">${h(formatNumber(g.findings.advisory, 0))}</td><td class="num">${h(formatNumber(g.findings.waived, 0))}</td><td class="num">${h(formatQuantity(g.savingKgCo2ePerMonth))}</td><td>${top}</td></tr>`;
+      const top = g.topOffenders.map((t) => `${h(t.stack)} (${h(formatQuantity(t.expectedKgCo2ePerMonth))})`).join("<br>");
+      return `<tr><th scope="row">${h(g.group)}</th><td class="num">${h(formatNumber(g.stacks, 0))}</td><td class="num">${h(formatEmissions(g))}</td><td class="num">${h(formatNumber(g.findings.mandatory, 0))}</td><td class="num">${h(formatNumber(g.findings.advisory, 0))}</td><td class="num">${h(formatNumber(g.findings.waived, 0))}</td><td class="num">${h(formatQuantity(g.savingKgCo2ePerMonth))}</td><td>${top}</td></tr>`;
     });
   return [
     `<section id="groups"><h2>By ${groupBy}</h2>`,
     '<div class="scroll"><table>',
-    `<thead><tr><th scope="col">${h(capitalise(input.options.groupBy))}</th><th scope="col" class="num">Stacks</th><th scope="col" class="num">kgCO<sub>2</sub>e/month</th><th scope="col" class="num">Mandatory</th><th scope="col" class="num">Advisory</th><th scope="col" class="num">Waived</th><th scope="col" class="num">Saving</th><th scope="col">Top offenders</th></tr></thead>`,
+    `<thead><tr><th scope="col">${h(capitalise(input.options.groupBy))}</th><th scope="col" class="num">Stacks</th><th scope="col" class="num">${EMISSIONS_HEADING}</th><th scope="col" class="num">Mandatory</th><th scope="col" class="num">Advisory</th><th scope="col" class="num">Waived</th><th scope="col" class="num">Saving</th><th scope="col">Top offenders</th></tr></thead>`,
     `<tbody>${rows.join("\n")}</tbody>`,
     "</table></div>",
     "</section>",
@@ -284,19 +307,69 @@ function gradeBadge(grade: string): string {
   return `<span class="${cls}" title="Efficiency grade">${h(grade)}</span>`;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Findings filter: one checkbox per level and per policy, and CSS that hides what is unchecked.
+// Policies are numbered, so no model string ever reaches the CSS.
+
+/** The level groups findings fall in, in reading order. */
+const LEVEL_GROUPS = ["mandatory", "advisory", "other", "waived"] as const;
+type LevelGroup = (typeof LEVEL_GROUPS)[number];
+
+function levelGroupOf(f: ReportFinding): LevelGroup {
+  if (f.waived !== undefined) return "waived";
+  return f.level === "mandatory" ? "mandatory" : f.level === "advisory" ? "advisory" : "other";
+}
+
+interface FindingFilters {
+  /** Each policy with findings, and its number in the page's classes and ids. */
+  readonly policies: ReadonlyMap<string, number>;
+  readonly levels: readonly { readonly level: LevelGroup; readonly count: number }[];
+  readonly css: string;
+}
+
+function findingFilters(input: RenderInput): FindingFilters {
+  const names = new Set<string>();
+  let other = 0;
+  for (const d of input.digests) {
+    for (const p of d.findingPolicies) names.add(p);
+    other += d.attention.other;
+  }
+  const policies = new Map([...names].sort(compareStrings).map((name, i) => [name, i]));
+  const f = input.summary.findings;
+  const counts: Record<LevelGroup, number> = { mandatory: f.mandatory, advisory: f.advisory, other, waived: f.waived };
+  const levels = LEVEL_GROUPS.filter((level) => counts[level] > 0).map((level) => ({ level, count: counts[level] }));
+  const rules: string[] = [];
+  for (const { level } of levels) rules.push(`body:has(#filter-level-${level}:not(:checked)) .l-${level}{display:none}`);
+  for (const i of policies.values()) rules.push(`body:has(#filter-policy-${i}:not(:checked)) .finding.p-${i}{display:none}`);
+  return { policies, levels, css: rules.join("") };
+}
+
+function filterBar(filters: FindingFilters): string {
+  if (filters.policies.size === 0) return "";
+  const box = (id: string, label: string): string => `<label class="filter"><input type="checkbox" id="${id}" checked> ${label}</label>`;
+  const levels = filters.levels.map(({ level, count }) => box(`filter-level-${level}`, `<span class="pill ${level}">${h(level)}</span> ${h(formatNumber(count, 0))}`));
+  const policies = [...filters.policies].map(([name, i]) => box(`filter-policy-${i}`, `<code>${h(name)}</code>`));
+  return [
+    '<div class="filters" id="finding-filters" role="group" aria-label="Show findings">',
+    `<div class="filter-row"><span class="filter-title">Level</span>${levels.join("")}</div>`,
+    `<div class="filter-row"><span class="filter-title">Policy</span>${policies.join("")}</div>`,
+    "</div>",
+  ].join("\n");
+}
+
 /** One block per stack, each emitted as soon as it is made: no stack is kept once written. */
-function writeStacksSection(input: RenderInput, emit: (...parts: string[]) => void): void {
+function writeStacksSection(input: RenderInput, filters: FindingFilters, emit: (...parts: string[]) => void): void {
   if (input.digests.length === 0) {
     emit('<section id="stacks"><h2>Stacks</h2><p class="empty">No stacks were read.</p></section>');
     return;
   }
-  emit('<section id="stacks"><h2>Stacks</h2>');
+  emit('<section id="stacks"><h2>Stacks</h2>', filterBar(filters));
   let index = 0;
-  for (const stack of input.stacks({ order: byAttention })) emit(stackBlock(stack, index++, input.options.groupBy));
+  for (const stack of input.stacks({ order: byAttention })) emit(stackBlock(stack, index++, input.options.groupBy, filters));
   emit("</section>");
 }
 
-function stackBlock(stack: StackReport, index: number, groupBy: string): string {
+function stackBlock(stack: StackReport, index: number, groupBy: string, filters: FindingFilters): string {
   const c = stackCounts(stack);
   const state = stackState(c);
   const counts = [
@@ -311,10 +384,10 @@ function stackBlock(stack: StackReport, index: number, groupBy: string): string 
   const facts: [string, string][] = [
     ["Project / stack", `${h(stack.project)} / ${h(stack.stack)}`],
     [capitalise(groupBy), h(stack.group)],
-    ["Source", `<code>${h(stack.source)}</code>`],
+    ["Source", `<code class="source">${h(stack.source)}</code>`],
     ["Resources", h(formatNumber(stack.resourceCount, 0))],
-    ["Emissions", `${h(formatRange(e.floorKgCo2ePerMonth, e.ceilingKgCo2ePerMonth))} kgCO<sub>2</sub>e/month (embodied ${h(formatQuantity(e.embodiedKgCo2ePerMonth))})`],
-    ["Energy", `${h(formatRange(e.floorKwhPerMonth, e.ceilingKwhPerMonth))} kWh/month`],
+    ["Emissions", `${h(formatEmissions(e))} kgCO<sub>2</sub>e/month expected (floor–ceiling); embodied ${h(formatQuantity(e.embodiedKgCo2ePerMonth))}`],
+    ["Energy", `${h(formatExpected(e.floorKwhPerMonth, e.expectedKwhPerMonth, e.ceilingKwhPerMonth))} kWh/month`],
     ["Accelerator-hours", `${h(formatQuantity(e.acceleratorHoursPerMonth))} per month`],
     [
       "Grade",
@@ -329,23 +402,17 @@ function stackBlock(stack: StackReport, index: number, groupBy: string): string 
 
   const parts = [
     `<details class="stack ${state}" id="stack-${index + 1}"${state === "failed" ? " open" : ""}>`,
-    `<summary><span class="stack-id">${h(stack.id)}</span> ${gradeBadge(g.grade)} <span class="muted">${h(formatRange(e.floorKgCo2ePerMonth, e.ceilingKgCo2ePerMonth))} kgCO<sub>2</sub>e/month · ${h(stack.group)}</span> ${counts}</summary>`,
+    `<summary><span class="stack-id">${h(stack.id)}</span> ${gradeBadge(g.grade)} <span class="muted">${h(formatEmissions(e))} kgCO<sub>2</sub>e/month · ${h(stack.group)}</span> ${counts}</summary>`,
     `<dl class="facts">${facts.map(([k, v]) => `<dt>${h(k)}</dt><dd>${v}</dd>`).join("")}</dl>`,
   ];
-  if (stack.findings.length > 0) {
-    parts.push(
-      '<div class="scroll"><table class="findings">',
-      '<thead><tr><th scope="col">Level</th><th scope="col">Severity</th><th scope="col">Policy</th><th scope="col">Resource</th><th scope="col">Finding</th></tr></thead>',
-      `<tbody>${sortFindings(stack.findings).map(findingRow).join("\n")}</tbody>`,
-      "</table></div>",
-    );
-  }
+  if (stack.findings.length > 0) parts.push(findingGroups(stack.findings, filters));
   if (e.topResources.length > 0) {
     parts.push(
       '<h3>Largest emitters</h3><div class="scroll"><table class="resources">',
-      '<thead><tr><th scope="col">Resource</th><th scope="col">Type</th><th scope="col">Region</th><th scope="col" class="num">kgCO<sub>2</sub>e/month</th></tr></thead><tbody>',
+      `<thead><tr><th scope="col">Resource</th><th scope="col">Region</th><th scope="col" class="num">${EMISSIONS_HEADING}</th></tr></thead><tbody>`,
+      // Name and type in one cell: a type token is long and unbreakable, and needs the width.
       e.topResources
-        .map((r) => `<tr><td title="${h(r.urn)}">${h(r.name)}</td><td><code>${h(r.type)}</code></td><td>${h(r.region ?? "")}</td><td class="num">${h(formatQuantity(r.kgCo2ePerMonth))}</td></tr>`)
+        .map((r) => `<tr><td title="${h(r.urn)}">${h(r.name)}<br><code>${h(r.type)}</code></td><td>${h(r.region ?? "")}</td><td class="num">${h(formatExpected(r.kgCo2ePerMonth, r.expectedKgCo2ePerMonth, r.ceilingKgCo2ePerMonth))}</td></tr>`)
         .join("\n"),
       "</tbody></table></div>",
     );
@@ -357,13 +424,43 @@ function stackBlock(stack: StackReport, index: number, groupBy: string): string 
   return parts.join("\n");
 }
 
-function findingRow(f: ReportFinding): string {
-  const active = isActive(f);
+/** A stack's findings by level (mandatory first), then by policy, each level collapsible. */
+function findingGroups(findings: readonly ReportFinding[], filters: FindingFilters): string {
+  const byLevel = new Map<LevelGroup, ReportFinding[]>();
+  for (const f of sortFindings(findings)) {
+    const level = levelGroupOf(f);
+    const list = byLevel.get(level);
+    if (list) list.push(f);
+    else byLevel.set(level, [f]);
+  }
+  const out: string[] = [];
+  for (const level of LEVEL_GROUPS) {
+    const list = byLevel.get(level);
+    if (!list) continue;
+    const byPolicy = [...list].sort((a, b) => compareStrings(a.policy, b.policy));
+    const items: string[] = [];
+    let policy: string | undefined;
+    for (const f of byPolicy) {
+      if (f.policy !== policy) {
+        if (policy !== undefined) items.push("</ul>");
+        policy = f.policy;
+        items.push(`<h4 class="policy-head p-${filters.policies.get(policy) ?? 0}"><code>${h(policy)}</code></h4><ul class="findings">`);
+      }
+      items.push(findingItem(f, filters));
+    }
+    items.push("</ul>");
+    out.push(`<details class="level-group l-${level}" open><summary><span class="pill ${level}">${h(level)}</span> ${h(plural(list.length, "finding"))}</summary>`, ...items, "</details>");
+  }
+  return out.join("\n");
+}
+
+function findingItem(f: ReportFinding, filters: FindingFilters): string {
   const level = shownLevel(f);
   const notes: string[] = [];
   if (f.kind === "cannot-evaluate") notes.push('<span class="pill other">cannot evaluate</span>');
   if (f.savingKgCo2ePerMonth !== undefined && f.savingKgCo2ePerMonth > 0) notes.push(`<div class="saving">Fixing it saves ≈ ${h(formatQuantity(f.savingKgCo2ePerMonth))} kgCO<sub>2</sub>e/month.</div>`);
-  if (f.suggestion !== undefined && Object.keys(f.suggestion).length > 0) notes.push(`<div class="suggestion">Suggestion: <code>${h(stableJson(f.suggestion))}</code></div>`);
+  const fix = readableFix(f.suggestion);
+  if (fix) notes.push(fixBlock(fix));
   if (f.waived) {
     const w = f.waived;
     notes.push(
@@ -375,19 +472,38 @@ function findingRow(f: ReportFinding): string {
   }
   if (f.waiverProblem) notes.push(`<div class="waiver-problem">Waiver not applied: ${h(f.waiverProblem)}</div>`);
   return (
-    `<tr class="finding ${active ? "active" : "waived"}">` +
-    `<td><span class="pill ${h(level)}">${h(level)}</span></td>` +
-    `<td><span class="sev sev-${h(f.severity)}">${h(f.severity)}</span></td>` +
-    `<td><code>${h(f.policy)}</code></td>` +
-    `<td title="${h(f.urn)}"><code>${h(f.type)}</code><br>${h(f.name)}</td>` +
-    `<td>${h(f.message)}${notes.join("")}</td>` +
-    "</tr>"
+    `<li class="finding l-${levelGroupOf(f)} p-${filters.policies.get(f.policy) ?? 0} ${isActive(f) ? "active" : "waived"}">` +
+    `<div class="finding-head"><span class="pill ${h(level)}">${h(level)}</span> <span class="sev sev-${h(f.severity)}">${h(f.severity)}</span> ` +
+    `<span class="resource" title="${h(f.urn)}"><code>${h(f.type)}</code> ${h(f.name)}</span></div>` +
+    `<p class="finding-message">${h(f.message)}</p>${notes.join("")}` +
+    "</li>"
   );
 }
 
-/** JSON with sorted keys, for suggestions shown as text. */
-function stableJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value)) ?? "";
+/** The structured fix for people: what to set, the alternatives as a small table, other steps. */
+function fixBlock(fix: ReadableFix): string {
+  const parts = ['<div class="fix">'];
+  for (const s of fix.settings) {
+    parts.push(s.action === "scale" ? `<div class="fix-set">Let <code>${h(s.property)}</code> scale to <code>${h(s.value)}</code></div>` : `<div class="fix-set">Set <code>${h(s.property)}</code> to <code>${h(s.value)}</code></div>`);
+  }
+  const alt = fix.alternatives;
+  if (alt) {
+    const region = alt.kind === "region";
+    const hasFigures = alt.rows.some((r) => r.figure !== "—" || r.saving !== "—");
+    const caption = `${region ? "Cleaner regions" : "Better-fitting types"}${alt.current !== undefined ? ` (now ${alt.current})` : ""}`;
+    const head = hasFigures
+      ? `<tr><th scope="col">${region ? "Region" : "Type"}</th><th scope="col">${region ? "Where" : "Accelerators"}</th><th scope="col" class="num">${region ? "Grid intensity" : "Accelerator power"}</th><th scope="col" class="num">${region ? "Emissions" : "Power"}</th></tr>`
+      : `<tr><th scope="col">${region ? "Region" : "Type"}</th></tr>`;
+    const rows = alt.rows.map((r) =>
+      hasFigures
+        ? `<tr><td><code>${h(r.name)}</code></td><td>${h(r.detail)}</td><td class="num">${h(r.figure)}</td><td class="num">${h(r.saving)}</td></tr>`
+        : `<tr><td><code>${h(r.name)}</code></td></tr>`,
+    );
+    parts.push(`<div class="scroll"><table class="alternatives"><caption>${h(caption)}</caption><thead>${head}</thead><tbody>${rows.join("")}</tbody></table></div>`);
+  }
+  for (const n of fix.notes) parts.push(`<div class="fix-note">${h(n)}</div>`);
+  parts.push("</div>");
+  return parts.join("");
 }
 
 function baselineSection(input: RenderInput): string {
@@ -396,7 +512,7 @@ function baselineSection(input: RenderInput): string {
   const list = (ids: readonly string[]): string => (ids.length === 0 ? '<p class="muted">None.</p>' : `<ul class="ids">${ids.map((id) => `<li><code>${h(id)}</code></li>`).join("")}</ul>`);
   return [
     '<section id="baseline"><h2>Since the baseline</h2>',
-    `<p>Compared with <code>${h(b.source)}</code>: ${h(formatNumber(b.newFindings.length, 0))} new, ${h(formatNumber(b.fixedFindings.length, 0))} fixed, ${h(formatNumber(b.unchangedFindings, 0))} unchanged findings; floor emissions ${h(formatDelta(b.floorKgCo2ePerMonthDelta))} kgCO<sub>2</sub>e/month.</p>`,
+    `<p>Compared with <code>${h(b.source)}</code>: ${h(formatNumber(b.newFindings.length, 0))} new, ${h(formatNumber(b.fixedFindings.length, 0))} fixed, ${h(formatNumber(b.unchangedFindings, 0))} unchanged findings; emissions ${h(emissionsDeltaText(b))} kgCO<sub>2</sub>e/month.</p>`,
     `<h3>New</h3>${list(b.newFindings)}`,
     `<h3>Fixed</h3>${list(b.fixedFindings)}`,
     "</section>",
@@ -440,7 +556,7 @@ function footer(input: RenderInput): string {
   return [
     "<footer>",
     data.length > 0 ? `<h2>Data sources</h2><ul class="provenance">${data.join("")}</ul>` : "",
-    `<p class="muted">Estimates are ranges at the stated utilisation: the floor counts autoscaled capacity at its minimum, the ceiling at its maximum. The efficiency grade (A–G) compares kgCO<sub>2</sub>e per accelerator-hour with the cleanest configuration achievable on the same hardware. The machine-readable form of this report is <code>--format json</code> (${link(SCHEMA_DOC_URL, "schema")}).</p>`,
+    `<p class="muted">Emissions are estimated at the stated utilisation: the expected figure counts the capacity each resource declares (an Auto Scaling group's desired capacity, a managed instance group's target size) and, where it declares none, autoscaled capacity ${h(formatNumber(input.options.expectedUtilization * 100, 0))}% of the way from its minimum to its maximum (<code>--expected-utilization</code>); the floor counts autoscaled capacity at its minimum, the ceiling at its maximum. The efficiency grade (A–G) compares kgCO<sub>2</sub>e per accelerator-hour with the cleanest configuration achievable on the same hardware. The machine-readable form of this report is <code>--format json</code> (${link(SCHEMA_DOC_URL, "schema")}).</p>`,
     "</footer>",
   ]
     .filter((x) => x !== "")
@@ -481,7 +597,7 @@ svg text{font:12px system-ui,sans-serif;fill:var(--fg)}
 svg .value{fill:var(--muted);font-variant-numeric:tabular-nums}
 svg .empty{fill:var(--muted)}
 svg .bar{fill:var(--accent)}
-svg .bar-upper{fill:var(--accent-2)}
+svg .range{stroke:var(--fg);stroke-width:1.5;fill:none;opacity:.75}
 svg .others .bar{fill:var(--others)}
 svg .saving .bar{fill:#2e90fa}
 svg .sev-critical .bar{fill:#7a1c12}
@@ -492,10 +608,26 @@ svg .sev-low .bar{fill:#fdc700}
 table{border-collapse:collapse;width:100%;background:var(--card);border:1px solid var(--line);border-radius:8px;font-size:14px}
 th,td{padding:6px 10px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top;overflow-wrap:break-word}
 th{white-space:nowrap}
-.findings td:nth-child(1),.findings td:nth-child(2){white-space:nowrap}
-.findings td:nth-child(3){min-width:11em}
-.findings td:nth-child(4){min-width:15em}
-.findings td:nth-child(5){min-width:20em}
+.range{white-space:nowrap}.assumption{font-size:12px}
+.filters{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:8px 12px;margin:0 0 8px;font-size:13px}
+.filter-row{display:flex;flex-wrap:wrap;align-items:center;gap:4px 12px;margin:2px 0}
+.filter-title{color:var(--muted);text-transform:uppercase;font-size:12px;letter-spacing:.04em;min-width:4em}
+.filter{display:inline-flex;align-items:center;gap:4px;cursor:pointer;min-width:0;overflow-wrap:anywhere}
+details.level-group{margin:8px 0}
+details.level-group>summary{cursor:pointer;font-weight:600;padding:4px 0}
+.policy-head{font-size:13px;margin:8px 0 4px}
+ul.findings{list-style:none;margin:0;padding:0}
+li.finding{border-top:1px solid var(--line);padding:8px 0;min-width:0;overflow-wrap:break-word}
+.finding-head{display:flex;flex-wrap:wrap;align-items:center;gap:4px 8px;font-size:13px}
+.finding-head .resource{min-width:0;overflow-wrap:anywhere}
+.finding-message{margin:4px 0 0}
+li.finding.waived .finding-message{color:var(--muted)}
+.fix{margin-top:6px;font-size:13px}
+.fix-set,.fix-note{margin-top:2px}
+table.alternatives{width:auto;min-width:min(100%,28em);margin-top:4px;font-size:13px}
+table.alternatives code{white-space:nowrap}
+table.alternatives caption{text-align:left;font-weight:600;padding:2px 0}
+table.alternatives td,table.alternatives th{padding:3px 8px}
 .rules td:nth-child(1){min-width:13em}
 .rules td:nth-child(2),.rules td:nth-child(3){white-space:nowrap}
 .rules td:nth-child(4),.rules td:nth-child(5){min-width:18em}
@@ -517,14 +649,14 @@ details.stack[open]>summary{border-bottom:1px solid var(--line);margin-bottom:10
 .pill.clean{background:color-mix(in srgb,var(--good) 16%,transparent);color:var(--good)}
 .sev{font-size:12px;font-weight:600;text-transform:uppercase}
 .sev-critical{color:var(--critical)}.sev-high{color:var(--bad)}.sev-medium{color:var(--warn)}.sev-low{color:var(--muted)}
-tr.waived td{color:var(--muted)}
-.saving{color:var(--good);margin-top:4px}.waiver,.waiver-problem,.suggestion{margin-top:4px;font-size:13px}.waiver-problem{color:var(--bad)}
+.saving{color:var(--good);margin-top:4px}.waiver,.waiver-problem{margin-top:4px;font-size:13px}.waiver-problem{color:var(--bad)}
 .grade{display:inline-block;min-width:1.6em;padding:0 6px;border-radius:4px;text-align:center;font-weight:700;color:#fff}
 .grade-A{background:#00a651}.grade-B{background:#50b848}.grade-C{background:#a5c81f;color:#1d2521}.grade-D{background:#f2d600;color:#1d2521}.grade-E{background:#fdb913;color:#1d2521}.grade-F{background:#f37021}.grade-G{background:#ed1c24}.grade-na{background:var(--others)}
 .tag{display:inline-block;font-size:12px;background:var(--code);border-radius:4px;padding:0 6px;margin:1px 0}
-.unknown,.ids,.provenance{margin:0;padding-left:20px;font-size:14px}
+.unknown,.ids,.provenance{margin:0;padding-left:20px;font-size:14px;overflow-wrap:anywhere}
 a{color:var(--accent)}
 footer{padding-bottom:40px;font-size:14px}
+@media (max-width:600px){header,main,footer{padding:0 12px}details.stack{padding:0 10px}.facts{grid-template-columns:1fr}.facts dd{margin-bottom:4px}}
 @media print{details.stack{break-inside:avoid}.charts{grid-template-columns:1fr 1fr}}
 `
   .trim()

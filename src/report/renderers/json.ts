@@ -17,6 +17,8 @@ interface Shape {
   readonly each?: Shape;
 }
 
+const RANGE: Shape = { keys: ["floorKgCo2ePerMonth", "expectedKgCo2ePerMonth", "ceilingKgCo2ePerMonth"] };
+
 const COUNTS: Shape = { keys: ["mandatory", "advisory", "waived", "bySeverity"], children: { bySeverity: { keys: ["critical", "high", "medium", "low"] } } };
 
 const FINDING: Shape = {
@@ -32,18 +34,22 @@ const STACK: Shape = {
     estimate: {
       keys: [
         "floorKgCo2ePerMonth",
+        "expectedKgCo2ePerMonth",
         "ceilingKgCo2ePerMonth",
         "floorKwhPerMonth",
+        "expectedKwhPerMonth",
         "ceilingKwhPerMonth",
         "embodiedKgCo2ePerMonth",
         "acceleratorHoursPerMonth",
         "unknown",
         "topResources",
         "byRegion",
+        "regions",
       ],
       children: {
         unknown: { each: { keys: ["urn", "reason"] } },
-        topResources: { each: { keys: ["urn", "type", "name", "region", "kgCo2ePerMonth"] } },
+        topResources: { each: { keys: ["urn", "type", "name", "region", "kgCo2ePerMonth", "expectedKgCo2ePerMonth", "ceilingKgCo2ePerMonth"] } },
+        regions: { each: RANGE },
       },
     },
     grade: { keys: ["grade", "kgPerAcceleratorHour", "bestKgPerAcceleratorHour", "basis"] },
@@ -54,20 +60,20 @@ const REPORT: Shape = {
   keys: ["schemaVersion", "tool", "generatedAt", "options", "summary", "groups", "stacks", "unreadable", "baseline", "provenance", "rules"],
   children: {
     tool: { keys: ["name", "version"] },
-    options: { keys: ["failOn", "groupBy", "utilization"] },
+    options: { keys: ["failOn", "groupBy", "utilization", "expectedUtilization"] },
     summary: {
-      keys: ["stacks", "resources", "unreadable", "findings", "floorKgCo2ePerMonth", "ceilingKgCo2ePerMonth", "savingKgCo2ePerMonth", "savingByPolicy", "failed"],
+      keys: ["stacks", "resources", "unreadable", "findings", "floorKgCo2ePerMonth", "expectedKgCo2ePerMonth", "ceilingKgCo2ePerMonth", "savingKgCo2ePerMonth", "savingByPolicy", "failed"],
       children: { findings: COUNTS },
     },
     groups: {
       each: {
-        keys: ["group", "stacks", "floorKgCo2ePerMonth", "ceilingKgCo2ePerMonth", "findings", "savingKgCo2ePerMonth", "topOffenders"],
-        children: { findings: COUNTS, topOffenders: { each: { keys: ["stack", "kgCo2ePerMonth"] } } },
+        keys: ["group", "stacks", "floorKgCo2ePerMonth", "expectedKgCo2ePerMonth", "ceilingKgCo2ePerMonth", "findings", "savingKgCo2ePerMonth", "topOffenders"],
+        children: { findings: COUNTS, topOffenders: { each: { keys: ["stack", "kgCo2ePerMonth", "expectedKgCo2ePerMonth"] } } },
       },
     },
     stacks: { each: STACK },
     unreadable: { each: { keys: ["input", "error"] } },
-    baseline: { keys: ["source", "newFindings", "fixedFindings", "unchangedFindings", "floorKgCo2ePerMonthDelta"] },
+    baseline: { keys: ["source", "newFindings", "fixedFindings", "unchangedFindings", "floorKgCo2ePerMonthDelta", "expectedKgCo2ePerMonthDelta"] },
     provenance: { each: { keys: ["name", "version", "year", "licence", "basis"] } },
     rules: { each: { keys: ["name", "displayName", "description", "defaultLevel", "severity", "url", "remediationSteps"] } },
   },

@@ -21,10 +21,12 @@ import {
   byGroupEmissions,
   capitalise,
   escapeHtml,
-  formatDelta,
   formatNumber,
   formatQuantity,
-  formatRange,
+  emissionsDeltaText,
+  emissionsHeadline,
+  formatEmissions,
+  formatExpected,
   isActive,
   outcome,
   plural,
@@ -267,7 +269,7 @@ function summarySection(input: RenderInput): string {
   lines.push(row(["---", "---"]));
   lines.push(row(["**Result**", `${icon} ${mdText(result.text)}`]));
   lines.push(row(["**Stacks**", `${formatNumber(s.stacks, 0)} (${plural(s.resources, "resource")})`]));
-  lines.push(row(["**Emissions**", `${formatRange(s.floorKgCo2ePerMonth, s.ceilingKgCo2ePerMonth)} kgCO2e/month (floor–ceiling)`]));
+  lines.push(row(["**Emissions**", `${emissionsHeadline(s, input.options.expectedUtilization)}`]));
   lines.push(row(["**Saving potential**", `${formatQuantity(s.savingKgCo2ePerMonth)} kgCO2e/month if the quantified findings are fixed`]));
   lines.push(
     row([
@@ -280,7 +282,7 @@ function summarySection(input: RenderInput): string {
     lines.push(
       row([
         "**Since baseline**",
-        `${formatNumber(b.newFindings.length, 0)} new · ${formatNumber(b.fixedFindings.length, 0)} fixed · ${formatNumber(b.unchangedFindings, 0)} unchanged · floor ${formatDelta(b.floorKgCo2ePerMonthDelta)} kgCO2e/month (vs ${code(b.source)})`,
+        `${formatNumber(b.newFindings.length, 0)} new · ${formatNumber(b.fixedFindings.length, 0)} fixed · ${formatNumber(b.unchangedFindings, 0)} unchanged · ${emissionsDeltaText(b)} kgCO2e/month (vs ${code(b.source)})`,
       ]),
     );
   }
@@ -294,7 +296,7 @@ function summarySection(input: RenderInput): string {
   if (input.groups.length > 0) {
     const groupBy = mdText(input.options.groupBy, 40);
     lines.push("", `### By ${groupBy}`, "");
-    lines.push(row([capitalise(groupBy), "Stacks", "kgCO2e/month", "Mandatory", "Advisory", "Waived", "Saving", "Top offender"]));
+    lines.push(row([capitalise(groupBy), "Stacks", "kgCO2e/month expected (floor–ceiling)", "Mandatory", "Advisory", "Waived", "Saving", "Top offender"]));
     lines.push(row(["---", "--:", "--:", "--:", "--:", "--:", "--:", "---"]));
     const groups = [...input.groups].sort(byGroupEmissions);
     for (const g of groups.slice(0, MAX_GROUP_ROWS)) {
@@ -303,12 +305,12 @@ function summarySection(input: RenderInput): string {
         row([
           mdText(g.group),
           formatNumber(g.stacks, 0),
-          formatRange(g.floorKgCo2ePerMonth, g.ceilingKgCo2ePerMonth),
+          formatEmissions(g),
           formatNumber(g.findings.mandatory, 0),
           formatNumber(g.findings.advisory, 0),
           formatNumber(g.findings.waived, 0),
           formatQuantity(g.savingKgCo2ePerMonth),
-          top ? `${code(top.stack)} (${formatQuantity(top.kgCo2ePerMonth)})` : "",
+          top ? `${code(top.stack)} (${formatQuantity(top.expectedKgCo2ePerMonth)})` : "",
         ]),
       );
     }
@@ -331,7 +333,7 @@ function stackSummaryLine(stack: StackReport, input: RenderInput): string {
     `${icon} <code>${mdHtml(stack.id, MAX_CELL, false)}</code>`,
     `${mdHtml(input.options.groupBy, 40)} ${mdHtml(stack.group)}`,
     `grade ${mdHtml(stack.grade.grade)}`,
-    `${formatRange(stack.estimate.floorKgCo2ePerMonth, stack.estimate.ceilingKgCo2ePerMonth)} kgCO2e/month`,
+    `${formatEmissions(stack.estimate)} kgCO2e/month`,
     ...counts,
   ].join(" · ");
 }
@@ -348,7 +350,7 @@ function stackDetails(stack: StackReport, input: RenderInput, opts: MarkdownOpti
 
   const facts: string[] = [];
   facts.push(`Source: ${code(stack.source)}`);
-  facts.push(`${plural(stack.resourceCount, "resource")}; energy ${formatRange(stack.estimate.floorKwhPerMonth, stack.estimate.ceilingKwhPerMonth)} kWh/month; embodied ${formatQuantity(stack.estimate.embodiedKgCo2ePerMonth)} kgCO2e/month`);
+  facts.push(`${plural(stack.resourceCount, "resource")}; energy ${formatExpected(stack.estimate.floorKwhPerMonth, stack.estimate.expectedKwhPerMonth, stack.estimate.ceilingKwhPerMonth)} kWh/month; embodied ${formatQuantity(stack.estimate.embodiedKgCo2ePerMonth)} kgCO2e/month`);
   if (stack.grade.grade !== "n/a" && stack.grade.kgPerAcceleratorHour !== undefined) {
     const best = stack.grade.bestKgPerAcceleratorHour;
     facts.push(
@@ -360,7 +362,7 @@ function stackDetails(stack: StackReport, input: RenderInput, opts: MarkdownOpti
     facts.push(`Grade ${mdText(stack.grade.grade)}: ${mdText(stack.grade.basis, 200)}`);
   }
   const top = stack.estimate.topResources.slice(0, 3);
-  if (top.length > 0) facts.push(`Top emitters: ${top.map((r) => `${code(r.name, 60)} ${formatQuantity(r.kgCo2ePerMonth)}`).join(" · ")} kgCO2e/month`);
+  if (top.length > 0) facts.push(`Top emitters: ${top.map((r) => `${code(r.name, 60)} ${formatQuantity(r.expectedKgCo2ePerMonth)}`).join(" · ")} kgCO2e/month expected`);
   if (stack.estimate.unknown.length > 0) {
     facts.push(`Not estimated: ${stack.estimate.unknown.slice(0, 3).map((u) => `${code(u.urn, 80)} (${mdText(u.reason, 80)})`).join(" · ")}${stack.estimate.unknown.length > 3 ? ` and ${formatNumber(stack.estimate.unknown.length - 3, 0)} more` : ""}`);
   }
@@ -430,7 +432,7 @@ function summaryRows(stacks: number, input: RenderInput, room: number): Rows {
     "<details>",
     `<summary>${plural(stacks, "more stack")} with findings (summary only)</summary>`,
     "",
-    row(["", "Stack", capitalise(mdText(input.options.groupBy, 40)), "Grade", "kgCO2e/month", "Mandatory", "Advisory", "Waived"]),
+    row(["", "Stack", capitalise(mdText(input.options.groupBy, 40)), "Grade", "kgCO2e/month expected (floor–ceiling)", "Mandatory", "Advisory", "Waived"]),
     row(["---", "---", "---", "---", "--:", "--:", "--:", "--:"]),
   ].join("\n");
   return rows(head, stacks, (n) => `\n\n…and ${plural(n, "more stack")} with findings.`, room, false);
@@ -439,7 +441,7 @@ function summaryRows(stacks: number, input: RenderInput, room: number): Rows {
 function summaryRow(stack: StackReport): string {
   const c = stackCounts(stack);
   const icon = c.mandatory > 0 ? "❌" : "⚠️";
-  return `\n${row([icon, code(stack.id), mdText(stack.group), mdText(stack.grade.grade), formatRange(stack.estimate.floorKgCo2ePerMonth, stack.estimate.ceilingKgCo2ePerMonth), formatNumber(c.mandatory, 0), formatNumber(c.advisory + c.other, 0), formatNumber(c.waived, 0)])}`;
+  return `\n${row([icon, code(stack.id), mdText(stack.group), mdText(stack.grade.grade), formatEmissions(stack.estimate), formatNumber(c.mandatory, 0), formatNumber(c.advisory + c.other, 0), formatNumber(c.waived, 0)])}`;
 }
 
 /** The stacks without findings; left out whole when `full` (stacks with findings were left out). */
@@ -448,14 +450,14 @@ function cleanStacksRows(clean: number, input: RenderInput, room: number, full: 
     "<details>",
     `<summary>✅ ${plural(clean, "stack")} without findings</summary>`,
     "",
-    row(["Stack", capitalise(mdText(input.options.groupBy, 40)), "Grade", "kgCO2e/month", "Resources"]),
+    row(["Stack", capitalise(mdText(input.options.groupBy, 40)), "Grade", "kgCO2e/month expected (floor–ceiling)", "Resources"]),
     row(["---", "---", "---", "--:", "--:"]),
   ].join("\n");
   return rows(head, clean, (n) => `\n\n…and ${plural(n, "more stack")} without findings.`, room, full);
 }
 
 function cleanRow(stack: StackReport): string {
-  return `\n${row([code(stack.id), mdText(stack.group), mdText(stack.grade.grade), formatRange(stack.estimate.floorKgCo2ePerMonth, stack.estimate.ceilingKgCo2ePerMonth), formatNumber(stack.resourceCount, 0)])}`;
+  return `\n${row([code(stack.id), mdText(stack.group), mdText(stack.grade.grade), formatEmissions(stack.estimate), formatNumber(stack.resourceCount, 0)])}`;
 }
 
 function tailSections(input: RenderInput): string {

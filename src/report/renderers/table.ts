@@ -9,10 +9,11 @@ import type { GroupSummary, RenderInput, Renderer, ReportFinding, Sink, StackRep
 import { defineRenderer } from "../render-input";
 import {
   capitalise,
-  formatDelta,
   formatNumber,
   formatQuantity,
-  formatRange,
+  emissionsDeltaText,
+  emissionsHeadline,
+  formatEmissions,
   isActive,
   outcome,
   plural,
@@ -78,7 +79,7 @@ function writeTable(input: RenderInput, sink: Sink, width: number, paint: Paint)
   const resultStyle: Style = result.state === "failed" ? "red" : result.state === "incomplete" ? "yellow" : "green";
   const resultMark = result.state === "failed" ? "✗" : result.state === "incomplete" ? "⚠" : "✓";
   lines.push(...labelled("Result", paint(resultStyle, `${resultMark} ${capitalise(result.text)}`)));
-  lines.push(...labelled("Emissions", `${formatRange(s.floorKgCo2ePerMonth, s.ceilingKgCo2ePerMonth)} kgCO2e/month (floor–ceiling)`));
+  lines.push(...labelled("Emissions", `${emissionsHeadline(s, input.options.expectedUtilization)}`));
   lines.push(...labelled("Saving", `${formatQuantity(s.savingKgCo2ePerMonth)} kgCO2e/month if the quantified findings are fixed`));
   lines.push(
     ...labelled(
@@ -96,7 +97,7 @@ function writeTable(input: RenderInput, sink: Sink, width: number, paint: Paint)
         "Baseline",
         `vs ${t(b.source)}: ${paint(b.newFindings.length > 0 ? "red" : "green", `${formatNumber(b.newFindings.length, 0)} new`)} · ` +
           `${formatNumber(b.fixedFindings.length, 0)} fixed · ${formatNumber(b.unchangedFindings, 0)} unchanged · ` +
-          `floor ${formatDelta(b.floorKgCo2ePerMonthDelta)} kgCO2e/month`,
+          `${emissionsDeltaText(b)} kgCO2e/month`,
       ),
     );
   }
@@ -140,11 +141,11 @@ function writeTable(input: RenderInput, sink: Sink, width: number, paint: Paint)
 }
 
 function groupTable(groups: readonly GroupSummary[], width: number, paint: Paint): string[] {
-  const header = ["GROUP", "STACKS", "kgCO2e/MONTH", "MAND", "ADV", "WAIVED", "SAVING", "TOP OFFENDER"];
+  const header = ["GROUP", "STACKS", "kgCO2e/MO (MIN–MAX)", "MAND", "ADV", "WAIVED", "SAVING", "TOP OFFENDER"];
   const rows = groups.map((g) => [
     t(g.group),
     formatNumber(g.stacks, 0),
-    formatRange(g.floorKgCo2ePerMonth, g.ceilingKgCo2ePerMonth),
+    formatEmissions(g),
     formatNumber(g.findings.mandatory, 0),
     formatNumber(g.findings.advisory, 0),
     formatNumber(g.findings.waived, 0),
@@ -188,7 +189,7 @@ function stackBlock(stack: StackReport, groupBy: string, width: number, paint: P
   const facts = [
     `${t(groupBy)} ${t(stack.group)}`,
     paint(gradeStyle, `grade ${grade}`),
-    `${formatRange(stack.estimate.floorKgCo2ePerMonth, stack.estimate.ceilingKgCo2ePerMonth)} kgCO2e/month`,
+    `${formatEmissions(stack.estimate)} kgCO2e/month`,
     plural(stack.resourceCount, "resource"),
   ];
   if (stack.estimate.unknown.length > 0) facts.push(`${formatNumber(stack.estimate.unknown.length, 0)} not estimated`);

@@ -4,7 +4,7 @@
  */
 import { type StackCounts, stackCounts } from "../digest";
 import { byGroupEmissions, compareStrings } from "../group";
-import type { Level, ProvenanceEntry, Report, ReportFinding, Severity, WaiverMark } from "../model";
+import type { BaselineComparison, EmissionsRange, Level, ProvenanceEntry, Report, ReportFinding, Severity, WaiverMark } from "../model";
 
 export const SEVERITIES: readonly Severity[] = ["critical", "high", "medium", "low"];
 
@@ -124,6 +124,40 @@ export function formatRange(floor: number, ceiling: number): string {
   const a = formatQuantity(floor);
   const b = formatQuantity(ceiling);
   return a === b ? a : `${a}–${b}`;
+}
+
+/**
+ * The expected figure with its floor–ceiling range beside it: `310 (4.70–1,416)`, or one number
+ * when the three coincide. The expected figure leads: a range of 300× is no answer on its own.
+ */
+export function formatEmissions(r: EmissionsRange): string {
+  return formatExpected(r.floorKgCo2ePerMonth, r.expectedKgCo2ePerMonth, r.ceilingKgCo2ePerMonth);
+}
+
+/** The summary's emissions in words: the expected figure, the range beside it, and the assumption behind it. */
+export function emissionsHeadline(s: EmissionsRange, expectedUtilization: number): string {
+  const range = formatRange(s.floorKgCo2ePerMonth, s.ceilingKgCo2ePerMonth);
+  const expected = `${formatQuantity(s.expectedKgCo2ePerMonth)} kgCO2e/month expected`;
+  if (range === formatQuantity(s.expectedKgCo2ePerMonth)) return expected;
+  return `${expected} · ${range} floor–ceiling (${expectedAssumption(expectedUtilization)})`;
+}
+
+/** The assumption behind every expected figure, in a few words. */
+export function expectedAssumption(expectedUtilization: number): string {
+  return `expected: declared sizes, else ${formatNumber(expectedUtilization * 100, 0)}% of the way from minimum to maximum`;
+}
+
+/** A baseline's emissions change in words: `expected +12.3, floor -4.0`, or the floor's alone against a 1.0 baseline. */
+export function emissionsDeltaText(b: BaselineComparison): string {
+  const floor = `floor ${formatDelta(b.floorKgCo2ePerMonthDelta)}`;
+  return b.expectedKgCo2ePerMonthDelta === undefined ? floor : `expected ${formatDelta(b.expectedKgCo2ePerMonthDelta)}, ${floor}`;
+}
+
+/** `expected (floor–ceiling)` of any quantity (kWh too), or one number when they coincide. */
+export function formatExpected(floor: number, expected: number, ceiling: number): string {
+  const range = formatRange(floor, ceiling);
+  const shown = formatQuantity(expected);
+  return range === shown ? shown : `${shown} (${range})`;
 }
 
 export function capitalise(text: string): string {
