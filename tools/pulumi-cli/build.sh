@@ -39,7 +39,7 @@ echo "pulumi:build: building pulumi $version and pulumi-language-nodejs into $bi
 export CGO_ENABLED=0
 # Without the version stamp the CLI reports no version and its plugin version checks misbehave.
 ldflags="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$version"
-go build -mod=readonly -ldflags "$ldflags" -o "$bin/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
-go build -mod=readonly -ldflags "-X main.version=${version#v}" -o "$bin/pulumi-language-nodejs" ./language-nodejs
+go build -mod=readonly -buildvcs=false -ldflags "$ldflags" -o "$bin/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+go build -mod=readonly -buildvcs=false -ldflags "-X main.version=${version#v}" -o "$bin/pulumi-language-nodejs" ./language-nodejs
 echo "$stamp" > "$bin/.stamp"
 echo "pulumi:build: done in $(( $(date +%s) - start )) s: $("$bin/pulumi" version)"
