@@ -6,9 +6,20 @@
  * the Pulumi CLI reads the server's port from the first stdout line.
  */
 import { PolicyPack } from "@pulumi/policy";
+import { loadDataFiles } from "../src/data/check";
 import { toPolicy } from "../src/pack/crossguard";
 import { RULES } from "../src/rules";
 import { waiversPolicy } from "../src/waivers/policy";
+
+// Fail closed at start-up: with a data file missing or malformed the pack refuses to start, naming
+// the file (on stderr, which the Pulumi CLI shows), rather than turning verdicts into per-resource
+// errors. No port line is printed, so the CLI reports the pack as failed.
+try {
+  loadDataFiles();
+} catch (error) {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+}
 
 new PolicyPack("carbonguard", {
   displayName: "carbonguard: energy and carbon policy for ML infrastructure",

@@ -14,7 +14,7 @@ import type { AcceleratorUse } from "./accelerator-scan";
 import { cite, formatCount, formatGrams, formatPue, formatKg, formatWatts, typeLabel } from "./format";
 import { HOURS_PER_MONTH, type UnitPower, type UnitSpec, resolveUnit } from "../estimate";
 import type { FigureRef } from "./rule";
-import { type PathStep, type PlainValue, type Read, isOpaque, quoteToken, readNumber, readObject } from "./values";
+import { type PathStep, type PlainValue, type Read, isOpaque, quoteToken, readNumber, readObject, ownEntry } from "./values";
 import type { ResourceView } from "./view";
 import { DEFAULT_WORKLOAD_KEY, type WorkloadDeclaration, classifyWorkload, ownWorkload } from "./workload";
 
@@ -314,10 +314,10 @@ export function safeName(name: string): string {
 
 /** "node pool 'gpu'" */
 export function subjectOf(view: ResourceView): string {
-  return `${SUBJECTS[view.type] ?? typeLabel(view.type)} '${safeName(view.name)}'`;
+  return `${ownEntry(SUBJECTS, view.type) ?? typeLabel(view.type)} '${safeName(view.name)}'`;
 }
 
 /** A path for a can't-evaluate outcome in a stack check: names the resource the unknown sits on. */
 export function stackPath(view: ResourceView, path: string): string {
-  return `${path} of ${SUBJECTS[view.type] ?? typeLabel(view.type)} '${safeName(view.name)}'`;
+  return `${path} of ${ownEntry(SUBJECTS, view.type) ?? typeLabel(view.type)} '${safeName(view.name)}'`;
 }

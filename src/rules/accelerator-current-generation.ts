@@ -35,6 +35,7 @@ import { applyConfigSchema } from "../engine/config";
 import { formatCount, listJoin } from "../engine/format";
 import type { FigureRef, Outcome, ResourceRule, RuleExample } from "../engine/rule";
 import type { ResourceView } from "../engine/view";
+import { ownEntry } from "../engine/values";
 import { DEFAULT_WORKLOAD_KEY } from "../engine/workload";
 import { parseWorkloadTagKey } from "./ml-workload-declared";
 
@@ -172,11 +173,11 @@ function buildViolation(view: ResourceView, s: AcceleratorSubject, declaredRole:
 
 function namesViolation(view: ResourceView, use: AcceleratorUse, config: CurrentGenerationConfig): Outcome | undefined {
   const old = (use.acceleratorNames ?? []).filter((n) => {
-    const g = EC2_ACCELERATOR_NAMES[n];
+    const g = ownEntry(EC2_ACCELERATOR_NAMES, n);
     return g !== undefined && RANK[g.generation] < RANK[config.minimumGeneration];
   });
   if (old.length === 0) return undefined;
-  const described = old.map((n) => `${n} (${EC2_ACCELERATOR_NAMES[n]!.model}, ${EC2_ACCELERATOR_NAMES[n]!.generation})`);
+  const described = old.map((n) => `${n} (${ownEntry(EC2_ACCELERATOR_NAMES, n)!.model}, ${ownEntry(EC2_ACCELERATOR_NAMES, n)!.generation})`);
   return {
     kind: "violation",
     message: `${resourceSubject(view)} selects instances by accelerator name and allows ${listJoin(described)}, below minimumGeneration "${config.minimumGeneration}". Remove ${old.length > 1 ? "them" : "it"} from acceleratorNames; current names include l4, a10g, l40s, h100, inferentia2 and trainium. Newer accelerator generations do more work per joule (E13). Evidence: ${DOCS}#evidence.`,

@@ -14,7 +14,7 @@ import { formatWatts } from "../engine/format";
 import { DEFAULT_UTILIZATION } from "../estimate";
 import { ASG, EKS_NODE_GROUP, launchTemplatesOf } from "../engine/joins";
 import type { FigureRef, Outcome, Rule, RuleContext, RuleExample, StackRuleExample } from "../engine/rule";
-import { type PathStep, formatPath, readArray, readNumber, readPath, readString } from "../engine/values";
+import { type PathStep, formatPath, readArray, readNumber, readPath, readString, ownEntry } from "../engine/values";
 import type { ResourceView, StackView } from "../engine/view";
 import type { WorkloadDeclaration } from "../engine/workload";
 
@@ -375,7 +375,7 @@ const CHECKS: Readonly<Record<string, Check>> = {
 };
 
 function evaluate(view: ResourceView, { config }: RuleContext<TrainingGuardrailsConfig>): Outcome[] {
-  const check = CHECKS[view.type];
+  const check = ownEntry(CHECKS, view.type);
   return check ? check(view, config) : [na("not training capacity this policy covers")];
 }
 

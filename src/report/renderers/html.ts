@@ -362,6 +362,7 @@ function findingRow(f: ReportFinding): string {
   const level = shownLevel(f);
   const notes: string[] = [];
   if (f.kind === "cannot-evaluate") notes.push('<span class="pill other">cannot evaluate</span>');
+  if (f.kind === "rule-error") notes.push('<span class="pill other">rule error</span>');
   if (f.savingKgCo2ePerMonth !== undefined && f.savingKgCo2ePerMonth > 0) notes.push(`<div class="saving">Fixing it saves ≈ ${h(formatQuantity(f.savingKgCo2ePerMonth))} kgCO<sub>2</sub>e/month.</div>`);
   if (f.suggestion !== undefined && Object.keys(f.suggestion).length > 0) notes.push(`<div class="suggestion">Suggestion: <code>${h(stableJson(f.suggestion))}</code></div>`);
   if (f.waived) {

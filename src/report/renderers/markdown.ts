@@ -376,6 +376,7 @@ function findingRow(f: ReportFinding): string {
     : `💤 ${shownLevel(f)}`;
   let text = mdText(f.message, MAX_MESSAGE);
   if (f.kind === "cannot-evaluate") text = `_Cannot evaluate:_ ${text}`;
+  else if (f.kind === "rule-error") text = `_Rule error:_ ${text}`;
   if (f.savingKgCo2ePerMonth !== undefined && f.savingKgCo2ePerMonth > 0) text += ` <br>Saves ≈ ${formatQuantity(f.savingKgCo2ePerMonth)} kgCO2e/month.`;
   if (f.waived) {
     const w = f.waived;

@@ -209,6 +209,7 @@ function findingLines(f: ReportFinding, width: number, paint: Paint): string[] {
   const lines = visibleLength(head) + 4 <= width ? [`    ${head}`] : wrap(head, width - indent.length).map((l, i) => (i === 0 ? `    ${l}` : indent + l));
   const body: string[] = [];
   if (f.kind === "cannot-evaluate") body.push(`(cannot evaluate) ${f.message}`);
+  else if (f.kind === "rule-error") body.push(`(rule error) ${f.message}`);
   else body.push(f.message);
   if (f.waived) body.push(`${capitalise(waiverWord(f.waived))} until ${f.waived.expires}: ${waiverText(f.waived)}`);
   if (f.waiverProblem) body.push(`Waiver not applied: ${f.waiverProblem}`);
