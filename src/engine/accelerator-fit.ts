@@ -571,11 +571,9 @@ function buildPlatformPool(cloud: Cloud, platform: PlatformInfo): Candidate[] {
 
 function regionCovered(cloud: Cloud, platform: PlatformInfo, region: string): boolean {
   if (platform.platform === "cloud-run") return true;
-  try {
-    return ACCELERATOR_DATA_INFO.availability[cloud].regionsCovered.includes(region);
-  } catch {
-    return false;
-  }
+  // No catch: the only failure is a broken catalog file, which must surface as the rule's error
+  // (fail closed), not as "region not covered" silently dropping the alternatives.
+  return ACCELERATOR_DATA_INFO.availability[cloud]?.regionsCovered.includes(region) ?? false;
 }
 
 function roleFits(role: Role, cls: WorkloadClass): boolean {
@@ -703,6 +701,9 @@ export function compileGlob(pattern: string): RegExp | undefined {
   try {
     return new RegExp(`^${body}$`);
   } catch {
+    // Unreachable in practice (every metacharacter but * and ? is escaped above). Dropping the
+    // pattern is safe: allowedTypes only exempts types, so a pattern that matches nothing can only
+    // make the rule stricter, never let a resource through.
     return undefined;
   }
 }
