@@ -31,12 +31,14 @@ import {
   matchesAny,
   platformOf,
   resolveWorkload,
+  workloadOfUse,
   resourceSubject,
   roleOf,
   tdpFigure,
   workloadPhrase,
   workloadSourcePhrase,
 } from "../engine/accelerator-fit";
+import type { AcceleratorUse } from "../engine/accelerator-scan";
 import { evidenceSection } from "../engine/accelerator-evidence";
 import { applyConfigSchema } from "../engine/config";
 import { listJoin } from "../engine/format";
@@ -111,22 +113,33 @@ function evaluate(view: ResourceView, { config }: { config: FitsWorkloadConfig }
     if (firstUnknown !== undefined) return [{ kind: "unknown", path: firstUnknown, valueType: "string" }];
     return [{ kind: "not-applicable", reason: accelerators.typeless.length > 0 ? "the accelerator type is not set on this resource" : "no accelerators" }];
   }
-  const workload = resolveWorkload(view, config.workloadTagKey);
-  if (workload.state === "unknown") return [{ kind: "unknown", path: workload.path, valueType: workload.valueType }];
-  if (workload.state !== "declared") return [{ kind: "not-applicable", reason: "no ML workload declared (see ml-workload-declared)" }];
-
-  const w = workload.workload;
-  const allowed = config.allowedTypes[w];
+  // One workload per accelerator use: a GKE cluster's inline pool declares its own.
+  const resourceWide = resolveWorkload(view, config.workloadTagKey);
+  const workloadOf = (use: AcceleratorUse) => workloadOfUse(view, use, config.workloadTagKey, resourceWide);
   const outcomes: Outcome[] = [];
+  let unknownWorkload: Outcome | undefined;
+  let declared = false;
   for (const subject of accelerators.subjects) {
-    const misfit = checkFit(subject, w, allowed);
-    if (misfit) outcomes.push(buildViolation(view, subject, misfit, w, workload.source, config));
+    const workload = workloadOf(subject.use);
+    if (workload.state === "unknown") unknownWorkload ??= { kind: "unknown", path: workload.path, valueType: workload.valueType };
+    if (workload.state !== "declared") continue;
+    declared = true;
+    const misfit = checkFit(subject, workload.workload, config.allowedTypes[workload.workload]);
+    if (misfit) outcomes.push(buildViolation(view, subject, misfit, workload.workload, workload.source, config));
   }
   for (const u of accelerators.unrecognized) {
+    const workload = workloadOf(u.use);
+    if (workload.state === "unknown") unknownWorkload ??= { kind: "unknown", path: workload.path, valueType: workload.valueType };
+    if (workload.state !== "declared") continue;
+    declared = true;
+    const allowed = config.allowedTypes[workload.workload];
     if (allowed && u.display && matchesAny(allowed.compiled, [u.display, u.display.replace(/^ml\./i, "")])) continue;
-    outcomes.push(unrecognizedNotice(view, u, w, config));
+    outcomes.push(unrecognizedNotice(view, u, workload.workload, config));
   }
-  if (outcomes.length === 0 && firstUnknown !== undefined) return [{ kind: "unknown", path: firstUnknown, valueType: "string" }];
+  if (outcomes.length > 0) return unknownWorkload ? [...outcomes, unknownWorkload] : outcomes;
+  if (unknownWorkload) return [unknownWorkload];
+  if (!declared) return [{ kind: "not-applicable", reason: "no ML workload declared (see ml-workload-declared)" }];
+  if (firstUnknown !== undefined) return [{ kind: "unknown", path: firstUnknown, valueType: "string" }];
   return outcomes;
 }
 
