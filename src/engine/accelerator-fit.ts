@@ -28,7 +28,7 @@ import type { Cloud } from "../data/types";
 import { DEFAULT_UTILIZATION, resolveUnit, unitMonthlyKg } from "../estimate";
 import type { AcceleratorUse } from "./accelerator-scan";
 import { safeName } from "./capacity";
-import { formatCount, formatPue, formatWatts, percent, typeLabel } from "./format";
+import { formatCount, formatPue, formatWatts, listJoin, percent, typeLabel } from "./format";
 import type { FigureRef } from "./rule";
 import { formatPath, isOpaque, quoteToken, readObject } from "./values";
 import type { ResourceView } from "./view";
@@ -668,11 +668,31 @@ function compareTuple(a: readonly number[], b: readonly number[]): number {
   return 0;
 }
 
-/** "ml.g6.xlarge: 1×L4, 72 W (−98% accelerator TDP)" */
-export function describeCandidate(c: Candidate, fromTdp: number | null, withSaving: boolean): string {
+/** Why an alternative that draws more power is still suggested (RULES.md: perf per watt, E13). */
+export const MORE_WORK_PER_JOULE = "does more work per joule, so the same work takes less energy";
+export const DRAWS_MORE_REASON = `draws more power, but ${MORE_WORK_PER_JOULE}`;
+
+/**
+ * "ml.g6.xlarge: 1×L4, 72 W (−98%)", or "(+700%, draws more)" for an alternative with a higher
+ * accelerator TDP than the current choice; `drawsMoreNote` then says why it is suggested anyway,
+ * so no one reads it as a power saving.
+ */
+export function describeCandidate(c: Candidate, fromTdp: number | null): string {
   const base = describeAccelerator(c);
-  if (!withSaving || fromTdp === null || c.tdpWTotal === null || !(c.tdpWTotal < fromTdp)) return base;
-  return `${base} (−${percent(fromTdp - c.tdpWTotal, fromTdp)}%)`;
+  if (!drawsMore(c, fromTdp)) return fromTdp !== null && c.tdpWTotal !== null && c.tdpWTotal < fromTdp ? `${base} (−${percent(fromTdp - c.tdpWTotal, fromTdp)}%)` : base;
+  return `${base} (+${percent((c.tdpWTotal as number) - (fromTdp as number), fromTdp as number)}%, draws more)`;
+}
+
+function drawsMore(c: Candidate, fromTdp: number | null): boolean {
+  return fromTdp !== null && c.tdpWTotal !== null && c.tdpWTotal > fromTdp;
+}
+
+/** The sentence a list with alternatives that draw more power needs: which, and why they are suggested. */
+export function drawsMoreNote(candidates: readonly Candidate[], from: AcceleratorSubject): string | undefined {
+  const more = candidates.filter((c) => drawsMore(c, from.tdpWTotal));
+  if (more.length === 0) return undefined;
+  const which = more.length === candidates.length ? "Each of these alternatives" : listJoin(more.map((c) => c.label));
+  return `${which} draws more accelerator power than ${from.label} (${formatWatts(from.tdpWTotal as number)}); suggested because ${more.length === 1 ? "it" : "each"} ${MORE_WORK_PER_JOULE}.`;
 }
 
 export function candidateRecord(c: Candidate, fromTdp: number | null): Record<string, unknown> {
@@ -684,6 +704,7 @@ export function candidateRecord(c: Candidate, fromTdp: number | null): Record<st
     acceleratorTdpW: c.tdpWTotal,
     workloadClass: c.workloadClass,
     ...(fromTdp !== null && c.tdpWTotal !== null ? { tdpChangePercent: -percent(fromTdp - c.tdpWTotal, fromTdp) } : {}),
+    ...(drawsMore(c, fromTdp) ? { drawsMorePower: true, reason: DRAWS_MORE_REASON } : {}),
   };
 }
 

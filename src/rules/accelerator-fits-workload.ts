@@ -22,6 +22,7 @@ import {
   currentFamilies,
   describeAccelerator,
   describeCandidate,
+  drawsMoreNote,
   describeUnpublished,
   describeUnrecognized,
   displayKey,
@@ -243,8 +244,10 @@ function alternativesText(view: ResourceView, s: AcceleratorSubject, result: Can
   const sizing = role === "inference" ? "smallest size of each accelerator model" : "size of each accelerator model closest in accelerator count";
   const lines: string[] = [];
   if (result.ranked.length > 0) {
-    const list = result.ranked.map((c) => describeCandidate(c, s.tdpWTotal, true));
+    const list = result.ranked.map((c) => describeCandidate(c, s.tdpWTotal));
     lines.push(`Current ${cls} alternatives ${where} (${sizing}, lowest published accelerator TDP first): ${describeAccelerator(s)} → ${listJoin(list, "or")}.`);
+    const note = drawsMoreNote(result.ranked, s);
+    if (note) lines.push(note);
   }
   if (result.unpublished.length > 0) {
     const ids = unpublishedEvidence(result.unpublished, role);
