@@ -8,6 +8,7 @@
 import { PolicyPack } from "@pulumi/policy";
 import { loadDataFiles } from "../src/data/check";
 import { toPolicy } from "../src/pack/crossguard";
+import { keepSecretsMarked } from "../src/pack/secrets";
 import { RULES } from "../src/rules";
 import { waiversPolicy } from "../src/waivers/policy";
 
@@ -18,6 +19,13 @@ try {
   loadDataFiles();
 } catch (error) {
   process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+}
+
+// Secrets get the report's answer (can't evaluate, never read): see src/pack/secrets.ts. Without it
+// the pack would evaluate plaintext the report cannot see, so it refuses to start rather than differ.
+if (!keepSecretsMarked()) {
+  process.stderr.write("carbonguard: this @pulumi/policy version hides secret markers from policies; carbonguard needs 1.21.x\n");
   process.exit(1);
 }
 
