@@ -14,9 +14,10 @@ const providerUrn = testUrn("pulumi:providers:aws", "default");
 
 /** The same endpoint config with `instanceType` (or the provider's region) a secret. */
 function resource(secretField: "instanceType" | "region"): { wire: AnalyzeResource; state: { inputs: Record<string, unknown>; providerProps: Record<string, unknown> } } {
-  const wrap = <T>(v: T, field: string) => (field === secretField ? secret(v) : v);
-  const cipher = <T>(v: T, field: string) => (field === secretField ? { [SPECIAL_SIG_KEY]: SECRET_SIG, ciphertext: "v1:ZW5jcnlwdGVk" } : v);
-  const props = (w: typeof wrap) => ({ productionVariants: [{ variantName: "main", modelName: "llm", instanceType: w(PLANTED, "instanceType"), initialInstanceCount: 1 }], tags: { "ml-workload": "inference" } });
+  type Wrap = (v: string, field: string) => unknown;
+  const wrap: Wrap = (v, field) => (field === secretField ? secret(v) : v);
+  const cipher: Wrap = (v, field) => (field === secretField ? { [SPECIAL_SIG_KEY]: SECRET_SIG, ciphertext: "v1:ZW5jcnlwdGVk" } : v);
+  const props = (w: Wrap) => ({ productionVariants: [{ variantName: "main", modelName: "llm", instanceType: w(PLANTED, "instanceType"), initialInstanceCount: 1 }], tags: { "ml-workload": "inference" } });
   return {
     wire: {
       urn: testUrn(type, `s-${secretField}`),
@@ -49,7 +50,7 @@ async function packVerdicts(r: AnalyzeResource, hidden?: string): Promise<Map<st
 }
 
 function reportVerdicts(r: ReturnType<typeof resource>): Map<string, Verdict> {
-  const input = { urn: r.wire.urn, type, name: r.wire.name, props: r.state.inputs, providerProps: r.state.providerProps };
+  const input = { urn: r.wire.urn, type, name: r.wire.name ?? "s", props: r.state.inputs, providerProps: r.state.providerProps };
   const { findings } = evaluateStackResources(RULES, resolvePolicyConfig(RULES, {}), { inputs: [input], outputs: [input], stack: { stackTags: new Map(), stackConfig: {} } });
   const out = new Map<string, Verdict>();
   for (const f of findings) out.set(f.policy, f.kind === "cannot-evaluate" ? "cannot-evaluate" : (`violation:${f.level}` as Verdict));

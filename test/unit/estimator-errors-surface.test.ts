@@ -5,6 +5,11 @@
  */
 import { describe, expect, it, vi } from "vitest";
 import { DataFileError } from "../../src/data/load";
+import { evaluateRule } from "../../src/engine/evaluate";
+import { buildView } from "../../src/engine/view";
+import { mlAutoscaleToZero } from "../../src/rules/ml-autoscale-to-zero";
+
+// vi.mock is hoisted above the imports: the rule sees the failing estimator.
 
 vi.mock("../../src/estimate", async (importOriginal) => ({
   ...(await importOriginal<typeof import("../../src/estimate")>()),
@@ -13,9 +18,6 @@ vi.mock("../../src/estimate", async (importOriginal) => ({
   },
 }));
 
-const { evaluateRule } = await import("../../src/engine/evaluate");
-const { buildView } = await import("../../src/engine/view");
-const { mlAutoscaleToZero } = await import("../../src/rules/ml-autoscale-to-zero");
 
 describe("estimator errors in rules", () => {
   it("an EKS GPU node group that keeps one node: the rule's error naming the file, at the policy's level", () => {
