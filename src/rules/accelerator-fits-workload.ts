@@ -33,6 +33,7 @@ import {
   platformOf,
   resolveWorkload,
   workloadOfUse,
+  inlinePoolIndex,
   resourceSubject,
   roleOf,
   tdpFigure,
@@ -144,6 +145,12 @@ function evaluate(view: ResourceView, { config }: { config: FitsWorkloadConfig }
   return outcomes;
 }
 
+/** "node pool nodePools[1] of GKE cluster 'ml'" for a use in an inline pool (it has its own workload), else the resource. */
+function subjectOfUse(view: ResourceView, use: AcceleratorUse): string {
+  const pool = inlinePoolIndex(view, use);
+  return pool === undefined ? resourceSubject(view) : `node pool nodePools[${pool}] of ${resourceSubject(view)}`;
+}
+
 function checkFit(s: AcceleratorSubject, w: Workload, allowed: AllowedTypes | undefined): Misfit | undefined {
   if (allowed) return matchesAny(allowed.compiled, s.names) ? undefined : "not-allowed";
   if (s.workloadClass === "graphics") return "graphics";
@@ -167,7 +174,7 @@ function buildViolation(
   const figures: FigureRef[] = [];
   const own = tdpFigure(s);
   if (own) figures.push(own);
-  const runs = `${resourceSubject(view)} runs ${workloadPhrase(w)} (${workloadSourcePhrase(view, w, source, config.workloadTagKey)}) on ${describeAccelerator(s)}`;
+  const runs = `${subjectOfUse(view, s.use)} runs ${workloadPhrase(w)} (${workloadSourcePhrase(view, w, source, config.workloadTagKey)}) on ${describeAccelerator(s)}`;
   const parts: string[] = [];
   const evidence: string[] = [];
   switch (misfit) {
@@ -277,7 +284,7 @@ function unrecognizedNotice(view: ResourceView, u: UnrecognizedAccelerator, w: W
     kind: "violation",
     level: "advisory",
     severity: "low",
-    message: `${resourceSubject(view)} runs ${workloadPhrase(w)} on ${describeUnrecognized(u)}, so its fit to the workload can't be checked. Update carbonguard, or list the type in allowedTypes.${w} to accept it.`,
+    message: `${subjectOfUse(view, u.use)} runs ${workloadPhrase(w)} on ${describeUnrecognized(u)}, so its fit to the workload can't be checked. Update carbonguard, or list the type in allowedTypes.${w} to accept it.`,
     figures: [],
     suggestion: { workload: w, unknownType: u.display ?? null, allowedTypesKey: `allowedTypes.${w}`, tagKey: displayKey(config.workloadTagKey) },
   };

@@ -30,7 +30,7 @@ describe("an inline pool's own ml-workload label", () => {
     const view = cluster([pool("a3-highgpu-8g", { "ml-workload": "inference" })]);
     const fit = violations(evaluateRule(acceleratorFitsWorkload, view, {}));
     expect(fit).toHaveLength(1);
-    expect(fit[0]!.message).toMatch(/runs inference .* on .*a3-highgpu-8g/);
+    expect(fit[0]!.message).toMatch(/^node pool nodePools\[0\] of .*runs inference .* on .*a3-highgpu-8g/);
     expect(violations(evaluateRule(mlWorkloadDeclared, view, {}))).toEqual([]);
   });
 
