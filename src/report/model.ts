@@ -136,6 +136,8 @@ export interface FindingCounts {
   readonly mandatory: number;
   readonly advisory: number;
   readonly waived: number;
+  /** Active `rule-error` findings (also in mandatory/advisory); absent when none. */
+  readonly ruleErrors?: number;
   readonly bySeverity: Readonly<Record<Severity, number>>;
 }
 

@@ -10,6 +10,10 @@ import type { AnyRule, Finding, Outcome } from "../../src/engine/rule";
 import { buildStackView, buildView } from "../../src/engine/view";
 import { toPolicy } from "../../src/pack/crossguard";
 import { evaluateStackResources } from "../../src/report/evaluate-stack";
+import { countFindings, emptyCounts } from "../../src/report/group";
+import { createJsonRenderer } from "../../src/report/renderers/json";
+import { createTableRenderer } from "../../src/report/renderers/table";
+import { loadFixture, validateReportJson } from "../report/helpers";
 import { mlCleanEnergyRegion } from "../../src/rules/ml-clean-energy-region";
 import { mlTrainingGuardrails } from "../../src/rules/ml-training-guardrails";
 
@@ -81,6 +85,21 @@ describe("the report counts a failing mandatory rule as a mandatory rule error",
     expect(findings[0]).toMatchObject({ kind: "rule-error", level: "mandatory", severity: mlCleanEnergyRegion.meta.severity });
     expect(findings[0]!.message).toContain(MISSING);
     expect(policies[0]!.status).toBe("failed");
+    const counts = countFindings(emptyCounts(), findings);
+    expect(counts).toMatchObject({ mandatory: 1, ruleErrors: 1 });
+  });
+
+  it("the summary's ruleErrors count is valid report JSON and shows in the table", () => {
+    const report = loadFixture("full");
+    const stack = report.stacks[0]!;
+    const finding = { ...stack.findings[0]!, kind: "rule-error" as const };
+    const withError = { ...report, stacks: [{ ...stack, findings: [finding, ...stack.findings.slice(1)] }, ...report.stacks.slice(1)], summary: { ...report.summary, findings: { ...report.summary.findings, ruleErrors: 1 } } };
+    const json = createJsonRenderer().render(withError);
+    expect(validateReportJson(JSON.parse(json))).toEqual([]);
+    expect(JSON.parse(json).summary.findings.ruleErrors).toBe(1);
+    expect(createTableRenderer({ color: false, width: 120 }).render(withError)).toMatch(/1 rule error/);
+    // Absent when there are none: reports without rule errors keep their shape.
+    expect(countFindings(emptyCounts(), stack.findings.filter((f) => f.kind !== "rule-error")).ruleErrors).toBeUndefined();
   });
 });
 

@@ -272,7 +272,7 @@ function summarySection(input: RenderInput): string {
   lines.push(
     row([
       "**Findings**",
-      `${formatNumber(s.findings.mandatory, 0)} mandatory · ${formatNumber(s.findings.advisory, 0)} advisory · ${formatNumber(s.findings.waived, 0)} waived (${severityCountsText(s.findings.bySeverity)})`,
+      `${formatNumber(s.findings.mandatory, 0)} mandatory · ${formatNumber(s.findings.advisory, 0)} advisory · ${formatNumber(s.findings.waived, 0)} waived${s.findings.ruleErrors ? ` · ${formatNumber(s.findings.ruleErrors, 0)} rule error${s.findings.ruleErrors === 1 ? "" : "s"}` : ""} (${severityCountsText(s.findings.bySeverity)})`,
     ]),
   );
   if (input.baseline) {

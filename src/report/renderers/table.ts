@@ -86,6 +86,7 @@ function writeTable(input: RenderInput, sink: Sink, width: number, paint: Paint)
       `${paint(s.findings.mandatory > 0 ? "red" : "green", `${formatNumber(s.findings.mandatory, 0)} mandatory`)} · ` +
       `${paint(s.findings.advisory > 0 ? "yellow" : "green", `${formatNumber(s.findings.advisory, 0)} advisory`)} · ` +
         `${formatNumber(s.findings.waived, 0)} waived ` +
+        (s.findings.ruleErrors ? `${paint("red", `· ${formatNumber(s.findings.ruleErrors, 0)} rule error${s.findings.ruleErrors === 1 ? "" : "s"}`)} ` : "") +
         paint("dim", `(${severityCountsText(s.findings.bySeverity)})`),
     ),
   );
