@@ -33,6 +33,19 @@ const STATE_FILE = /\.json(\.gz|\.zst)?$/i;
 /** Largest `.pulumi-tags` file read. */
 const MAX_TAGS_BYTES = 1024 * 1024;
 
+/**
+ * What a Zstandard decoder said about a file it could not decode: fzstd throws plain Errors with
+ * fixed texts ("invalid zstd data", "unexpected EOF"), Node's zlib errors carry a code. Only a short
+ * plain text is quoted (it describes the format, never content).
+ */
+function zstdProblem(decoder: ZstdDecoder, error: unknown): string {
+  const message = error instanceof Error ? error.message : "";
+  const code = (error as { code?: unknown } | null)?.code;
+  const said = /^[\w\s().,'>-]{1,80}$/.test(message) ? message : typeof code === "string" && /^[\w-]{1,60}$/.test(code) ? code : error instanceof Error ? error.name : "error";
+  if (error instanceof RangeError && /memory|allocation|length/i.test(message)) return "decompresses to more than carbonguard reads";
+  return `Zstandard data is corrupt or truncated (${decoder.name}: ${said})`;
+}
+
 function describe(error: unknown): string {
   if (error instanceof InputError) return error.problem;
   const code = (error as { code?: unknown } | null)?.code;
@@ -104,7 +117,12 @@ export async function readStateFile(file: string, options: ReadOptions = {}) {
     } else if (kind === "zstd") {
       const decoder = options.zstd === undefined ? defaultZstdDecoder() : (options.zstd ?? undefined);
       if (!decoder) throw new InputError(file, ZSTD_UNAVAILABLE);
-      const out = decoder.decompress(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+      let out: Uint8Array;
+      try {
+        out = decoder.decompress(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+      } catch (error) {
+        throw new InputError(file, zstdProblem(decoder, error));
+      }
       if (out.byteLength > MAX_DECOMPRESSED_BYTES) throw new InputError(file, "decompresses to more than carbonguard reads");
       text = Buffer.from(out.buffer, out.byteOffset, out.byteLength).toString("utf8");
     } else {

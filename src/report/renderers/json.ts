@@ -19,7 +19,7 @@ interface Shape {
 
 const RANGE: Shape = { keys: ["floorKgCo2ePerMonth", "expectedKgCo2ePerMonth", "ceilingKgCo2ePerMonth"] };
 
-const COUNTS: Shape = { keys: ["mandatory", "advisory", "waived", "bySeverity"], children: { bySeverity: { keys: ["critical", "high", "medium", "low"] } } };
+const COUNTS: Shape = { keys: ["mandatory", "advisory", "waived", "ruleErrors", "bySeverity"], children: { bySeverity: { keys: ["critical", "high", "medium", "low"] } } };
 
 const FINDING: Shape = {
   keys: ["id", "policy", "level", "severity", "urn", "type", "name", "message", "kind", "waived", "waiverProblem", "suggestion", "savingKgCo2ePerMonth"],
