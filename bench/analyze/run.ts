@@ -37,6 +37,8 @@ interface Pack {
     session?: Session;
     sent: number;
     violations: number;
+    /** The pack process's CPU time (user + system) spent in timed batches, per workload. */
+    cpuMs: Record<string, number>;
 }
 
 function projectRoot(): string {
@@ -61,20 +63,33 @@ function median(values: readonly number[]): number {
     return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 }
 
+/** A process's CPU time so far (user + system), from /proc (clock ticks: 10 ms resolution, so summed over many batches). */
+function cpuMs(pid: number): number {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+}
+
+/** USER_HZ: 100 on Linux (`getconf CLK_TCK`). */
+const CLOCK_TICKS = 100;
+
 function rssKb(pid: number): number {
     const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
     return m ? Number(m[1]) : NaN;
 }
 
-async function send(pack: Pack, resources: readonly AnalyzeResource[]): Promise<number> {
+async function send(pack: Pack, resources: readonly AnalyzeResource[], workloadKey?: string): Promise<number> {
     const session = pack.session as Session;
+    const cpu0 = cpuMs(session.client.pid);
     const start = process.hrtime.bigint();
     for (const r of resources) {
         const res = await session.analyze(r);
         pack.violations += res.diagnostics.length;
     }
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    if (workloadKey) pack.cpuMs[workloadKey] = (pack.cpuMs[workloadKey] ?? 0) + cpuMs(session.client.pid) - cpu0;
     pack.sent += resources.length;
-    return Number(process.hrtime.bigint() - start) / 1e6;
+    return ms;
 }
 
 async function main(): Promise<void> {
@@ -83,9 +98,9 @@ async function main(): Promise<void> {
     const profileDir = arg("profile", "");
     const log = (s: string) => process.stderr.write(s);
     const packs: Pack[] = [
-        { key: "floor", dir: path.join(root, "bench", "pack-startup", "floor-pack"), sent: 0, violations: 0 },
-        { key: "awsguard", dir: awsguardPack(root, log), sent: 0, violations: 0 },
-        { key: "ours", dir: path.join(root, "policies"), sent: 0, violations: 0 },
+        { key: "floor", dir: path.join(root, "bench", "pack-startup", "floor-pack"), sent: 0, violations: 0, cpuMs: {} },
+        { key: "awsguard", dir: awsguardPack(root, log), sent: 0, violations: 0, cpuMs: {} },
+        { key: "ours", dir: path.join(root, "policies"), sent: 0, violations: 0, cpuMs: {} },
     ];
     let hook: string | undefined;
     let wrapper: string | undefined;
@@ -114,7 +129,7 @@ async function main(): Promise<void> {
                 for (let b = 0; b * BATCH < resources.length; b++) {
                     const batch = resources.slice(b * BATCH, (b + 1) * BATCH);
                     const shift = (b + round) % packs.length;
-                    for (const p of [...packs.slice(shift), ...packs.slice(0, shift)]) samples[p.key]?.push((await send(p, batch)) / batch.length);
+                    for (const p of [...packs.slice(shift), ...packs.slice(0, shift)]) samples[p.key]?.push((await send(p, batch, kind)) / batch.length);
                 }
                 log(`${kind} round ${round + 1}/${rounds}: ${packs.map((p) => `${p.key} ${median(samples[p.key] ?? []).toFixed(3)} ms`).join(" · ")}\n`);
             }
@@ -132,7 +147,9 @@ async function main(): Promise<void> {
                     const floor = r["floor"]!.msPerResource;
                     const aws = r["awsguard"]!.msPerResource;
                     const ours = r["ours"]!.msPerResource;
-                    return [kind, { floor, awsguard: aws, ours, oursOverAwsguard: ours / aws, awsguardAboveFloor: aws - floor, oursAboveFloor: ours - floor }];
+                    // The pack processes' own CPU per resource: what load on a shared machine does not blur.
+                    const cpu = Object.fromEntries(packs.map((p) => [p.key, (p.cpuMs[kind] ?? 0) / (rounds * STACK_SIZE)])) as Record<Pack["key"], number>;
+                    return [kind, { floor, awsguard: aws, ours, oursOverAwsguard: ours / aws, awsguardAboveFloor: aws - floor, oursAboveFloor: ours - floor, cpu, cpuOursOverAwsguard: cpu.ours / cpu.awsguard }];
                 }),
             ),
             rssKb: rss,
@@ -143,9 +160,11 @@ async function main(): Promise<void> {
             return;
         }
         const lines = [`Analyze per resource over gRPC (${summary.machine}; median of ${rounds} × ${STACK_SIZE / BATCH} batches of ${BATCH}, interleaved)`, ""];
-        lines.push("workload  floor ms  awsguard ms  ours ms  ours/awsguard  awsguard−floor  ours−floor");
+        lines.push("workload  floor ms  awsguard ms  ours ms  ours/awsguard  awsguard−floor  ours−floor  │  pack CPU ms: floor  awsguard  ours  ours/awsguard");
         for (const [kind, r] of Object.entries(summary.results)) {
-            lines.push(`${kind.padEnd(8)}  ${r.floor.toFixed(3).padStart(8)}  ${r.awsguard.toFixed(3).padStart(11)}  ${r.ours.toFixed(3).padStart(7)}  ${r.oursOverAwsguard.toFixed(2).padStart(12)}×  ${r.awsguardAboveFloor.toFixed(3).padStart(14)}  ${r.oursAboveFloor.toFixed(3).padStart(10)}`);
+            lines.push(
+                `${kind.padEnd(8)}  ${r.floor.toFixed(3).padStart(8)}  ${r.awsguard.toFixed(3).padStart(11)}  ${r.ours.toFixed(3).padStart(7)}  ${r.oursOverAwsguard.toFixed(2).padStart(12)}×  ${r.awsguardAboveFloor.toFixed(3).padStart(14)}  ${r.oursAboveFloor.toFixed(3).padStart(10)}  │  ${r.cpu.floor.toFixed(3).padStart(18)}  ${r.cpu.awsguard.toFixed(3).padStart(8)}  ${r.cpu.ours.toFixed(3).padStart(4)}  ${r.cpuOursOverAwsguard.toFixed(2).padStart(12)}×`,
+            );
         }
         lines.push("", `RSS after ≥ ${RSS_AFTER.toLocaleString("en")} resources: floor ${(rss["floor"]! / 1024).toFixed(0)} MiB, awsguard ${(rss["awsguard"]! / 1024).toFixed(0)} MiB, ours ${(rss["ours"]! / 1024).toFixed(0)} MiB (ours/floor ${summary.rssOursOverFloor.toFixed(2)}×)`);
         lines.push(`policies: ${JSON.stringify(summary.policies)}; diagnostics: ${JSON.stringify(summary.diagnostics)}`);
