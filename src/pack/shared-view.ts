@@ -22,7 +22,8 @@ const ENTRIES = 32;
 /** The SDK's proxies answer this key with their target (`@pulumi/policy/proxy.js`). */
 const PROXY_TARGET_KEY = "__getSpecialProxyTarget";
 
-const recent = new Map<string, { readonly stack: StackContext; readonly view: ResourceView }>();
+/** By URN (a short key to hash), holding the content to compare; oldest first. */
+const recent = new Map<string, { readonly content: string; readonly stack: StackContext; readonly view: ResourceView }>();
 
 function target(value: unknown): unknown {
   if (value === null || typeof value !== "object") return value;
@@ -35,10 +36,10 @@ function target(value: unknown): unknown {
   return value;
 }
 
-/** The content key of a resource as Analyze hands it to a policy, or undefined when it is not plain JSON. */
-function contentKey(input: ResourceInput): string | undefined {
+/** The content of a resource as Analyze hands it to a policy (but its URN), or undefined when it is not plain JSON. */
+function contentOf(input: ResourceInput): string | undefined {
   try {
-    return `${input.urn}\u0000${input.type}\u0000${input.name}\u0000${JSON.stringify(target(input.props)) ?? ""}\u0000${JSON.stringify(target(input.providerProps)) ?? ""}`;
+    return `${input.type}\u0000${input.name}\u0000${JSON.stringify(target(input.props)) ?? ""}\u0000${JSON.stringify(target(input.providerProps)) ?? ""}`;
   } catch {
     return undefined; // not JSON (a getter that throws, a cycle): built alone, never shared
   }
@@ -46,13 +47,14 @@ function contentKey(input: ResourceInput): string | undefined {
 
 /** `buildView(input, stack)`, or the view built for the same content and stack context moments ago. */
 export function sharedView(input: ResourceInput, stack: StackContext): ResourceView {
-  const key = contentKey(input);
-  if (key === undefined) return buildView(input, stack);
-  const hit = recent.get(key);
-  if (hit !== undefined && hit.stack.stackTags === stack.stackTags && hit.stack.stackConfig === stack.stackConfig) return hit.view;
+  const content = contentOf(input);
+  if (content === undefined) return buildView(input, stack);
+  const urn = String(input.urn);
+  const hit = recent.get(urn);
+  if (hit !== undefined && hit.content === content && hit.stack.stackTags === stack.stackTags && hit.stack.stackConfig === stack.stackConfig) return hit.view;
   const view = buildView(input, stack);
-  recent.delete(key);
+  recent.delete(urn);
   if (recent.size >= ENTRIES) recent.delete(recent.keys().next().value as string);
-  recent.set(key, { stack, view });
+  recent.set(urn, { content, stack, view });
   return view;
 }
