@@ -13,8 +13,9 @@
 // alike. Per-resource time = batch time / batch size; the median over batches is quoted. Then the
 // packs' RSS (VmRSS from /proc) once each has analyzed at least 10,000 resources.
 //
-//   npm run build && node dist/bench/analyze/run.js [--rounds 3] [--json] [--profile DIR]
+//   npm run build && node dist/bench/analyze/run.js [--rounds 3] [--json] [--profile DIR] [--before DIR]
 //
+// --before DIR: also measures another build's policies/ folder (an earlier commit's) in the same run.
 // --profile DIR: runs carbonguard's pack under `node --cpu-prof` and writes its profile to DIR.
 //
 // Targets: ours per resource ≤ awsguard's; ours' RSS ≤ 1.2× the floor's.
@@ -32,7 +33,7 @@ const STACK_SIZE = 2000;
 const RSS_AFTER = 10_000;
 
 interface Pack {
-    readonly key: "floor" | "awsguard" | "ours";
+    readonly key: "floor" | "awsguard" | "ours" | "before";
     readonly dir: string;
     session?: Session;
     sent: number;
@@ -102,6 +103,9 @@ async function main(): Promise<void> {
         { key: "awsguard", dir: awsguardPack(root, log), sent: 0, violations: 0, cpuMs: {} },
         { key: "ours", dir: path.join(root, "policies"), sent: 0, violations: 0, cpuMs: {} },
     ];
+    // --before DIR: another build's policies/ folder (e.g. an earlier commit's), measured in the same run.
+    const before = arg("before", "");
+    if (before) packs.push({ key: "before", dir: path.resolve(before), sent: 0, violations: 0, cpuMs: {} });
     let hook: string | undefined;
     let wrapper: string | undefined;
     if (profileDir) {
@@ -124,7 +128,7 @@ async function main(): Promise<void> {
         const results: Record<string, Record<string, { msPerResource: number; samples: number[] }>> = {};
         for (const kind of ["mixed", "ml"] as Workload[]) {
             const resources = workload(kind, STACK_SIZE);
-            const samples: Record<string, number[]> = { floor: [], awsguard: [], ours: [] };
+            const samples: Record<string, number[]> = Object.fromEntries(packs.map((p) => [p.key, []]));
             for (let round = 0; round < rounds; round++) {
                 for (let b = 0; b * BATCH < resources.length; b++) {
                     const batch = resources.slice(b * BATCH, (b + 1) * BATCH);
@@ -167,6 +171,12 @@ async function main(): Promise<void> {
             );
         }
         lines.push("", `RSS after ≥ ${RSS_AFTER.toLocaleString("en")} resources: floor ${(rss["floor"]! / 1024).toFixed(0)} MiB, awsguard ${(rss["awsguard"]! / 1024).toFixed(0)} MiB, ours ${(rss["ours"]! / 1024).toFixed(0)} MiB (ours/floor ${summary.rssOursOverFloor.toFixed(2)}×)`);
+        if (before) {
+            for (const [kind, r] of Object.entries(results)) {
+                const cpuBefore = (packs.find((p) => p.key === "before")!.cpuMs[kind] ?? 0) / (rounds * STACK_SIZE);
+                lines.push(`${kind}: before (${before}) ${r["before"]!.msPerResource.toFixed(3)} ms, CPU ${cpuBefore.toFixed(3)} ms per resource`);
+            }
+        }
         lines.push(`policies: ${JSON.stringify(summary.policies)}; diagnostics: ${JSON.stringify(summary.diagnostics)}`);
         process.stdout.write(`${lines.join("\n")}\n`);
     } finally {
