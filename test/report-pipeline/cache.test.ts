@@ -83,6 +83,15 @@ describe("report --cache", () => {
     }
     expect([cold.code, warm.code]).toEqual([plain.code, plain.code]);
     expect(warm.err).toBe(plain.err);
+    // With a baseline: cached stacks bring their finding ids for the comparison.
+    const baseline = path.join(tmp, "baseline.json");
+    await runReport([TEAM_BACKEND, "--format", "json", "--out", baseline]);
+    const plainVs = await report(["--baseline", baseline]);
+    const warmVs = await report(["--cache", cache, "--baseline", baseline]);
+    const comparison = (JSON.parse(plainVs.files["json"] as string) as { baseline?: { newFindings: unknown[]; unchangedFindings: number } }).baseline;
+    expect(comparison?.newFindings.length).toBeGreaterThan(0);
+    expect(comparison?.unchangedFindings).toBeGreaterThan(0);
+    for (const format of FORMATS) expect(warmVs.files[format], `baseline ${format}`).toBe(plainVs.files[format]);
 
     // One stack changes: its new result shows, every other comes from the cache.
     const file = path.join(backend, ".pulumi", "stacks", "llm-serving", "prod.json");
