@@ -6,7 +6,7 @@
  * properties, resolving the region, scanning for accelerators, reading tags — and to redo
  * everything rules and the estimator memoize on a view (estimates for savings, accelerator
  * classification). The report already shares one view among all rules; this gives the pack the
- * same (bench/analyze: building the view seven times was about a sixth of our code's time per resource).
+ * same (bench/analyze: building the view seven times was about a fifth of our code's time per resource).
  *
  * The copies are recognized by content, never by identity: the resource's URN, then its type and
  * name, the JSON of its properties and of its provider's properties (plain JSON in Analyze:
