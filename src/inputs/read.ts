@@ -71,7 +71,7 @@ const REUSED_BUFFER_MAX = 64 * 1024 * 1024;
  * round trip per file costs more than the read itself (measured: ~0.6 ms per stack in
  * bench/report). The result may be a view of the shared buffer: valid until the next call.
  */
-function readStateBytes(file: string): Buffer {
+export function readStateBytes(file: string): Buffer {
   const fd = openSync(file, "r");
   try {
     const stat = fstatSync(fd);
@@ -100,11 +100,14 @@ function readStateBytes(file: string): Buffer {
   }
 }
 
-/** Reads and parses one state file. Throws only `InputError`. */
-export async function readStateFile(file: string, options: ReadOptions = {}) {
+/**
+ * Reads and parses one state file. Throws only `InputError`. `bytes`: the file's bytes when the
+ * caller has read them already (the report cache hashes them first), so the file is read once.
+ */
+export async function readStateFile(file: string, options: ReadOptions = {}, bytes?: Buffer) {
   let data: Buffer;
   try {
-    data = readStateBytes(file);
+    data = bytes ?? readStateBytes(file);
   } catch (error) {
     throw error instanceof InputError ? error : new InputError(file, describe(error));
   }
@@ -251,11 +254,14 @@ export async function* readInputs(inputs: readonly string[], options: ReadOption
   }
 }
 
-/** Reads one listed state file (and, in a backend, its stack tags). Never throws. */
-export async function readInputFile(input: InputFile, options: ReadOptions = {}): Promise<InputItem> {
+/**
+ * Reads one listed state file (and, in a backend, its stack tags). Never throws. `bytes`: the
+ * state file's bytes when already read (`readStateBytes`).
+ */
+export async function readInputFile(input: InputFile, options: ReadOptions = {}, bytes?: Buffer): Promise<InputItem> {
   const file = input.file;
   try {
-    const snapshot = await readStateFile(file, options);
+    const snapshot = await readStateFile(file, options, bytes);
     if (!input.inBackend) return { kind: "stack", snapshot };
     const tags = await readStackTagsFile(stackTagsPath(file));
     if (tags === undefined) return { kind: "stack", snapshot };

@@ -18,6 +18,7 @@ import { UNKNOWN_SENTINELS } from "../engine/values";
 import type { AnyRule, CannotEvaluate, Finding, Outcome, RemediationPatch } from "../engine/rule";
 import { type ResourceInput, type StackContext, buildStackView, buildView } from "../engine/view";
 import { type PackTarget, applyPackWaivers } from "../waivers/pack";
+import { sharedView } from "./shared-view";
 
 /** The sentinel the SDK's UnknownValueError expects for a value type (see @pulumi/policy/proxy.js): the engine's own. */
 function sentinelFor(valueType: CannotEvaluate["valueType"]): string {
@@ -100,7 +101,22 @@ function deliver(outcomes: readonly Outcome[], reportViolation: ReportViolation,
   // A can't-evaluate beside findings is still raised: the findings are reported first and the SDK
   // keeps them; the diagnostic says the rest could not be checked.
   if (unknown) throw unknownValueError(unknown);
-  if (skipped !== undefined && findings === 0 && outcomes.length === 1) notApplicable(skipped);
+  if (skipped !== undefined && findings === 0 && outcomes.length === 1) withoutStackTrace(() => notApplicable(skipped));
+}
+
+/**
+ * The SDK's `notApplicable` throws an Error only to carry its reason; capturing that Error's stack
+ * trace (through the SDK's async frames) cost more than the rule itself for most resources
+ * (bench/analyze). Nothing reads the stack.
+ */
+function withoutStackTrace(fn: () => void): void {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    fn();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
 
 function stackInput(resource: PolicyResource): ResourceInput {
@@ -226,13 +242,15 @@ export function toPolicy(rule: AnyRule): ResourceValidationPolicy | StackValidat
     configSchema: toPolicyConfigSchema(meta.configSchema) as ResourceValidationPolicy["configSchema"],
   };
   // The resource's view and its waived outcomes: what validation reports and remediation acts on.
-  const resourceOutcomes = (args: ResourceValidationArgs) => {
-    const view = buildView({ urn: args.urn, type: args.type, name: args.name, props: args.props, providerProps: args.provider?.props }, stackContext(args));
+  // Analyze (`shared`): one view per resource for all policies (src/pack/shared-view.ts).
+  const resourceOutcomes = (args: ResourceValidationArgs, shared: boolean) => {
+    const input = { urn: args.urn, type: args.type, name: args.name, props: args.props, providerProps: args.provider?.props };
+    const view = shared ? sharedView(input, stackContext(args)) : buildView(input, stackContext(args));
     return { view, outcomes: waive(meta.name, evaluateRule(rule, view, args.getConfig()), (f) => (f.urn && f.urn !== view.urn ? { urn: f.urn } : view)) };
   };
   const validateResource = rule.evaluate
     ? (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
-        const outcomes = guarded(rule, "its resource check", () => resourceOutcomes(args).outcomes);
+        const outcomes = guarded(rule, "its resource check", () => resourceOutcomes(args, true).outcomes);
         deliver(outcomes, reportViolation, (r) => args.notApplicable(r));
       }
     : undefined;
@@ -256,7 +274,7 @@ export function toPolicy(rule: AnyRule): ResourceValidationPolicy | StackValidat
     rule.evaluate && remediate
       ? (args: ResourceValidationArgs): Record<string, unknown> | undefined => {
           try {
-            const { view, outcomes } = resourceOutcomes(args);
+            const { view, outcomes } = resourceOutcomes(args, false);
             if (!outcomes.some((o) => o.kind === "violation" && o.level === undefined)) return undefined;
             const patch = remediate(view, { config: parsedConfig(rule, args.getConfig()), stack: view.stack });
             if (!patch || Object.keys(patch).length === 0) return undefined;
