@@ -65,8 +65,9 @@ describe("the published package", () => {
 describe("a published package with a broken data file", () => {
   const DATA_FILES = ["region-data/regions.json", "region-data/accelerators.json", "region-data/coefficients.json"];
 
-  it("ships exactly the data files checked here", () => {
+  it("ships exactly the data files checked here, for the CLI and inside the self-contained pack", () => {
     expect(files.filter((f) => /^region-data\/[^/]+\.json$/.test(f)).sort()).toEqual([...DATA_FILES].sort());
+    expect(files.filter((f) => /^policies\/lib\/region-data\/[^/]+\.json$/.test(f)).sort()).toEqual(DATA_FILES.map((f) => `policies/lib/${f}`).sort());
   });
 
   it.each(DATA_FILES.flatMap((file) => [[file, "removed"], [file, "corrupt"]] as const))("%s %s: refuses to start, naming the file", async (file, damage) => {
@@ -74,8 +75,13 @@ describe("a published package with a broken data file", () => {
     const installed = join(copy, "node_modules", "carbonguard");
     cpSync(join(workDir, "node_modules", "carbonguard"), installed, { recursive: true });
     symlinkSync(join(workDir, "node_modules", "@pulumi"), join(copy, "node_modules", "@pulumi"), "dir");
-    if (damage === "removed") rmSync(join(installed, file));
-    else writeFileSync(join(installed, file), '{"schemaVersion": 1, "truncated": ');
+    // The pack reads its own copy (policies/lib, self-contained for `pulumi policy publish`); the
+    // CLI reads the package's. Both are damaged, and each must name the file it reads.
+    const packFile = join(installed, "policies", "lib", file);
+    for (const damaged of [join(installed, file), packFile]) {
+      if (damage === "removed") rmSync(damaged);
+      else writeFileSync(damaged, '{"schemaVersion": 1, "truncated": ');
+    }
     let failure: unknown;
     try {
       const broken = await startSession({ packDir: join(installed, "policies") });
@@ -85,7 +91,7 @@ describe("a published package with a broken data file", () => {
     }
     expect(failure).toBeInstanceOf(PackBootError);
     const stderr = (failure as PackBootError).stderr;
-    expect(stderr).toContain(join(installed, file));
+    expect(stderr).toContain(packFile);
     expect(stderr).toMatch(damage === "removed" ? /cannot be read: ENOENT/ : /is not valid JSON/);
     // The message, not a stack trace.
     expect(stderr).not.toMatch(/^\s+at /m);
