@@ -9,6 +9,7 @@
  * Secrets are kept as Pulumi wrote them (`{sig, ciphertext}`) and never decrypted.
  */
 import { isRecord, setData } from "../engine/values";
+import { markPlanSecrets } from "./plan-secrets";
 import { InputError, type ResourceRecord, type SnapshotFormat, type StackSnapshot } from "./types";
 
 /** Deployment versions Pulumi writes (3 today; 4 is accepted for forward compatibility). */
@@ -194,12 +195,18 @@ export function parseStateDocument(source: string, doc: unknown): StackSnapshot 
       if (!byUrn.has(urn)) urns.push(urn);
       byUrn.set(urn, { ...state, urn, ...(typeof state["provider"] === "string" ? {} : typeof step["provider"] === "string" ? { provider: step["provider"] } : {}) });
     });
-    const entries = urns.filter((u) => byUrn.has(u)).map((u) => byUrn.get(u));
+    const entries = urns.filter((u) => byUrn.has(u)).map((u) => markStepSecrets(byUrn.get(u)));
     const c = collect(entries);
     return snapshot(source, "preview", { resources: c.resources, warnings: [...warnings, ...c.warnings] }, { config: plainConfig(doc["config"]) });
   }
 
   throw new InputError(source, "not a Pulumi state document: expected `deployment` (stack export), `checkpoint` (backend file) or `steps` (preview --json)");
+}
+
+/** A plan step's state with its masked secrets ("[secret]") marked as secrets in inputs and outputs. */
+function markStepSecrets(state: unknown): unknown {
+  if (!isRecord(state)) return state;
+  return { ...state, inputs: markPlanSecrets(state["inputs"]), outputs: markPlanSecrets(state["outputs"]) };
 }
 
 /** Parses JSON text. Throws only `InputError`. */

@@ -2,9 +2,9 @@
 // `pulumi preview --json` plan of the same stack (the emulation in src/pack-host): the same
 // policies, URNs, levels and messages. Where they differ, the real CLI is right.
 //
-// Secrets: the pack sees a secret's plaintext under the CLI, while a preview --json plan shows
-// "[secret]"; which answer both front ends give for a secret in a property a rule reads is decided in
-// the fail-closed work (issue 14), so the generated stacks keep secrets where no rule reads.
+// Secrets: the pack keeps them marked (src/pack/secrets.ts) and a preview --json plan masks them as
+// "[secret]" (src/inputs/plan-secrets.ts); both must say "can't evaluate" the same way, so the
+// generated stacks put secrets in properties the rules read too.
 import * as fs from "node:fs";
 import * as path from "node:path";
 

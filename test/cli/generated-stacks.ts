@@ -1,8 +1,8 @@
 // fast-check generator of plausible ML stacks for the spec program (test/cli/fixtures/spec-program):
 // the resource types the rules read, with instance and machine types across generations and
 // workloads, regions across grid intensities, workload tags present or not, capacity at zero or not,
-// and some values unknown in preview. Secrets sit only in properties no rule reads (see the note in
-// differential.test.ts).
+// and some values unknown in preview or secret (both front ends must say "can't evaluate" for a
+// secret a rule needs: docs/secrets.md).
 import fc from "fast-check";
 
 import type { StackSpec } from "./pulumi-cli";
@@ -27,9 +27,9 @@ const WORKLOADS = ["training", "inference", "batch-inference", "notebook", "deve
 const UNKNOWN = { $unknown: "string" };
 const UNKNOWN_NUMBER = { $unknown: "number" };
 
-/** Sometimes unknown in preview. */
+/** Sometimes unknown in preview, sometimes a secret. */
 const maybeUnknown = <T>(arb: fc.Arbitrary<T>, unknown: unknown = UNKNOWN): fc.Arbitrary<T | unknown> =>
-    fc.oneof({ weight: 5, arbitrary: arb }, { weight: 1, arbitrary: fc.constant(unknown) });
+    fc.oneof({ weight: 5, arbitrary: arb }, { weight: 1, arbitrary: fc.constant(unknown) }, { weight: 1, arbitrary: arb.map((v) => ({ $secret: v })) });
 
 const workloadTags = fc.record(
     { "ml-workload": fc.constantFrom(...WORKLOADS), team: fc.constantFrom("ml", "vision") },
