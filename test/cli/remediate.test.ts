@@ -1,30 +1,15 @@
 // Tier 6: enforcement level `remediate` under the real CLI: `pulumi preview` shows the property the
 // pack changed, and the plan carries the remediated value.
-import { afterAll, beforeAll, expect, it } from "vitest";
-
-import { createSpecWorkspace, describeCli, POLICIES_DIR, type StackSpec, type Workspace } from "./pulumi-cli";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
+import { afterAll, beforeAll, expect, it } from "vitest";
+
+import { createSpecWorkspace, describeCli, POLICIES_DIR, type StackSpec, type Workspace } from "./pulumi-cli";
+import { alwaysOnGpuNodeGroup, AWS_EU_PROVIDER } from "./specs";
+
 /** An EKS node group of L4 GPUs for inference that keeps one node on. */
-const SPEC: StackSpec = {
-    providers: [{ name: "aws-eu", package: "aws", props: { region: "eu-north-1" } }],
-    resources: [
-        {
-            type: "aws:eks/nodeGroup:NodeGroup",
-            name: "gpu-ng",
-            provider: "aws-eu",
-            props: {
-                clusterName: "ml",
-                nodeRoleArn: "arn:aws:iam::123456789012:role/nodes",
-                subnetIds: ["subnet-1"],
-                instanceTypes: ["g6.xlarge"],
-                scalingConfig: { minSize: 1, maxSize: 3, desiredSize: 1 },
-                tags: { "ml-workload": "inference", team: "ml" },
-            },
-        },
-    ],
-};
+const SPEC: StackSpec = { providers: [AWS_EU_PROVIDER], resources: [alwaysOnGpuNodeGroup("gpu-ng")] };
 
 describeCli("enforcement level remediate (real CLI)", () => {
     let ws: Workspace;

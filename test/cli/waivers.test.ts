@@ -7,25 +7,12 @@ import * as path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 
 import { createSpecWorkspace, describeCli, POLICIES_DIR, type StackSpec, type Workspace } from "./pulumi-cli";
-
-const nodeGroup = (name: string) => ({
-    type: "aws:eks/nodeGroup:NodeGroup",
-    name,
-    provider: "aws-eu",
-    props: {
-        clusterName: "ml",
-        nodeRoleArn: "arn:aws:iam::123456789012:role/nodes",
-        subnetIds: ["subnet-1"],
-        instanceTypes: ["g6.xlarge"],
-        scalingConfig: { minSize: 1, maxSize: 3, desiredSize: 1 },
-        tags: { "ml-workload": "inference", team: "ml" },
-    },
-});
+import { alwaysOnGpuNodeGroup, AWS_EU_PROVIDER } from "./specs";
 
 /** Three always-on GPU node groups; the waivers below cover the two named reserved-*. */
 const SPEC: StackSpec = {
-    providers: [{ name: "aws-eu", package: "aws", props: { region: "eu-north-1" } }],
-    resources: [nodeGroup("reserved-a"), nodeGroup("reserved-b"), nodeGroup("unwaived")],
+    providers: [AWS_EU_PROVIDER],
+    resources: [alwaysOnGpuNodeGroup("reserved-a"), alwaysOnGpuNodeGroup("reserved-b"), alwaysOnGpuNodeGroup("unwaived")],
 };
 
 const waiver = (expires: string) => ({
