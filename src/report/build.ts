@@ -20,6 +20,7 @@ import { type Baseline, BaselineTracker } from "./baseline";
 import { type StackDigest, digestOf } from "./digest";
 import { type GroupBy, addCounts, addSavings, emptyCounts, groupByLabel, groupByOrDefault, round, roundedByKey, summarizeGroups } from "./group";
 import { REPORT_SCHEMA_VERSION, type RenderInput, type Report, type StackReport, type StackSelection, type Summary, type UnreadableInput } from "./model";
+import { type MeasuredInput, compareMeasured } from "./measured";
 import { selectDigests } from "./render-input";
 import { type SpoolRef, StackSpool } from "./spool";
 import { reportProvenance, reportRules, toolVersion } from "./provenance";
@@ -67,6 +68,8 @@ export interface BuildReportOptions {
   /** Stack sources are shown relative to this folder (default: the current working directory). */
   readonly sourceRoot?: string;
   readonly baseline?: Baseline;
+  /** CodeCarbon runs read by `readMeasured` (src/report/measured.ts), compared with the estimates. */
+  readonly measured?: MeasuredInput;
   /** The instant waivers are judged at (default: now). */
   readonly now?: Date;
   /** ISO 8601 (default: `now`). */
@@ -186,7 +189,7 @@ async function collectStacks<T>(options: BuildReportOptions, keep: (stack: Stack
   const digests: StackDigest[] = [];
   const stacks = new Map<StackDigest, T>();
   const baseline = options.baseline ? new BaselineTracker(options.baseline) : undefined;
-  const unreadable: UnreadableInput[] = [...(options.unreadable ?? [])];
+  const unreadable: UnreadableInput[] = [...(options.unreadable ?? []), ...(options.measured?.problems ?? [])];
   const ids = new Map<string, number>();
   let done = 0;
   const addStack = (report: StackReport, source: string, warnings: readonly string[]) => {
@@ -295,6 +298,7 @@ function reportHead(options: BuildReportOptions, built: Collected<unknown>): Omi
 
   const version = options.toolVersion ?? toolVersion();
   const baseline = built.baseline?.result(summary.floorKgCo2ePerMonth, unreadable.length === 0, summary.expectedKgCo2ePerMonth);
+  const measured = options.measured ? compareMeasured(options.measured, digests) : undefined;
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: "carbonguard", version },
@@ -304,6 +308,7 @@ function reportHead(options: BuildReportOptions, built: Collected<unknown>): Omi
     groups: summarizeGroups(digests),
     summary,
     ...(baseline ? { baseline } : {}),
+    ...(measured ? { measured } : {}),
     provenance: reportProvenance(version, utilization, expectedUtilization),
     rules: reportRules(built.rules, built.config),
   };
