@@ -329,7 +329,7 @@ export function compareMeasured(input: MeasuredInput, digests: readonly StackDig
       if (exact) toStack(exact.id, t);
       else if (inProject.length === 1) toStack((inProject[0] as StackDigest).id, t);
       else if (inProject.length > 1) unmatched.push(unmatchedOf(name, t, `project ${name} has ${inProject.length} stacks (${inProject.map((d) => d.id).slice(0, 4).join(", ")}): map project_name ${name} to one in the mapping file`));
-      else unmatched.push(unmatchedOf(name, t, `no stack's project is ${name}, and the mapping file (if any) does not name it`));
+      else unmatched.push(unmatchedOf(name, t, `${name} is neither a stack nor a Pulumi project of this report, and no mapping file entry names it`));
     }
   }
 
