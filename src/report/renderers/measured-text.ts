@@ -15,8 +15,8 @@ export function measuredFindingText(c: MeasuredComparison, factor: number): stri
   if (!c.finding) return undefined;
   const what = `${c.runs} CodeCarbon run${c.runs === 1 ? "" : "s"} measured ${formatQuantity(c.measuredKwh)} kWh from ${c.from} to ${c.to}`;
   if (c.ratio === undefined) return `${what}, where the estimate is 0 kWh: the stack runs more than its plan says, or the runs are matched to the wrong stack.`;
-  const direction = c.finding === "measured-above-estimate" ? "above" : "below";
-  return `${what}, ${ratioText(c)} the estimate of ${formatQuantity(c.estimatedKwh)} kWh for the same period (${direction} the ${formatNumber(factor, 1)}× limit either way): one of them is wrong — check the stack's declared capacity, utilization and which runs map to it.`;
+  const direction = c.finding === "measured-above-estimate" ? "more" : "less";
+  return `${what}, ${ratioText(c)} the estimate of ${formatQuantity(c.estimatedKwh)} kWh for the same period: ${direction} than the ${formatNumber(factor, 1)}× allowed either way, so one of them is wrong — check the stack's declared capacity, utilization and which runs map to it.`;
 }
 
 /** `measured 30 kWh · estimated 11.0 kWh · 2.73×`. */
