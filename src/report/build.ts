@@ -265,6 +265,13 @@ async function collectStacks<T>(options: BuildReportOptions, keep: (stack: Stack
   return { digests, stacks, unreadable, baseline, failOn, groupBy, utilization, expectedUtilization, now, rules, config };
 }
 
+/** `ml-stack-carbon-budget`'s budget when it is set and the policy is on (measured values are judged against it too). */
+function budgetOf(config: ReadonlyMap<string, ResolvedPolicyConfig>): { maxKgCo2ePerMonth: number } | undefined {
+  const c = config.get("ml-stack-carbon-budget");
+  const max = c?.properties["maxKgCo2ePerMonth"];
+  return c && c.level !== "disabled" && typeof max === "number" && Number.isFinite(max) ? { maxKgCo2ePerMonth: max } : undefined;
+}
+
 /** Everything but the stacks: totals, groups, the baseline comparison, provenance, rule metadata. */
 function reportHead(options: BuildReportOptions, built: Collected<unknown>): Omit<Report, "stacks"> {
   const { digests, unreadable, failOn, groupBy, utilization, expectedUtilization, now } = built;
@@ -298,7 +305,7 @@ function reportHead(options: BuildReportOptions, built: Collected<unknown>): Omi
 
   const version = options.toolVersion ?? toolVersion();
   const baseline = built.baseline?.result(summary.floorKgCo2ePerMonth, unreadable.length === 0, summary.expectedKgCo2ePerMonth);
-  const measured = options.measured ? compareMeasured(options.measured, digests) : undefined;
+  const measured = options.measured ? compareMeasured(options.measured, digests, budgetOf(built.config)) : undefined;
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: "carbonguard", version },

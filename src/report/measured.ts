@@ -17,7 +17,7 @@ import { HOURS_PER_MONTH } from "../estimate";
 import { type MeasuredRun, readCodeCarbon } from "../inputs/codecarbon";
 import type { StackDigest } from "./digest";
 import { round } from "./group";
-import type { MeasuredComparison, MeasuredSection, UnmatchedRuns, UnreadableInput } from "./model";
+import type { MeasuredBudget, MeasuredComparison, MeasuredSection, UnmatchedRuns, UnreadableInput } from "./model";
 
 export const DEFAULT_MEASURED_FACTOR = 2;
 
@@ -275,6 +275,19 @@ function compare(id: string, group: string, t: Tally, estimatedKwh: number, esti
   };
 }
 
+/**
+ * `ml-stack-carbon-budget` on the measured figure: the runs' kgCO2e over their period, scaled to
+ * a month. carbonguard's basis when every run has one (the budget is on that basis), else
+ * CodeCarbon's own figure. Undefined when the runs cover no time.
+ */
+function measuredBudget(c: MeasuredComparison, maxKgCo2ePerMonth: number): MeasuredBudget | undefined {
+  if (!(c.periodHours > 0)) return undefined;
+  const ours = c.ourBasisKgCo2e !== undefined && c.ourBasisKwh === c.measuredKwh;
+  const kg = ours ? (c.ourBasisKgCo2e as number) : c.codecarbonKgCo2e;
+  const perMonth = round((kg * HOURS_PER_MONTH) / c.periodHours);
+  return { maxKgCo2ePerMonth, used: "measured", source: ours ? "carbonguard-basis" : "codecarbon", measuredKgCo2ePerMonth: perMonth, overBudget: perMonth > maxKgCo2ePerMonth };
+}
+
 /** What a stack's estimate comes to over `hours`. */
 function overHours(d: StackDigest, hours: number): { kwh: number; kg: number } {
   return { kwh: (d.expectedKwhPerMonth * hours) / HOURS_PER_MONTH, kg: (d.expectedKgCo2ePerMonth * hours) / HOURS_PER_MONTH };
@@ -289,7 +302,7 @@ function hoursOf(t: Tally): number {
  * over the span of its runs), per group (its stacks' comparisons, plus runs mapped to the group
  * itself against the whole group's estimate over their span), and the runs that matched nothing.
  */
-export function compareMeasured(input: MeasuredInput, digests: readonly StackDigest[]): MeasuredSection {
+export function compareMeasured(input: MeasuredInput, digests: readonly StackDigest[], budget?: { readonly maxKgCo2ePerMonth: number }): MeasuredSection {
   const byId = new Map(digests.map((d) => [d.id, d]));
   const byProject = new Map<string, StackDigest[]>();
   for (const d of digests) byProject.set(d.project, [...(byProject.get(d.project) ?? []), d]);
@@ -343,7 +356,9 @@ export function compareMeasured(input: MeasuredInput, digests: readonly StackDig
   for (const [id, t] of [...stackTallies].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const d = byId.get(id) as StackDigest;
     const est = overHours(d, hoursOf(t));
-    stacks.push(compare(id, d.group, t, est.kwh, est.kg, input.factor));
+    const c = compare(id, d.group, t, est.kwh, est.kg, input.factor);
+    const judged = budget ? measuredBudget(c, budget.maxKgCo2ePerMonth) : undefined;
+    stacks.push(judged ? { ...c, budget: judged } : c);
     const p = groupPart(d.group);
     merge(p.tally, t);
     p.kwh += est.kwh;

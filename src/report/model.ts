@@ -236,6 +236,20 @@ export interface MeasuredComparison {
   readonly ratio?: number;
   /** Set when the two differ by more than `factor` either way (or runs were measured where nothing is estimated). */
   readonly finding?: "measured-above-estimate" | "measured-below-estimate";
+  /** Stacks only, when `ml-stack-carbon-budget` has a `maxKgCo2ePerMonth`: the budget judged on the measured figure. */
+  readonly budget?: MeasuredBudget;
+}
+
+/** `ml-stack-carbon-budget` on measured values (the policy's own finding stays on the estimate). Since 1.2. */
+export interface MeasuredBudget {
+  readonly maxKgCo2ePerMonth: number;
+  /** Always `measured` here: the figure below is the runs' kgCO2e scaled to a month (× 730 h ÷ periodHours). */
+  readonly used: "measured";
+  /** Whose kgCO2e: carbonguard's basis when every run could be re-expressed, else CodeCarbon's own. */
+  readonly source: "carbonguard-basis" | "codecarbon";
+  /** Operational only: CodeCarbon measures electricity, not embodied emissions. */
+  readonly measuredKgCo2ePerMonth: number;
+  readonly overBudget: boolean;
 }
 
 export interface UnmatchedRuns {

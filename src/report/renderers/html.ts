@@ -13,7 +13,7 @@
  */
 import { byAttention, emissionsByRegion } from "../digest";
 import type { EmissionsRange, MeasuredComparison, RenderInput, Renderer, ReportFinding, Severity, Sink, StackReport } from "../model";
-import { measuredFindingText, ratioText } from "./measured-text";
+import { budgetText, measuredFindingText, ratioText } from "./measured-text";
 import { type ReadableFix, readableFix } from "./fix";
 import { defineRenderer } from "../render-input";
 import {
@@ -534,7 +534,7 @@ function measuredSection(input: RenderInput): string {
   const chart = barChart({ id: "chart-measured-vs-estimated", title: `Measured vs estimated energy by ${input.options.groupBy}`, unit: "kWh over the period the runs cover", bars });
   const row = (kind: string, c: MeasuredComparison): string => {
     const why = measuredFindingText(c, m.factor);
-    return `<tr${c.finding ? ' class="off"' : ""}><th scope="row">${h(kind)} ${h(c.id)}</th><td class="num">${h(formatNumber(c.runs, 0))}</td><td>${h(c.from)} – ${h(c.to)}</td><td class="num">${h(formatQuantity(c.measuredKwh))}</td><td class="num">${h(formatQuantity(c.estimatedKwh))}</td><td class="num">${h(ratioText(c))}</td><td class="num">${h(formatQuantity(c.codecarbonKgCo2e))}</td><td class="num">${c.ourBasisKgCo2e === undefined ? "n/a" : h(formatQuantity(c.ourBasisKgCo2e))}</td><td>${why ? h(why) : "within the factor"}${c.ourBasis.length > 0 ? `<div class="muted">Basis: ${c.ourBasis.map(h).join("; ")}</div>` : ""}</td></tr>`;
+    return `<tr${c.finding ? ' class="off"' : ""}><th scope="row">${h(kind)} ${h(c.id)}</th><td class="num">${h(formatNumber(c.runs, 0))}</td><td>${h(c.from)} – ${h(c.to)}</td><td class="num">${h(formatQuantity(c.measuredKwh))}</td><td class="num">${h(formatQuantity(c.estimatedKwh))}</td><td class="num">${h(ratioText(c))}</td><td class="num">${h(formatQuantity(c.codecarbonKgCo2e))}</td><td class="num">${c.ourBasisKgCo2e === undefined ? "n/a" : h(formatQuantity(c.ourBasisKgCo2e))}</td><td>${why ? h(why) : "within the factor"}${budgetText(c) ? `<div>${h(budgetText(c) as string)}</div>` : ""}${c.ourBasis.length > 0 ? `<div class="muted">Basis: ${c.ourBasis.map(h).join("; ")}</div>` : ""}</td></tr>`;
   };
   const unmatched =
     m.unmatched.length === 0

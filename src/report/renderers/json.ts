@@ -20,7 +20,8 @@ interface Shape {
 const RANGE: Shape = { keys: ["floorKgCo2ePerMonth", "expectedKgCo2ePerMonth", "ceilingKgCo2ePerMonth"] };
 
 const MEASURED_COMPARISON: Shape = {
-  keys: ["id", "group", "runs", "from", "to", "periodHours", "runHours", "measuredKwh", "codecarbonKgCo2e", "runsWithoutCodecarbonKgCo2e", "ourBasisKgCo2e", "ourBasisKwh", "ourBasis", "estimatedKwh", "estimatedKgCo2e", "ratio", "finding"],
+  keys: ["id", "group", "runs", "from", "to", "periodHours", "runHours", "measuredKwh", "codecarbonKgCo2e", "runsWithoutCodecarbonKgCo2e", "ourBasisKgCo2e", "ourBasisKwh", "ourBasis", "estimatedKwh", "estimatedKgCo2e", "ratio", "finding", "budget"],
+  children: { budget: { keys: ["maxKgCo2ePerMonth", "used", "source", "measuredKgCo2ePerMonth", "overBudget"] } },
 };
 
 const COUNTS: Shape = { keys: ["mandatory", "advisory", "waived", "bySeverity"], children: { bySeverity: { keys: ["critical", "high", "medium", "low"] } } };

@@ -16,7 +16,7 @@
  */
 import { type StackDigest, byAttention, byEmissions, stackCounts } from "../digest";
 import type { MeasuredSection, RenderInput, Renderer, ReportFinding, Sink, StackReport } from "../model";
-import { measuredFindingCount, ratioText } from "./measured-text";
+import { budgetText, measuredFindingCount, ratioText } from "./measured-text";
 import { defineRenderer, selectDigests } from "../render-input";
 import {
   byGroupEmissions,
@@ -490,6 +490,8 @@ function measuredSection(m: MeasuredSection): string {
   }
   if (comparisons.length > MAX_LIST_ROWS) lines.push("", `…and ${plural(comparisons.length - MAX_LIST_ROWS, "more comparison")}.`);
   if (comparisons.length === 0) lines.push("", "No run matched a stack or group of this report.");
+  const budgets = m.stacks.filter((c) => c.budget).slice(0, MAX_LIST_ROWS);
+  if (budgets.length > 0) lines.push("", ...budgets.map((c) => `- ${c.budget?.overBudget ? "⚠️" : "✅"} ${code(c.id, 120)}: ${mdText(budgetText(c) ?? "", 400)}`));
   const bases = [...new Set(comparisons.flatMap(([, c]) => c.ourBasis))].slice(0, 10);
   if (bases.length > 0) lines.push("", `<sub>carbonguard basis: ${bases.map((b) => mdText(b, 300)).join(" · ")}</sub>`);
   if (m.unmatched.length > 0) {

@@ -36,3 +36,10 @@ export function measuredFindingCount(m: MeasuredSection): number {
 
 /** The rule id SARIF and JUnit carry measured-vs-estimated findings under (not a policy of the pack). */
 export const MEASURED_RULE_ID = "carbonguard-measured-energy";
+
+/** `ml-stack-carbon-budget on measured values: 1,234 kgCO2e/month (carbonguard basis) over the budget of 500`. */
+export function budgetText(c: MeasuredComparison): string | undefined {
+  const b = c.budget;
+  if (!b) return undefined;
+  return `ml-stack-carbon-budget on measured values: ${formatQuantity(b.measuredKgCo2ePerMonth)} kgCO2e/month (${b.source === "carbonguard-basis" ? "carbonguard basis" : "CodeCarbon's own figure"}, operational, the runs scaled to a month) is ${b.overBudget ? "over" : "within"} the budget of ${formatQuantity(b.maxKgCo2ePerMonth)}`;
+}

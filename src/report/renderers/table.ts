@@ -6,7 +6,7 @@
  */
 import { byAttention } from "../digest";
 import type { GroupSummary, MeasuredComparison, MeasuredSection, RenderInput, Renderer, ReportFinding, Sink, StackReport } from "../model";
-import { comparisonLine, kgLine } from "./measured-text";
+import { budgetText, comparisonLine, kgLine } from "./measured-text";
 import { defineRenderer } from "../render-input";
 import {
   capitalise,
@@ -150,6 +150,8 @@ function measuredLines(m: MeasuredSection, width: number, paint: Paint): string[
     const mark = c.finding ? paint("yellow", "⚠") : paint("green", "✓");
     lines.push(...wrap(`${mark} ${kind} ${t(c.id)}: ${comparisonLine(c)}`, width - 2).map((l) => `  ${l}`));
     for (const line of wrap(`${plural(c.runs, "run")}, ${t(c.from)} – ${t(c.to)} (${formatQuantity(c.periodHours)} h); ${kgLine(c)}`, width - 6)) lines.push(`      ${line}`);
+    const budget = budgetText(c);
+    if (budget) for (const line of wrap(c.budget?.overBudget ? paint("yellow", budget) : budget, width - 6)) lines.push(`      ${line}`);
     for (const b of c.ourBasis) for (const line of wrap(paint("dim", `basis: ${t(b)}`), width - 6)) lines.push(`      ${line}`);
   };
   for (const c of m.groups) block("group", c);
