@@ -26,7 +26,7 @@ export function comparisonLine(c: MeasuredComparison): string {
 
 /** `12.5 kgCO2e (CodeCarbon) · 14.4 kgCO2e (carbonguard basis)`. */
 export function kgLine(c: MeasuredComparison): string {
-  const ours = c.ourBasisKgCo2e === undefined ? "no carbonguard-basis figure (region and country unknown to region-data)" : `${formatQuantity(c.ourBasisKgCo2e)} kgCO2e on carbonguard's basis${c.ourBasisKwh !== undefined && c.ourBasisKwh < c.measuredKwh ? ` (${formatQuantity(c.ourBasisKwh)} of the kWh)` : ""}`;
+  const ours = c.ourBasisKgCo2e === undefined ? "no figure on carbonguard's basis (no known cloud region, and no country with a single grid zone)" : `${formatQuantity(c.ourBasisKgCo2e)} kgCO2e on carbonguard's basis${c.ourBasisKwh !== undefined && c.ourBasisKwh < c.measuredKwh ? ` (${formatQuantity(c.ourBasisKwh)} of the kWh)` : ""}`;
   return `${formatQuantity(c.codecarbonKgCo2e)} kgCO2e by CodeCarbon's own figures · ${ours}`;
 }
 

@@ -145,7 +145,7 @@ function writeTable(input: RenderInput, sink: Sink, width: number, paint: Paint)
 
 /** Measured energy (CodeCarbon) beside the estimate, per stack and group, then unmatched runs. */
 function measuredLines(m: MeasuredSection, width: number, paint: Paint): string[] {
-  const lines: string[] = ["", paint("bold", `Measured energy (CodeCarbon, ${plural(m.runs, "run")} in ${plural(m.files.length, "file")}; finding beyond ${formatNumber(m.factor, 1)}× either way)`)];
+  const lines: string[] = ["", ...wrap(paint("bold", `Measured energy (CodeCarbon, ${plural(m.runs, "run")} in ${plural(m.files.length, "file")}; finding beyond ${formatNumber(m.factor, 1)}× either way)`), width)];
   const block = (kind: string, c: MeasuredComparison) => {
     const mark = c.finding ? paint("yellow", "⚠") : paint("green", "✓");
     lines.push(...wrap(`${mark} ${kind} ${t(c.id)}: ${comparisonLine(c)}`, width - 2).map((l) => `  ${l}`));
