@@ -532,10 +532,22 @@ function measuredSection(input: RenderInput): string {
     bars.push({ label: `${g.id} measured`, value: g.measuredKwh, tone: g.finding ? "measured off" : "measured" }, { label: `${g.id} estimated`, value: g.estimatedKwh, tone: "estimated" });
   }
   const chart = barChart({ id: "chart-measured-vs-estimated", title: `Measured vs estimated energy by ${input.options.groupBy}`, unit: "kWh over the period the runs cover", bars });
+  // Cells stay short (a long sentence in a narrow column makes rows very tall); the sentences
+  // (why a comparison is a finding, the budget, the basis) follow the table as a list.
   const row = (kind: string, c: MeasuredComparison): string => {
-    const why = measuredFindingText(c, m.factor);
-    return `<tr${c.finding ? ' class="off"' : ""}><th scope="row">${h(kind)} ${h(c.id)}</th><td class="num">${h(formatNumber(c.runs, 0))}</td><td>${h(c.from)} – ${h(c.to)}</td><td class="num">${h(formatQuantity(c.measuredKwh))}</td><td class="num">${h(formatQuantity(c.estimatedKwh))}</td><td class="num">${h(ratioText(c))}</td><td class="num">${h(formatQuantity(c.codecarbonKgCo2e))}</td><td class="num">${c.ourBasisKgCo2e === undefined ? "n/a" : h(formatQuantity(c.ourBasisKgCo2e))}</td><td>${why ? h(why) : "within the factor"}${budgetText(c) ? `<div>${h(budgetText(c) as string)}</div>` : ""}${c.ourBasis.length > 0 ? `<div class="muted">Basis: ${c.ourBasis.map(h).join("; ")}</div>` : ""}</td></tr>`;
+    const state = c.finding === "measured-above-estimate" ? "⚠ above" : c.finding === "measured-below-estimate" ? "⚠ below" : "✓ within";
+    const budget = c.budget ? `; budget ${c.budget.overBudget ? "over" : "within"}` : "";
+    return `<tr${c.finding ? ' class="off"' : ""}><th scope="row">${h(kind)} ${h(c.id)}</th><td class="num">${h(formatNumber(c.runs, 0))}</td><td>${h(c.from)} – ${h(c.to)}</td><td class="num">${h(formatQuantity(c.measuredKwh))}</td><td class="num">${h(formatQuantity(c.estimatedKwh))}</td><td class="num">${h(ratioText(c))}</td><td class="num">${h(formatQuantity(c.codecarbonKgCo2e))}</td><td class="num">${c.ourBasisKgCo2e === undefined ? "n/a" : h(formatQuantity(c.ourBasisKgCo2e))}</td><td>${h(state)}${h(budget)}</td></tr>`;
   };
+  const comparisons = [...m.groups.map((c) => ["group", c] as const), ...m.stacks.map((c) => ["stack", c] as const)];
+  const notes = [
+    ...comparisons.flatMap(([kind, c]) => {
+      const why = measuredFindingText(c, m.factor);
+      return why ? [`<li><strong>${h(kind)} ${h(c.id)}</strong>: ${h(why)}</li>`] : [];
+    }),
+    ...m.stacks.flatMap((c) => (budgetText(c) ? [`<li><strong>stack ${h(c.id)}</strong>: ${h(budgetText(c) as string)}</li>`] : [])),
+    ...[...new Set(comparisons.flatMap(([, c]) => c.ourBasis))].map((b) => `<li class="muted">carbonguard basis: ${h(b)}</li>`),
+  ];
   const unmatched =
     m.unmatched.length === 0
       ? ""
@@ -550,9 +562,10 @@ function measuredSection(input: RenderInput): string {
     '<section id="measured"><h2>Measured energy (CodeCarbon)</h2>',
     `<p>${h(plural(m.runs, "run"))} from ${h(plural(m.files.length, "file"))}, compared with the expected estimate over the period the runs cover; a difference beyond ${h(formatNumber(m.factor, 1))}× either way is a finding. kgCO<sub>2</sub>e is shown by CodeCarbon's own figures and on carbonguard's basis (the run's cloud region, else its country).</p>`,
     chart,
-    '<div class="scroll"><table><thead><tr><th scope="col">Stack or group</th><th scope="col" class="num">Runs</th><th scope="col">Period</th><th scope="col" class="num">Measured kWh</th><th scope="col" class="num">Estimated kWh</th><th scope="col" class="num">Ratio</th><th scope="col" class="num">kgCO<sub>2</sub>e (CodeCarbon)</th><th scope="col" class="num">kgCO<sub>2</sub>e (carbonguard)</th><th scope="col">Finding</th></tr></thead><tbody>',
-    [...m.groups.map((c) => row("group", c)), ...m.stacks.map((c) => row("stack", c))].join("\n"),
+    `<div class="scroll"><table><thead><tr><th scope="col">Stack or group</th><th scope="col" class="num">Runs</th><th scope="col">Period</th><th scope="col" class="num">Measured kWh</th><th scope="col" class="num">Estimated kWh</th><th scope="col" class="num">Ratio</th><th scope="col" class="num">kgCO<sub>2</sub>e (CodeCarbon)</th><th scope="col" class="num">kgCO<sub>2</sub>e (carbonguard)</th><th scope="col">Against ${h(formatNumber(m.factor, 1))}×</th></tr></thead><tbody>`,
+    comparisons.map(([kind, c]) => row(kind, c)).join("\n"),
     "</tbody></table></div>",
+    notes.length > 0 ? `<ul class="measured-notes">${notes.join("")}</ul>` : "",
     unmatched,
     skipped,
     "</section>",
@@ -643,6 +656,7 @@ svg .saving .bar{fill:#2e90fa}
 svg .measured .bar{fill:#7a5af8}
 svg .measured.off .bar{fill:var(--warn)}
 svg .estimated .bar{fill:var(--accent-2)}
+#measured figure.chart{max-width:760px}
 svg .sev-critical .bar{fill:#7a1c12}
 svg .sev-high .bar{fill:#d92d20}
 svg .sev-medium .bar{fill:#f79009}
