@@ -543,9 +543,9 @@ function measuredSection(input: RenderInput): string {
   const notes = [
     ...comparisons.flatMap(([kind, c]) => {
       const why = measuredFindingText(c, m.factor);
-      return why ? [`<li><strong>${h(kind)} ${h(c.id)}</strong>: ${h(why)}</li>`] : [];
+      return why ? [`<li>${h(kind)} <code>${h(c.id)}</code>: ${h(why)}</li>`] : [];
     }),
-    ...m.stacks.flatMap((c) => (budgetText(c) ? [`<li><strong>stack ${h(c.id)}</strong>: ${h(budgetText(c) as string)}</li>`] : [])),
+    ...m.stacks.flatMap((c) => (budgetText(c) ? [`<li>stack <code>${h(c.id)}</code>: ${h(budgetText(c) as string)}</li>`] : [])),
     ...[...new Set(comparisons.flatMap(([, c]) => c.ourBasis))].map((b) => `<li class="muted">carbonguard basis: ${h(b)}</li>`),
   ];
   const unmatched =
