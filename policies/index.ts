@@ -6,9 +6,28 @@
  * the Pulumi CLI reads the server's port from the first stdout line.
  */
 import { PolicyPack } from "@pulumi/policy";
+import { loadDataFiles } from "../src/data/check";
 import { toPolicy } from "../src/pack/crossguard";
+import { keepSecretsMarked } from "../src/pack/secrets";
 import { RULES } from "../src/rules";
 import { waiversPolicy } from "../src/waivers/policy";
+
+// Fail closed at start-up: with a data file missing or malformed the pack refuses to start, naming
+// the file (on stderr, which the Pulumi CLI shows), rather than turning verdicts into per-resource
+// errors. No port line is printed, so the CLI reports the pack as failed.
+try {
+  loadDataFiles();
+} catch (error) {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+}
+
+// Secrets get the report's answer (can't evaluate, never read): see src/pack/secrets.ts. Without it
+// the pack would evaluate plaintext the report cannot see, so it refuses to start rather than differ.
+if (!keepSecretsMarked()) {
+  process.stderr.write("carbonguard: this @pulumi/policy version hides secret markers from policies; carbonguard needs 1.21.x\n");
+  process.exit(1);
+}
 
 new PolicyPack("carbonguard", {
   displayName: "carbonguard: energy and carbon policy for ML infrastructure",

@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { packageRoot } from "../util/package-root";
+import { loadDataFiles } from "../data/check";
 import { UsageError, parseArgs } from "./args";
 
 type Run = (args: ReturnType<typeof parseArgs>, out: (s: string) => void, err: (s: string) => void) => number | Promise<number>;
@@ -106,6 +107,8 @@ export async function main(argv: readonly string[], io: CliIo = PROCESS_IO): Pro
   }
   try {
     const args = parseArgs(rest, command.valueOptions, command.flags);
+    // A broken install stops here, naming the file, rather than as a rule error on every resource.
+    loadDataFiles();
     return await command.run(args, io.out, io.err);
   } catch (error) {
     if (error instanceof UsageError) {

@@ -12,6 +12,7 @@ import { setFlagsFromString } from "node:v8";
 import { DEFAULT_PULUMI_API, type InputFile, type InputItem, listInputs, readPulumiCloud } from "../inputs";
 import { type Baseline, BaselineError, loadBaseline } from "../report/baseline";
 import { type FailOn, concatInputs, streamReport } from "../report/build";
+import { CacheError, DEFAULT_CACHE_MAX_BYTES, ReportCache } from "../report/cache";
 import { parseGroupBy } from "../report/group";
 import { DEFAULT_MEASURED_FACTOR, type MeasuredInput, type MeasuredMapping, MeasuredMappingError, loadMeasuredMapping, readMeasured } from "../report/measured";
 import type { UnreadableInput } from "../report/model";
@@ -24,7 +25,7 @@ import { packageRoot } from "../util/package-root";
 import { EXAMPLE_EXPORT } from "./example";
 import { type ParsedArgs, UsageError, parseUtilization, printable, single } from "./args";
 
-export const REPORT_VALUE_OPTIONS = ["format", "out", "policy-config", "waivers", "group-by", "baseline", "fail-on", "utilization", "expected-utilization", "org", "api-url", "jobs", "measured", "measured-map", "measured-factor"] as const;
+export const REPORT_VALUE_OPTIONS = ["format", "out", "policy-config", "waivers", "group-by", "baseline", "fail-on", "utilization", "expected-utilization", "org", "api-url", "jobs", "cache", "cache-max-mib", "measured", "measured-map", "measured-factor"] as const;
 export const REPORT_FLAGS = ["quiet", "example"] as const;
 
 export const REPORT_USAGE = `carbonguard report [inputs…] [--org ORG] [--format F [--out FILE]]… [options]
@@ -68,6 +69,11 @@ is an https URL, else ${DEFAULT_PULUMI_API}). Secrets are never decrypted or sho
   --jobs N               threads reading and evaluating stack files: this one and N − 1 workers
                          (default: one per CPU, at most 4; 1 = no workers); the report is the
                          same either way
+  --cache DIR            keep each stack file's evaluated result in DIR and reuse it while the
+                         file, carbonguard, its data, the policy config, the waivers (and where
+                         today falls for their expiry) and the grouping are unchanged; the
+                         report is byte-identical to one without the cache
+  --cache-max-mib N      the cache's size limit (default ${DEFAULT_CACHE_MAX_BYTES / 1048576}); least recently used entries go first
   --quiet                no progress bar (it is shown only on a terminal anyway)
 
 Exit codes: 0 no finding at or above --fail-on; 1 findings at or above --fail-on; 2 usage error,
@@ -220,6 +226,12 @@ export async function reportCommand(args: ParsedArgs, out: (s: string) => void, 
   if (jobsArg !== undefined && !/^\s*\d{1,3}\s*$/.test(jobsArg)) throw new UsageError("--jobs must be a whole number (1 = no worker threads)");
   // Default: a thread per CPU, at most 4 (this thread evaluates too when the workers are busy).
   const jobs = jobsArg !== undefined ? Math.max(1, Number(jobsArg)) : Math.max(1, Math.min(4, availableParallelism()));
+  const cacheDir = single(args, "cache");
+  if (cacheDir !== undefined && cacheDir.trim() === "") throw new UsageError("--cache needs a folder");
+  const cacheMaxArg = single(args, "cache-max-mib");
+  if (cacheMaxArg !== undefined && (cacheDir === undefined || !/^\s*\d{1,7}\s*$/.test(cacheMaxArg) || Number(cacheMaxArg) < 1)) {
+    throw new UsageError(cacheDir === undefined ? "--cache-max-mib is for --cache" : "--cache-max-mib must be a whole number of MiB, at least 1");
+  }
   const paths = [...args.positionals];
   if (args.flags.has("example")) paths.push(join(packageRoot(), EXAMPLE_EXPORT));
   if (paths.length === 0 && org === undefined) throw new UsageError("give at least one input (a backend folder, a stack export or a preview JSON file), --org, or --example");
@@ -271,6 +283,19 @@ export async function reportCommand(args: ParsedArgs, out: (s: string) => void, 
       throw error;
     }
   }
+  // The cache folder is checked before anything is read: a report silently without it would be slow.
+  const cache = cacheDir !== undefined ? { dir: resolve(cacheDir), ...(cacheMaxArg !== undefined ? { maxBytes: Number(cacheMaxArg) * 1048576 } : {}) } : undefined;
+  if (cache) {
+    try {
+      new ReportCache({ dir: cache.dir, runKey: "" });
+    } catch (error) {
+      if (error instanceof CacheError) {
+        err(`carbonguard report: ${error.message}`);
+        return 2;
+      }
+      throw error;
+    }
+  }
   // Measured runs are small once folded per stack/group: read them all before the stacks.
   const measured: MeasuredInput | undefined = measuredPaths.length > 0 ? readMeasured(measuredPaths, { ...(mapping ? { mapping } : {}), factor }) : undefined;
   for (const p of measured?.problems ?? []) err(`carbonguard report: ${p.input}: ${p.error}`);
@@ -301,6 +326,7 @@ export async function reportCommand(args: ParsedArgs, out: (s: string) => void, 
     ...(expectedUtilization !== undefined ? { expectedUtilization } : {}),
     ...(baseline ? { baseline } : {}),
     ...(measured ? { measured } : {}),
+    ...(cache ? { cache } : {}),
     now,
     onProgress: (p) => {
       if (p.error) say(`carbonguard report: ${p.error.source}: ${p.error.problem}`);

@@ -16,7 +16,7 @@
 import * as path from "node:path";
 import { BoundedMemo } from "../engine/memo";
 import { isRecord } from "../engine/values";
-import { deepFreeze, lazyDataFile } from "./load";
+import { DataFileError, deepFreeze, lazyDataFile } from "./load";
 import type { Cloud } from "./types";
 
 export type WorkloadClass = "training" | "inference" | "both" | "graphics";
@@ -236,7 +236,7 @@ function mapOf<T>(rec: Readonly<Record<string, T>> | undefined): Map<string, T> 
 /** Validates the parsed JSON just enough to fail loudly on a wrong/old file. */
 function checkShape(parsed: unknown, file: string): AcceleratorCatalogData {
   const bad = (what: string): never => {
-    throw new Error(`carbonguard: ${file} is not a valid accelerator catalog (${what}); re-run the data refresh`);
+    throw new DataFileError(file, `is not a valid accelerator catalog (${what})`);
   };
   if (!isRecord(parsed)) return bad("not an object");
   if (parsed["schemaVersion"] !== 1) bad("schemaVersion is not 1");

@@ -8,7 +8,7 @@
  */
 import * as path from "node:path";
 import { isRecord, ownEntry } from "../engine/values";
-import { deepFreeze, lazyDataFile } from "./load";
+import { DataFileError, deepFreeze, lazyDataFile } from "./load";
 import type { Cloud } from "./types";
 
 export interface CoefficientSource {
@@ -75,7 +75,7 @@ export const COEFFICIENTS_DATA_PATH = path.join("region-data", "coefficients.jso
 
 function checkShape(parsed: unknown, file: string): CoefficientsData {
   const bad = (what: string): never => {
-    throw new Error(`carbonguard: ${file} is not a valid coefficients file (${what}); re-run the data refresh`);
+    throw new DataFileError(file, `is not a valid coefficients file (${what})`);
   };
   if (!isRecord(parsed)) return bad("not an object");
   if (parsed["schemaVersion"] !== 1) bad("schemaVersion is not 1");

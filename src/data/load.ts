@@ -9,6 +9,20 @@ import * as path from "node:path";
 import { packageRoot } from "../util/package-root";
 
 /**
+ * A committed data file is missing, unreadable or malformed: a broken install. Its message names
+ * the file and what is wrong, and nothing else (no property values), so rules quote it as the cause.
+ */
+export class DataFileError extends Error {
+  override readonly name = "DataFileError";
+  constructor(
+    readonly file: string,
+    problem: string,
+  ) {
+    super(`carbonguard: data file ${file} ${problem}; reinstall carbonguard or re-run the data refresh`);
+  }
+}
+
+/**
  * A function that reads `relativePath` (from the package root) on its first call, hands the parsed
  * JSON to `build` (validate, freeze, index) and returns what `build` made, then and on every later
  * call. `what` names the file in errors: "the accelerator catalog".
@@ -22,15 +36,20 @@ export function lazyDataFile<T>(relativePath: string, what: string, build: (pars
     try {
       text = fs.readFileSync(file, "utf8");
     } catch (e) {
-      throw new Error(`carbonguard: cannot read ${what} ${file}: ${(e as Error).message}`);
+      throw new DataFileError(file, `(${what}) cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
     } catch (e) {
-      throw new Error(`carbonguard: ${file} is not valid JSON: ${(e as Error).message}`);
+      throw new DataFileError(file, `(${what}) is not valid JSON: ${(e as Error).message}`);
     }
-    loaded = build(parsed, file);
+    try {
+      loaded = build(parsed, file);
+    } catch (e) {
+      if (e instanceof DataFileError) throw e;
+      throw new DataFileError(file, `(${what}) is malformed: ${(e as Error).message}`);
+    }
     return loaded;
   };
 }

@@ -9,7 +9,7 @@
  */
 import * as path from "node:path";
 
-import { deepFreeze, lazyDataFile } from "./load";
+import { DataFileError, deepFreeze, lazyDataFile } from "./load";
 import { CLOUDS, type Cloud, type Continent, type Figure } from "./types";
 
 export interface GoogleRegionFigures {
@@ -92,7 +92,7 @@ const load = lazyDataFile(REGION_DATA_PATH, "region data", index);
 function index(parsed: unknown, file: string): Loaded {
   const data = parsed as Partial<RegionDataFile> | null;
   if (data === null || typeof data !== "object" || !Array.isArray(data.regions) || data.schemaVersion !== 1) {
-    throw new Error(`carbonguard: region data ${file} is malformed (expected schemaVersion 1 with a regions array)`);
+    throw new DataFileError(file, "is not valid region data (expected schemaVersion 1 with a regions array)");
   }
   const byCloud = new Map<Cloud, Map<string, RegionFacts>>(CLOUDS.map((c) => [c, new Map()]));
   const all: RegionFacts[] = [];
@@ -105,6 +105,8 @@ function index(parsed: unknown, file: string): Loaded {
     map.set(facts.region, facts);
     all.push(facts);
   }
+  // A file whose rows all failed the checks above holds no facts: every region would read "no data".
+  if (all.length === 0) throw new DataFileError(file, "holds no valid region rows");
   const listByCloud = new Map<Cloud, readonly RegionFacts[]>(
     CLOUDS.map((c) => [c, Object.freeze(all.filter((r) => r.cloud === c))]),
   );

@@ -28,9 +28,9 @@ import type { Cloud } from "../data/types";
 import { DEFAULT_UTILIZATION, resolveUnit, unitMonthlyKg } from "../estimate";
 import type { AcceleratorUse } from "./accelerator-scan";
 import { safeName } from "./capacity";
-import { formatCount, formatPue, formatWatts, percent, typeLabel } from "./format";
+import { formatCount, formatPue, formatWatts, listJoin, percent, typeLabel } from "./format";
 import type { FigureRef } from "./rule";
-import { formatPath, quoteToken } from "./values";
+import { formatPath, isOpaque, quoteToken, readObject } from "./values";
 import type { ResourceView } from "./view";
 import { Slot } from "./slots";
 import { DEFAULT_WORKLOAD_KEY, WORKLOADS, type Workload, isWorkload } from "./workload";
@@ -121,6 +121,48 @@ export function resolveWorkload(view: ResourceView, key: string = DEFAULT_WORKLO
   if (implied) return { state: "declared", workload: implied, source: "resource-type" };
   if (own.state === "value") return { state: "invalid", source: "resource" };
   return declaredWorkloadOf(view, key);
+}
+
+// ---------------------------------------------------------------------------------------------
+// GKE clusters with inline node pools: one workload per pool, for every rule. A pool's own label
+// (`nodePools[i].nodeConfig.resourceLabels`) wins over the cluster's labels and the stack tag, as
+// ml-autoscale-to-zero and ml-training-guardrails read it (capacity.ts `workloadOf` + `labelIn`).
+
+const GKE_CLUSTER = "gcp:container/cluster:Cluster";
+
+/** The inline node pool an accelerator use sits in (`nodePools[2].nodeConfig.machineType` → 2), for GKE clusters. */
+export function inlinePoolIndex(view: ResourceView, use: AcceleratorUse): number | undefined {
+  if (view.type !== GKE_CLUSTER) return undefined;
+  const m = /^nodePools\[(\d{1,6})\]\./.exec(use.path);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** Where an inline pool's labels live, for messages and can't-evaluate paths. */
+export function poolLabelsPath(index: number): string {
+  return `nodePools[${index}].nodeConfig.resourceLabels`;
+}
+
+/** The workload an inline pool declares itself; `absent` when it has no label of its own. */
+export function poolWorkload(view: ResourceView, index: number, key: string): WorkloadResolution {
+  const labels = readObject(view.props, ["nodePools", index, "nodeConfig", "resourceLabels"]);
+  if (labels.state === "opaque") return { state: "unknown", path: labels.path, valueType: "object" };
+  if (labels.state !== "value" || !Object.prototype.hasOwnProperty.call(labels.value, key)) return { state: "absent" };
+  const value = labels.value[key];
+  if (isOpaque(value)) return { state: "unknown", path: formatPath(["nodePools", index, "nodeConfig", "resourceLabels", key]), valueType: "string" };
+  if (typeof value !== "string") return { state: "invalid", source: "resource" };
+  const w = parseWorkload(value);
+  return w ? { state: "declared", workload: w, source: "resource" } : { state: "invalid", source: "resource" };
+}
+
+/**
+ * The workload that applies to one accelerator use: its inline pool's own label when it has one,
+ * else `resourceWide` (the resource's labels, type or stack tag, as the calling rule resolves them).
+ */
+export function workloadOfUse(view: ResourceView, use: AcceleratorUse, key: string, resourceWide: WorkloadResolution): WorkloadResolution {
+  const pool = inlinePoolIndex(view, use);
+  if (pool === undefined) return resourceWide;
+  const own = poolWorkload(view, pool, key);
+  return own.state === "absent" ? resourceWide : own;
 }
 
 /** The accelerator role a workload needs: training, or inference for every other workload. */
@@ -286,9 +328,11 @@ function classifyAcceleratorsUncached(view: ResourceView): ClassifiedAccelerator
   const unrecognized: UnrecognizedAccelerator[] = [];
   const typeless: AcceleratorUse[] = [];
   if (!cloud) return NONE_CLASSIFIED;
+  // Keyed by inline pool (GKE clusters): each pool is its own machine, judged by its own workload.
+  const poolKey = (use: AcceleratorUse) => `${inlinePoolIndex(view, use) ?? ""}|`;
   const machineTokens = new Set<string>();
   for (const use of view.accelerators.uses) {
-    if (use.instanceType?.gcpAcceleratorToken) machineTokens.add(use.instanceType.gcpAcceleratorToken);
+    if (use.instanceType?.gcpAcceleratorToken) machineTokens.add(poolKey(use) + use.instanceType.gcpAcceleratorToken);
   }
   const seen = new Set<string>();
   const seenUnknown = new Set<string>();
@@ -297,11 +341,11 @@ function classifyAcceleratorsUncached(view: ResourceView): ClassifiedAccelerator
     if (use.instanceType) subject = fromInstanceType(use, use.instanceType);
     else if (use.gcpAccelerator) {
       // a2/a3/g2 machine types carry their GPUs; a guestAccelerators entry repeating them is the same device.
-      if (machineTokens.has(use.gcpAccelerator.token)) continue;
+      if (machineTokens.has(poolKey(use) + use.gcpAccelerator.token)) continue;
       subject = fromGcpAccelerator(use, use.gcpAccelerator);
     }
     if (subject) {
-      const key = `${subject.label}×${subject.count}`;
+      const key = `${poolKey(use)}${subject.label}×${subject.count}`;
       if (!seen.has(key)) {
         seen.add(key);
         subjects.push(subject);
@@ -571,11 +615,9 @@ function buildPlatformPool(cloud: Cloud, platform: PlatformInfo): Candidate[] {
 
 function regionCovered(cloud: Cloud, platform: PlatformInfo, region: string): boolean {
   if (platform.platform === "cloud-run") return true;
-  try {
-    return ACCELERATOR_DATA_INFO.availability[cloud].regionsCovered.includes(region);
-  } catch {
-    return false;
-  }
+  // No catch: the only failure is a broken catalog file, which must surface as the rule's error
+  // (fail closed), not as "region not covered" silently dropping the alternatives.
+  return ACCELERATOR_DATA_INFO.availability[cloud]?.regionsCovered.includes(region) ?? false;
 }
 
 function roleFits(role: Role, cls: WorkloadClass): boolean {
@@ -626,11 +668,31 @@ function compareTuple(a: readonly number[], b: readonly number[]): number {
   return 0;
 }
 
-/** "ml.g6.xlarge: 1×L4, 72 W (−98% accelerator TDP)" */
-export function describeCandidate(c: Candidate, fromTdp: number | null, withSaving: boolean): string {
+/** Why an alternative that draws more power is still suggested (RULES.md: perf per watt, E13). */
+export const MORE_WORK_PER_JOULE = "does more work per joule, so the same work takes less energy";
+export const DRAWS_MORE_REASON = `draws more power, but ${MORE_WORK_PER_JOULE}`;
+
+/**
+ * "ml.g6.xlarge: 1×L4, 72 W (−98%)", or "(+700%, draws more)" for an alternative with a higher
+ * accelerator TDP than the current choice; `drawsMoreNote` then says why it is suggested anyway,
+ * so no one reads it as a power saving.
+ */
+export function describeCandidate(c: Candidate, fromTdp: number | null): string {
   const base = describeAccelerator(c);
-  if (!withSaving || fromTdp === null || c.tdpWTotal === null || !(c.tdpWTotal < fromTdp)) return base;
-  return `${base} (−${percent(fromTdp - c.tdpWTotal, fromTdp)}%)`;
+  if (!drawsMore(c, fromTdp)) return fromTdp !== null && c.tdpWTotal !== null && c.tdpWTotal < fromTdp ? `${base} (−${percent(fromTdp - c.tdpWTotal, fromTdp)}%)` : base;
+  return `${base} (+${percent((c.tdpWTotal as number) - (fromTdp as number), fromTdp as number)}%, draws more)`;
+}
+
+function drawsMore(c: Candidate, fromTdp: number | null): boolean {
+  return fromTdp !== null && c.tdpWTotal !== null && c.tdpWTotal > fromTdp;
+}
+
+/** The sentence a list with alternatives that draw more power needs: which, and why they are suggested. */
+export function drawsMoreNote(candidates: readonly Candidate[], from: AcceleratorSubject): string | undefined {
+  const more = candidates.filter((c) => drawsMore(c, from.tdpWTotal));
+  if (more.length === 0) return undefined;
+  const which = more.length === candidates.length ? "Each of these alternatives" : listJoin(more.map((c) => c.label));
+  return `${which} draws more accelerator power than ${from.label} (${formatWatts(from.tdpWTotal as number)}); suggested because ${more.length === 1 ? "it" : "each"} ${MORE_WORK_PER_JOULE}.`;
 }
 
 export function candidateRecord(c: Candidate, fromTdp: number | null): Record<string, unknown> {
@@ -642,6 +704,7 @@ export function candidateRecord(c: Candidate, fromTdp: number | null): Record<st
     acceleratorTdpW: c.tdpWTotal,
     workloadClass: c.workloadClass,
     ...(fromTdp !== null && c.tdpWTotal !== null ? { tdpChangePercent: -percent(fromTdp - c.tdpWTotal, fromTdp) } : {}),
+    ...(drawsMore(c, fromTdp) ? { drawsMorePower: true, reason: DRAWS_MORE_REASON } : {}),
   };
 }
 
@@ -703,6 +766,9 @@ export function compileGlob(pattern: string): RegExp | undefined {
   try {
     return new RegExp(`^${body}$`);
   } catch {
+    // Unreachable in practice (every metacharacter but * and ? is escaped above). Dropping the
+    // pattern is safe: allowedTypes only exempts types, so a pattern that matches nothing can only
+    // make the rule stricter, never let a resource through.
     return undefined;
   }
 }

@@ -14,7 +14,7 @@ import type { AcceleratorUse } from "./accelerator-scan";
 import { cite, formatCount, formatGrams, formatPue, formatKg, formatWatts, typeLabel } from "./format";
 import { HOURS_PER_MONTH, type UnitPower, type UnitSpec, resolveUnit } from "../estimate";
 import type { FigureRef } from "./rule";
-import { type PathStep, type PlainValue, type Read, isOpaque, quoteToken, readNumber, readObject } from "./values";
+import { type PathStep, type PlainValue, type Read, isOpaque, quoteToken, readNumber, readObject, ownEntry } from "./values";
 import type { ResourceView } from "./view";
 import { DEFAULT_WORKLOAD_KEY, type WorkloadDeclaration, classifyWorkload, ownWorkload } from "./workload";
 
@@ -138,28 +138,35 @@ export function shortModel(model: string): string {
 /** Power of one unit from the estimator (src/estimate, CCF method); undefined when it can't price it. */
 export function unitPower(spec: UnitSpec | undefined, utilization: number): UnitPower | undefined {
   if (!spec) return undefined;
-  try {
-    const r = resolveUnit(spec, utilization);
-    if ("unknown" in r) return undefined;
-    return Number.isFinite(r.power.watts) && Number.isFinite(r.power.idleWatts) ? r.power : undefined;
-  } catch {
-    return undefined;
-  }
+  // No catch: an estimator error (a broken coefficients file, a bug) is the rule's error, reported
+  // at the policy's level by evaluateRule; swallowing it would silently drop the figures a message cites.
+  const r = resolveUnit(spec, utilization);
+  if ("unknown" in r) return undefined;
+  return Number.isFinite(r.power.watts) && Number.isFinite(r.power.idleWatts) ? r.power : undefined;
 }
 
-/** The unit's idle draw (estimator at 0% utilization), with E18's measured idle power quoted beside it. */
-function withIdle(unit: CapacityUnit, model: string | undefined): CapacityUnit {
+/**
+ * The unit's idle draw (estimator at 0% utilization), with E18's measured idle power quoted beside
+ * it. The estimate is never below the measurement it cites: where CCF's idle share for the
+ * accelerators is below what `devices` GPUs were measured to draw idle (an L4's CCF minimum is
+ * below the 28 W measured), the accelerators count at the measured idle instead.
+ */
+function withIdle(unit: CapacityUnit, model: string | undefined, devices: number): CapacityUnit {
   const p = unitPower(unit.spec, 0);
   if (!p || !(p.idleWatts > 0)) return unit;
   const figures: FigureRef[] = p.assumptions.filter((a) => !/embodied/i.test(a.label));
-  const host = p.components.cpu + p.components.memory > 0 ? "accelerators at their CCF idle share, host CPU and memory at the CCF minimum" : "accelerators only, at their CCF idle share";
-  let basis = `carbonguard estimator at 0% utilization: ${host}`;
   const measured = model !== undefined ? measuredIdle(model) : undefined;
+  const measuredWatts = measured && devices > 0 && Number.isFinite(devices) ? measured.value * devices : 0;
+  const atMeasured = measuredWatts > p.components.accelerators;
+  const share = atMeasured ? "their measured idle draw (above their CCF idle share)" : "their CCF idle share";
+  const host = p.components.cpu + p.components.memory > 0 ? `accelerators at ${share}, host CPU and memory at the CCF minimum` : `accelerators only, at ${share}`;
+  let basis = `carbonguard estimator at 0% utilization: ${host}`;
   if (measured && model !== undefined) {
     basis += `; measured idle ${shortModel(model)} ~${measured.value} W per GPU (${cite(measured)})`;
     figures.push({ label: `${shortModel(model)} measured idle draw`, ...measured });
   }
-  return { ...unit, idleWatts: p.idleWatts, idleBasis: basis, figures };
+  const idleWatts = atMeasured ? p.idleWatts - p.components.accelerators + measuredWatts : p.idleWatts;
+  return { ...unit, idleWatts, idleBasis: basis, figures };
 }
 
 /** Accelerators per instance or container: more than this is nonsense input, not a machine. */
@@ -188,7 +195,7 @@ export function unitOf(cloud: Cloud | undefined, uses: readonly AcceleratorUse[]
         ? { kind: "instance", cloud, instanceType: machine, attached }
         : { kind: "container", cloud, label, attached }
       : undefined;
-    return withIdle({ label, figures: [], ...counted, ...(spec ? { spec } : {}) }, model);
+    return withIdle({ label, figures: [], ...counted, ...(spec ? { spec } : {}) }, model, count);
   }
   const gpus = uses.filter((u) => u.via === "gpu-resource").reduce((n, u) => n + (u.count ?? 1), 0);
   if (gpus > 0) {
@@ -227,7 +234,7 @@ export function machineTypeToken(value: string): string | undefined {
 export function instanceUnit(cloud: Cloud, info: InstanceTypeInfo, token?: string): CapacityUnit {
   const name = token ?? info.name;
   const label = `${name} (${formatCount(info.acceleratorCount)}×${shortModel(info.acceleratorModel)})`;
-  return withIdle({ label, figures: [], spec: { kind: "instance", cloud, instanceType: name } }, info.acceleratorModel);
+  return withIdle({ label, figures: [], spec: { kind: "instance", cloud, instanceType: name } }, info.acceleratorModel, info.acceleratorCount);
 }
 
 export interface IdleCost {
@@ -314,10 +321,10 @@ export function safeName(name: string): string {
 
 /** "node pool 'gpu'" */
 export function subjectOf(view: ResourceView): string {
-  return `${SUBJECTS[view.type] ?? typeLabel(view.type)} '${safeName(view.name)}'`;
+  return `${ownEntry(SUBJECTS, view.type) ?? typeLabel(view.type)} '${safeName(view.name)}'`;
 }
 
 /** A path for a can't-evaluate outcome in a stack check: names the resource the unknown sits on. */
 export function stackPath(view: ResourceView, path: string): string {
-  return `${path} of ${SUBJECTS[view.type] ?? typeLabel(view.type)} '${safeName(view.name)}'`;
+  return `${path} of ${ownEntry(SUBJECTS, view.type) ?? typeLabel(view.type)} '${safeName(view.name)}'`;
 }

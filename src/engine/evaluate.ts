@@ -2,33 +2,74 @@
  * Runs a rule on a view or a stack: the single entry both front ends go through, so a stack that
  * passes the pack passes the report too, and the other way round.
  */
-import type { AnyRule, Outcome } from "./rule";
+import { DataFileError } from "../data/load";
+import type { AnyRule, Finding, Outcome } from "./rule";
+import { quoteToken } from "./values";
 import type { ResourceView, StackView } from "./view";
 
 /**
- * Evaluates a rule's resource part. A rule that throws (a bug) yields an advisory finding naming
- * the rule, so it never takes down a user's `pulumi up` or a thousand-stack report; the text is
- * our own, never a property value.
+ * Evaluates a rule's resource part. Fails closed: a rule that throws (a bug, a broken data file,
+ * a config it cannot parse) or returns something other than a list of outcomes yields one
+ * finding at the policy's configured level (mandatory stays mandatory) that names the cause and
+ * is marked `ruleError`, so the report counts it as an error; never a pass, never advisory.
  */
 export function evaluateRule(rule: AnyRule, view: ResourceView, rawConfig: unknown): readonly Outcome[] {
   if (!rule.evaluate) return [{ kind: "not-applicable", reason: "stack policy" }];
+  const where = `resource type ${quoteToken(view.type) ?? "(unnamed type)"}`;
   try {
     const config = parsedConfig(rule, rawConfig);
-    return rule.evaluate(view, { config, stack: view.stack });
+    return checkedOutcomes(rule, rule.evaluate(view, { config, stack: view.stack }), where);
   } catch (error) {
-    return [internalError(rule, error, `resource type ${view.type}`)];
+    return [ruleError(rule, describeCause(error), where)];
   }
 }
 
-/** Evaluates a rule's stack part, with the same containment of bugs. */
+/** Evaluates a rule's stack part, failing closed the same way. */
 export function evaluateStackRule(rule: AnyRule, stack: StackView, rawConfig: unknown): readonly Outcome[] {
   if (!rule.evaluateStack) return [];
   try {
     const config = parsedConfig(rule, rawConfig);
-    return rule.evaluateStack(stack, { config, stack: stack.stack });
+    return checkedOutcomes(rule, rule.evaluateStack(stack, { config, stack: stack.stack }), "its stack check");
   } catch (error) {
-    return [internalError(rule, error, "its stack check")];
+    return [ruleError(rule, describeCause(error), "its stack check")];
   }
+}
+
+const OUTCOME_KINDS: ReadonlySet<unknown> = new Set(["violation", "unknown", "not-applicable"]);
+
+/** What a rule returned, if it is a list of outcomes; else the rule's error finding. */
+function checkedOutcomes(rule: AnyRule, returned: unknown, where: string): readonly Outcome[] {
+  if (!Array.isArray(returned)) return [ruleError(rule, `it returned ${returned === null ? "null" : typeof returned} instead of a list of outcomes`, where)];
+  for (const outcome of returned as unknown[]) {
+    const kind = outcome !== null && typeof outcome === "object" ? (outcome as { kind?: unknown }).kind : undefined;
+    if (!OUTCOME_KINDS.has(kind)) return [ruleError(rule, "it returned a list holding something other than an outcome", where)];
+  }
+  return returned as readonly Outcome[];
+}
+
+/**
+ * The cause of an error, in words that are safe to print. A `DataFileError` names the file and the
+ * problem (our own text). Any other error's message may quote a property value (V8's JSON.parse
+ * errors quote their input, and secrets reach the pack as plaintext), so only its name and where
+ * in carbonguard it was thrown are given.
+ */
+export function describeCause(error: unknown): string {
+  if (error instanceof DataFileError) return error.message;
+  if (!(error instanceof Error)) return `a thrown ${error === null ? "null" : typeof error}`;
+  const frame = firstFrame(error.stack);
+  return `${quoteToken(error.name) ?? "Error"}${frame ? ` at ${frame}` : ""}`;
+}
+
+/** "checkVm (ml-autoscale-to-zero.js:12)": the first stack frame in a source file, not Node's or a dependency's. */
+function firstFrame(stack: string | undefined): string | undefined {
+  for (const line of (stack ?? "").split("\n")) {
+    const m = /^\s+at (?:(.+?) \()?(?:file:\/\/)?([^()]+):(\d+):\d+\)?$/.exec(line);
+    if (!m || m[2]!.startsWith("node:") || /[\\/]node_modules[\\/]/.test(m[2]!)) continue;
+    const fn = m[1] !== undefined ? quoteToken(m[1].replace(/^(?:Object|Array)\./, "")) : undefined;
+    const file = m[2]!.split(/[\\/]/).pop() ?? "";
+    return `${fn ? `${fn} ` : ""}(${quoteToken(file) ?? "(file)"}:${m[3]})`;
+  }
+  return undefined;
 }
 
 /**
@@ -73,13 +114,12 @@ function unwrap(result: ParseResult): unknown {
   return result.value;
 }
 
-function internalError(rule: AnyRule, error: unknown, where: string): Outcome {
-  const what = error instanceof Error ? error.name : "error";
+/** The finding a failing rule gives: the policy's own level and severity (no override), marked as an error. */
+export function ruleError(rule: AnyRule, cause: string, where: string): Finding {
   return {
     kind: "violation",
-    level: "advisory",
-    severity: "low",
-    message: `carbonguard could not evaluate ${rule.meta.name} (internal ${what} in ${where}); please report it.`,
+    ruleError: true,
+    message: `carbonguard could not evaluate ${rule.meta.name} on ${where}: ${cause}. The policy fails closed (this finding keeps its enforcement level) until the cause is fixed; if it is not a broken install, please report it.`,
     figures: [],
   };
 }

@@ -65,6 +65,8 @@ export interface Finding {
   readonly figures: readonly FigureRef[];
   /** Optional URN when a stack rule reports on a specific resource. */
   readonly urn?: string;
+  /** The rule failed (threw, or returned no list): the finding fails closed at the policy's level and counts as an error. */
+  readonly ruleError?: true;
 }
 
 /** The rule can't decide because a value is unknown until the update runs (preview). */

@@ -76,15 +76,36 @@ export function normalizeProps(raw: unknown): PlainObject {
 /** The policy SDK hands rules a proxy; this key returns its target (`@pulumi/policy/proxy.js`). */
 const PROXY_TARGET_KEY = "__getSpecialProxyTarget";
 
+/**
+ * The object under the SDK's proxies: its unknown-checking proxy, and in the pack (see
+ * src/pack/secrets.ts) a secrets-preserving proxy under it, whose target holds secrets as `Secret`
+ * objects rather than plaintext.
+ */
 function unwrapProxy(value: unknown): unknown {
-  if (value === null || typeof value !== "object") return value;
-  try {
-    const target = (value as Record<string, unknown>)[PROXY_TARGET_KEY];
-    if (target !== undefined && target !== null && typeof target === "object") return target;
-  } catch {
-    // Reading through the proxy can throw for unknowns; the target is what we want anyway.
+  let v = value;
+  for (let layer = 0; layer < 4; layer++) {
+    if (v === null || typeof v !== "object") return v;
+    let target: unknown;
+    try {
+      target = (v as Record<string, unknown>)[PROXY_TARGET_KEY];
+    } catch {
+      // Reading through the proxy can throw for unknowns; the target is what we want anyway.
+      return v;
+    }
+    if (target === undefined || target === null || typeof target !== "object" || target === v) return v;
+    v = target;
   }
-  return value;
+  return v;
+}
+
+/**
+ * A secret as the policy SDK holds it when it keeps secrets marked (`@pulumi/policy` `Secret`: a
+ * class instance with one `value`). Props are JSON or protobuf, so no other class instance named
+ * Secret can appear in them; recognised by shape so the engine needs no SDK import.
+ */
+function isPolicySdkSecret(obj: object): boolean {
+  const proto = Object.getPrototypeOf(obj) as { constructor?: { name?: unknown } } | null;
+  return proto !== null && proto !== Object.prototype && proto.constructor?.name === "Secret" && Object.prototype.hasOwnProperty.call(obj, "value");
 }
 
 function normalizeValue(value: unknown, depth: number, walk: Walk): PlainValue {
@@ -108,6 +129,8 @@ function normalizeValue(value: unknown, depth: number, walk: Walk): PlainValue {
   if (value instanceof Opaque) return value;
   if (depth >= MAX_DEPTH || ++walk.nodes > MAX_NODES) return new Opaque("unknown", "object");
   const obj = unwrapProxy(value) as object;
+  // One answer in both front ends (docs/secrets.md): a secret is never read, wherever it comes from.
+  if (isPolicySdkSecret(obj)) return new Opaque("secret", "value");
   const { seen } = walk;
   // An array, not a Set: the path is short (≤ MAX_DEPTH), and a Set's table grew and shrank on
   // every node, which showed in allocation profiles of large reports.

@@ -385,11 +385,18 @@ function resolveUnitUncached(spec: UnitSpec, utilization: number): UnitResolutio
     if (!info && !facts && !custom) {
       return { unknown: looksAccelerated(spec.cloud, name) ? `${shown} looks accelerated but is not in carbonguard's catalog` : `${shown} is not in CCF's instance data` };
     }
+    const listed = attachedSets(spec.attached);
+    if ("unknown" in listed) return listed;
+    // A machine type with built-in accelerators (G2, A2, A3, A4…) reports them in guestAccelerators
+    // too (GKE and GCE state do): those are the same devices, not extra ones. The built-in set
+    // counts once, at the larger of the two counts; only other models are attached on top.
+    let attached = listed;
     if (info && info.acceleratorCount > 0) {
-      sets.push({ model: info.acceleratorModel, count: info.acceleratorCount, tdp: info.tdpWPerDevice, tdpBasis: info.tdpBasis, year: info.launchYear });
+      const same = listed.filter((a) => a.model === info.acceleratorModel);
+      const count = Math.max(info.acceleratorCount, ...same.map((a) => safe(a.count)));
+      sets.push({ model: info.acceleratorModel, count, tdp: info.tdpWPerDevice, tdpBasis: info.tdpBasis, year: info.launchYear });
+      attached = listed.filter((a) => a.model !== info.acceleratorModel);
     }
-    const attached = attachedSets(spec.attached);
-    if ("unknown" in attached) return attached;
     sets.push(...attached);
     const platformInfo = info ? familyPlatform(info) : undefined;
     const vcpu = facts?.vcpu ?? info?.vcpu ?? custom?.vcpu ?? undefined;

@@ -33,6 +33,19 @@ const STATE_FILE = /\.json(\.gz|\.zst)?$/i;
 /** Largest `.pulumi-tags` file read. */
 const MAX_TAGS_BYTES = 1024 * 1024;
 
+/**
+ * What a Zstandard decoder said about a file it could not decode: fzstd throws plain Errors with
+ * fixed texts ("invalid zstd data", "unexpected EOF"), Node's zlib errors carry a code. Only a short
+ * plain text is quoted (it describes the format, never content).
+ */
+function zstdProblem(decoder: ZstdDecoder, error: unknown): string {
+  const message = error instanceof Error ? error.message : "";
+  const code = (error as { code?: unknown } | null)?.code;
+  const said = /^[\w\s().,'>-]{1,80}$/.test(message) ? message : typeof code === "string" && /^[\w-]{1,60}$/.test(code) ? code : error instanceof Error ? error.name : "error";
+  if (error instanceof RangeError && /memory|allocation|length/i.test(message)) return "decompresses to more than carbonguard reads";
+  return `Zstandard data is corrupt or truncated (${decoder.name}: ${said})`;
+}
+
 function describe(error: unknown): string {
   if (error instanceof InputError) return error.problem;
   const code = (error as { code?: unknown } | null)?.code;
@@ -58,7 +71,7 @@ const REUSED_BUFFER_MAX = 64 * 1024 * 1024;
  * round trip per file costs more than the read itself (measured: ~0.6 ms per stack in
  * bench/report). The result may be a view of the shared buffer: valid until the next call.
  */
-function readStateBytes(file: string): Buffer {
+export function readStateBytes(file: string): Buffer {
   const fd = openSync(file, "r");
   try {
     const stat = fstatSync(fd);
@@ -87,11 +100,14 @@ function readStateBytes(file: string): Buffer {
   }
 }
 
-/** Reads and parses one state file. Throws only `InputError`. */
-export async function readStateFile(file: string, options: ReadOptions = {}) {
+/**
+ * Reads and parses one state file. Throws only `InputError`. `bytes`: the file's bytes when the
+ * caller has read them already (the report cache hashes them first), so the file is read once.
+ */
+export async function readStateFile(file: string, options: ReadOptions = {}, bytes?: Buffer) {
   let data: Buffer;
   try {
-    data = readStateBytes(file);
+    data = bytes ?? readStateBytes(file);
   } catch (error) {
     throw error instanceof InputError ? error : new InputError(file, describe(error));
   }
@@ -104,7 +120,12 @@ export async function readStateFile(file: string, options: ReadOptions = {}) {
     } else if (kind === "zstd") {
       const decoder = options.zstd === undefined ? defaultZstdDecoder() : (options.zstd ?? undefined);
       if (!decoder) throw new InputError(file, ZSTD_UNAVAILABLE);
-      const out = decoder.decompress(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+      let out: Uint8Array;
+      try {
+        out = decoder.decompress(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+      } catch (error) {
+        throw new InputError(file, zstdProblem(decoder, error));
+      }
       if (out.byteLength > MAX_DECOMPRESSED_BYTES) throw new InputError(file, "decompresses to more than carbonguard reads");
       text = Buffer.from(out.buffer, out.byteOffset, out.byteLength).toString("utf8");
     } else {
@@ -233,11 +254,14 @@ export async function* readInputs(inputs: readonly string[], options: ReadOption
   }
 }
 
-/** Reads one listed state file (and, in a backend, its stack tags). Never throws. */
-export async function readInputFile(input: InputFile, options: ReadOptions = {}): Promise<InputItem> {
+/**
+ * Reads one listed state file (and, in a backend, its stack tags). Never throws. `bytes`: the
+ * state file's bytes when already read (`readStateBytes`).
+ */
+export async function readInputFile(input: InputFile, options: ReadOptions = {}, bytes?: Buffer): Promise<InputItem> {
   const file = input.file;
   try {
-    const snapshot = await readStateFile(file, options);
+    const snapshot = await readStateFile(file, options, bytes);
     if (!input.inBackend) return { kind: "stack", snapshot };
     const tags = await readStackTagsFile(stackTagsPath(file));
     if (tags === undefined) return { kind: "stack", snapshot };

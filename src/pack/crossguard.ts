@@ -12,12 +12,13 @@ import type {
   StackValidationPolicy,
 } from "@pulumi/policy";
 import { toPolicyConfigSchema } from "../engine/config";
-import { evaluateRule, evaluateStackRule, parsedConfig } from "../engine/evaluate";
+import { describeCause, evaluateRule, evaluateStackRule, parsedConfig, ruleError } from "../engine/evaluate";
 import { stackConfigFromEnv } from "../engine/region";
 import { UNKNOWN_SENTINELS } from "../engine/values";
 import type { AnyRule, CannotEvaluate, Finding, Outcome, RemediationPatch } from "../engine/rule";
 import { type ResourceInput, type StackContext, buildStackView, buildView } from "../engine/view";
 import { type PackTarget, applyPackWaivers } from "../waivers/pack";
+import { sharedView } from "./shared-view";
 
 /** The sentinel the SDK's UnknownValueError expects for a value type (see @pulumi/policy/proxy.js): the engine's own. */
 function sentinelFor(valueType: CannotEvaluate["valueType"]): string {
@@ -27,14 +28,32 @@ function sentinelFor(valueType: CannotEvaluate["valueType"]): string {
 
 type UnknownValueErrorCtor = new (sentinel: string, path: string[]) => Error;
 
+function unknownValueErrorClass(): UnknownValueErrorCtor {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require("@pulumi/policy/proxy") as { UnknownValueError: UnknownValueErrorCtor }).UnknownValueError;
+}
+
 /**
  * The SDK turns its own UnknownValueError into the advisory "can't run policy … during preview"
  * diagnostic users already know; raising it keeps our can't-evaluate identical to every other pack's.
  */
 function unknownValueError(outcome: CannotEvaluate): Error {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { UnknownValueError } = require("@pulumi/policy/proxy") as { UnknownValueError: UnknownValueErrorCtor };
-  return new UnknownValueError(sentinelFor(outcome.valueType), outcome.path.split("."));
+  return new (unknownValueErrorClass())(sentinelFor(outcome.valueType), outcome.path.split("."));
+}
+
+/**
+ * Runs the adapter's own work (building views, evaluating, applying waivers) so that no exception
+ * reaches the SDK, which would fail the user's whole `pulumi preview`: an error becomes the rule's
+ * error finding, at the policy's configured level (fail closed). The SDK's UnknownValueError (a
+ * preview unknown read through its proxy) passes through: it is "can't evaluate", by design.
+ */
+function guarded(rule: AnyRule, where: string, work: () => readonly Outcome[]): readonly Outcome[] {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof unknownValueErrorClass()) throw error;
+    return [ruleError(rule, describeCause(error), where)];
+  }
 }
 
 /** The object form of reportViolation (accepted by @pulumi/policy's server) lets a finding set its own level. */
@@ -64,7 +83,10 @@ function waive(policy: string, outcomes: readonly Outcome[], target: (finding: F
   return outcomes.map((o) => (o.kind === "violation" ? applyPackWaivers(policy, o, target(o)) : o));
 }
 
-/** Reports findings; raises the SDK's unknown error or notApplicable when that is all there is. */
+/**
+ * Reports findings; raises the SDK's unknown error or notApplicable when that is all there is
+ * (both are the SDK's own protocol, not failures). Outcomes were checked by `evaluateRule`.
+ */
 function deliver(outcomes: readonly Outcome[], reportViolation: ReportViolation, notApplicable: (reason: string) => never): void {
   let unknown: CannotEvaluate | undefined;
   let skipped: string | undefined;
@@ -76,8 +98,25 @@ function deliver(outcomes: readonly Outcome[], reportViolation: ReportViolation,
     } else if (outcome.kind === "unknown") unknown ??= outcome;
     else skipped ??= outcome.reason;
   }
+  // A can't-evaluate beside findings is still raised: the findings are reported first and the SDK
+  // keeps them; the diagnostic says the rest could not be checked.
   if (unknown) throw unknownValueError(unknown);
-  if (skipped !== undefined && findings === 0 && outcomes.length === 1) notApplicable(skipped);
+  if (skipped !== undefined && findings === 0 && outcomes.length === 1) withoutStackTrace(() => notApplicable(skipped));
+}
+
+/**
+ * The SDK's `notApplicable` throws an Error only to carry its reason; capturing that Error's stack
+ * trace (through the SDK's async frames) cost more than the rule itself for most resources
+ * (bench/analyze). Nothing reads the stack.
+ */
+function withoutStackTrace(fn: () => void): void {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    fn();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
 
 function stackInput(resource: PolicyResource): ResourceInput {
@@ -203,31 +242,39 @@ export function toPolicy(rule: AnyRule): ResourceValidationPolicy | StackValidat
     configSchema: toPolicyConfigSchema(meta.configSchema) as ResourceValidationPolicy["configSchema"],
   };
   // The resource's view and its waived outcomes: what validation reports and remediation acts on.
-  const resourceOutcomes = (args: ResourceValidationArgs) => {
-    const view = buildView({ urn: args.urn, type: args.type, name: args.name, props: args.props, providerProps: args.provider?.props }, stackContext(args));
+  // Analyze (`shared`): one view per resource for all policies (src/pack/shared-view.ts).
+  const resourceOutcomes = (args: ResourceValidationArgs, shared: boolean) => {
+    const input = { urn: args.urn, type: args.type, name: args.name, props: args.props, providerProps: args.provider?.props };
+    const view = shared ? sharedView(input, stackContext(args)) : buildView(input, stackContext(args));
     return { view, outcomes: waive(meta.name, evaluateRule(rule, view, args.getConfig()), (f) => (f.urn && f.urn !== view.urn ? { urn: f.urn } : view)) };
   };
   const validateResource = rule.evaluate
     ? (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
-        deliver(resourceOutcomes(args).outcomes, reportViolation, (r) => args.notApplicable(r));
+        const outcomes = guarded(rule, "its resource check", () => resourceOutcomes(args, true).outcomes);
+        deliver(outcomes, reportViolation, (r) => args.notApplicable(r));
       }
     : undefined;
   const validateStack = rule.evaluateStack
     ? (args: StackValidationArgs, reportViolation: ReportViolation) => {
-        const stack = buildStackView(args.resources.map(stackInput), stackContext(args));
-        const outcomes = waive(meta.name, evaluateStackRule(rule, stack, args.getConfig()), (f) => (f.urn ? stack.byUrn(f.urn) ?? { urn: f.urn } : {}));
+        const outcomes = guarded(rule, "its stack check", () => {
+          const stack = buildStackView(args.resources.map(stackInput), stackContext(args));
+          return waive(meta.name, evaluateStackRule(rule, stack, args.getConfig()), (f) => (f.urn ? stack.byUrn(f.urn) ?? { urn: f.urn } : {}));
+        });
         deliver(outcomes, reportViolation, (r) => args.notApplicable(r));
       }
     : undefined;
-  // Runs only at enforcement level `remediate` (the SDK's Remediate RPC, before Analyze). A bug or an
-  // unreadable value means "no change": validation still reports the finding. Only a resource the
+  // Runs only at enforcement level `remediate` (the SDK's Remediate RPC, before Analyze). Any error
+  // here means "no change", and dropping it is safe: Analyze runs next on the same unchanged inputs
+  // and reports the violation, or the rule's error, at the policy's level (remediate validates as
+  // mandatory), so a failed remediation never turns into a pass. Raising it instead would fail the
+  // user's whole preview (the SDK rethrows remediation errors as gRPC errors). Only a resource the
   // policy actually fails at full level is changed: a waived finding (advisory) is left alone.
   const remediate = rule.remediate;
   const remediateResource =
     rule.evaluate && remediate
       ? (args: ResourceValidationArgs): Record<string, unknown> | undefined => {
           try {
-            const { view, outcomes } = resourceOutcomes(args);
+            const { view, outcomes } = resourceOutcomes(args, false);
             if (!outcomes.some((o) => o.kind === "violation" && o.level === undefined)) return undefined;
             const patch = remediate(view, { config: parsedConfig(rule, args.getConfig()), stack: view.stack });
             if (!patch || Object.keys(patch).length === 0) return undefined;

@@ -13,7 +13,7 @@
 import type { ResolvedPolicyConfig } from "../engine/policy-config";
 import type { AnyRule } from "../engine/rule";
 import { DEFAULT_UTILIZATION, resolveOptions } from "../estimate";
-import { type InputError, type InputFile, type InputItem, readInputFile } from "../inputs";
+import type { InputError, InputFile, InputItem } from "../inputs";
 import { RULES } from "../rules";
 import type { WaiverSet } from "../waivers";
 import { type Baseline, BaselineTracker } from "./baseline";
@@ -26,6 +26,10 @@ import { type SpoolRef, StackSpool } from "./spool";
 import { reportProvenance, reportRules, toolVersion } from "./provenance";
 import { type JobResult, StackPool } from "./pool";
 import { evaluateInput, stackContext } from "./stack";
+import { type CacheSettings, type CachedStack, ReportCache } from "./cache";
+import { deserialize } from "node:v8";
+import { runCacheKey } from "./cache-key";
+import { evaluateFile } from "./evaluate-file";
 
 export type FailOn = "mandatory" | "advisory" | "never";
 
@@ -48,7 +52,10 @@ export interface BuildReportOptions {
    * few files; results are the same either way.
    */
   readonly jobs?: number;
-  /** Files this thread reads before workers start (default 64: a small run is faster without them). */
+  /**
+   * Files this thread parses and evaluates before workers start (default 64: a small run is
+   * faster without them). Report cache hits do not count: a warm run rarely needs workers.
+   */
   readonly workersAfterFiles?: number;
   /** The worker script (default: dist/src/report/worker.js beside this module). */
   readonly workerScript?: string;
@@ -80,6 +87,12 @@ export interface BuildReportOptions {
   readonly onProgress?: (progress: BuildProgress) => void;
   /** Problems that did not stop a stack's read (a malformed resource entry skipped, …). */
   readonly onWarning?: (source: string, warning: string) => void;
+  /**
+   * Keep each stack file's result in this folder and reuse it while the file and everything else
+   * that changes the result are the same (src/report/cache.ts). Only for files and backend
+   * folders; ignored with custom `rules`. Creating the folder throws (the caller names it).
+   */
+  readonly cache?: { readonly dir: string; readonly maxBytes?: number };
 }
 
 /** Longest stretch the build runs without letting the event loop in (signals, timers). */
@@ -137,7 +150,7 @@ export async function buildReport(options: BuildReportOptions): Promise<Report> 
 export async function streamReport(options: StreamReportOptions): Promise<StreamedReport> {
   const spool = new StackSpool(options.spoolDir);
   try {
-    const built = await collectStacks(options, (stack) => spool.append(stack));
+    const built = await collectStacks(options, (stack) => spool.append(stack), (bytes) => spool.appendSerialized(bytes));
     const { digests, stacks } = built;
     return {
       ...reportHead(options, built),
@@ -173,9 +186,10 @@ interface Collected<T> {
 
 /**
  * Reads, evaluates and reduces every input one stack at a time; each `StackReport` is handed to
- * `keep` and only its digest (and what `keep` returns) is held.
+ * `keep` and only its digest (and what `keep` returns) is held. A stack from the report cache
+ * arrives serialized and goes to `keepSerialized` as it is, when given.
  */
-async function collectStacks<T>(options: BuildReportOptions, keep: (stack: StackReport) => T): Promise<Collected<T>> {
+async function collectStacks<T>(options: BuildReportOptions, keep: (stack: StackReport) => T, keepSerialized?: (bytes: Buffer) => T): Promise<Collected<T>> {
   const groupBy = groupByOrDefault(options.groupBy);
   const utilization = typeof options.utilization === "number" && Number.isFinite(options.utilization) ? Math.min(1, Math.max(0, options.utilization)) : DEFAULT_UTILIZATION;
   const expectedUtilization = resolveOptions({ expectedUtilization: options.expectedUtilization }).expectedUtilization;
@@ -185,6 +199,16 @@ async function collectStacks<T>(options: BuildReportOptions, keep: (stack: Stack
   const rules = options.rules ?? RULES;
   const config = options.policyConfig ?? new Map<string, ResolvedPolicyConfig>();
   const ctx = stackContext({ rules, config, waivers: options.waivers, now, groupBy, utilization, expectedUtilization, sourceRoot });
+  // Custom rules are functions the key cannot see: no cache for them.
+  const cacheSettings: CacheSettings | undefined =
+    options.cache && !options.rules
+      ? {
+          dir: options.cache.dir,
+          runKey: runCacheKey({ toolVersion: options.toolVersion ?? toolVersion(), rules, config, waivers: options.waivers, now, groupBy: groupByLabel(groupBy), utilization, expectedUtilization, sourceRoot }),
+          ...(options.cache.maxBytes !== undefined ? { maxBytes: options.cache.maxBytes } : {}),
+        }
+      : undefined;
+  const cache = cacheSettings ? new ReportCache(cacheSettings) : undefined;
 
   const digests: StackDigest[] = [];
   const stacks = new Map<StackDigest, T>();
@@ -209,8 +233,23 @@ async function collectStacks<T>(options: BuildReportOptions, keep: (stack: Stack
     unreadable.push({ input: error.source, error: error.problem });
     options.onProgress?.({ done: ++done, error: error as InputError });
   };
+  /** A cached stack: its digest and bytes as stored, unless its id is taken (then as any stack). */
+  const addCached = (c: CachedStack, source: string) => {
+    const id = c.digest.id;
+    // From a worker the bytes arrive as a plain Uint8Array (structured clone).
+    const raw: Uint8Array = c.serialized;
+    const bytes = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+    if (ids.has(id) || !keepSerialized) return addStack(deserialize(bytes) as StackReport, source, c.warnings);
+    for (const w of c.warnings) options.onWarning?.(source, w);
+    ids.set(id, 1);
+    digests.push(c.digest);
+    stacks.set(c.digest, keepSerialized(bytes));
+    baseline?.add(id, c.findingIds);
+    options.onProgress?.({ done: ++done, stack: id });
+  };
   const accept = (r: JobResult) => {
     if (r.kind === "stack") addStack(r.report, r.source, r.warnings);
+    else if (r.kind === "cached") addCached(r.stack, r.source);
     else addError({ source: r.source, problem: r.problem });
   };
 
@@ -221,7 +260,8 @@ async function collectStacks<T>(options: BuildReportOptions, keep: (stack: Stack
   const jobs = Math.max(1, Math.floor(options.jobs ?? 1));
   const script = jobs > 1 && !options.rules ? (options.workerScript ?? StackPool.script()) : undefined;
   let pool: StackPool | undefined;
-  let files = 0;
+  /** Files this thread parsed and evaluated (report cache hits are too cheap to need workers). */
+  let evaluated = 0;
   const queue: Pending[] = [];
   const drainSettled = () => {
     while (queue.length > 0 && (queue[0] as Pending).result !== undefined) accept((queue.shift() as Pending).result as JobResult);
@@ -244,12 +284,15 @@ async function collectStacks<T>(options: BuildReportOptions, keep: (stack: Stack
       }
       drainSettled();
       if (item.kind === "file") {
-        files++;
-        if (!pool && script && files > (options.workersAfterFiles ?? POOL_AFTER_FILES)) {
-          pool = new StackPool(jobs - 1, { policyConfig: [...config.entries()], waivers: options.waivers, now: now.toISOString(), groupBy: groupByLabel(groupBy), utilization, expectedUtilization, sourceRoot }, script);
+        if (!pool && script && evaluated >= (options.workersAfterFiles ?? POOL_AFTER_FILES)) {
+          pool = new StackPool(jobs - 1, { policyConfig: [...config.entries()], waivers: options.waivers, now: now.toISOString(), groupBy: groupByLabel(groupBy), utilization, expectedUtilization, sourceRoot, cache: cacheSettings }, script);
         }
         if (pool?.hasRoom) queue.push(pending(pool.run(item.file, item.inBackend)));
-        else settle(evaluateInput(await readInputFile(item), ctx));
+        else {
+          const result = await evaluateFile(item, ctx, cache);
+          if (result.kind !== "cached") evaluated++;
+          settle(result);
+        }
         continue;
       }
       settle(evaluateInput(item, ctx));
@@ -261,6 +304,8 @@ async function collectStacks<T>(options: BuildReportOptions, keep: (stack: Stack
   } finally {
     await pool?.close();
   }
+  // Once per run, after every entry of it is written: bounded, least recently used out first.
+  cache?.prune();
   digests.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return { digests, stacks, unreadable, baseline, failOn, groupBy, utilization, expectedUtilization, now, rules, config };
 }

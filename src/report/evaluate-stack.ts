@@ -83,7 +83,7 @@ export function evaluateStackResources(rules: readonly AnyRule[], config: Readon
         urn,
         type,
         name,
-        kind: "violation",
+        kind: outcome.ruleError ? "rule-error" : "violation",
         level: (outcome.level ? effectiveLevel(outcome.level) ?? level : level) as Level,
         severity: (outcome.severity ?? rule.meta.severity) as Severity,
         message: outcome.message,

@@ -64,6 +64,7 @@ export interface MutableCounts {
   mandatory: number;
   advisory: number;
   waived: number;
+  ruleErrors?: number;
   bySeverity: Record<Severity, number>;
 }
 
@@ -80,6 +81,8 @@ export function countFindings(into: MutableCounts, findings: readonly ReportFind
     }
     if (f.level === "mandatory") into.mandatory++;
     else into.advisory++;
+    // A policy that failed counts as an error too (it already counts at its level: fail closed).
+    if (f.kind === "rule-error") into.ruleErrors = (into.ruleErrors ?? 0) + 1;
     if (f.severity in into.bySeverity) into.bySeverity[f.severity]++;
   }
   return into;
@@ -89,6 +92,7 @@ export function addCounts(into: MutableCounts, c: FindingCounts): MutableCounts 
   into.mandatory += c.mandatory;
   into.advisory += c.advisory;
   into.waived += c.waived;
+  if (c.ruleErrors) into.ruleErrors = (into.ruleErrors ?? 0) + c.ruleErrors;
   for (const s of Object.keys(into.bySeverity) as Severity[]) into.bySeverity[s] += c.bySeverity[s] ?? 0;
   return into;
 }

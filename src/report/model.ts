@@ -71,8 +71,11 @@ export interface ReportFinding {
   readonly type: string;
   readonly name: string;
   readonly message: string;
-  /** `violation`, or `cannot-evaluate` when a value was unknown (e.g. a secret or preview unknown). */
-  readonly kind: "violation" | "cannot-evaluate";
+  /**
+   * `violation`; `cannot-evaluate` when a value was unknown (e.g. a secret or preview unknown);
+   * `rule-error` when the policy failed (counted as an error; keeps the policy's level: fails closed).
+   */
+  readonly kind: "violation" | "cannot-evaluate" | "rule-error";
   readonly waived?: WaiverMark;
   /** A waiver that matched but is expired or invalid: the finding keeps its full level. */
   readonly waiverProblem?: string;
@@ -161,6 +164,8 @@ export interface FindingCounts {
   readonly mandatory: number;
   readonly advisory: number;
   readonly waived: number;
+  /** Active `rule-error` findings (also in mandatory/advisory); absent when none. */
+  readonly ruleErrors?: number;
   readonly bySeverity: Readonly<Record<Severity, number>>;
 }
 

@@ -11,6 +11,7 @@ import * as path from "node:path";
 import { Worker } from "node:worker_threads";
 import type { ResolvedPolicyConfig } from "../engine/policy-config";
 import type { WaiverSet } from "../waivers";
+import type { CacheSettings, CachedStack } from "./cache";
 import type { StackReport } from "./model";
 
 export interface PoolContext {
@@ -22,6 +23,8 @@ export interface PoolContext {
   readonly utilization: number;
   readonly expectedUtilization: number;
   readonly sourceRoot: string;
+  /** The report cache, opened by each worker too. */
+  readonly cache: CacheSettings | undefined;
 }
 
 export interface JobRequest {
@@ -32,6 +35,8 @@ export interface JobRequest {
 
 export type JobResult =
   | { readonly seq: number; readonly kind: "stack"; readonly report: StackReport; readonly source: string; readonly warnings: readonly string[] }
+  /** A report cache hit (src/report/cache.ts): the stack still serialized, with its digest. */
+  | { readonly seq: number; readonly kind: "cached"; readonly stack: CachedStack; readonly source: string }
   | { readonly seq: number; readonly kind: "error"; readonly source: string; readonly problem: string };
 
 /** Jobs queued per worker beyond the one it runs (keeps it busy while results are handled). */

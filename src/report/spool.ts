@@ -88,7 +88,11 @@ export class StackSpool {
   }
 
   append(stack: StackReport): SpoolRef {
-    const bytes = serialize(stack);
+    return this.appendSerialized(serialize(stack));
+  }
+
+  /** A stack already serialized with `v8.serialize` (the report cache keeps stacks that way). */
+  appendSerialized(bytes: Buffer): SpoolRef {
     const ref = { offset: this.size, length: bytes.length };
     this.size += bytes.length;
     this.pending.push(bytes);

@@ -3,11 +3,12 @@
  * time and posts back its small `StackReport`. Only runs compiled (dist/src/report/worker.js).
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { readInputFile } from "../inputs";
 import { RULES } from "../rules";
 import { groupByOrDefault } from "./group";
 import type { JobRequest, JobResult, PoolContext } from "./pool";
-import { evaluateInput, stackContext } from "./stack";
+import { stackContext } from "./stack";
+import { ReportCache } from "./cache";
+import { evaluateFile } from "./evaluate-file";
 
 const data = workerData as PoolContext;
 const ctx = stackContext({
@@ -21,8 +22,10 @@ const ctx = stackContext({
   sourceRoot: data.sourceRoot,
 });
 
-async function run(job: JobRequest): Promise<JobResult> {
-  return evaluateInput(await readInputFile({ kind: "file", file: job.file, inBackend: job.inBackend }), ctx, job.seq);
+const cache = data.cache ? new ReportCache(data.cache) : undefined;
+
+function run(job: JobRequest): Promise<JobResult> {
+  return evaluateFile({ kind: "file", file: job.file, inBackend: job.inBackend }, ctx, cache, job.seq);
 }
 
 parentPort?.on("message", (job: JobRequest) => {

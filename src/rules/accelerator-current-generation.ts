@@ -16,6 +16,9 @@ import {
   classifyAccelerators,
   currentFamiliesText,
   describeAccelerator,
+  describeCandidate,
+  drawsMoreNote,
+  MORE_WORK_PER_JOULE,
   describeUnpublished,
   describeUnrecognized,
   docsUrl,
@@ -32,9 +35,10 @@ import {
 import type { AcceleratorUse } from "../engine/accelerator-scan";
 import { evidenceSection } from "../engine/accelerator-evidence";
 import { applyConfigSchema } from "../engine/config";
-import { formatCount, listJoin } from "../engine/format";
+import { formatCount, formatWatts, listJoin } from "../engine/format";
 import type { FigureRef, Outcome, ResourceRule, RuleExample } from "../engine/rule";
 import type { ResourceView } from "../engine/view";
+import { ownEntry } from "../engine/values";
 import { DEFAULT_WORKLOAD_KEY } from "../engine/workload";
 import { parseWorkloadTagKey } from "./ml-workload-declared";
 
@@ -142,6 +146,9 @@ function buildViolation(view: ResourceView, s: AcceleratorSubject, declaredRole:
   if (s.retired) {
     const fams = currentFamiliesText(cloud, s, declaredRole);
     parts.push(`${s.label} is retired: ${cloud === "aws" ? "AWS" : "Google Cloud"} no longer offers it in any region, so no regional alternative is listed. Current family: ${fams}.`);
+    // The families are not ranked by TDP: a current device may draw more (an H100 vs a K80).
+    const perDevice = s.tdpWTotal !== null && s.count > 0 ? ` than the ${s.shortModel} (${formatWatts(s.tdpWTotal / s.count)} per device)` : "";
+    parts.push(`Its current replacements may draw more power per device${perDevice}; they are suggested because a newer generation ${MORE_WORK_PER_JOULE}.`);
     suggestion["retired"] = true;
     suggestion["currentFamilies"] = fams;
   } else {
@@ -155,13 +162,15 @@ function buildViolation(view: ResourceView, s: AcceleratorSubject, declaredRole:
     });
     const where = availabilityPhrase(view, result);
     const cls = role === "training" ? "training-capable" : "inference-class";
-    const ranked = result.ranked.map((c) => describeAccelerator(c));
+    const ranked = result.ranked.map((c) => describeCandidate(c, s.tdpWTotal));
     const unpublished = result.unpublished.map((c) => describeUnpublished(c));
     if (ranked.length === 0 && unpublished.length === 0) {
       parts.push(`No current ${cls} type in carbonguard's catalog is ${noneFoundPhrase(view, result)}; current family: ${currentFamiliesText(cloud, s, role)}.`);
     } else {
       const list = [...ranked, ...unpublished.map((u) => `${u} (no published TDP)`)];
       parts.push(`Current ${cls} equivalents ${where} (size of each accelerator model closest to ${formatCount(s.count)} accelerator${s.count === 1 ? "" : "s"}; lowest published TDP first): ${describeAccelerator(s)} → ${listJoin(list, "or")}.`);
+      const note = drawsMoreNote(result.ranked, s);
+      if (note) parts.push(note);
       if (result.sagemakerUpperBound) parts.push(SAGEMAKER_UPPER_BOUND_NOTE);
     }
     recordAlternatives(view, s, result, { parts, figures, suggestion });
@@ -172,11 +181,11 @@ function buildViolation(view: ResourceView, s: AcceleratorSubject, declaredRole:
 
 function namesViolation(view: ResourceView, use: AcceleratorUse, config: CurrentGenerationConfig): Outcome | undefined {
   const old = (use.acceleratorNames ?? []).filter((n) => {
-    const g = EC2_ACCELERATOR_NAMES[n];
+    const g = ownEntry(EC2_ACCELERATOR_NAMES, n);
     return g !== undefined && RANK[g.generation] < RANK[config.minimumGeneration];
   });
   if (old.length === 0) return undefined;
-  const described = old.map((n) => `${n} (${EC2_ACCELERATOR_NAMES[n]!.model}, ${EC2_ACCELERATOR_NAMES[n]!.generation})`);
+  const described = old.map((n) => `${n} (${ownEntry(EC2_ACCELERATOR_NAMES, n)!.model}, ${ownEntry(EC2_ACCELERATOR_NAMES, n)!.generation})`);
   return {
     kind: "violation",
     message: `${resourceSubject(view)} selects instances by accelerator name and allows ${listJoin(described)}, below minimumGeneration "${config.minimumGeneration}". Remove ${old.length > 1 ? "them" : "it"} from acceleratorNames; current names include l4, a10g, l40s, h100, inferentia2 and trainium. Newer accelerator generations do more work per joule (E13). Evidence: ${DOCS}#evidence.`,

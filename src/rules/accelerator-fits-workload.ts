@@ -22,6 +22,7 @@ import {
   currentFamilies,
   describeAccelerator,
   describeCandidate,
+  drawsMoreNote,
   describeUnpublished,
   describeUnrecognized,
   displayKey,
@@ -31,12 +32,15 @@ import {
   matchesAny,
   platformOf,
   resolveWorkload,
+  workloadOfUse,
+  inlinePoolIndex,
   resourceSubject,
   roleOf,
   tdpFigure,
   workloadPhrase,
   workloadSourcePhrase,
 } from "../engine/accelerator-fit";
+import type { AcceleratorUse } from "../engine/accelerator-scan";
 import { evidenceSection } from "../engine/accelerator-evidence";
 import { applyConfigSchema } from "../engine/config";
 import { listJoin } from "../engine/format";
@@ -111,23 +115,40 @@ function evaluate(view: ResourceView, { config }: { config: FitsWorkloadConfig }
     if (firstUnknown !== undefined) return [{ kind: "unknown", path: firstUnknown, valueType: "string" }];
     return [{ kind: "not-applicable", reason: accelerators.typeless.length > 0 ? "the accelerator type is not set on this resource" : "no accelerators" }];
   }
-  const workload = resolveWorkload(view, config.workloadTagKey);
-  if (workload.state === "unknown") return [{ kind: "unknown", path: workload.path, valueType: workload.valueType }];
-  if (workload.state !== "declared") return [{ kind: "not-applicable", reason: "no ML workload declared (see ml-workload-declared)" }];
-
-  const w = workload.workload;
-  const allowed = config.allowedTypes[w];
+  // One workload per accelerator use: a GKE cluster's inline pool declares its own.
+  const resourceWide = resolveWorkload(view, config.workloadTagKey);
+  const workloadOf = (use: AcceleratorUse) => workloadOfUse(view, use, config.workloadTagKey, resourceWide);
   const outcomes: Outcome[] = [];
+  let unknownWorkload: Outcome | undefined;
+  let declared = false;
   for (const subject of accelerators.subjects) {
-    const misfit = checkFit(subject, w, allowed);
-    if (misfit) outcomes.push(buildViolation(view, subject, misfit, w, workload.source, config));
+    const workload = workloadOf(subject.use);
+    if (workload.state === "unknown") unknownWorkload ??= { kind: "unknown", path: workload.path, valueType: workload.valueType };
+    if (workload.state !== "declared") continue;
+    declared = true;
+    const misfit = checkFit(subject, workload.workload, config.allowedTypes[workload.workload]);
+    if (misfit) outcomes.push(buildViolation(view, subject, misfit, workload.workload, workload.source, config));
   }
   for (const u of accelerators.unrecognized) {
+    const workload = workloadOf(u.use);
+    if (workload.state === "unknown") unknownWorkload ??= { kind: "unknown", path: workload.path, valueType: workload.valueType };
+    if (workload.state !== "declared") continue;
+    declared = true;
+    const allowed = config.allowedTypes[workload.workload];
     if (allowed && u.display && matchesAny(allowed.compiled, [u.display, u.display.replace(/^ml\./i, "")])) continue;
-    outcomes.push(unrecognizedNotice(view, u, w, config));
+    outcomes.push(unrecognizedNotice(view, u, workload.workload, config));
   }
-  if (outcomes.length === 0 && firstUnknown !== undefined) return [{ kind: "unknown", path: firstUnknown, valueType: "string" }];
+  if (outcomes.length > 0) return unknownWorkload ? [...outcomes, unknownWorkload] : outcomes;
+  if (unknownWorkload) return [unknownWorkload];
+  if (!declared) return [{ kind: "not-applicable", reason: "no ML workload declared (see ml-workload-declared)" }];
+  if (firstUnknown !== undefined) return [{ kind: "unknown", path: firstUnknown, valueType: "string" }];
   return outcomes;
+}
+
+/** "node pool nodePools[1] of GKE cluster 'ml'" for a use in an inline pool (it has its own workload), else the resource. */
+function subjectOfUse(view: ResourceView, use: AcceleratorUse): string {
+  const pool = inlinePoolIndex(view, use);
+  return pool === undefined ? resourceSubject(view) : `node pool nodePools[${pool}] of ${resourceSubject(view)}`;
 }
 
 function checkFit(s: AcceleratorSubject, w: Workload, allowed: AllowedTypes | undefined): Misfit | undefined {
@@ -153,7 +174,7 @@ function buildViolation(
   const figures: FigureRef[] = [];
   const own = tdpFigure(s);
   if (own) figures.push(own);
-  const runs = `${resourceSubject(view)} runs ${workloadPhrase(w)} (${workloadSourcePhrase(view, w, source, config.workloadTagKey)}) on ${describeAccelerator(s)}`;
+  const runs = `${subjectOfUse(view, s.use)} runs ${workloadPhrase(w)} (${workloadSourcePhrase(view, w, source, config.workloadTagKey)}) on ${describeAccelerator(s)}`;
   const parts: string[] = [];
   const evidence: string[] = [];
   switch (misfit) {
@@ -230,8 +251,10 @@ function alternativesText(view: ResourceView, s: AcceleratorSubject, result: Can
   const sizing = role === "inference" ? "smallest size of each accelerator model" : "size of each accelerator model closest in accelerator count";
   const lines: string[] = [];
   if (result.ranked.length > 0) {
-    const list = result.ranked.map((c) => describeCandidate(c, s.tdpWTotal, true));
+    const list = result.ranked.map((c) => describeCandidate(c, s.tdpWTotal));
     lines.push(`Current ${cls} alternatives ${where} (${sizing}, lowest published accelerator TDP first): ${describeAccelerator(s)} → ${listJoin(list, "or")}.`);
+    const note = drawsMoreNote(result.ranked, s);
+    if (note) lines.push(note);
   }
   if (result.unpublished.length > 0) {
     const ids = unpublishedEvidence(result.unpublished, role);
@@ -261,7 +284,7 @@ function unrecognizedNotice(view: ResourceView, u: UnrecognizedAccelerator, w: W
     kind: "violation",
     level: "advisory",
     severity: "low",
-    message: `${resourceSubject(view)} runs ${workloadPhrase(w)} on ${describeUnrecognized(u)}, so its fit to the workload can't be checked. Update carbonguard, or list the type in allowedTypes.${w} to accept it.`,
+    message: `${subjectOfUse(view, u.use)} runs ${workloadPhrase(w)} on ${describeUnrecognized(u)}, so its fit to the workload can't be checked. Update carbonguard, or list the type in allowedTypes.${w} to accept it.`,
     figures: [],
     suggestion: { workload: w, unknownType: u.display ?? null, allowedTypesKey: `allowedTypes.${w}`, tagKey: displayKey(config.workloadTagKey) },
   };

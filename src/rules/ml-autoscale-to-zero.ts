@@ -45,7 +45,7 @@ import {
   templatesOfMig,
 } from "../engine/joins";
 import type { FigureRef, Outcome, Rule, RuleContext, RuleExample, StackRuleExample } from "../engine/rule";
-import { type PathStep, type PlainValue, formatPath, readArray, readObject, readPath, readString, UNKNOWN_SENTINELS } from "../engine/values";
+import { type PathStep, type PlainValue, formatPath, readArray, readObject, readPath, readString, ownEntry, UNKNOWN_SENTINELS } from "../engine/values";
 import type { ResourceView, StackView } from "../engine/view";
 import { WORKLOADS, type Workload, type WorkloadDeclaration } from "../engine/workload";
 
@@ -575,9 +575,9 @@ const CHECKS: Readonly<Record<string, Check>> = {
 };
 
 function evaluate(view: ResourceView, { config }: RuleContext<AutoscaleConfig>): Outcome[] {
-  const check = CHECKS[view.type];
+  const check = ownEntry(CHECKS, view.type);
   if (check) return check(view, config);
-  const deferred = STACK_ONLY[view.type];
+  const deferred = ownEntry(STACK_ONLY, view.type);
   return [na(deferred ?? "not a kind of capacity this policy covers")];
 }
 

@@ -365,7 +365,10 @@ function estimateSaving(view: ResourceView, cloud: Cloud, from: RegionFacts, to:
     for (const part of here.parts) units.push({ power: part.power, floor: part.units.floor });
     assumptions = here.assumptions;
   } else {
+    // A machine type's built-in GPUs (G2, A2, A3…) repeated in guestAccelerators are the same devices.
+    const builtIn = new Set(view.accelerators.uses.flatMap((u) => (u.instanceType?.gcpAcceleratorToken ? [u.instanceType.gcpAcceleratorToken] : [])));
     for (const use of view.accelerators.uses) {
+      if (use.gcpAccelerator && builtIn.has(use.gcpAccelerator.token)) continue;
       const spec: UnitSpec | undefined = use.instanceType
         ? { kind: "instance", cloud, instanceType: use.instanceType.name }
         : use.gcpAccelerator

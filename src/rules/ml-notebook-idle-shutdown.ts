@@ -10,7 +10,7 @@ import { countOf, formatMinutes, idleCost, parseDuration, subjectOf, unitOf } fr
 import { applyConfigSchema } from "../engine/config";
 import { na, noAccelerators, unknownAt } from "../engine/outcomes";
 import type { FigureRef, Outcome, ResourceRule, RuleContext, RuleExample } from "../engine/rule";
-import { type PathStep, formatPath, readNumber, readObject, readPath, readString } from "../engine/values";
+import { type PathStep, formatPath, readNumber, readObject, readPath, readString, ownEntry } from "../engine/values";
 import type { ResourceView } from "../engine/view";
 
 const NAME = "ml-notebook-idle-shutdown";
@@ -225,7 +225,7 @@ const CHECKS: Readonly<Record<string, Check>> = {
 };
 
 function evaluate(view: ResourceView, { config }: RuleContext<NotebookIdleConfig>): Outcome[] {
-  const check = CHECKS[view.type];
+  const check = ownEntry(CHECKS, view.type);
   return check ? check(view, config.maxIdleMinutes) : [na("not an interactive ML environment")];
 }
 

@@ -14,7 +14,7 @@ import { formatWatts } from "../engine/format";
 import { DEFAULT_UTILIZATION } from "../estimate";
 import { ASG, EKS_NODE_GROUP, launchTemplatesOf } from "../engine/joins";
 import type { FigureRef, Outcome, Rule, RuleContext, RuleExample, StackRuleExample } from "../engine/rule";
-import { type PathStep, formatPath, readArray, readNumber, readPath, readString } from "../engine/values";
+import { type PathStep, formatPath, readArray, readNumber, readPath, readString, ownEntry } from "../engine/values";
 import type { ResourceView, StackView } from "../engine/view";
 import type { WorkloadDeclaration } from "../engine/workload";
 
@@ -48,19 +48,41 @@ function parseConfig(raw: unknown): TrainingGuardrailsConfig {
   return { maxRuntimeHours: values["maxRuntimeHours"] as number, maxKeepAliveMinutes: values["maxKeepAliveMinutes"] as number };
 }
 
-/** What the capacity draws while it runs (estimator at its default utilization), to put the gaps in perspective. */
-function drawText(view: ResourceView, uses: readonly AcceleratorUse[], count: number): { text: string; figures: FigureRef[] } {
-  const unit = unitOf(view.cloud, uses);
-  const p = unitPower(unit.spec, DEFAULT_UTILIZATION);
-  if (!p || !(p.watts > 0)) return { text: countOf(count, unit), figures: [] };
-  const figures = p.assumptions.filter((a) => !/embodied/i.test(a.label));
-  return { text: `${countOf(count, unit)}, ≈ ${formatWatts(p.watts * count)} while it runs at ${Math.round(DEFAULT_UTILIZATION * 100)}% utilization (CCF method)`, figures };
+/** Capacity of one kind: its accelerator uses and how many units run. */
+interface UnitGroup {
+  readonly uses: readonly AcceleratorUse[];
+  readonly count: number;
+}
+
+/**
+ * What the capacity draws while it runs (estimator at its default utilization), to put the gaps in
+ * perspective: "2 × ml.p4d.24xlarge (8×A100), ≈ 6.1 kW …", one term per group (heterogeneous
+ * SageMaker instance groups).
+ */
+function drawText(view: ResourceView, groups: readonly UnitGroup[]): { text: string; figures: FigureRef[] } {
+  const terms: string[] = [];
+  const figures: FigureRef[] = [];
+  let watts = 0;
+  let priced = true;
+  for (const { uses, count } of groups) {
+    const unit = unitOf(view.cloud, uses);
+    terms.push(countOf(count, unit));
+    const p = unitPower(unit.spec, DEFAULT_UTILIZATION);
+    if (!p || !(p.watts > 0)) priced = false;
+    else {
+      watts += p.watts * count;
+      for (const f of p.assumptions) if (!/embodied/i.test(f.label) && !figures.some((g) => g.label === f.label)) figures.push(f);
+    }
+  }
+  const text = terms.join(" + ");
+  if (!priced || !(watts > 0)) return { text, figures: [] };
+  return { text: `${text}, ≈ ${formatWatts(watts)} while it runs at ${Math.round(DEFAULT_UTILIZATION * 100)}% utilization (CCF method)`, figures };
 }
 
 /** One finding per resource listing every gap, so the CLI shows one line per resource. */
-function gaps(view: ResourceView, uses: readonly AcceleratorUse[], count: number, problems: readonly string[], suggestion: Record<string, unknown>, urn?: string, subject?: string): Outcome[] {
+function gaps(view: ResourceView, uses: readonly AcceleratorUse[], count: number | readonly UnitGroup[], problems: readonly string[], suggestion: Record<string, unknown>, urn?: string, subject?: string): Outcome[] {
   if (problems.length === 0) return [];
-  const draw = drawText(view, uses, count);
+  const draw = drawText(view, typeof count === "number" ? [{ uses, count }] : count);
   return [
     {
       kind: "violation",
@@ -148,8 +170,27 @@ function checkTrainingJob(view: ResourceView, config: TrainingGuardrailsConfig):
     problems.push(`keeps its warm pool for ${formatMinutes(keepAlive.value / 60)} after each job (resourceConfig.keepAlivePeriodInSeconds), above the limit of ${formatMinutes(config.maxKeepAliveMinutes)}; lower it to ${config.maxKeepAliveMinutes * 60} or less`);
     suggestion["resourceConfig.keepAlivePeriodInSeconds"] = config.maxKeepAliveMinutes * 60;
   }
-  const count = readCount(view.props, ["resourceConfig", "instanceCount"]);
-  return gaps(view, uses, count.state === "value" && count.value > 0 ? count.value : 1, problems, suggestion);
+  return gaps(view, uses, trainingJobGroups(view, uses), problems, suggestion);
+}
+
+/**
+ * The instances a training job runs: `resourceConfig.instanceType` × `instanceCount`, or one group
+ * per `resourceConfig.instanceGroups[i]` with its own `instanceCount` (heterogeneous clusters).
+ * A count that is absent or unreadable counts as 1 (the least the job runs).
+ */
+function trainingJobGroups(view: ResourceView, uses: readonly AcceleratorUse[]): readonly UnitGroup[] {
+  const groups = readArray(view.props, ["resourceConfig", "instanceGroups"]);
+  const counted = (r: ReturnType<typeof readCount>) => (r.state === "value" && r.value > 0 ? r.value : 1);
+  if (groups.state === "value" && groups.value.length > 0) {
+    const out: UnitGroup[] = [];
+    groups.value.forEach((_g, i) => {
+      const prefix = `resourceConfig.instanceGroups[${i}].`;
+      const groupUses = uses.filter((u) => u.path.startsWith(prefix));
+      if (groupUses.length > 0) out.push({ uses: groupUses, count: counted(readCount(view.props, ["resourceConfig", "instanceGroups", i, "instanceCount"])) });
+    });
+    if (out.length > 0) return out;
+  }
+  return [{ uses, count: counted(readCount(view.props, ["resourceConfig", "instanceCount"])) }];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -375,7 +416,7 @@ const CHECKS: Readonly<Record<string, Check>> = {
 };
 
 function evaluate(view: ResourceView, { config }: RuleContext<TrainingGuardrailsConfig>): Outcome[] {
-  const check = CHECKS[view.type];
+  const check = ownEntry(CHECKS, view.type);
   return check ? check(view, config) : [na("not training capacity this policy covers")];
 }
 

@@ -10,6 +10,10 @@ import {
   WORKLOAD_LIST,
   classifyAccelerators,
   declaredWorkloadOf,
+  inlinePoolIndex,
+  poolLabelsPath,
+  type WorkloadResolution,
+  workloadOfUse,
   describeAccelerator,
   displayKey,
   docsUrl,
@@ -65,10 +69,28 @@ function parseConfig(raw: unknown): WorkloadDeclaredConfig {
   };
 }
 
+/**
+ * The declaration that decides the finding. Each accelerator use has its own workload (a GKE
+ * cluster's inline pool declares its own, see `workloadOfUse`): the resource is declared when every
+ * use is. Otherwise the first use's problem decides (unknown, then invalid, then absent), and
+ * `pools` lists the inline pools that declare nothing, for the message.
+ */
+function declarationOfUses(view: ResourceView, key: string): { declaration: WorkloadResolution; pools: number[] } {
+  const resourceWide = declaredWorkloadOf(view, key);
+  const per = view.accelerators.uses.map((use) => ({ use, d: workloadOfUse(view, use, key, resourceWide) }));
+  if (per.length === 0) return { declaration: resourceWide, pools: [] };
+  const pools = [...new Set(per.filter((p) => p.d.state === "absent").map((p) => inlinePoolIndex(view, p.use)).filter((i): i is number => i !== undefined))];
+  for (const state of ["unknown", "invalid", "absent"] as const) {
+    const hit = per.find((p) => p.d.state === state);
+    if (hit) return { declaration: hit.d, pools };
+  }
+  return { declaration: per[0]!.d, pools };
+}
+
 function evaluate(view: ResourceView, { config }: { config: WorkloadDeclaredConfig }): Outcome[] {
   if (!view.cloud) return [{ kind: "not-applicable", reason: "not an AWS or GCP resource" }];
   const key = config.workloadTagKey;
-  const declaration = declaredWorkloadOf(view, key);
+  const { declaration, pools } = declarationOfUses(view, key);
   const missing: string[] = [];
   let unknownTag: Outcome | undefined;
   for (const tag of config.requiredTags) {
@@ -91,7 +113,9 @@ function evaluate(view: ResourceView, { config }: { config: WorkloadDeclaredConf
   const tagWord = view.cloud === "gcp" ? "label" : "tag";
   const what = carries(accelerators);
   const parts: string[] = [];
-  const setIt = where
+  const setIt = pools.length > 0
+    ? `set the ${tagWord} ${k} (in ${listJoin(pools.map((i) => `\`${poolLabelsPath(i)}\``))}, or \`${where ?? "resourceLabels"}\` for the whole cluster) to ${WORKLOAD_LIST}, or tag the whole stack: \`pulumi stack tag set ${k} <workload>\``
+    : where
     ? `set the ${tagWord} ${k} (in \`${where}\`) to ${WORKLOAD_LIST}, or tag the whole stack: \`pulumi stack tag set ${k} <workload>\``
     : `this resource type has no ${tagWord}s, so tag the stack: \`pulumi stack tag set ${k} <workload>\` (${WORKLOAD_LIST})`;
   if (declaration.state === "absent") {

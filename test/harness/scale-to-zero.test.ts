@@ -33,14 +33,15 @@ const CONFIG = "aws:sagemaker/endpointConfiguration:EndpointConfiguration";
 const ENDPOINT = "aws:sagemaker/endpoint:Endpoint";
 const TARGET = "aws:appautoscaling/target:Target";
 
-function asyncStack(minCapacity: unknown, opts: { resourceId?: unknown; linkTarget?: boolean } = {}): StackResource[] {
+function asyncStack(minCapacity: unknown, opts: { resourceId?: unknown; linkTarget?: boolean; secondVariant?: boolean } = {}): StackResource[] {
+  const variant = (variantName: string) => ({ variantName, modelName: "llm", instanceType: "ml.g5.xlarge", initialInstanceCount: 1 });
   const config = res(
     CONFIG,
     "async-cfg",
     {
       name: "async-cfg-1a2b",
       asyncInferenceConfig: { outputConfig: { s3OutputPath: "s3://bucket/out" } },
-      productionVariants: [{ variantName: "main", modelName: "llm", instanceType: "ml.g5.xlarge", initialInstanceCount: 1 }],
+      productionVariants: opts.secondVariant ? [variant("main"), variant("canary")] : [variant("main")],
     },
     { provider: awsProvider("us-east-1") },
   );
@@ -125,13 +126,20 @@ describe("scale-to-zero policies through gRPC, default config", () => {
     expect(ds[0]!.message).toMatch(/can't run policy 'ml-autoscale-to-zero' from policy pack 'carbonguard@v[\d.]+' during preview: .*resourceId of scaling target 'async-target' can't be known during preview/);
   });
 
-  it("AnalyzeStack: an unknown resourceId with the engine's dependency to the endpoint is still judged only through that link", async () => {
-    const stack = asyncStack(0, { resourceId: unknown("string") });
-    const ds = of(AUTOSCALE, (await session.analyzeStack(stack)).diagnostics);
-    // The variant can't be read, so the policy can't decide: advisory, not mandatory.
-    expect(ds).toHaveLength(1);
-    expect(ds[0]).toMatchObject({ enforcementLevel: "advisory" });
-    expect(ds[0]!.message).toContain("during preview");
+  it("AnalyzeStack: an unknown resourceId (a first preview) is judged through the engine's dependency when the endpoint has one variant", async () => {
+    // What the real CLI sends for the aws-inference reference stack's first preview (test/cli).
+    expect(of(AUTOSCALE, (await session.analyzeStack(asyncStack(0, { resourceId: unknown("string") }))).diagnostics)).toEqual([]);
+    const atOne = of(AUTOSCALE, (await session.analyzeStack(asyncStack(1, { resourceId: unknown("string") }))).diagnostics);
+    expect(atOne).toHaveLength(1);
+    expect(atOne[0]).toMatchObject({ enforcementLevel: "mandatory" });
+    expect(atOne[0]!.message).toContain("set minCapacity to 0");
+  });
+
+  it("AnalyzeStack: with two variants, which one an unknown resourceId scales can't be read: can't evaluate (advisory), never a pass", async () => {
+    const ds = of(AUTOSCALE, (await session.analyzeStack(asyncStack(0, { resourceId: unknown("string"), secondVariant: true }))).diagnostics);
+    expect(ds.length).toBeGreaterThan(0);
+    for (const d of ds) expect(d).toMatchObject({ enforcementLevel: "advisory" });
+    expect(ds.map((d) => d.message).join("\n")).toContain("during preview");
   });
 
   it("Analyze: a classic real-time GPU endpoint is always on", async () => {

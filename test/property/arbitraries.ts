@@ -106,3 +106,10 @@ export const RESOURCE_TYPES = [
   "aws:iam/role:Role",
   "random:index/randomId:RandomId",
 ];
+
+/** Type tokens that are `Object.prototype` names: a dispatch table indexed without `ownEntry` finds a function. */
+export const PROTOTYPE_NAMES = ["toString", "constructor", "__proto__", "hasOwnProperty", "valueOf", "isPrototypeOf", "toLocaleString"] as const;
+
+/** Any type token a program or state file may hold: known ones, prototype names, and arbitrary strings. */
+export const typeTokens = fc.oneof(fc.constantFrom(...RESOURCE_TYPES), fc.constantFrom(...PROTOTYPE_NAMES), fc.string({ maxLength: 60 }));
+

@@ -323,6 +323,19 @@ describe("--measured: CodeCarbon runs beside the estimates (issue 19)", () => {
     expect(m.stacks.map((c) => [c.id, c.finding])).toEqual([["carbonguard-reference/wasteful", undefined]]);
   });
 
+  it("gives the same comparison from cached stacks (--cache): the cached digest carries what matching needs", async () => {
+    const cacheDir = out("measured-cache");
+    const run = async (file: string) => {
+      const r = await runReport(["--example", "--measured", path.join(MEASURED, "team-runs", "emissions.csv"), "--cache", cacheDir, "--format", "json", "--out", file, "--fail-on", "never"]);
+      expect(r.code).toBe(0);
+      return readJson(file).measured;
+    };
+    const cold = await run(out("cold.json"));
+    const warm = await run(out("warm.json"));
+    expect(cold?.stacks).toHaveLength(1);
+    expect(warm).toEqual(cold);
+  });
+
   it.each([
     [["--example", "--measured-map", "x.yaml"], "--measured-map and --measured-factor are for --measured"],
     [["--example", "--measured", "x", "--measured-factor", "1"], "--measured-factor must be a number above 1"],

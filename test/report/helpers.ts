@@ -20,17 +20,18 @@ export function loadFixture(name: FixtureName): Report {
 }
 
 /**
- * Compares `actual` with the golden file exactly; `UPDATE_GOLDEN=1` rewrites it instead (check the
- * diff by eye before committing).
+ * Compares `actual` with the golden file exactly; `UPDATE_GOLDEN=1` writes it instead (check the
+ * diff by eye before committing). A missing golden fails everywhere, not only in CI: writing it
+ * and passing would make the test unable to fail on first run (or after a golden is deleted).
  */
-export function expectGolden(file: string, actual: string): void {
-  const path = join(GOLDEN, file);
-  if (process.env.UPDATE_GOLDEN === "1" || !existsSync(path)) {
-    if (process.env.UPDATE_GOLDEN !== "1" && process.env.CI) throw new Error(`golden file ${file} is missing (run with UPDATE_GOLDEN=1)`);
+export function expectGolden(file: string, actual: string, goldenDir: string = GOLDEN): void {
+  const path = join(goldenDir, file);
+  if (process.env.UPDATE_GOLDEN === "1") {
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, actual);
     return;
   }
+  if (!existsSync(path)) throw new Error(`golden file ${file} is missing (run with UPDATE_GOLDEN=1 to write it, then review it)`);
   const expected = readFileSync(path, "utf8");
   if (actual !== expected) {
     // toBe on long strings gives a useless diff; compare line by line for a readable failure.

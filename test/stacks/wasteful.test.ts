@@ -2,9 +2,8 @@
 // policy pack over gRPC: exactly the violations it is built to trip, one per (policy, resource), and
 // nothing else — no extra finding, no can't-evaluate.
 //
-// The expectation is written for every policy of the catalogue (../shared/design/RULES.md), and the
-// test checks the part that belongs to the policies the pack registers when it runs: strict for every
-// rule that exists, and strict for the others as soon as they land in src/rules/index.ts.
+// The expectation is written for every policy of the catalogue (../shared/design/RULES.md) and is
+// strict: every policy must register and report exactly its expected violations.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { RULES } from "../../src/rules";
@@ -45,10 +44,8 @@ beforeAll(async () => {
   run = await runStack("wasteful", { "carbonguard:blueprint": "wasteful", "aws:region": "eu-north-1" }, { configFile: false });
   session = await openPack(run);
   atDefault = await checkWithPack(session, run);
-  if (atDefault.policies.includes("ml-stack-carbon-budget")) {
-    await session.reconfigure(BUDGET_CONFIG);
-    withBudget = await checkWithPack(session, run);
-  }
+  await session.reconfigure(BUDGET_CONFIG);
+  withBudget = await checkWithPack(session, run);
 });
 afterAll(async () => session?.close());
 
@@ -76,9 +73,12 @@ describe("the wasteful example under mocks", () => {
 });
 
 describe("the wasteful example through the policy pack (gRPC)", () => {
-  it("reports exactly the expected violations for the registered policies, once each, and nothing else", () => {
-    const registered = new Set(atDefault.policies);
-    const expected = EXPECTED.filter((e) => registered.has(e.policy)).map((e) => pairKey(e.policy, e.resource));
+  it("registers every policy of the catalogue (a rule that stopped registering fails here, not silently below)", () => {
+    expect([...CATALOGUE].sort().filter((p) => !atDefault.policies.includes(p))).toEqual([]);
+  });
+
+  it("reports exactly the expected violations, once each, and nothing else", () => {
+    const expected = EXPECTED.map((e) => pairKey(e.policy, e.resource));
     const fromAnalyze = pairs(atDefault.resourceDiagnostics);
     const fromStack = pairs(atDefault.stackDiagnostics);
     const all = [...atDefault.resourceDiagnostics, ...atDefault.stackDiagnostics];
@@ -94,8 +94,7 @@ describe("the wasteful example through the policy pack (gRPC)", () => {
     expect(d.message).toContain("us-east-1");
   });
 
-  it("with a monthly carbon budget set, ml-stack-carbon-budget reports the stack once (when registered)", () => {
-    if (!atDefault.policies.includes("ml-stack-carbon-budget")) return;
+  it("with a monthly carbon budget set, ml-stack-carbon-budget reports the stack once", () => {
     const budget = [...withBudget.resourceDiagnostics, ...withBudget.stackDiagnostics].filter((d) => d.policyName === "ml-stack-carbon-budget");
     expect(budget.map(brief)).toHaveLength(1);
     const others = (r: PackReport) => [...r.resourceDiagnostics, ...r.stackDiagnostics].filter((d) => d.policyName !== "ml-stack-carbon-budget").map(brief).sort();

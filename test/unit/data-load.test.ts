@@ -1,6 +1,6 @@
 /** The one loader behind region-data/*.json: read once, on first use; a broken install names the file. */
 import { describe, expect, it } from "vitest";
-import { deepFreeze, lazyDataFile } from "../../src/data/load";
+import { DataFileError, deepFreeze, lazyDataFile } from "../../src/data/load";
 
 describe("lazyDataFile", () => {
   it("reads and builds on the first call only", () => {
@@ -17,7 +17,10 @@ describe("lazyDataFile", () => {
   });
 
   it("names the file when it is missing or not JSON", () => {
-    expect(lazyDataFile("region-data/no-such-file.json", "the test data", (p) => p)).toThrow(/^carbonguard: cannot read the test data .*no-such-file\.json/);
-    expect(lazyDataFile("README.md", "the test data", (p) => p)).toThrow(/^carbonguard: .*README\.md is not valid JSON/);
+    expect(lazyDataFile("region-data/no-such-file.json", "the test data", (p) => p)).toThrow(/^carbonguard: data file .*no-such-file\.json \(the test data\) cannot be read: ENOENT/);
+    expect(lazyDataFile("README.md", "the test data", (p) => p)).toThrow(/^carbonguard: data file .*README\.md \(the test data\) is not valid JSON/);
+    expect(lazyDataFile("package.json", "the test data", () => {
+      throw new Error("no regions");
+    })).toThrow(DataFileError);
   });
 });

@@ -137,6 +137,27 @@ describe("self-managed backend folders", () => {
     }
   });
 
+  it("a corrupt .json.zst names the file and what is wrong, as a corrupt .json.gz does", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "carbonguard-zst-"));
+    try {
+      const good = fs.readFileSync(fixture("backend", ".pulumi", "stacks", "ml-platform", "eu.json.zst"));
+      const truncated = path.join(dir, "dev.json.zst");
+      fs.writeFileSync(truncated, good.subarray(0, Math.floor(good.length / 2)));
+      const garbage = path.join(dir, "prod.json.zst");
+      fs.writeFileSync(garbage, Buffer.concat([good.subarray(0, 4), Buffer.alloc(64, 0xff)]));
+      const fzstd = { name: "fzstd", decompress: (require("fzstd") as { decompress: (d: Uint8Array) => Uint8Array }).decompress };
+      for (const file of [truncated, garbage]) {
+        const error = await readStateFile(file, { zstd: fzstd }).then(() => undefined, (e: unknown) => e as Error);
+        expect(error?.message).toContain(`${file}: Zstandard data is corrupt or truncated (fzstd: `);
+        expect(error?.message).not.toMatch(/could not be read|\(Error\)/);
+      }
+      const thrower = { name: "node:zlib", decompress: () => { throw Object.assign(new Error("Unknown frame descriptor"), { code: "ZSTD_error_prefix_unknown" }); } };
+      await expect(readStateFile(garbage, { zstd: thrower })).rejects.toThrow(/prod\.json\.zst: Zstandard data is corrupt or truncated \(node:zlib: Unknown frame descriptor\)/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("reads the legacy layout (.pulumi/stacks/<stack>.json), given the folder or .pulumi itself", async () => {
     for (const dir of [fixture("legacy-backend"), fixture("legacy-backend", ".pulumi")]) {
       const read = stacks(await all([dir]));

@@ -459,6 +459,7 @@ function findingItem(f: ReportFinding, filters: FindingFilters): string {
   const level = shownLevel(f);
   const notes: string[] = [];
   if (f.kind === "cannot-evaluate") notes.push('<span class="pill other">cannot evaluate</span>');
+  if (f.kind === "rule-error") notes.push('<span class="pill other">rule error</span>');
   if (f.savingKgCo2ePerMonth !== undefined && f.savingKgCo2ePerMonth > 0) notes.push(`<div class="saving">Fixing it saves ≈ ${h(formatQuantity(f.savingKgCo2ePerMonth))} kgCO<sub>2</sub>e/month.</div>`);
   const fix = readableFix(f.suggestion);
   if (fix) notes.push(fixBlock(fix));

@@ -24,7 +24,7 @@ const MEASURED_COMPARISON: Shape = {
   children: { budget: { keys: ["maxKgCo2ePerMonth", "used", "source", "measuredKgCo2ePerMonth", "overBudget"] } },
 };
 
-const COUNTS: Shape = { keys: ["mandatory", "advisory", "waived", "bySeverity"], children: { bySeverity: { keys: ["critical", "high", "medium", "low"] } } };
+const COUNTS: Shape = { keys: ["mandatory", "advisory", "waived", "ruleErrors", "bySeverity"], children: { bySeverity: { keys: ["critical", "high", "medium", "low"] } } };
 
 const FINDING: Shape = {
   keys: ["id", "policy", "level", "severity", "urn", "type", "name", "message", "kind", "waived", "waiverProblem", "suggestion", "savingKgCo2ePerMonth"],

@@ -162,7 +162,7 @@ function policyCase(outcome: PolicyOutcome, classname: string, findings: readonl
 }
 
 function describe(f: ReportFinding): string {
-  const lines = [`[${f.level}/${f.severity}] ${f.type} ${f.name}`, `  ${f.urn}`, `  ${f.kind === "cannot-evaluate" ? "Cannot evaluate: " : ""}${f.message}`];
+  const lines = [`[${f.level}/${f.severity}] ${f.type} ${f.name}`, `  ${f.urn}`, `  ${f.kind === "cannot-evaluate" ? "Cannot evaluate: " : f.kind === "rule-error" ? "Rule error: " : ""}${f.message}`];
   if (f.savingKgCo2ePerMonth !== undefined && f.savingKgCo2ePerMonth > 0) lines.push(`  Fixing it saves about ${formatQuantity(f.savingKgCo2ePerMonth)} kgCO2e/month.`);
   if (f.waiverProblem) lines.push(`  Waiver not applied: ${f.waiverProblem}`);
   lines.push(`  id: ${f.id}`);

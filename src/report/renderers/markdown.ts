@@ -275,7 +275,7 @@ function summarySection(input: RenderInput): string {
   lines.push(
     row([
       "**Findings**",
-      `${formatNumber(s.findings.mandatory, 0)} mandatory · ${formatNumber(s.findings.advisory, 0)} advisory · ${formatNumber(s.findings.waived, 0)} waived (${severityCountsText(s.findings.bySeverity)})`,
+      `${formatNumber(s.findings.mandatory, 0)} mandatory · ${formatNumber(s.findings.advisory, 0)} advisory · ${formatNumber(s.findings.waived, 0)} waived${s.findings.ruleErrors ? ` · ${formatNumber(s.findings.ruleErrors, 0)} rule error${s.findings.ruleErrors === 1 ? "" : "s"}` : ""} (${severityCountsText(s.findings.bySeverity)})`,
     ]),
   );
   if (input.baseline) {
@@ -379,6 +379,7 @@ function findingRow(f: ReportFinding): string {
     : `💤 ${shownLevel(f)}`;
   let text = mdText(f.message, MAX_MESSAGE);
   if (f.kind === "cannot-evaluate") text = `_Cannot evaluate:_ ${text}`;
+  else if (f.kind === "rule-error") text = `_Rule error:_ ${text}`;
   if (f.savingKgCo2ePerMonth !== undefined && f.savingKgCo2ePerMonth > 0) text += ` <br>Saves ≈ ${formatQuantity(f.savingKgCo2ePerMonth)} kgCO2e/month.`;
   if (f.waived) {
     const w = f.waived;

@@ -88,6 +88,7 @@ function writeTable(input: RenderInput, sink: Sink, width: number, paint: Paint)
       `${paint(s.findings.mandatory > 0 ? "red" : "green", `${formatNumber(s.findings.mandatory, 0)} mandatory`)} · ` +
       `${paint(s.findings.advisory > 0 ? "yellow" : "green", `${formatNumber(s.findings.advisory, 0)} advisory`)} · ` +
         `${formatNumber(s.findings.waived, 0)} waived ` +
+        (s.findings.ruleErrors ? `${paint("red", `· ${formatNumber(s.findings.ruleErrors, 0)} rule error${s.findings.ruleErrors === 1 ? "" : "s"}`)} ` : "") +
         paint("dim", `(${severityCountsText(s.findings.bySeverity)})`),
     ),
   );
@@ -235,6 +236,7 @@ function findingLines(f: ReportFinding, width: number, paint: Paint): string[] {
   const lines = visibleLength(head) + 4 <= width ? [`    ${head}`] : wrap(head, width - indent.length).map((l, i) => (i === 0 ? `    ${l}` : indent + l));
   const body: string[] = [];
   if (f.kind === "cannot-evaluate") body.push(`(cannot evaluate) ${f.message}`);
+  else if (f.kind === "rule-error") body.push(`(rule error) ${f.message}`);
   else body.push(f.message);
   if (f.waived) body.push(`${capitalise(waiverWord(f.waived))} until ${f.waived.expires}: ${waiverText(f.waived)}`);
   if (f.waiverProblem) body.push(`Waiver not applied: ${f.waiverProblem}`);
