@@ -14,6 +14,7 @@ import { type Baseline, BaselineError, loadBaseline } from "../report/baseline";
 import { type FailOn, concatInputs, streamReport } from "../report/build";
 import { CacheError, DEFAULT_CACHE_MAX_BYTES, ReportCache } from "../report/cache";
 import { parseGroupBy } from "../report/group";
+import { DEFAULT_MEASURED_FACTOR, type MeasuredInput, type MeasuredMapping, MeasuredMappingError, loadMeasuredMapping, readMeasured } from "../report/measured";
 import type { UnreadableInput } from "../report/model";
 import { ProgressBar, type ProgressStream } from "../report/progress";
 import { FORMATS, type Format, isFormat, renderer } from "../report/renderers";
@@ -24,7 +25,7 @@ import { packageRoot } from "../util/package-root";
 import { EXAMPLE_EXPORT } from "./example";
 import { type ParsedArgs, UsageError, parseUtilization, printable, single } from "./args";
 
-export const REPORT_VALUE_OPTIONS = ["format", "out", "policy-config", "waivers", "group-by", "baseline", "fail-on", "utilization", "expected-utilization", "org", "api-url", "jobs", "cache", "cache-max-mib"] as const;
+export const REPORT_VALUE_OPTIONS = ["format", "out", "policy-config", "waivers", "group-by", "baseline", "fail-on", "utilization", "expected-utilization", "org", "api-url", "jobs", "cache", "cache-max-mib", "measured", "measured-map", "measured-factor"] as const;
 export const REPORT_FLAGS = ["quiet", "example"] as const;
 
 export const REPORT_USAGE = `carbonguard report [inputs…] [--org ORG] [--format F [--out FILE]]… [options]
@@ -56,6 +57,12 @@ is an https URL, else ${DEFAULT_PULUMI_API}). Secrets are never decrypted or sho
                          where autoscaled capacity that declares no size (desired capacity,
                          target size) is expected to run, as a share of the way from its
                          minimum to its maximum, 0–1 (default 0.5): the expected figure
+  --measured PATH        CodeCarbon emissions.csv files, or folders of them (repeatable): measured
+                         kWh and kgCO2e per stack and group beside the estimate for the same period
+  --measured-map FILE    maps CodeCarbon runs (project_name, run_id, experiment_id) to a stack
+                         (project/stack) or group; else project_name = the Pulumi project
+  --measured-factor F    measured and estimated differing by more than F× either way is a finding
+                         (default 2)
   --org ORG              a Pulumi Cloud organization (needs PULUMI_ACCESS_TOKEN)
   --api-url URL          the Pulumi Cloud API (self-hosted); http:// only for localhost
   --example              add the built-in example stack
@@ -258,6 +265,24 @@ export async function reportCommand(args: ParsedArgs, out: (s: string) => void, 
       throw error;
     }
   }
+  const measuredPaths = args.options.get("measured") ?? [];
+  const mapFile = single(args, "measured-map");
+  const factorArg = single(args, "measured-factor");
+  if ((mapFile !== undefined || factorArg !== undefined) && measuredPaths.length === 0) throw new UsageError("--measured-map and --measured-factor are for --measured");
+  const factor = factorArg === undefined ? DEFAULT_MEASURED_FACTOR : Number(factorArg.trim());
+  if (!(Number.isFinite(factor) && factor > 1) || (factorArg !== undefined && factorArg.trim() === "")) throw new UsageError(`--measured-factor must be a number above 1, got '${printable(factorArg ?? "", 20)}'`);
+  let mapping: MeasuredMapping | undefined;
+  if (mapFile !== undefined) {
+    try {
+      mapping = loadMeasuredMapping(mapFile);
+    } catch (error) {
+      if (error instanceof MeasuredMappingError) {
+        err(`carbonguard report: ${error.message}`);
+        return 2;
+      }
+      throw error;
+    }
+  }
   // The cache folder is checked before anything is read: a report silently without it would be slow.
   const cache = cacheDir !== undefined ? { dir: resolve(cacheDir), ...(cacheMaxArg !== undefined ? { maxBytes: Number(cacheMaxArg) * 1048576 } : {}) } : undefined;
   if (cache) {
@@ -271,6 +296,9 @@ export async function reportCommand(args: ParsedArgs, out: (s: string) => void, 
       throw error;
     }
   }
+  // Measured runs are small once folded per stack/group: read them all before the stacks.
+  const measured: MeasuredInput | undefined = measuredPaths.length > 0 ? readMeasured(measuredPaths, { ...(mapping ? { mapping } : {}), factor }) : undefined;
+  for (const p of measured?.problems ?? []) err(`carbonguard report: ${p.input}: ${p.error}`);
   const waivers = loadWaivers(args.options.get("waivers") ?? [], rawConfig, io.env);
   for (const p of waivers.problems) err(`carbonguard report: ${p.input}: ${p.error}`);
 
@@ -297,6 +325,7 @@ export async function reportCommand(args: ParsedArgs, out: (s: string) => void, 
     ...(utilization !== undefined ? { utilization } : {}),
     ...(expectedUtilization !== undefined ? { expectedUtilization } : {}),
     ...(baseline ? { baseline } : {}),
+    ...(measured ? { measured } : {}),
     ...(cache ? { cache } : {}),
     now,
     onProgress: (p) => {

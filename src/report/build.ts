@@ -20,6 +20,7 @@ import { type Baseline, BaselineTracker } from "./baseline";
 import { type StackDigest, digestOf } from "./digest";
 import { type GroupBy, addCounts, addSavings, emptyCounts, groupByLabel, groupByOrDefault, round, roundedByKey, summarizeGroups } from "./group";
 import { REPORT_SCHEMA_VERSION, type RenderInput, type Report, type StackReport, type StackSelection, type Summary, type UnreadableInput } from "./model";
+import { type MeasuredInput, compareMeasured } from "./measured";
 import { selectDigests } from "./render-input";
 import { type SpoolRef, StackSpool } from "./spool";
 import { reportProvenance, reportRules, toolVersion } from "./provenance";
@@ -74,6 +75,8 @@ export interface BuildReportOptions {
   /** Stack sources are shown relative to this folder (default: the current working directory). */
   readonly sourceRoot?: string;
   readonly baseline?: Baseline;
+  /** CodeCarbon runs read by `readMeasured` (src/report/measured.ts), compared with the estimates. */
+  readonly measured?: MeasuredInput;
   /** The instant waivers are judged at (default: now). */
   readonly now?: Date;
   /** ISO 8601 (default: `now`). */
@@ -210,7 +213,7 @@ async function collectStacks<T>(options: BuildReportOptions, keep: (stack: Stack
   const digests: StackDigest[] = [];
   const stacks = new Map<StackDigest, T>();
   const baseline = options.baseline ? new BaselineTracker(options.baseline) : undefined;
-  const unreadable: UnreadableInput[] = [...(options.unreadable ?? [])];
+  const unreadable: UnreadableInput[] = [...(options.unreadable ?? []), ...(options.measured?.problems ?? [])];
   const ids = new Map<string, number>();
   let done = 0;
   const addStack = (report: StackReport, source: string, warnings: readonly string[]) => {
@@ -307,6 +310,13 @@ async function collectStacks<T>(options: BuildReportOptions, keep: (stack: Stack
   return { digests, stacks, unreadable, baseline, failOn, groupBy, utilization, expectedUtilization, now, rules, config };
 }
 
+/** `ml-stack-carbon-budget`'s budget when it is set and the policy is on (measured values are judged against it too). */
+function budgetOf(config: ReadonlyMap<string, ResolvedPolicyConfig>): { maxKgCo2ePerMonth: number } | undefined {
+  const c = config.get("ml-stack-carbon-budget");
+  const max = c?.properties["maxKgCo2ePerMonth"];
+  return c && c.level !== "disabled" && typeof max === "number" && Number.isFinite(max) ? { maxKgCo2ePerMonth: max } : undefined;
+}
+
 /** Everything but the stacks: totals, groups, the baseline comparison, provenance, rule metadata. */
 function reportHead(options: BuildReportOptions, built: Collected<unknown>): Omit<Report, "stacks"> {
   const { digests, unreadable, failOn, groupBy, utilization, expectedUtilization, now } = built;
@@ -340,6 +350,7 @@ function reportHead(options: BuildReportOptions, built: Collected<unknown>): Omi
 
   const version = options.toolVersion ?? toolVersion();
   const baseline = built.baseline?.result(summary.floorKgCo2ePerMonth, unreadable.length === 0, summary.expectedKgCo2ePerMonth);
+  const measured = options.measured ? compareMeasured(options.measured, digests, budgetOf(built.config)) : undefined;
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: "carbonguard", version },
@@ -349,6 +360,7 @@ function reportHead(options: BuildReportOptions, built: Collected<unknown>): Omi
     groups: summarizeGroups(digests),
     summary,
     ...(baseline ? { baseline } : {}),
+    ...(measured ? { measured } : {}),
     provenance: reportProvenance(version, utilization, expectedUtilization),
     rules: reportRules(built.rules, built.config),
   };

@@ -24,7 +24,7 @@ import { type StackDigest, digestOf } from "./digest";
 import type { StackReport } from "./model";
 
 /** Bumped whenever what an entry holds changes shape: older entries then never match. */
-export const CACHE_FORMAT = 1;
+export const CACHE_FORMAT = 2; // 2: the digest carries the project and expected kWh (measured energy, issue 19)
 
 const MAGIC = "carbonguard-report-cache";
 

@@ -18,12 +18,16 @@ export interface StackCounts {
 
 export interface StackDigest {
   readonly id: string;
+  /** The Pulumi project (to match measured runs by project name). */
+  readonly project: string;
   readonly group: string;
   readonly resourceCount: number;
   readonly findings: number;
   readonly floorKgCo2ePerMonth: number;
   readonly expectedKgCo2ePerMonth: number;
   readonly ceilingKgCo2ePerMonth: number;
+  /** Expected kWh/month (measured energy is compared with it). */
+  readonly expectedKwhPerMonth: number;
   readonly regions: Readonly<Record<string, EmissionsRange>>;
   /** For the summary and group totals. */
   readonly counts: FindingCounts;
@@ -57,12 +61,14 @@ export function digestOf(stack: StackReport): StackDigest {
   }
   return {
     id: stack.id,
+    project: stack.project,
     group: stack.group,
     resourceCount: stack.resourceCount,
     findings: stack.findings.length,
     floorKgCo2ePerMonth: stack.estimate.floorKgCo2ePerMonth,
     expectedKgCo2ePerMonth: stack.estimate.expectedKgCo2ePerMonth,
     ceilingKgCo2ePerMonth: stack.estimate.ceilingKgCo2ePerMonth,
+    expectedKwhPerMonth: stack.estimate.expectedKwhPerMonth,
     regions: stack.estimate.regions,
     counts: countFindings(emptyCounts(), stack.findings),
     attention: stackCounts(stack),

@@ -8,7 +8,7 @@
 
 import type { StackDigest } from "./digest";
 
-export const REPORT_SCHEMA_VERSION = "1.1";
+export const REPORT_SCHEMA_VERSION = "1.2";
 
 export type Level = "mandatory" | "advisory" | "remediate" | "disabled";
 export type Severity = "low" | "medium" | "high" | "critical";
@@ -35,6 +35,8 @@ export interface Report {
   readonly groups: readonly GroupSummary[];
   readonly summary: Summary;
   readonly baseline?: BaselineComparison;
+  /** CodeCarbon runs (`--measured`) beside the estimates; absent without `--measured`. Since 1.2. */
+  readonly measured?: MeasuredSection;
   /** Where every number comes from: data sets with version/year/licence, and the estimation method. */
   readonly provenance: readonly ProvenanceEntry[];
   /** Rule metadata for every policy that ran (SARIF `tool.driver.rules`, docs links). */
@@ -187,6 +189,85 @@ export interface BaselineComparison {
   readonly floorKgCo2ePerMonthDelta: number;
   /** `summary.expectedKgCo2ePerMonth` now minus then; absent when the baseline is a 1.0 report. Since 1.1. */
   readonly expectedKgCo2ePerMonthDelta?: number;
+}
+
+/** Measured energy (CodeCarbon emissions.csv) compared with the estimates. Since 1.2. */
+export interface MeasuredSection {
+  /** The emissions.csv files read. */
+  readonly files: readonly string[];
+  /** The `--measured-map` file, when given. */
+  readonly mapping?: string;
+  /** A comparison is a finding when measured ÷ estimated kWh is above `factor` or below 1 ÷ `factor`. */
+  readonly factor: number;
+  /** Runs read (a run CodeCarbon flushed several times counts once). */
+  readonly runs: number;
+  /** Per stack with matched runs, by id. */
+  readonly stacks: readonly MeasuredComparison[];
+  /** Per group with matched runs, by name. */
+  readonly groups: readonly MeasuredComparison[];
+  /** Runs that matched no stack or group, by CodeCarbon project name (or mapping target): listed, never dropped. */
+  readonly unmatched: readonly UnmatchedRuns[];
+  /** Files in `--measured` folders that were not read, and why (per-task files, other CSVs). */
+  readonly skipped: readonly UnreadableInput[];
+}
+
+export interface MeasuredComparison {
+  /** Stack id (`project/stack`) or group name. */
+  readonly id: string;
+  readonly group: string;
+  readonly runs: number;
+  /** The period the runs cover: the first run's start to the last run's end (ISO 8601, UTC). */
+  readonly from: string;
+  readonly to: string;
+  readonly periodHours: number;
+  /** Sum of the runs' durations. */
+  readonly runHours: number;
+  /** CodeCarbon's `energy_consumed`, kWh (with CodeCarbon's own PUE, default 1). */
+  readonly measuredKwh: number;
+  /** CodeCarbon's own `emissions`, kg CO2eq, on CodeCarbon's grid figures. */
+  readonly codecarbonKgCo2e: number;
+  /** Runs whose `emissions` field was empty (not in `codecarbonKgCo2e`). */
+  readonly runsWithoutCodecarbonKgCo2e?: number;
+  /** The measured kWh re-expressed on carbonguard's basis (region grid intensity and PUE, else the country's); absent when no run could be. */
+  readonly ourBasisKgCo2e?: number;
+  /** The part of `measuredKwh` that `ourBasisKgCo2e` covers. */
+  readonly ourBasisKwh?: number;
+  /** The figures used for `ourBasisKgCo2e`, each with its source and year. */
+  readonly ourBasis: readonly string[];
+  /** The expected estimate over `periodHours` (expected kWh/month × periodHours ÷ 730). */
+  readonly estimatedKwh: number;
+  readonly estimatedKgCo2e: number;
+  /** measuredKwh ÷ estimatedKwh; absent when the estimate is 0. */
+  readonly ratio?: number;
+  /** Set when the two differ by more than `factor` either way (or runs were measured where nothing is estimated). */
+  readonly finding?: "measured-above-estimate" | "measured-below-estimate";
+  /** Stacks only, when `ml-stack-carbon-budget` has a `maxKgCo2ePerMonth`: the budget judged on the measured figure. */
+  readonly budget?: MeasuredBudget;
+}
+
+/** `ml-stack-carbon-budget` on measured values (the policy's own finding stays on the estimate). Since 1.2. */
+export interface MeasuredBudget {
+  readonly maxKgCo2ePerMonth: number;
+  /** Always `measured` here: the figure below is the runs' kgCO2e scaled to a month (× 730 h ÷ periodHours). */
+  readonly used: "measured";
+  /** Whose kgCO2e: carbonguard's basis when every run could be re-expressed, else CodeCarbon's own. */
+  readonly source: "carbonguard-basis" | "codecarbon";
+  /** Operational only: CodeCarbon measures electricity, not embodied emissions. */
+  readonly measuredKgCo2ePerMonth: number;
+  readonly overBudget: boolean;
+}
+
+export interface UnmatchedRuns {
+  /** CodeCarbon's project_name, or the mapping file's target that is not in the report. */
+  readonly projectName: string;
+  readonly runs: number;
+  readonly measuredKwh: number;
+  readonly codecarbonKgCo2e: number;
+  readonly from: string;
+  readonly to: string;
+  readonly reason: string;
+  /** The first rows (`file:line`). */
+  readonly examples: readonly string[];
 }
 
 export interface ProvenanceEntry {

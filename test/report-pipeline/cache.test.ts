@@ -12,7 +12,7 @@ import * as path from "node:path";
 import { deserialize } from "node:v8";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateBackend } from "../../bench/report/generate";
-import { ReportCache } from "../../src/report/cache";
+import { CACHE_FORMAT, ReportCache } from "../../src/report/cache";
 import { waiverEpoch } from "../../src/report/cache-key";
 import type { StackReport } from "../../src/report/model";
 import { FORMATS } from "../../src/report/renderers";
@@ -45,7 +45,7 @@ async function report(extra: readonly string[], io: Parameters<typeof runReport>
 }
 
 function entryFiles(cache: string): string[] {
-  const dir = path.join(cache, "v1");
+  const dir = path.join(cache, `v${CACHE_FORMAT}`);
   return existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith(".bin")).map((n) => path.join(dir, n)) : [];
 }
 
@@ -204,8 +204,8 @@ describe("report --cache", () => {
   it("refuses a cache folder others can write to (exit 2), and an empty --cache", async () => {
     if (process.platform === "win32") return;
     const cache = path.join(tmp, "cache-open");
-    mkdirSync(path.join(cache, "v1"), { recursive: true });
-    chmodSync(path.join(cache, "v1"), 0o777);
+    mkdirSync(path.join(cache, `v${CACHE_FORMAT}`), { recursive: true });
+    chmodSync(path.join(cache, `v${CACHE_FORMAT}`), 0o777);
     const r = await runReport([EXPORT_V4, "--cache", cache, "--format", "json", "--out", path.join(tmp, "open.json")]);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/others cannot write/);
@@ -223,12 +223,12 @@ describe("ReportCache", () => {
     const c = new ReportCache({ dir, runKey: "k", maxBytes: 25_000 });
     const keys = ["a", "b", "c", "d"].map((k) => c.keyOf(k, false, Buffer.from(k), undefined));
     keys.forEach((k, i) => c.put(k, stack(`s${i}`, 10_000), []));
-    const file = (k: string) => path.join(dir, "v1", `${k}.bin`);
+    const file = (k: string) => path.join(dir, `v${CACHE_FORMAT}`, `${k}.bin`);
     // Written long ago in order a, b, c, d; then `a` is used again (a hit refreshes it).
     keys.forEach((k, i) => utimesSync(file(k), 1_000 + i, 1_000 + i));
     expect(c.get(keys[0]!)).toBeDefined();
-    const staleTemp = path.join(dir, "v1", ".tmp-1-stale");
-    const freshTemp = path.join(dir, "v1", ".tmp-2-fresh");
+    const staleTemp = path.join(dir, `v${CACHE_FORMAT}`, ".tmp-1-stale");
+    const freshTemp = path.join(dir, `v${CACHE_FORMAT}`, ".tmp-2-fresh");
     writeFileSync(staleTemp, "x");
     utimesSync(staleTemp, 1, 1);
     writeFileSync(freshTemp, "x");
@@ -291,7 +291,7 @@ describe("two processes sharing one cache", () => {
     const entries = decoded(cache);
     expect(entries).toHaveLength(120);
     expect(entries.every((e) => e !== undefined)).toBe(true);
-    expect(readdirSync(path.join(cache, "v1")).filter((n) => n.startsWith(".tmp-"))).toEqual([]);
+    expect(readdirSync(path.join(cache, `v${CACHE_FORMAT}`)).filter((n) => n.startsWith(".tmp-"))).toEqual([]);
     expect(await run([...common, "--cache", cache, "--out", out("warm")])).toBe(0);
     expect(strip(out("warm"))).toBe(strip(out("plain")));
   }, 240_000);

@@ -272,3 +272,83 @@ describe("Pulumi Cloud URL", () => {
     expect(() => cloudApiUrl("https://user:pw@pulumi.example.com", {})).toThrow(/credentials/);
   });
 });
+
+describe("--measured: CodeCarbon runs beside the estimates (issue 19)", () => {
+  const MEASURED = path.join(ROOT, "test", "fixtures", "measured");
+  const BACKEND = path.join(ROOT, "test", "fixtures", "inputs", "backend");
+
+  it("reads the runs, matches them by mapping and by project, lists the rest, and carries them in every format", async () => {
+    const files = { json: out("m.json"), md: out("m.md"), html: out("m.html"), sarif: out("m.sarif"), junit: out("m.xml") };
+    const r = await runReport([
+      "--example",
+      BACKEND,
+      "--measured",
+      path.join(MEASURED, "team-runs"),
+      "--measured-map",
+      path.join(MEASURED, "mapping.yaml"),
+      "--fail-on",
+      "never",
+      "--format",
+      "table",
+      ...Object.entries(files).flatMap(([f, file]) => ["--format", f === "md" ? "markdown" : f, "--out", file]),
+    ]);
+    // Two bad rows (and the backend's broken stack) are unreadable: exit 2, everything else reported.
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("prod-v2.4.csv:5: measured energy: timestamp 'yesterday' is not a date and time");
+    const report = readJson(files.json);
+    expect(schemaErrors(report)).toEqual([]);
+    expect(report.schemaVersion).toBe("1.2");
+    const m = report.measured!;
+    expect(m.stacks.map((c) => [c.id, c.runs, c.finding])).toEqual([
+      ["carbonguard-reference/wasteful", 2, "measured-above-estimate"],
+      ["ml-platform/prod", 2, "measured-below-estimate"],
+      ["ml-platform/staging", 2, undefined],
+    ]);
+    expect(m.unmatched.map((u) => u.projectName)).toEqual(["bert-sweep", "ml-platform"]);
+    expect(report.unreadable.map((u) => path.basename(u.input))).toEqual(expect.arrayContaining(["prod-v2.4.csv:5", "prod-v2.4.csv:6"]));
+    expect(r.out).toContain("Measured energy (CodeCarbon");
+    expect(readFileSync(files.md, "utf8")).toContain("### Measured energy (CodeCarbon)");
+    expect(readFileSync(files.html, "utf8")).toContain('id="chart-measured-vs-estimated"');
+    const sarif = JSON.parse(readFileSync(files.sarif, "utf8")) as { runs: { results: { ruleId: string }[] }[] };
+    expect(sarif.runs[0]!.results.filter((x) => x.ruleId === "carbonguard-measured-energy")).toHaveLength(2 + m.groups.filter((g) => g.finding).length);
+    expect(readFileSync(files.junit, "utf8")).toContain('classname="carbonguard.measured-energy"');
+  });
+
+  it("without a mapping file, project_name must equal a stack's project (or its id); a factor can be set", async () => {
+    const file = out("m2.json");
+    const r = await runReport(["--example", "--measured", path.join(MEASURED, "team-runs", "emissions.csv"), "--measured-factor", "3", "--format", "json", "--out", file, "--fail-on", "never"]);
+    expect(r.code).toBe(0);
+    const m = readJson(file).measured!;
+    expect(m.factor).toBe(3);
+    expect(m.stacks.map((c) => [c.id, c.finding])).toEqual([["carbonguard-reference/wasteful", undefined]]);
+  });
+
+  it("gives the same comparison from cached stacks (--cache): the cached digest carries what matching needs", async () => {
+    const cacheDir = out("measured-cache");
+    const run = async (file: string) => {
+      const r = await runReport(["--example", "--measured", path.join(MEASURED, "team-runs", "emissions.csv"), "--cache", cacheDir, "--format", "json", "--out", file, "--fail-on", "never"]);
+      expect(r.code).toBe(0);
+      return readJson(file).measured;
+    };
+    const cold = await run(out("cold.json"));
+    const warm = await run(out("warm.json"));
+    expect(cold?.stacks).toHaveLength(1);
+    expect(warm).toEqual(cold);
+  });
+
+  it.each([
+    [["--example", "--measured-map", "x.yaml"], "--measured-map and --measured-factor are for --measured"],
+    [["--example", "--measured", "x", "--measured-factor", "1"], "--measured-factor must be a number above 1"],
+    [["--example", "--measured", "x", "--measured-factor", "two"], "--measured-factor must be a number above 1"],
+  ])("usage errors exit 2 before anything is read: %j", async (argv, message) => {
+    await expect(runReport(argv)).rejects.toThrow(message);
+  });
+
+  it("a broken mapping file stops the run (exit 2) naming the file", async () => {
+    const bad = out("bad-map.yaml");
+    writeFileSync(bad, "runs:\n  - { project_name: a }\n");
+    const r = await runReport(["--example", "--measured", path.join(MEASURED, "team-runs"), "--measured-map", bad]);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(`carbonguard report: measured mapping ${bad}: runs[0] needs exactly one of stack (project/stack) or group (team)`);
+  });
+});

@@ -239,13 +239,18 @@ describe.skipIf(!available && !process.env.CI)("html report in headless Chromium
   it("draws the charts as SVG with the expected bars and labels", async () => {
     const { page } = await open(pathToFileURL(join(dir, "report.html")).href);
     const charts = page.locator("figure.chart svg");
-    expect(await charts.count()).toBe(5);
+    expect(await charts.count()).toBe(6); // five in #charts, measured vs estimated in #measured
     const bars = async (id: string): Promise<number> => page.locator(`#${id} svg rect.bar`).count();
     expect(await bars("chart-emissions-by-stack")).toBe(5);
     expect(await bars("chart-emissions-by-group")).toBe(4);
     expect(await bars("chart-emissions-by-region")).toBe(6);
     expect(await bars("chart-savings-by-policy")).toBe(3);
     expect(await bars("chart-findings-by-severity")).toBe(4);
+    // Measured vs estimated: two bars per group with measured runs, the bigger measured first.
+    expect(await bars("chart-measured-vs-estimated")).toBe(6);
+    expect((await page.locator("#chart-measured-vs-estimated text.label").allTextContents()).slice(0, 2)).toEqual(["ml-platform measured", "ml-platform estimated"]);
+    const measured = await page.locator("#chart-measured-vs-estimated rect.bar").evaluateAll((rects) => rects.map((r) => (r as unknown as { getBoundingClientRect(): { width: number } }).getBoundingClientRect().width));
+    expect(measured[0]).toBeGreaterThan(measured[1]! * 2); // 310.5 kWh measured against 100.2 estimated
     const labels = await page.locator("#chart-emissions-by-stack text.label").allTextContents();
     expect(labels).toEqual(["training/research-gpu", "llm-serving/prod", "vision/staging-🚀", "ml-sandbox/<img src=x one…", "etl/dev"]);
     expect(await page.locator("#chart-findings-by-severity text.label").allTextContents()).toEqual(["critical", "high", "medium", "low"]);

@@ -21,14 +21,20 @@ describe("junit renderer", () => {
     const model = loadFixture("full");
     const doc = parseJunit(junit.render(model));
     const suites = doc.testsuites.testsuite!;
-    expect(suites.map((s) => s["@_name"])).toEqual([...model.stacks.map((s) => s.id), "unreadable inputs"]);
+    expect(suites.map((s) => s["@_name"])).toEqual([...model.stacks.map((s) => s.id), "measured energy (CodeCarbon)", "unreadable inputs"]);
     model.stacks.forEach((stack, i) => {
       const cases = suites[i]!.testcase!;
       expect(cases.map((c) => c["@_name"])).toEqual(stack.policies.map((p) => p.policy));
       for (const c of cases) expect(c["@_classname"]).toBe(`${stack.project}.${stack.stack}`);
     });
-    expect(doc.testsuites["@_tests"]).toBe(String(model.stacks.length * 4 + model.unreadable.length));
-    expect(doc.testsuites["@_failures"]).toBe("6");
+    // + one failing case per measured comparison that is a finding (2 groups, 2 stacks); those within the factor are no case.
+    expect(doc.testsuites["@_tests"]).toBe(String(model.stacks.length * 4 + model.unreadable.length + 4));
+    expect(doc.testsuites["@_failures"]).toBe("10");
+    const measured = suites[model.stacks.length]!.testcase!;
+    expect(measured.map((c) => c["@_name"])).toEqual(["group ml-platform", "group research", "stack llm-serving/prod", "stack vision/staging-🚀"]);
+    expect(measured[0]!.failure?.["@_type"]).toBe("measured-above-estimate");
+    expect(measured[0]!.failure?.["@_message"]).toContain("3.10× the estimate of 100.2 kWh for the same period");
+    expect(measured[1]!.failure?.["@_type"]).toBe("measured-below-estimate");
     expect(doc.testsuites["@_errors"]).toBe("2");
     expect(doc.testsuites["@_skipped"]).toBe("6");
   });

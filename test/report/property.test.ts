@@ -101,7 +101,10 @@ describe("escaping holds for arbitrary strings anywhere in the model", () => {
         const log = JSON.parse(sarif.render(model)) as { runs: { results: { message: { text: string }; locations: { logicalLocations: { fullyQualifiedName: string }[] }[] }[] }[] };
         expect(validateSarif(log)).toEqual([]);
         const findings = model.stacks.flatMap((s) => s.findings);
-        log.runs[0]!.results.forEach((r, i) => {
+        // Policy findings first, then one result per measured comparison that is a finding.
+        const measuredOff = model.measured ? [...model.measured.groups, ...model.measured.stacks].filter((c) => c.finding) : [];
+        expect(log.runs[0]!.results.length).toBe(findings.length + measuredOff.length);
+        log.runs[0]!.results.slice(0, findings.length).forEach((r, i) => {
           const f = findings[i]!;
           expect(r.message.text).toBe(f.message !== "" ? f.message : `${f.policy}: ${f.name}`);
           expect(r.locations[0]!.logicalLocations[0]!.fullyQualifiedName).toBe(f.urn);
@@ -118,7 +121,8 @@ describe("escaping holds for arbitrary strings anywhere in the model", () => {
         const out = junit.render(model);
         expect(xmlProblems(out)).toEqual([]);
         const suites = parseJunit(out).testsuites.testsuite ?? [];
-        expect(suites.length).toBe(model.stacks.length + (model.unreadable.length > 0 ? 1 : 0));
+        const measuredOff = model.measured ? [...model.measured.groups, ...model.measured.stacks].filter((c) => c.finding).length : 0;
+        expect(suites.length).toBe(model.stacks.length + (model.unreadable.length > 0 ? 1 : 0) + (measuredOff > 0 ? 1 : 0));
         model.stacks.forEach((stack, i) => {
           const policies = new Set([...stack.policies.map((p) => p.policy), ...stack.findings.map((f) => f.policy)]);
           expect(suites[i]!.testcase?.length ?? 0).toBe(stack.policies.length + [...policies].filter((p) => !stack.policies.some((o) => o.policy === p)).length);

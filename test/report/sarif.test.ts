@@ -40,7 +40,8 @@ describe("sarif renderer", () => {
     const model = loadFixture("full");
     const driver = parse(model).runs[0]!.tool.driver;
     expect(driver).toMatchObject({ name: "carbonguard", version: "0.1.0", informationUri: "https://github.com/carbonguard/carbonguard" });
-    expect(driver.rules.map((r) => r.id)).toEqual(model.rules.map((r) => r.name));
+    // The measured-energy rule follows the policies' (the fixture has measured findings).
+    expect(driver.rules.map((r) => r.id)).toEqual([...model.rules.map((r) => r.name), "carbonguard-measured-energy"]);
     const region = driver.rules[0]!;
     expect(region).toMatchObject({
       id: "ml-clean-energy-region",
@@ -57,8 +58,17 @@ describe("sarif renderer", () => {
     const model = loadFixture("full");
     const results = parse(model).runs[0]!.results;
     const findings = model.stacks.flatMap((s) => s.findings.map((f) => ({ s, f })));
-    expect(results).toHaveLength(findings.length);
-    results.forEach((r, i) => {
+    expect(results).toHaveLength(findings.length + 4);
+    const measured = results.slice(findings.length);
+    expect(measured.map((r) => r.partialFingerprints["carbonguardFindingId/v1"])).toEqual([
+      "carbonguard-measured-energy/group/ml-platform",
+      "carbonguard-measured-energy/group/research",
+      "carbonguard-measured-energy/stack/llm-serving/prod",
+      "carbonguard-measured-energy/stack/vision/staging-🚀",
+    ]);
+    expect(measured.every((r) => r.ruleId === "carbonguard-measured-energy" && r.level === "warning")).toBe(true);
+    expect(measured[2]!.message.text).toMatch(/^stack llm-serving\/prod: 4 CodeCarbon runs measured 310\.5 kWh/);
+    results.slice(0, findings.length).forEach((r, i) => {
       const { s, f } = findings[i]!;
       expect(r.ruleId).toBe(f.policy);
       expect(r.level).toBe(f.level === "mandatory" ? "error" : "warning");

@@ -67,7 +67,7 @@ export interface ParsedJunit {
       "@_tests": string;
       "@_failures": string;
       "@_skipped": string;
-      testcase?: { "@_name": string; "@_classname": string; failure?: { "@_message": string; "#text"?: string }; skipped?: unknown; error?: unknown; "system-out"?: string }[];
+      testcase?: { "@_name": string; "@_classname": string; failure?: { "@_message": string; "@_type"?: string; "#text"?: string }; skipped?: unknown; error?: unknown; "system-out"?: string }[];
     }[];
   };
 }

@@ -12,7 +12,8 @@
  *   as a whisker over the expected bar): a range alone can span 300×.
  */
 import { byAttention, emissionsByRegion } from "../digest";
-import type { EmissionsRange, RenderInput, Renderer, ReportFinding, Severity, Sink, StackReport } from "../model";
+import type { EmissionsRange, MeasuredComparison, RenderInput, Renderer, ReportFinding, Severity, Sink, StackReport } from "../model";
+import { budgetText, measuredFindingText, ratioText } from "./measured-text";
 import { type ReadableFix, readableFix } from "./fix";
 import { defineRenderer } from "../render-input";
 import {
@@ -89,7 +90,7 @@ function writeHtml(input: RenderInput, sink: Sink): void {
     groupsSection(input),
   );
   writeStacksSection(input, filters, emit);
-  emit(baselineSection(input), unreadableSection(input), rulesSection(input), "</main>", footer(input), "</body>", "</html>");
+  emit(baselineSection(input), measuredSection(input), unreadableSection(input), rulesSection(input), "</main>", footer(input), "</body>", "</html>");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -520,6 +521,58 @@ function baselineSection(input: RenderInput): string {
   ].join("\n");
 }
 
+/**
+ * Measured energy (CodeCarbon) beside the estimate: a chart of measured and estimated kWh per
+ * group (two bars each), then a table per group and stack, then runs that matched nothing.
+ */
+function measuredSection(input: RenderInput): string {
+  const m = input.measured;
+  if (!m) return "";
+  const bars: Bar[] = [];
+  for (const g of [...m.groups].sort((a, b) => b.measuredKwh - a.measuredKwh || compareStrings(a.id, b.id)).slice(0, CHART_ROWS)) {
+    bars.push({ label: `${g.id} measured`, value: g.measuredKwh, tone: g.finding ? "measured off" : "measured" }, { label: `${g.id} estimated`, value: g.estimatedKwh, tone: "estimated" });
+  }
+  const chart = barChart({ id: "chart-measured-vs-estimated", title: `Measured vs estimated energy by ${input.options.groupBy}`, unit: "kWh over the period the runs cover", bars });
+  // Cells stay short (a long sentence in a narrow column makes rows very tall); the sentences
+  // (why a comparison is a finding, the budget, the basis) follow the table as a list.
+  const row = (kind: string, c: MeasuredComparison): string => {
+    const state = c.finding === "measured-above-estimate" ? "⚠ above" : c.finding === "measured-below-estimate" ? "⚠ below" : "✓ within";
+    const budget = c.budget ? `; budget ${c.budget.overBudget ? "over" : "within"}` : "";
+    return `<tr${c.finding ? ' class="off"' : ""}><th scope="row">${h(kind)} ${h(c.id)}</th><td class="num">${h(formatNumber(c.runs, 0))}</td><td>${h(c.from)} – ${h(c.to)}</td><td class="num">${h(formatQuantity(c.measuredKwh))}</td><td class="num">${h(formatQuantity(c.estimatedKwh))}</td><td class="num">${h(ratioText(c))}</td><td class="num">${h(formatQuantity(c.codecarbonKgCo2e))}</td><td class="num">${c.ourBasisKgCo2e === undefined ? "n/a" : h(formatQuantity(c.ourBasisKgCo2e))}</td><td>${h(state)}${h(budget)}</td></tr>`;
+  };
+  const comparisons = [...m.groups.map((c) => ["group", c] as const), ...m.stacks.map((c) => ["stack", c] as const)];
+  const notes = [
+    ...comparisons.flatMap(([kind, c]) => {
+      const why = measuredFindingText(c, m.factor);
+      return why ? [`<li>${h(kind)} <code>${h(c.id)}</code>: ${h(why)}</li>`] : [];
+    }),
+    ...m.stacks.flatMap((c) => (budgetText(c) ? [`<li>stack <code>${h(c.id)}</code>: ${h(budgetText(c) as string)}</li>`] : [])),
+    ...[...new Set(comparisons.flatMap(([, c]) => c.ourBasis))].map((b) => `<li class="muted">carbonguard basis: ${h(b)}</li>`),
+  ];
+  const unmatched =
+    m.unmatched.length === 0
+      ? ""
+      : [
+          "<h3>Runs that matched no stack or group</h3>",
+          '<div class="scroll"><table><thead><tr><th scope="col">CodeCarbon project</th><th scope="col" class="num">Runs</th><th scope="col" class="num">kWh</th><th scope="col">Why</th><th scope="col">Rows</th></tr></thead><tbody>',
+          m.unmatched.map((u) => `<tr><td><code>${h(u.projectName)}</code></td><td class="num">${h(formatNumber(u.runs, 0))}</td><td class="num">${h(formatQuantity(u.measuredKwh))}</td><td>${h(u.reason)}</td><td>${u.examples.map((e) => `<code>${h(e)}</code>`).join(" ")}</td></tr>`).join("\n"),
+          "</tbody></table></div>",
+        ].join("\n");
+  const skipped = m.skipped.length === 0 ? "" : `<p class="muted">Not read: ${m.skipped.map((x) => `<code>${h(x.input)}</code> (${h(x.error)})`).join("; ")}</p>`;
+  return [
+    '<section id="measured"><h2>Measured energy (CodeCarbon)</h2>',
+    `<p>${h(plural(m.runs, "run"))} from ${h(plural(m.files.length, "file"))}, compared with the expected estimate over the period the runs cover; a difference beyond ${h(formatNumber(m.factor, 1))}× either way is a finding. kgCO<sub>2</sub>e is shown by CodeCarbon's own figures and on carbonguard's basis (the run's cloud region, else its country).</p>`,
+    chart,
+    `<div class="scroll"><table><thead><tr><th scope="col">Stack or group</th><th scope="col" class="num">Runs</th><th scope="col">Period</th><th scope="col" class="num">Measured kWh</th><th scope="col" class="num">Estimated kWh</th><th scope="col" class="num">Ratio</th><th scope="col" class="num">kgCO<sub>2</sub>e (CodeCarbon)</th><th scope="col" class="num">kgCO<sub>2</sub>e (carbonguard)</th><th scope="col">Against ${h(formatNumber(m.factor, 1))}×</th></tr></thead><tbody>`,
+    comparisons.map(([kind, c]) => row(kind, c)).join("\n"),
+    "</tbody></table></div>",
+    notes.length > 0 ? `<ul class="measured-notes">${notes.join("")}</ul>` : "",
+    unmatched,
+    skipped,
+    "</section>",
+  ].join("\n");
+}
+
 function unreadableSection(input: RenderInput): string {
   if (input.unreadable.length === 0) return "";
   return [
@@ -601,6 +654,10 @@ svg .bar{fill:var(--accent)}
 svg .range{stroke:var(--fg);stroke-width:1.5;fill:none;opacity:.75}
 svg .others .bar{fill:var(--others)}
 svg .saving .bar{fill:#2e90fa}
+svg .measured .bar{fill:#7a5af8}
+svg .measured.off .bar{fill:var(--warn)}
+svg .estimated .bar{fill:var(--accent-2)}
+#measured figure.chart{max-width:760px}
 svg .sev-critical .bar{fill:#7a1c12}
 svg .sev-high .bar{fill:#d92d20}
 svg .sev-medium .bar{fill:#f79009}

@@ -19,6 +19,11 @@ interface Shape {
 
 const RANGE: Shape = { keys: ["floorKgCo2ePerMonth", "expectedKgCo2ePerMonth", "ceilingKgCo2ePerMonth"] };
 
+const MEASURED_COMPARISON: Shape = {
+  keys: ["id", "group", "runs", "from", "to", "periodHours", "runHours", "measuredKwh", "codecarbonKgCo2e", "runsWithoutCodecarbonKgCo2e", "ourBasisKgCo2e", "ourBasisKwh", "ourBasis", "estimatedKwh", "estimatedKgCo2e", "ratio", "finding", "budget"],
+  children: { budget: { keys: ["maxKgCo2ePerMonth", "used", "source", "measuredKgCo2ePerMonth", "overBudget"] } },
+};
+
 const COUNTS: Shape = { keys: ["mandatory", "advisory", "waived", "ruleErrors", "bySeverity"], children: { bySeverity: { keys: ["critical", "high", "medium", "low"] } } };
 
 const FINDING: Shape = {
@@ -57,7 +62,7 @@ const STACK: Shape = {
 };
 
 const REPORT: Shape = {
-  keys: ["schemaVersion", "tool", "generatedAt", "options", "summary", "groups", "stacks", "unreadable", "baseline", "provenance", "rules"],
+  keys: ["schemaVersion", "tool", "generatedAt", "options", "summary", "groups", "stacks", "unreadable", "baseline", "measured", "provenance", "rules"],
   children: {
     tool: { keys: ["name", "version"] },
     options: { keys: ["failOn", "groupBy", "utilization", "expectedUtilization"] },
@@ -74,6 +79,15 @@ const REPORT: Shape = {
     stacks: { each: STACK },
     unreadable: { each: { keys: ["input", "error"] } },
     baseline: { keys: ["source", "newFindings", "fixedFindings", "unchangedFindings", "floorKgCo2ePerMonthDelta", "expectedKgCo2ePerMonthDelta"] },
+    measured: {
+      keys: ["files", "mapping", "factor", "runs", "stacks", "groups", "unmatched", "skipped"],
+      children: {
+        stacks: { each: MEASURED_COMPARISON },
+        groups: { each: MEASURED_COMPARISON },
+        unmatched: { each: { keys: ["projectName", "runs", "measuredKwh", "codecarbonKgCo2e", "from", "to", "reason", "examples"] } },
+        skipped: { each: { keys: ["input", "error"] } },
+      },
+    },
     provenance: { each: { keys: ["name", "version", "year", "licence", "basis"] } },
     rules: { each: { keys: ["name", "displayName", "description", "defaultLevel", "severity", "url", "remediationSteps"] } },
   },

@@ -10,6 +10,7 @@
  * Everything from the model is XML-escaped; characters XML 1.0 cannot hold are shown as `\uXXXX`.
  */
 import type { PolicyOutcome, RenderInput, Renderer, ReportFinding, Sink, StackReport } from "../model";
+import { measuredFindingText } from "./measured-text";
 import { defineRenderer } from "../render-input";
 import { capitalise, escapeXml as x, escapeXmlText as xt, formatQuantity, plural, sortFindings, waiverText, waiverWord } from "./util";
 
@@ -42,6 +43,11 @@ function writeJunit(input: RenderInput, sink: Sink): void {
   }
   tests += input.unreadable.length;
   errors += input.unreadable.length;
+  // Measured energy far from the estimate: one failing case each (comparisons within the factor are not findings, so not cases).
+  const measured = input.measured;
+  const measuredOff = measured ? [...measured.groups.map((c) => ["group", c] as const), ...measured.stacks.map((c) => ["stack", c] as const)].filter(([, c]) => c.finding) : [];
+  tests += measuredOff.length;
+  failures += measuredOff.length;
 
   sink(
     [
@@ -75,6 +81,14 @@ function writeJunit(input: RenderInput, sink: Sink): void {
         "  </testsuite>",
       ].join("\n"),
     );
+  }
+
+  if (measured && measuredOff.length > 0) {
+    const cases = measuredOff.map(([kind, c]) => {
+      const text = measuredFindingText(c, measured.factor) ?? "";
+      return `    <testcase name="${x(`${kind} ${c.id}`)}" classname="carbonguard.measured-energy" time="0">\n` + `      <failure message="${x(text)}" type="${x(c.finding ?? "")}">${xt(text)}</failure>\n` + "    </testcase>";
+    });
+    sink(["", `  <testsuite name="measured energy (CodeCarbon)" tests="${cases.length}" failures="${cases.length}" errors="0" skipped="0" time="0" timestamp="${x(timestamp)}">`, ...cases, "  </testsuite>"].join("\n"));
   }
 
   if (input.unreadable.length > 0) {

@@ -15,7 +15,8 @@
  * resource name cannot mention people or link issues, and newlines become spaces.
  */
 import { type StackDigest, byAttention, byEmissions, stackCounts } from "../digest";
-import type { RenderInput, Renderer, ReportFinding, Sink, StackReport } from "../model";
+import type { MeasuredSection, RenderInput, Renderer, ReportFinding, Sink, StackReport } from "../model";
+import { budgetText, measuredFindingCount, ratioText } from "./measured-text";
 import { defineRenderer, selectDigests } from "../render-input";
 import {
   byGroupEmissions,
@@ -461,6 +462,48 @@ function cleanRow(stack: StackReport): string {
   return `\n${row([code(stack.id), mdText(stack.group), mdText(stack.grade.grade), formatEmissions(stack.estimate), formatNumber(stack.resourceCount, 0)])}`;
 }
 
+/** Measured energy (CodeCarbon) beside the estimate: groups, stacks, then unmatched runs; bounded like every list here. */
+function measuredSection(m: MeasuredSection): string {
+  const findings = measuredFindingCount(m);
+  const lines = [
+    `### Measured energy (CodeCarbon)`,
+    "",
+    `${plural(m.runs, "run")} from ${plural(m.files.length, "file")}; ${findings > 0 ? `⚠️ ${plural(findings, "comparison")} differ${findings === 1 ? "s" : ""} from the estimate by more than ${formatNumber(m.factor, 1)}× either way` : `measured and estimated agree within ${formatNumber(m.factor, 1)}×`}. The estimate is the expected figure over the period the runs cover; kgCO2e both by CodeCarbon's own figures and on carbonguard's basis (the run's cloud region, else its country).`,
+    "",
+    row(["", "Stack or group", "Runs", "Period", "Measured kWh", "Estimated kWh", "Ratio", "kgCO2e (CodeCarbon)", "kgCO2e (carbonguard basis)"]),
+    row(["---", "---", "---:", "---", "---:", "---:", "---:", "---:", "---:"]),
+  ];
+  const comparisons = [...m.groups.map((c) => ["group", c] as const), ...m.stacks.map((c) => ["stack", c] as const)];
+  for (const [kind, c] of comparisons.slice(0, MAX_LIST_ROWS)) {
+    lines.push(
+      row([
+        c.finding ? "⚠️" : "✅",
+        `${kind} ${code(c.id, 120)}`,
+        formatNumber(c.runs, 0),
+        `${mdText(c.from, 30)} – ${mdText(c.to, 30)}`,
+        formatQuantity(c.measuredKwh),
+        formatQuantity(c.estimatedKwh),
+        ratioText(c),
+        formatQuantity(c.codecarbonKgCo2e),
+        c.ourBasisKgCo2e === undefined ? "n/a" : formatQuantity(c.ourBasisKgCo2e),
+      ]),
+    );
+  }
+  if (comparisons.length > MAX_LIST_ROWS) lines.push("", `…and ${plural(comparisons.length - MAX_LIST_ROWS, "more comparison")}.`);
+  if (comparisons.length === 0) lines.push("", "No run matched a stack or group of this report.");
+  const budgets = m.stacks.filter((c) => c.budget).slice(0, MAX_LIST_ROWS);
+  if (budgets.length > 0) lines.push("", ...budgets.map((c) => `- ${c.budget?.overBudget ? "⚠️" : "✅"} ${code(c.id, 120)}: ${mdText(budgetText(c) ?? "", 400)}`));
+  const bases = [...new Set(comparisons.flatMap(([, c]) => c.ourBasis))].slice(0, 10);
+  if (bases.length > 0) lines.push("", `<sub>carbonguard basis: ${bases.map((b) => mdText(b, 300)).join(" · ")}</sub>`);
+  if (m.unmatched.length > 0) {
+    lines.push("", "<details>", `<summary>${plural(m.unmatched.reduce((n, u) => n + u.runs, 0), "run")} matched no stack or group</summary>`, "", row(["CodeCarbon project", "Runs", "kWh", "Why", "Rows"]), row(["---", "---:", "---:", "---", "---"]));
+    for (const u of m.unmatched.slice(0, MAX_LIST_ROWS)) lines.push(row([code(u.projectName, 120), formatNumber(u.runs, 0), formatQuantity(u.measuredKwh), mdText(u.reason, 300), u.examples.map((e) => code(e, 200)).join(" ")]));
+    if (m.unmatched.length > MAX_LIST_ROWS) lines.push("", `…and ${plural(m.unmatched.length - MAX_LIST_ROWS, "more project")}.`);
+    lines.push("", "</details>");
+  }
+  return lines.join("\n");
+}
+
 function tailSections(input: RenderInput): string {
   const parts: string[] = [];
   const b = input.baseline;
@@ -476,6 +519,7 @@ function tailSections(input: RenderInput): string {
     lines.push("</details>");
     parts.push(lines.join("\n"));
   }
+  if (input.measured) parts.push(measuredSection(input.measured));
   if (input.unreadable.length > 0) {
     const lines = ["### ⚠️ Unreadable inputs", "", "These inputs are not in the report:", "", row(["Input", "Error"]), row(["---", "---"])];
     for (const u of input.unreadable.slice(0, MAX_LIST_ROWS)) lines.push(row([code(u.input, 200), mdText(u.error, 300)]));

@@ -8,7 +8,8 @@
  * finding across runs the way `--baseline` does. Unreadable inputs become tool execution
  * notifications.
  */
-import type { Level, RenderInput, Renderer, ReportFinding, RuleSummary, Sink, StackReport } from "../model";
+import type { Level, MeasuredSection, RenderInput, Renderer, ReportFinding, RuleSummary, Sink, StackReport } from "../model";
+import { MEASURED_RULE_ID, measuredFindingText } from "./measured-text";
 import { defineRenderer } from "../render-input";
 import { PROJECT_URL, jsonAt, sortKeys } from "./util";
 
@@ -120,6 +121,20 @@ function writeSarif(input: RenderInput, sink: Sink): void {
     rules.push({ id: name, shortDescription: { text: name } });
   }
 
+  // Measured energy far from the estimate is a finding of its own (not a policy of the pack).
+  const measuredOff = input.measured ? [...input.measured.groups.map((c) => ["group", c] as const), ...input.measured.stacks.map((c) => ["stack", c] as const)].filter(([, c]) => c.finding) : [];
+  if (measuredOff.length > 0) {
+    ruleIndex.set(MEASURED_RULE_ID, rules.length);
+    rules.push({
+      id: MEASURED_RULE_ID,
+      name: "MeasuredEnergyFarFromEstimate",
+      shortDescription: { text: "Measured energy (CodeCarbon) differs from the estimate by more than the configured factor" },
+      fullDescription: { text: "CodeCarbon runs matched to a stack or group measured more or less than the expected estimate over the same period by more than --measured-factor (default 2×) either way: the estimate's capacity or utilization assumptions, or the mapping of runs to stacks, is wrong." },
+      defaultConfiguration: { level: "warning" },
+      ...(helpUri(`${PROJECT_URL}/blob/main/docs/report.md#measured-energy-codecarbon`) ? { helpUri: helpUri(`${PROJECT_URL}/blob/main/docs/report.md#measured-energy-codecarbon`) } : {}),
+    });
+  }
+
   const notifications = input.unreadable.map((u) => {
     const uri = artifactUri(u.input);
     return {
@@ -164,6 +179,19 @@ function writeSarif(input: RenderInput, sink: Sink): void {
       sink(`${n === 0 ? "[\n" : ",\n"}        ${jsonAt(result(finding, stack, ruleIndex.get(finding.policy)!, newIds), "        ")}`);
       n++;
     }
+  }
+  for (const [kind, c] of measuredOff) {
+    const out = {
+      ruleId: MEASURED_RULE_ID,
+      ruleIndex: ruleIndex.get(MEASURED_RULE_ID),
+      level: "warning",
+      message: { text: `${kind} ${c.id}: ${measuredFindingText(c, (input.measured as MeasuredSection).factor) ?? ""}` },
+      locations: [{ logicalLocations: [{ name: c.id, fullyQualifiedName: `${kind}:${c.id}`, kind: "module" }] }],
+      partialFingerprints: { "carbonguardFindingId/v1": `${MEASURED_RULE_ID}/${kind}/${c.id}` },
+      properties: { [kind]: c.id, finding: c.finding, measuredKwh: c.measuredKwh, estimatedKwh: c.estimatedKwh, ...(c.ratio !== undefined ? { ratio: c.ratio } : {}), from: c.from, to: c.to, runs: c.runs },
+    };
+    sink(`${n === 0 ? "[\n" : ",\n"}        ${jsonAt(out, "        ")}`);
+    n++;
   }
   sink(n === 0 ? "[]" : "\n      ]");
   sink(`,\n      "properties": ${jsonAt(properties, "      ")}\n    }\n  ]\n}\n`);

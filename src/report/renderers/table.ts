@@ -5,7 +5,8 @@
  * from the model is stripped of control characters so a resource name cannot drive the terminal.
  */
 import { byAttention } from "../digest";
-import type { GroupSummary, RenderInput, Renderer, ReportFinding, Sink, StackReport } from "../model";
+import type { GroupSummary, MeasuredComparison, MeasuredSection, RenderInput, Renderer, ReportFinding, Sink, StackReport } from "../model";
+import { budgetText, comparisonLine, kgLine } from "./measured-text";
 import { defineRenderer } from "../render-input";
 import {
   capitalise,
@@ -120,6 +121,8 @@ function writeTable(input: RenderInput, sink: Sink, width: number, paint: Paint)
     }
   }
 
+  if (input.measured) lines.push(...measuredLines(input.measured, width, paint));
+
   if (input.baseline && input.baseline.newFindings.length > 0) {
     lines.push("", paint("bold", "New since the baseline"));
     for (const id of input.baseline.newFindings) lines.push(`  ${paint("red", "+")} ${cut(t(id), width - 4)}`);
@@ -139,6 +142,28 @@ function writeTable(input: RenderInput, sink: Sink, width: number, paint: Paint)
     for (const line of wrap(`Data: ${data}`, width)) lines.push(paint("dim", line));
   }
   flush();
+}
+
+/** Measured energy (CodeCarbon) beside the estimate, per stack and group, then unmatched runs. */
+function measuredLines(m: MeasuredSection, width: number, paint: Paint): string[] {
+  const lines: string[] = ["", ...wrap(paint("bold", `Measured energy (CodeCarbon, ${plural(m.runs, "run")} in ${plural(m.files.length, "file")}; finding beyond ${formatNumber(m.factor, 1)}× either way)`), width)];
+  const block = (kind: string, c: MeasuredComparison) => {
+    const mark = c.finding ? paint("yellow", "⚠") : paint("green", "✓");
+    lines.push(...wrap(`${mark} ${kind} ${t(c.id)}: ${comparisonLine(c)}`, width - 2).map((l) => `  ${l}`));
+    for (const line of wrap(`${plural(c.runs, "run")}, ${t(c.from)} – ${t(c.to)} (${formatQuantity(c.periodHours)} h); ${kgLine(c)}`, width - 6)) lines.push(`      ${line}`);
+    const budget = budgetText(c);
+    if (budget) for (const line of wrap(c.budget?.overBudget ? paint("yellow", budget) : budget, width - 6)) lines.push(`      ${line}`);
+    for (const b of c.ourBasis) for (const line of wrap(paint("dim", `basis: ${t(b)}`), width - 6)) lines.push(`      ${line}`);
+  };
+  for (const c of m.groups) block("group", c);
+  for (const c of m.stacks) block("stack", c);
+  if (m.stacks.length === 0 && m.groups.length === 0) lines.push("  No run matched a stack or group of this report.");
+  for (const u of m.unmatched) {
+    lines.push(...wrap(`${paint("yellow", "?")} unmatched ${t(u.projectName)}: ${plural(u.runs, "run")}, ${formatQuantity(u.measuredKwh)} kWh, ${formatQuantity(u.codecarbonKgCo2e)} kgCO2e (CodeCarbon)`, width - 2).map((l) => `  ${l}`));
+    for (const line of wrap(t(`${u.reason} (e.g. ${u.examples.join(", ")})`), width - 6)) lines.push(`      ${line}`);
+  }
+  for (const s of m.skipped) for (const line of wrap(paint("dim", `skipped ${t(s.input)}: ${t(s.error)}`), width - 2)) lines.push(`  ${line}`);
+  return lines;
 }
 
 function groupTable(groups: readonly GroupSummary[], width: number, paint: Paint): string[] {
