@@ -2,11 +2,11 @@
  * ml-autoscale-to-zero: accelerator capacity for non-training workloads can reach zero when idle.
  *
  * An idle GPU still draws power (H100 ~68 W, L4 ~28 W measured idle, E18); capacity whose minimum
- * is above zero burns it all night. Property paths per service: ../shared/data/accelerators/
- * scale-to-zero.md. The resource part decides everything a resource shows by itself; the stack part
+ * is above zero burns it all night. Property paths per service: the project's scale-to-zero
+ * research notes. The resource part decides everything a resource shows by itself; the stack part
  * decides only what needs a join (src/engine/joins.ts), so a finding is never reported twice.
  */
-import { docsUrl } from "../engine/accelerator-fit";
+import { docsPage } from "./docs-page";
 import type { AcceleratorUse } from "../engine/accelerator-scan";
 import {
   type CapacityUnit,
@@ -44,6 +44,7 @@ import {
   taskDefinitionOf,
   templatesOfMig,
 } from "../engine/joins";
+import { findingOf } from "../engine/message";
 import type { FigureRef, Outcome, Rule, RuleContext, RuleExample, StackRuleExample } from "../engine/rule";
 import { type PathStep, type PlainValue, formatPath, readArray, readObject, readPath, readString, ownEntry, UNKNOWN_SENTINELS } from "../engine/values";
 import type { ResourceView, StackView } from "../engine/view";
@@ -76,7 +77,40 @@ function parseConfig(raw: unknown): AutoscaleConfig {
 // ---------------------------------------------------------------------------------------------
 // Outcome helpers
 
+/**
+ * The rule's messages: one id per kind of always-on capacity. Each reads "<subject> keeps <capacity>
+ * running <when>; <fix>." so the first sentence holds what is wrong and the change to make; the why
+ * and the longer how go to the details.
+ */
+const SHAPE = "{{subject}} keeps {{capacity}} running {{when}}; {{fix}}.";
+const MESSAGES = {
+  asgMinAboveZero: SHAPE,
+  nodeGroupMinAboveZero: SHAPE,
+  batchMinVcpusAboveZero: SHAPE,
+  poolNoAutoscaling: SHAPE,
+  poolMinAboveZero: SHAPE,
+  defaultPoolAlwaysOn: SHAPE,
+  vmAlwaysOn: SHAPE,
+  tpuVmAlwaysOn: SHAPE,
+  cloudRunMinAboveZero: SHAPE,
+  realtimeEndpointAlwaysOn: SHAPE,
+  managedScalingMinAboveZero: SHAPE,
+  vertexEndpointAlwaysOn: SHAPE,
+  asyncEndpointNoScalingTarget: SHAPE,
+  asyncScalingMinAboveZero: SHAPE,
+  inferenceComponentNoScalingTarget: SHAPE,
+  inferenceComponentScalingMinAboveZero: SHAPE,
+  ecsServiceNoScalingTarget: SHAPE,
+  ecsScalingMinAboveZero: SHAPE,
+  migAutoscalerOff: SHAPE,
+  migMinReplicasUnset: SHAPE,
+  migMinReplicasAboveZero: SHAPE,
+  migNoAutoscaler: SHAPE,
+} as const;
+type MessageId = keyof typeof MESSAGES;
+
 interface AlwaysOn {
+  readonly id: MessageId;
   readonly view: ResourceView;
   /** "Auto Scaling group 'gpu'" or a more specific subject (an inline pool). */
   readonly subject?: string;
@@ -88,9 +122,13 @@ interface AlwaysOn {
   readonly when?: string;
   /** Why, when not obvious: "(classic real-time endpoints cannot scale below one instance)". */
   readonly why?: string;
-  /** What to do: "set minSize to 0". */
+  /** What to do, short: "set minSize to 0". */
   readonly fix: string;
+  /** The longer how, for the details. */
+  readonly fixDetail?: string;
   readonly property: string;
+  /** The value that fixes it, when not 0. */
+  readonly fixValue?: unknown;
   readonly urn?: string;
   readonly level?: "advisory";
   /** The view whose region prices the capacity (defaults to `view`). */
@@ -101,22 +139,29 @@ function alwaysOn(a: AlwaysOn): Outcome {
   const cost = idleCost(a.pricedBy ?? a.view, a.unit, a.count);
   const subject = a.subject ?? subjectOf(a.view);
   const what = `${countOf(a.count, a.unit)}${a.countSuffix ? ` ${a.countSuffix}` : ""}`;
-  const why = a.why ? ` ${a.why}` : "";
-  const costText = cost ? `: ${cost.text}` : "";
   const figures: FigureRef[] = [...(cost?.figures ?? [])];
-  const suggestion: Record<string, unknown> = { property: a.property, value: 0, running: a.count };
+  const suggestion: Record<string, unknown> = { property: a.property, value: a.fixValue ?? 0, running: a.count };
   if (cost) {
     suggestion["kwhPerMonth"] = Math.round(cost.kwhPerMonth);
     if (cost.kgCo2ePerMonth !== undefined) suggestion["kgCo2ePerMonth"] = Math.round(cost.kgCo2ePerMonth * 10) / 10;
   }
-  return {
-    kind: "violation",
-    message: `${subject} keeps ${what} running ${a.when ?? "with no traffic"}${why}${costText}; ${a.fix}.`,
+  const details = [a.why ? `${capitalize(a.why.replace(/^\((.*)\)$/, "$1"))}.` : "", a.fixDetail ?? "", cost ? `Running idle costs ${cost.text}.` : ""];
+  return findingOf(MESSAGES, {
+    messageId: a.id,
+    data: { subject, capacity: what, when: a.when ?? "with no traffic", fix: a.fix },
+    fix: { kind: "property", path: a.property, value: a.fixValue ?? 0 },
+    ...(cost?.saving ? { saving: cost.saving } : {}),
+    details,
     figures,
     suggestion,
     ...(a.urn ? { urn: a.urn } : {}),
     ...(a.level ? { level: a.level } : {}),
-  };
+  });
+}
+
+/** Capitalizes a sentence that starts with a plain word; one that starts with a property name (`managedInstanceScaling…`) keeps its case. */
+function capitalize(text: string): string {
+  return /^[a-z]+\b(?![.\[])/.test(text) ? text.charAt(0).toUpperCase() + text.slice(1) : text;
 }
 
 /** Whether the declared workload is exempt; "unknown" when the declaration can't be read now. */
@@ -156,12 +201,14 @@ function groupMinimum(cfg: AutoscaleConfig, view: ResourceView, uses: readonly A
     const property = formatPath(steps);
     findings.push(
       alwaysOn({
+        id: eks ? "nodeGroupMinAboveZero" : "asgMinAboveZero",
         view,
         count: min.value,
         unit: unitOf(view.cloud, uses),
-        fix: eks
-          ? `set ${property} to 0 (Cluster Autoscaler or Karpenter scales it up from zero; add ignoreChanges ["scalingConfig.desiredSize"] so its moves aren't reverted)`
-          : `set ${property} to 0 and scale out from zero with a scheduled action, a queue-depth target-tracking policy or a cluster autoscaler`,
+        fix: `set ${property} to 0`,
+        fixDetail: eks
+          ? `Cluster Autoscaler or Karpenter scales it up from zero; add ignoreChanges ["scalingConfig.desiredSize"] so its moves aren't reverted.`
+          : "Scale out from zero with a scheduled action, a queue-depth target-tracking policy or a cluster autoscaler.",
         property,
         ...(urn ? { urn } : {}),
       }),
@@ -203,12 +250,14 @@ const checkBatch: Check = (view, cfg) => {
     const instances = vcpu ? Math.ceil(min.value / vcpu) : 1;
     findings.push(
       alwaysOn({
+        id: "batchMinVcpusAboveZero",
         view,
         count: instances,
         unit,
         subject: `${subjectOf(view)} (minVcpus ${min.value})`,
         when: "with no jobs queued",
-        fix: "set computeResources.minVcpus to 0 (Batch scales managed EC2/SPOT environments from zero when jobs arrive)",
+        fix: "set computeResources.minVcpus to 0",
+        fixDetail: "Batch scales managed EC2/SPOT environments from zero when jobs arrive.",
         property: "computeResources.minVcpus",
       }),
     );
@@ -243,13 +292,15 @@ function checkPool(cfg: AutoscaleConfig, view: ResourceView, base: readonly Path
       if (n > 0) {
         findings.push(
           alwaysOn({
+            id: "poolNoAutoscaling",
             view,
             subject,
             count: zones ? n * zones : n,
             ...(zones ? {} : { countSuffix: "per zone" }),
             unit,
             why: "(it has no autoscaling)",
-            fix: `add ${p("autoscaling")} with minNodeCount 0 (or totalMinNodeCount 0) and a maxNodeCount`,
+            fix: `add ${p("autoscaling")} with minNodeCount 0`,
+            fixDetail: `Add ${p("autoscaling")} with minNodeCount 0 (or totalMinNodeCount 0) and a maxNodeCount.`,
             property: p("autoscaling", "minNodeCount"),
           }),
         );
@@ -261,11 +312,12 @@ function checkPool(cfg: AutoscaleConfig, view: ResourceView, base: readonly Path
     if (total.state === "opaque") findings.push(unknownAt(total.path, "number"));
     else if (perZone.state === "opaque") findings.push(unknownAt(perZone.path, "number"));
     else if (total.state === "value" && total.value > 0) {
-      findings.push(alwaysOn({ view, subject, count: total.value, unit, fix: `set ${p("autoscaling", "totalMinNodeCount")} to 0`, property: p("autoscaling", "totalMinNodeCount") }));
+      findings.push(alwaysOn({ id: "poolMinAboveZero", view, subject, count: total.value, unit, fix: `set ${p("autoscaling", "totalMinNodeCount")} to 0`, property: p("autoscaling", "totalMinNodeCount") }));
     } else if (perZone.state === "value" && perZone.value > 0) {
       const zones = zonesOf(view, base);
       findings.push(
         alwaysOn({
+          id: "poolMinAboveZero",
           view,
           subject,
           count: zones ? perZone.value * zones : perZone.value,
@@ -317,14 +369,16 @@ const checkCluster: Check = (view, cfg) => {
       if (n > 0) {
         findings.push(
           alwaysOn({
+            id: "defaultPoolAlwaysOn",
             view,
             subject: `the default node pool of ${subjectOf(view)}`,
             count: n,
             countSuffix: "per zone",
             unit: unitOf(view.cloud, defaultUses, machine.state === "value" ? { machineType: machine.value } : {}),
             why: "(the default pool has no autoscaling)",
-            fix: "set removeDefaultNodePool to true and put the accelerators in a separate node pool with autoscaling minNodeCount 0",
+            fix: "set removeDefaultNodePool to true and move the accelerators to a pool with autoscaling minNodeCount 0",
             property: "removeDefaultNodePool",
+            fixValue: true,
           }),
         );
       }
@@ -358,12 +412,14 @@ function vmState(view: ResourceView): VmState {
 function vmAlwaysOn(view: ResourceView, urn?: string, why?: string): Outcome {
   const machine = readString(view.props, ["machineType"]);
   return alwaysOn({
+    id: "vmAlwaysOn",
     view,
     count: 1,
     unit: unitOf(view.cloud, view.accelerators.uses, machine.state === "value" ? { machineType: machine.value } : {}),
     when: "around the clock",
     ...(why ? { why } : {}),
-    fix: "attach a resource policy with an instance schedule (instanceSchedulePolicy.vmStopSchedule) or set scheduling.maxRunDuration; for serving, use a managed instance group with an autoscaler at minReplicas 0",
+    fix: "attach an instance schedule (instanceSchedulePolicy.vmStopSchedule) or set scheduling.maxRunDuration",
+    fixDetail: "Attach a resource policy with an instance schedule (instanceSchedulePolicy.vmStopSchedule) or set scheduling.maxRunDuration; for serving, use a managed instance group with an autoscaler at minReplicas 0.",
     property: "resourcePolicies",
     ...(urn ? { urn } : {}),
   });
@@ -383,12 +439,14 @@ const checkTpuVm: Check = (view, cfg) => {
   if (view.accelerators.uses.length === 0) return [noAccelerators(view)];
   return gated(cfg, workloadOf(view), [
     alwaysOn({
+      id: "tpuVmAlwaysOn",
       view,
       count: 1,
       unit: unitOf(view.cloud, view.accelerators.uses),
       when: "until it is deleted",
       why: "(a Cloud TPU VM cannot scale to zero or stop on a schedule)",
-      fix: "serve from a GKE TPU node pool with autoscaling minNodeCount 0, or create the TPU only for the work (a queued resource) and delete it after",
+      fix: "serve from a GKE TPU node pool that scales to 0, or create the TPU only for the work",
+      fixDetail: "Serve from a GKE TPU node pool with autoscaling minNodeCount 0, or create the TPU only for the work (a queued resource) and delete it after.",
       property: "acceleratorType",
     }),
   ]);
@@ -419,10 +477,12 @@ const checkCloudRun: Check = (view, cfg) => {
     const manual = worst.label === "scaling.manualInstanceCount";
     findings.push(
       alwaysOn({
+        id: "cloudRunMinAboveZero",
         view,
         count: worst.n,
         unit,
-        fix: manual ? "switch scaling.scalingMode to AUTOMATIC with minInstanceCount 0" : `set ${worst.label} to 0 (Cloud Run GPU services start on request; keep the model image small to shorten cold starts)`,
+        fix: manual ? "switch scaling.scalingMode to AUTOMATIC with minInstanceCount 0" : `set ${worst.label} to 0`,
+        fixDetail: "Cloud Run GPU services start on request; keep the model image small to shorten cold starts.",
         property: worst.label,
       }),
     );
@@ -498,12 +558,14 @@ const checkEndpointConfig: Check = (view, cfg) => {
     else if (kind.kind === "classic") {
       findings.push(
         alwaysOn({
+          id: "realtimeEndpointAlwaysOn",
           view,
-          subject: `${subjectOf(view)} (${variantPath(v)})`,
+          subject: subjectOf(view),
           count,
           unit,
-          why: "(classic real-time endpoints cannot scale below one instance)",
-          fix: "use asynchronous inference (asyncInferenceConfig, plus a scaling target with minCapacity 0) or inference components with managedInstanceScaling {status: ENABLED, minInstanceCount: 0}; serverless inference suits small CPU models",
+          why: `(${variantPath(v)}: classic real-time endpoints cannot scale below one instance)`,
+          fix: "use async inference, which scales to 0",
+          fixDetail: "Use asynchronous inference (asyncInferenceConfig, plus a scaling target with minCapacity 0) or inference components with managedInstanceScaling {status: ENABLED, minInstanceCount: 0}; serverless inference suits small CPU models.",
           property: variantPath(v),
         }),
       );
@@ -514,12 +576,14 @@ const checkEndpointConfig: Check = (view, cfg) => {
       else {
         findings.push(
           alwaysOn({
+            id: "managedScalingMinAboveZero",
             view,
-            subject: `${subjectOf(view)} (${variantPath(v)})`,
+            subject: subjectOf(view),
             count: m.min,
             unit,
-            why: `(${m.reason})`,
-            fix: `set ${variantPath(v, "managedInstanceScaling")} to {status: "ENABLED", minInstanceCount: 0} and give each inference component a scaling target with minCapacity 0`,
+            why: `(${variantPath(v)}: ${m.reason})`,
+            fix: `set ${variantPath(v, "managedInstanceScaling")} to {status: "ENABLED", minInstanceCount: 0}`,
+            fixDetail: "Give each inference component a scaling target with minCapacity 0 as well.",
             property: variantPath(v, "managedInstanceScaling", "minInstanceCount"),
           }),
         );
@@ -540,11 +604,13 @@ const checkVertex = (dedicated: readonly PathStep[]): Check => (view, cfg) => {
   const machine = readString(view.props, [...dedicated, "machineSpec", "machineType"]);
   return gated(cfg, workloadOf(view), [
     alwaysOn({
+      id: "vertexEndpointAlwaysOn",
       view,
       count: n,
       unit: unitOf(view.cloud, uses, machine.state === "value" ? { machineType: machine.value } : {}),
       why: "(Vertex AI dedicated deployments cannot scale to zero in GA: minReplicaCount ≥ 1, and @pulumi/gcp 9.37 has no scaleToZeroSpec)",
-      fix: "serve from Cloud Run with a GPU (minInstanceCount 0) or a GKE node pool with autoscaling minNodeCount 0, or undeploy the model when it is idle",
+      fix: "serve it from Cloud Run or GKE, which scale to 0",
+      fixDetail: "Serve from Cloud Run with a GPU (minInstanceCount 0) or a GKE node pool with autoscaling minNodeCount 0, or undeploy the model when it is idle.",
       property: formatPath([...dedicated, "minReplicaCount"]),
     }),
   ]);
@@ -643,24 +709,29 @@ function sagemakerJoins(cfg: AutoscaleConfig, stack: StackView, config: Resource
           targetsFor(links(), "sagemaker-variant", endpoint, name.value, variantCount(config) === 1),
           () => [
             alwaysOn({
+              id: "asyncEndpointNoScalingTarget",
               view: config,
               subject: `${subjectOf(config)} (async, ${variantPath(v)}) on ${subjectOf(endpoint)}`,
               count: initial.state === "value" && initial.value > 0 ? initial.value : 1,
               unit,
               why: "(no scaling target, so it stays at initialInstanceCount)",
-              fix: `add an aws.appautoscaling.Target with resourceId endpoint/<endpoint name>/variant/<variant name>, scalableDimension sagemaker:variant:DesiredInstanceCount and minCapacity 0, plus a step policy on HasBacklogWithoutCapacity to leave zero`,
+              fix: "add an aws.appautoscaling.Target with minCapacity 0",
+              fixDetail: "Add an aws.appautoscaling.Target with resourceId endpoint/<endpoint name>/variant/<variant name>, scalableDimension sagemaker:variant:DesiredInstanceCount and minCapacity 0, plus a step policy on HasBacklogWithoutCapacity to leave zero.",
               property: "minCapacity",
               urn: config.urn,
             }),
           ],
           (link, min) =>
             alwaysOn({
+              id: "asyncScalingMinAboveZero",
               view: link.target,
               pricedBy: config,
-              subject: `${subjectOf(link.target)} of ${subjectOf(endpoint)} (async, ${variantPath(v)})`,
+              subject: `${subjectOf(link.target)} of ${subjectOf(endpoint)}`,
               count: min,
               unit,
-              fix: "set minCapacity to 0 (asynchronous endpoints queue requests while at zero)",
+              why: `(it scales ${variantPath(v)} of the asynchronous endpoint)`,
+              fix: "set minCapacity to 0",
+              fixDetail: "Asynchronous endpoints queue requests while at zero.",
               property: "minCapacity",
               urn: link.target.urn,
             }),
@@ -681,19 +752,22 @@ function sagemakerJoins(cfg: AutoscaleConfig, stack: StackView, config: Resource
             targetsFor(links(), "sagemaker-component", ic),
             () => [
               alwaysOn({
+                id: "inferenceComponentNoScalingTarget",
                 view: ic,
                 pricedBy: config,
                 subject: `${subjectOf(ic)} on ${subjectOf(endpoint)}`,
                 count: 1,
                 unit,
                 why: `(no scaling target, so its ${copies.state === "value" && copies.value > 0 ? copies.value : 1} cop${copies.state === "value" && copies.value > 1 ? "ies hold" : "y holds"} at least one instance)`,
-                fix: "add an aws.appautoscaling.Target with resourceId inference-component/<component name>, scalableDimension sagemaker:inference-component:DesiredCopyCount and minCapacity 0, plus a step policy that scales out from zero",
+                fix: "add an aws.appautoscaling.Target with minCapacity 0",
+                fixDetail: "Add an aws.appautoscaling.Target with resourceId inference-component/<component name>, scalableDimension sagemaker:inference-component:DesiredCopyCount and minCapacity 0, plus a step policy that scales out from zero.",
                 property: "minCapacity",
                 urn: ic.urn,
               }),
             ],
             (link, min) =>
               alwaysOn({
+                id: "inferenceComponentScalingMinAboveZero",
                 view: link.target,
                 pricedBy: config,
                 subject: `${subjectOf(link.target)} of ${subjectOf(ic)}`,
@@ -742,11 +816,13 @@ function ecsJoins(cfg: AutoscaleConfig, stack: StackView, service: ResourceView,
       if (desired.state !== "value" || desired.value === 0) return [];
       return [
         alwaysOn({
+          id: "ecsServiceNoScalingTarget",
           view: service,
           count: desired.value,
           unit,
           why: "(no scaling target, so desiredCount holds)",
-          fix: "add an aws.appautoscaling.Target (serviceNamespace ecs, scalableDimension ecs:service:DesiredCount) with minCapacity 0 and a capacity provider with managed scaling, or set desiredCount to 0",
+          fix: "add an aws.appautoscaling.Target with minCapacity 0, or set desiredCount to 0",
+          fixDetail: "Add an aws.appautoscaling.Target (serviceNamespace ecs, scalableDimension ecs:service:DesiredCount) with minCapacity 0 and a capacity provider with managed scaling, or set desiredCount to 0.",
           property: "desiredCount",
           urn: service.urn,
         }),
@@ -754,6 +830,7 @@ function ecsJoins(cfg: AutoscaleConfig, stack: StackView, service: ResourceView,
     },
     (link, min) =>
       alwaysOn({
+        id: "ecsScalingMinAboveZero",
         view: link.target,
         pricedBy: service,
         subject: `${subjectOf(link.target)} of ${subjectOf(service)}`,
@@ -806,6 +883,7 @@ function gceAutoscalerJoin(cfg: AutoscaleConfig, stack: StackView, autoscaler: R
   else if (mode === "ONLY_SCALE_OUT" || mode === "ONLY_UP") {
     findings.push(
       alwaysOn({
+        id: "migAutoscalerOff",
         view: autoscaler,
         pricedBy: migs.found[0]!,
         count: min.state === "value" && min.value > 0 ? min.value : 1,
@@ -813,19 +891,22 @@ function gceAutoscalerJoin(cfg: AutoscaleConfig, stack: StackView, autoscaler: R
         why: `(autoscalingPolicy.mode ${mode} never scales in)`,
         fix: "set autoscalingPolicy.mode to ON with minReplicas 0",
         property: "autoscalingPolicy.mode",
+        fixValue: "ON",
         urn: autoscaler.urn,
       }),
     );
   } else if (min.state === "absent") {
     findings.push(
       alwaysOn({
+        id: "migMinReplicasUnset",
         view: autoscaler,
         pricedBy: migs.found[0]!,
         count: 1,
         countSuffix: "or more",
         unit,
         why: "(autoscalingPolicy.minReplicas is not set, so the API picks a default above zero)",
-        fix: "set autoscalingPolicy.minReplicas to 0 explicitly, with a scaling schedule or a per-group metric to scale out from zero",
+        fix: "set autoscalingPolicy.minReplicas to 0 explicitly",
+        fixDetail: "Scale out from zero with a scaling schedule or a per-group metric.",
         property: "autoscalingPolicy.minReplicas",
         urn: autoscaler.urn,
         level: "advisory",
@@ -834,11 +915,13 @@ function gceAutoscalerJoin(cfg: AutoscaleConfig, stack: StackView, autoscaler: R
   } else if (min.state === "value" && min.value > 0) {
     findings.push(
       alwaysOn({
+        id: "migMinReplicasAboveZero",
         view: autoscaler,
         pricedBy: migs.found[0]!,
         count: min.value,
         unit,
-        fix: "set autoscalingPolicy.minReplicas to 0 (scale out from zero with scalingSchedules or a per-group metric)",
+        fix: "set autoscalingPolicy.minReplicas to 0",
+        fixDetail: "Scale out from zero with scalingSchedules or a per-group metric.",
         property: "autoscalingPolicy.minReplicas",
         urn: autoscaler.urn,
       }),
@@ -860,11 +943,13 @@ function gceMigJoin(cfg: AutoscaleConfig, stack: StackView, mig: ResourceView): 
   else if (size.state === "value" && size.value > 0) {
     findings.push(
       alwaysOn({
+        id: "migNoAutoscaler",
         view: mig,
         count: size.value,
         unit: templateUnit(mig, templates),
         why: "(no autoscaler scales it)",
-        fix: "attach an autoscaler (gcp.compute.Autoscaler / RegionAutoscaler) with autoscalingPolicy.minReplicas 0, or set targetSize to 0 when idle",
+        fix: "attach an autoscaler with autoscalingPolicy.minReplicas 0, or set targetSize to 0 when idle",
+        fixDetail: "Attach a gcp.compute.Autoscaler or RegionAutoscaler with autoscalingPolicy.minReplicas 0, or set targetSize to 0 when idle.",
         property: "targetSize",
         urn: mig.urn,
       }),
@@ -972,7 +1057,7 @@ const examples: readonly RuleExample[] = [
     title: "GKE L4 node pool with minNodeCount 1",
     verdict: "bad",
     resource: l4Pool({ minNodeCount: 1, maxNodeCount: 4 }),
-    messageIncludes: ["node pool 'gpu' keeps 1 × g2-standard-8 (1×L4) running with no traffic", "kgCO2e per month in us-central1", "set autoscaling.minNodeCount to 0"],
+    messageIds: ["poolMinAboveZero"],
   },
   {
     title: "GKE L4 node pool that scales to zero",
@@ -995,7 +1080,7 @@ const examples: readonly RuleExample[] = [
         nodePools: [{ name: "l4", nodeCount: 1, nodeLocations: ["europe-west4-a"], nodeConfig: { machineType: "n1-standard-8", guestAccelerators: [{ type: "nvidia-l4", count: 1 }] } }],
       },
     },
-    messageIncludes: ["node pool nodePools[0] of GKE cluster 'ml' keeps 1 × n1-standard-8 + 1×L4 running", "it has no autoscaling", "nodePools[0].autoscaling"],
+    messageIds: ["poolNoAutoscaling"],
   },
   {
     title: "EKS GPU node group with scalingConfig.minSize 1",
@@ -1006,7 +1091,7 @@ const examples: readonly RuleExample[] = [
       props: { instanceTypes: ["g6.xlarge"], amiType: "AL2023_x86_64_NVIDIA", scalingConfig: { minSize: 1, desiredSize: 1, maxSize: 4 } },
       providerProps: { region: "us-east-1" },
     },
-    messageIncludes: ["EKS node group 'gpu' keeps 1 × g6.xlarge (1×L4)", "us-east-1", "set scalingConfig.minSize to 0"],
+    messageIds: ["nodeGroupMinAboveZero"],
   },
   {
     title: "EKS GPU node group with scalingConfig.minSize 0",
@@ -1027,7 +1112,7 @@ const examples: readonly RuleExample[] = [
       props: { productionVariants: [{ variantName: "main", modelName: "llm", instanceType: "ml.g6.xlarge", initialInstanceCount: 1 }] },
       providerProps: { region: "eu-west-1" },
     },
-    messageIncludes: ["keeps 1 × ml.g6.xlarge (1×L4) running", "classic real-time endpoints cannot scale below one instance", "asyncInferenceConfig"],
+    messageIds: ["realtimeEndpointAlwaysOn"],
   },
   {
     title: "Cloud Run GPU service with minInstanceCount 1",
@@ -1040,7 +1125,7 @@ const examples: readonly RuleExample[] = [
         template: { scaling: { minInstanceCount: 1 }, nodeSelector: { accelerator: "nvidia-l4" }, containers: [{ image: "vllm", resources: { limits: { "nvidia.com/gpu": "1", cpu: "4", memory: "16Gi" } } }] },
       },
     },
-    messageIncludes: ["Cloud Run service 'vllm' keeps 1 instance with 1×L4 GPU running", "set template.scaling.minInstanceCount to 0"],
+    messageIds: ["cloudRunMinAboveZero"],
   },
   {
     title: "AWS Batch SPOT GPU environment with minVcpus 0",
@@ -1059,7 +1144,7 @@ const examples: readonly RuleExample[] = [
       name: "serving",
       props: { region: "us-central1", dedicatedResources: { machineSpec: { machineType: "g2-standard-12", acceleratorType: "NVIDIA_L4", acceleratorCount: 1 }, minReplicaCount: 1, maxReplicaCount: 2 } },
     },
-    messageIncludes: ["cannot scale to zero in GA"],
+    messageIds: ["vertexEndpointAlwaysOn"],
   },
   {
     title: "Standalone GPU VM with a maximum run duration",
@@ -1120,7 +1205,7 @@ const stackExamples: readonly StackRuleExample[] = [
     title: "ASG whose launch template has a GPU type, minSize 1",
     verdict: "bad",
     resources: [launchTemplate, asg(1)],
-    messageIncludes: ["Auto Scaling group 'gpu-asg' keeps 1 × g6e.xlarge (1×L40S)", "us-west-2", "set minSize to 0"],
+    messageIds: ["asgMinAboveZero"],
   },
   { title: "The same ASG with minSize 0", verdict: "good", resources: [launchTemplate, asg(0)] },
   { title: "Async SageMaker endpoint whose scaling target has minCapacity 0", verdict: "good", resources: [asyncConfig, endpoint, target(0)] },
@@ -1128,7 +1213,7 @@ const stackExamples: readonly StackRuleExample[] = [
     title: "Async SageMaker endpoint whose scaling target has minCapacity 1",
     verdict: "bad",
     resources: [asyncConfig, endpoint, target(1)],
-    messageIncludes: ["scaling target 'async-target' of SageMaker endpoint 'async-ep' (async, productionVariants[0]) keeps 1 × ml.g5.xlarge (1×A10G)", "set minCapacity to 0"],
+    messageIds: ["asyncScalingMinAboveZero"],
   },
   {
     title: "First preview: the scaling target's resourceId is unknown, its dependency leads to the one-variant endpoint (minCapacity 0)",
@@ -1139,7 +1224,7 @@ const stackExamples: readonly StackRuleExample[] = [
     title: "First preview, the same target with minCapacity 1",
     verdict: "bad",
     resources: [asyncConfig, endpoint, previewTarget(1)],
-    messageIncludes: ["scaling target 'async-target'", "set minCapacity to 0"],
+    messageIds: ["asyncScalingMinAboveZero"],
   },
   {
     title: "GCE autoscaler at minReplicas 1 over a G2 template",
@@ -1157,7 +1242,7 @@ const stackExamples: readonly StackRuleExample[] = [
         props: { zone: "us-east1-b", target: "https://www.googleapis.com/compute/v1/projects/p/zones/us-east1-b/instanceGroupManagers/g2-mig", autoscalingPolicy: { minReplicas: 1, maxReplicas: 4 } },
       },
     ],
-    messageIncludes: ["autoscaler 'g2-scaler' keeps 1 × g2-standard-8 (1×L4)", "us-east1", "set autoscalingPolicy.minReplicas to 0"],
+    messageIds: ["migMinReplicasAboveZero"],
   },
   {
     title: "ECS GPU service with a scaling target at minCapacity 0",
@@ -1186,7 +1271,8 @@ export const mlAutoscaleToZero: Rule<AutoscaleConfig> = {
     remediationSteps:
       "Set the minimum named in the message to 0 and give the capacity a way to leave zero: Cluster Autoscaler or Karpenter for EKS, the GKE cluster autoscaler, a scheduled action or queue-depth policy for an ASG, a step policy on HasBacklogWithoutCapacity for async SageMaker, scaling schedules or a per-group metric for a GCE autoscaler. For always-on services move serving to one that scales to zero (Cloud Run GPU, GKE with autoscaling, SageMaker async or inference components). " +
       "Automatic fix: with enforcement level `remediate` (off by default) the pack sets `minSize` to 0 on a GPU ASG whose own properties show the GPU type and whose `desiredCapacity` is absent or 0, `scalingConfig.minSize` to 0 on an EKS GPU node group, and `autoscaling.minNodeCount` / `totalMinNodeCount` to 0 on a standalone GKE GPU node pool that already autoscales. Limits: only when the policy fails the resource at full level (a waived resource is left alone) and its workload is known and not exempt; never when a value is unknown in preview; not for joined cases (an ASG whose GPU type sits only in its launch template: stack policies can't remediate), inline GKE pools, fixed-size pools (needs a maxNodeCount), Cloud Run (cold starts are a product decision) or SageMaker; the capacity still needs an autoscaler to scale out from zero.",
-    url: docsUrl(NAME),
+    url: docsPage(NAME),
+    messages: MESSAGES,
     configSchema,
   },
   parseConfig,

@@ -10,7 +10,7 @@
  */
 import type { Level, RenderInput, Renderer, ReportFinding, RuleSummary, Sink, StackReport } from "../model";
 import { defineRenderer } from "../render-input";
-import { PROJECT_URL, jsonAt, sortKeys } from "./util";
+import { jsonAt, sortKeys } from "./util";
 
 export const SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 
@@ -133,7 +133,6 @@ function writeSarif(input: RenderInput, sink: Sink): void {
     driver: {
       name: input.tool.name,
       version: input.tool.version,
-      informationUri: PROJECT_URL,
       rules,
     },
   };
@@ -210,7 +209,13 @@ function result(f: ReportFinding, stack: StackReport, ruleIndex: number, newIds:
     resourceType: f.type,
   };
   if (f.waiverProblem !== undefined) properties.waiverProblem = f.waiverProblem;
+  if (f.messageId !== undefined) properties.messageId = f.messageId;
   if (f.savingKgCo2ePerMonth !== undefined) properties.savingKgCo2ePerMonth = f.savingKgCo2ePerMonth;
+  if (f.fix !== undefined) properties.fix = sortKeys(f.fix);
+  if (f.saving !== undefined) properties.saving = f.saving;
+  if (f.evidence !== undefined) properties.evidence = f.evidence;
+  // SARIF viewers show the message; the long form (alternatives, provenance) travels beside it.
+  if (f.details !== undefined) properties.details = f.details;
   if (f.suggestion !== undefined) properties.suggestion = sortKeys(f.suggestion);
   out.properties = properties;
   return out;
