@@ -71,7 +71,7 @@ export function sourcesMap(co2Version: string): Record<string, RegionDataSource>
     [SOURCE_IDS.awsPue]: {
       title: "AWS global data-center PUE 2024 (1.15), Amazon sustainability reporting",
       licence: "a published figure, cited (no data copied)",
-      version: "2024 figure, as recorded in carbonguard design/CARBON-METHOD.md",
+      version: "2024 figure (Amazon sustainability reporting), as used in docs/methodology.md",
       year: FLEET_PUE.aws.year,
       url: "https://sustainability.aboutamazon.com/products-services/aws-cloud",
     },
@@ -88,7 +88,7 @@ export const FLEET_PUE = {
   aws: {
     value: 1.15,
     unit: "ratio",
-    source: "AWS global data-center PUE 2024 (Amazon sustainability reporting; per carbonguard CARBON-METHOD.md)",
+    source: "AWS global data-center PUE 2024 (Amazon sustainability reporting)",
     year: 2024,
     basis: "fleet-wide annual PUE (AWS global average)",
     estimate: "fleet value applied to region: no per-region AWS PUE in the data we use",

@@ -54,6 +54,13 @@ const COMMANDS: Readonly<Record<string, Command>> = {
       return { usage: m.REGIONS_USAGE, valueOptions: ["cloud", "max"], flags: ["json"], run: (args, out) => m.regionsCommand(args, out) };
     },
   },
+  explain: {
+    summary: "print a policy's page: what it checks, why, options, examples, evidence",
+    load: async () => {
+      const m = await import("./explain-command");
+      return { usage: m.EXPLAIN_USAGE, valueOptions: [], flags: [], run: (args, out) => m.explainCommand(args, out) };
+    },
+  },
   waivers: {
     summary: "check a waiver file: expired, expiring soon, invalid, matching nothing",
     load: async () => {

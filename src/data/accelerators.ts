@@ -1,6 +1,6 @@
 /**
  * Accelerator catalog: typed, lazy lookups over the committed `region-data/accelerators.json`
- * (built from ../shared/data/accelerators by `region-data/refresh/accelerators.ts`; provenance in
+ * (built from the project's research data by `region-data/refresh/accelerators.ts`; provenance in
  * `region-data/ACCELERATORS-SOURCES.md`).
  *
  * The JSON file is read once, on the first lookup. Lookups normalise their input (trim, ASCII

@@ -1,11 +1,12 @@
 /**
  * The evidence behind the accelerator policies (rows of
- * ../shared/data/accelerators/perf-per-watt-evidence.csv, with the sources of SOURCES.md).
+ * the project's perf-per-watt evidence table (research data, not shipped), with the sources of SOURCES.md).
  *
- * Messages name evidence by id (`E07`) and point to the policy's generated docs, whose "Evidence"
- * table is rendered from here; numbers from these rows are not quoted in messages (several rows
- * are vendor claims without a dated measurement basis).
+ * Findings carry their evidence in words (`evidenceRefs`, in the report) and the policy's generated
+ * docs render their "Evidence" table from here; messages quote neither ids nor numbers from these
+ * rows (several are vendor claims without a dated measurement basis).
  */
+import type { EvidenceRef } from "./rule";
 
 export interface Evidence {
   readonly id: string;
@@ -64,4 +65,14 @@ export function evidenceSection(ids: readonly string[]): string {
     "|---|---|---|---|",
     ...rows.map((e) => `| ${e.id} | ${e.claim.replace(/\|/g, "\\|")} | ${e.kind} | ${e.source.replace(/\|/g, "\\|")} |`),
   ].join("\n");
+}
+
+/** The evidence rows behind `ids`, in words (claim, kind, source), for a finding's `evidence`. */
+export function evidenceRefs(ids: readonly string[]): EvidenceRef[] {
+  return [...new Set(ids)].flatMap((id) => (EVIDENCE[id] ? [EVIDENCE[id]] : []));
+}
+
+/** One detail line per piece of evidence: "Evidence: <claim> (<kind>; <source>)." */
+export function evidenceDetails(ids: readonly string[]): string[] {
+  return evidenceRefs(ids).map((e) => `Evidence: ${e.claim} (${e.kind}; ${e.source}).`);
 }

@@ -28,8 +28,8 @@ import type { Cloud } from "../data/types";
 import { DEFAULT_UTILIZATION, resolveUnit, unitMonthlyKg } from "../estimate";
 import type { AcceleratorUse } from "./accelerator-scan";
 import { safeName } from "./capacity";
-import { formatCount, formatPue, formatWatts, listJoin, percent, typeLabel } from "./format";
-import type { FigureRef } from "./rule";
+import { shortCite, formatCount, formatPue, formatWatts, listJoin, percent, typeLabel } from "./format";
+import type { FigureRef, FindingSaving } from "./rule";
 import { formatPath, isOpaque, quoteToken, readObject } from "./values";
 import type { ResourceView } from "./view";
 import { Slot } from "./slots";
@@ -777,15 +777,14 @@ export function matchesAny(patterns: readonly RegExp[], names: readonly string[]
   return names.some((n) => patterns.some((re) => re.test(n.toLowerCase())));
 }
 
-export function docsUrl(rule: string): string {
-  return `https://github.com/carbonguard/carbonguard/blob/main/docs/rules/${rule}.md`;
-}
 
 // ---------------------------------------------------------------------------------------------
 // The saving a replacement brings, from the estimator (the same numbers the reports use)
 
 export interface ReplacementSaving {
   readonly kgPerMonth: number;
+  /** The short basis for a finding's saving: what changes, per what, and the grid figure with its source. */
+  readonly basis: string;
   readonly text: string;
   readonly figures: readonly FigureRef[];
 }
@@ -810,6 +809,7 @@ export function replacementSaving(view: ResourceView, from: AcceleratorSubject, 
   const rounded = kg >= 10 ? Math.round(kg).toLocaleString("en-US") : kg.toFixed(1);
   return {
     kgPerMonth: kg,
+    basis: `switching to ${to.label}, per instance at ${DEFAULT_UTILIZATION * 100}% utilization; ${Math.round(facts.gridIntensity.value)} gCO2e/kWh, ${shortCite(facts.gridIntensity)}`,
     text: `Switching to ${to.label} saves ≈ ${rounded} kgCO2e/month per running instance in ${facts.region} (≈${formatWatts(a.power.watts)} → ≈${formatWatts(b.power.watts)} average draw at ${DEFAULT_UTILIZATION * 100}% utilization, CCF method; ${formatPue(facts.pue)}; ${Math.round(facts.gridIntensity.value)} gCO2e/kWh, Electricity Maps ${facts.gridIntensity.year}).`,
     figures: [
       { label: `${facts.region} grid intensity`, ...facts.gridIntensity },
@@ -829,7 +829,7 @@ export function recordAlternatives(
   subject: AcceleratorSubject,
   result: CandidateResult,
   finding: { readonly parts: string[]; readonly figures: FigureRef[]; readonly suggestion: Record<string, unknown> },
-): void {
+): FindingSaving | undefined {
   const best = result.ranked[0];
   const saving = best ? replacementSaving(view, subject, best) : undefined;
   if (saving) {
@@ -846,4 +846,5 @@ export function recordAlternatives(
   finding.suggestion["regionChecked"] = result.regionChecked;
   finding.suggestion["alternatives"] = all.map((c) => candidateRecord(c, subject.tdpWTotal));
   finding.suggestion["method"] = CANDIDATE_METHOD;
+  return saving ? { kgCo2ePerMonth: saving.kgPerMonth, basis: saving.basis } : undefined;
 }

@@ -11,9 +11,9 @@ import { type InstanceTypeInfo, lookupInstanceType } from "../data/accelerators"
 import { regionFacts } from "../data/regions";
 import type { Cloud, Figure } from "../data/types";
 import type { AcceleratorUse } from "./accelerator-scan";
-import { cite, formatCount, formatGrams, formatPue, formatKg, formatWatts, typeLabel } from "./format";
+import { cite, shortCite, formatCount, formatGrams, formatPue, formatKg, formatWatts, typeLabel } from "./format";
 import { HOURS_PER_MONTH, type UnitPower, type UnitSpec, resolveUnit } from "../estimate";
-import type { FigureRef } from "./rule";
+import type { FigureRef, FindingSaving } from "./rule";
 import { type PathStep, type PlainValue, type Read, isOpaque, quoteToken, readNumber, readObject, ownEntry } from "./values";
 import type { ResourceView } from "./view";
 import { DEFAULT_WORKLOAD_KEY, type WorkloadDeclaration, classifyWorkload, ownWorkload } from "./workload";
@@ -242,6 +242,8 @@ export interface IdleCost {
   readonly text: string;
   readonly kwhPerMonth: number;
   readonly kgCo2ePerMonth?: number;
+  /** The short form of the same cost, for a finding's saving (grid intensity with its source; PUE and draw basis stay in `text`). */
+  readonly saving?: FindingSaving;
   readonly figures: readonly FigureRef[];
 }
 
@@ -263,6 +265,7 @@ export function idleCost(view: ResourceView, unit: CapacityUnit, count: number):
       text: `≈ ${formatKg(kwh)} kWh and ${formatKg(kg)} kgCO2e per month in ${facts.region} (${draw}; ${formatPue(pue)}; ${formatGrams(grid.value)}, ${cite(grid)})`,
       kwhPerMonth: kwh,
       kgCo2ePerMonth: kg,
+      saving: { kgCo2ePerMonth: kg, basis: `idle all month in ${facts.region}: ≈ ${formatWatts(watts)}; ${formatGrams(grid.value)}, ${shortCite(grid)}` },
       figures,
     };
   }

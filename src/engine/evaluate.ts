@@ -119,7 +119,9 @@ export function ruleError(rule: AnyRule, cause: string, where: string): Finding 
   return {
     kind: "violation",
     ruleError: true,
-    message: `carbonguard could not evaluate ${rule.meta.name} on ${where}: ${cause}. The policy fails closed (this finding keeps its enforcement level) until the cause is fixed; if it is not a broken install, please report it.`,
+    messageId: "ruleError",
+    data: { policy: rule.meta.name, where, cause },
+    message: `carbonguard could not evaluate ${rule.meta.name} on ${where}: ${cause}. It fails closed (keeps its level) until fixed; if the install is not broken, please report it.`,
     figures: [],
   };
 }

@@ -11,6 +11,13 @@ export function cite(figure: Figure): string {
   return title.includes(String(figure.year)) ? title : `${title} ${figure.year}`;
 }
 
+/** The citation in its shortest form, source and year: "Electricity Maps 2025" (for a finding's short form). */
+export function shortCite(figure: Figure): string {
+  const full = cite(figure);
+  const m = /^(.*?\b(?:19|20)\d{2})\b/.exec(full);
+  return m ? m[1]! : full;
+}
+
 /** "location-based, lifecycle, yearly average (Electricity Maps)" → "location-based, lifecycle, yearly average". */
 export function shortBasis(figure: Figure): string {
   const title = cite(figure);

@@ -45,17 +45,57 @@ export interface RuleMeta {
   readonly severity: Severity;
   readonly tags: readonly string[];
   readonly remediationSteps: string;
-  /** Docs URL (the generated `docs/rules/<name>.md` on the project site). */
+  /**
+   * The policy's page, relative to the installed package (`docs/rules/<name>.md`, printed by
+   * `carbonguard explain <name>`). Not a web address: the project has no public home yet.
+   */
   readonly url: string;
+  /**
+   * The rule's messages by id, as typescript-eslint rules declare `meta.messages`: each is the first
+   * sentence of a finding (what is wrong and the fix), with `{{name}}` placeholders filled from the
+   * finding's `data`. Tests assert on the id, not on the prose.
+   */
+  readonly messages: Readonly<Record<string, string>>;
   readonly configSchema: RuleConfigSchema;
 }
 
 /** Provenance of a number quoted in a finding. */
 export type FigureRef = Figure & { readonly label: string };
 
+/** The change that fixes a finding, as data. */
+export type FindingFix =
+  | { readonly kind: "property"; readonly path: string; readonly value: unknown }
+  | { readonly kind: "type"; readonly from: string; readonly to: readonly string[] }
+  | { readonly kind: "region"; readonly from: string; readonly to: readonly string[] }
+  | { readonly kind: "action"; readonly text: string };
+
+/** What fixing a finding saves, with the basis in short form ("per running instance; 418 gCO2e/kWh, Electricity Maps 2025"). */
+export interface FindingSaving {
+  readonly kgCo2ePerMonth: number;
+  readonly basis: string;
+}
+
+/** A piece of evidence behind a finding, in words. */
+export interface EvidenceRef {
+  readonly id: string;
+  readonly claim: string;
+  readonly kind: string;
+  readonly source: string;
+}
+
 export interface Finding {
   readonly kind: "violation";
+  /** Which of the rule's `meta.messages` this finding is (`ruleError` for the engine's own error finding). */
+  readonly messageId: string;
+  /** The values `meta.messages[messageId]` was filled with. */
+  readonly data: Readonly<Record<string, string | number>>;
+  /** The short form, as `pulumi preview` prints it: what is wrong and the fix, then the saving. */
   readonly message: string;
+  readonly fix?: FindingFix;
+  readonly saving?: FindingSaving;
+  readonly evidence?: readonly EvidenceRef[];
+  /** The long form (alternatives, provenance, caveats): in the report's JSON, HTML and SARIF, not in the pack's message. */
+  readonly details?: readonly string[];
   /** Overrides the policy's level for this finding (e.g. "no data" is advisory under a mandatory rule). */
   readonly level?: EnforcementLevel;
   readonly severity?: Severity;
@@ -103,6 +143,8 @@ export interface RuleExample {
   readonly config?: Readonly<Record<string, unknown>>;
   readonly stackTags?: Readonly<Record<string, string>>;
   readonly stackConfig?: Readonly<Record<string, string>>;
+  /** The message ids the findings must include (bad examples). */
+  readonly messageIds?: readonly string[];
   /** Substrings the finding's message must contain (bad examples). */
   readonly messageIncludes?: readonly string[];
 }
@@ -120,6 +162,7 @@ export interface StackRuleExample {
   readonly config?: Readonly<Record<string, unknown>>;
   readonly stackTags?: Readonly<Record<string, string>>;
   readonly stackConfig?: Readonly<Record<string, string>>;
+  readonly messageIds?: readonly string[];
   readonly messageIncludes?: readonly string[];
 }
 

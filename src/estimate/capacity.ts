@@ -1,6 +1,6 @@
 /**
  * Capacity readers: how many units of what a resource runs, at minimum (floor) and maximum
- * (ceiling), read from the properties each service uses (../shared/data/accelerators/scale-to-zero.md).
+ * (ceiling), read from the properties each service uses (the project's scale-to-zero research notes; docs/methodology.md).
  *
  * - Autoscaled capacity counts its minimum as the floor and its maximum as the ceiling;
  *   scale-to-zero capacity has a floor of 0.

@@ -222,7 +222,7 @@ function estimateResourceUncached(view: ResourceView, options: EstimateOptions, 
   const unique = uniqueAssumptions(place.facts, opts, options.utilization === undefined, sharedExpected, powers, () => [
     { label: "utilization", value: opts.utilization, unit: "ratio", source: options.utilization === undefined ? "CCF default average utilization" : "carbonguard option", year: 2024, basis: "average utilization of accelerators and CPUs over the month" },
     ...(sharedExpected ? [expectedFigure(opts.expectedUtilization)] : []),
-    { label: "hours per month", value: opts.hoursPerMonth, unit: "h", source: "carbonguard method (CARBON-METHOD.md)", year: 2026, basis: "always-on capacity runs 730 h a month" },
+    { label: "hours per month", value: opts.hoursPerMonth, unit: "h", source: "carbonguard method (docs/methodology.md)", year: 2026, basis: "always-on capacity runs 730 h a month" },
     { label: `${place.facts.region} PUE`, ...pue },
     { label: `${place.facts.region} grid intensity`, ...intensity },
   ]);

@@ -237,8 +237,8 @@ export function toPolicy(rule: AnyRule): ResourceValidationPolicy | StackValidat
     enforcementLevel: meta.defaultLevel,
     severity: meta.severity,
     tags: [...meta.tags],
-    remediationSteps: meta.remediationSteps,
-    url: meta.url,
+    // No `url`: the policy's page ships in the package (`carbonguard explain <name>`), not on the web.
+    remediationSteps: `${meta.remediationSteps} Details: \`carbonguard explain ${meta.name}\`.`,
     configSchema: toPolicyConfigSchema(meta.configSchema) as ResourceValidationPolicy["configSchema"],
   };
   // The resource's view and its waived outcomes: what validation reports and remediation acts on.

@@ -4,40 +4,12 @@
  * (a few hundred bytes) and the stacks themselves on disk (src/report/spool.ts), so memory does
  * not follow the size of the findings.
  */
-import type { EmissionsRange, FindingCounts, StackReport } from "./model";
+import type { StackCounts, StackDigest, StackReport } from "./model";
 import { compareStrings, countFindings, emptyCounts } from "./group";
 
-/** Active findings by level, and waived ones (as the renderers count them). */
-export interface StackCounts {
-  readonly mandatory: number;
-  readonly advisory: number;
-  /** Active findings at another level (`remediate`, `disabled`: only from hand-made models). */
-  readonly other: number;
-  readonly waived: number;
-}
-
-export interface StackDigest {
-  readonly id: string;
-  /** The Pulumi project (to match measured runs by project name). */
-  readonly project: string;
-  readonly group: string;
-  readonly resourceCount: number;
-  readonly findings: number;
-  readonly floorKgCo2ePerMonth: number;
-  readonly expectedKgCo2ePerMonth: number;
-  readonly ceilingKgCo2ePerMonth: number;
-  /** Expected kWh/month (measured energy is compared with it). */
-  readonly expectedKwhPerMonth: number;
-  readonly regions: Readonly<Record<string, EmissionsRange>>;
-  /** For the summary and group totals. */
-  readonly counts: FindingCounts;
-  /** For ordering stacks by attention. */
-  readonly attention: StackCounts;
-  /** The saving of each active finding that quantifies one, in finding order: [policy, kg]. */
-  readonly savings: readonly (readonly [string, number])[];
-  /** The policies the stack's findings are about (each once), so no renderer reads every stack to learn them. */
-  readonly findingPolicies: readonly string[];
-}
+// The digest's shape lives with the other data shapes in ./model (which must not import this module:
+// model → digest → group → model was a cycle); re-exported here for the modules that compute digests.
+export type { StackCounts, StackDigest } from "./model";
 
 export function stackCounts(stack: StackReport): StackCounts {
   let mandatory = 0;

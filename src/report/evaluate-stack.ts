@@ -88,6 +88,11 @@ export function evaluateStackResources(rules: readonly AnyRule[], config: Readon
         severity: (outcome.severity ?? rule.meta.severity) as Severity,
         message: outcome.message,
       };
+      finding.messageId = outcome.messageId;
+      if (outcome.fix) finding.fix = outcome.fix;
+      if (outcome.saving) finding.saving = outcome.saving;
+      if (outcome.evidence) finding.evidence = outcome.evidence;
+      if (outcome.details) finding.details = outcome.details;
       if (outcome.suggestion) finding.suggestion = outcome.suggestion;
       const saving = outcome.suggestion?.["estimatedKgCo2ePerMonthSaved"];
       if (typeof saving === "number" && Number.isFinite(saving)) finding.savingKgCo2ePerMonth = saving;

@@ -6,8 +6,7 @@
  * works the same way with any key; `project` is the Pulumi project.
  */
 import type { ResourceView } from "../engine/view";
-import type { StackDigest } from "./digest";
-import type { FindingCounts, GroupSummary, ReportFinding, Severity } from "./model";
+import type { FindingCounts, GroupSummary, ReportFinding, Severity, StackDigest } from "./model";
 
 export const NO_GROUP = "(none)";
 

@@ -6,7 +6,6 @@
  * major version.
  */
 
-import type { StackDigest } from "./digest";
 
 export const REPORT_SCHEMA_VERSION = "1.2";
 
@@ -71,6 +70,16 @@ export interface ReportFinding {
   readonly type: string;
   readonly name: string;
   readonly message: string;
+  /** Since 1.2: which of the policy's messages this is (`ruleError` for a failed policy); stable, unlike the prose. */
+  readonly messageId?: string;
+  /** Since 1.2: the change that fixes it (property and value, type → types, region → regions, or an action). */
+  readonly fix?: Readonly<Record<string, unknown>>;
+  /** Since 1.2: the saving in `message`, with its basis. */
+  readonly saving?: { readonly kgCo2ePerMonth: number; readonly basis: string };
+  /** Since 1.2: the evidence behind the finding, in words. */
+  readonly evidence?: readonly { readonly id: string; readonly claim: string; readonly kind: string; readonly source: string }[];
+  /** Since 1.2: the long form (alternatives, provenance, caveats) that the short `message` leaves out. */
+  readonly details?: readonly string[];
   /**
    * `violation`; `cannot-evaluate` when a value was unknown (e.g. a secret or preview unknown);
    * `rule-error` when the policy failed (counted as an error; keeps the policy's level: fails closed).
@@ -317,4 +326,39 @@ export interface Renderer {
   readonly extension: string;
   write(input: RenderInput, sink: Sink): void;
   render(report: Report): string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Digests (src/report/digest.ts computes them): a stack's few numbers a report needs besides the stack.
+
+/** Active findings by level, and waived ones (as the renderers count them). */
+export interface StackCounts {
+  readonly mandatory: number;
+  readonly advisory: number;
+  /** Active findings at another level (`remediate`, `disabled`: only from hand-made models). */
+  readonly other: number;
+  readonly waived: number;
+}
+
+export interface StackDigest {
+  readonly id: string;
+  /** The Pulumi project (to match measured runs by project name). */
+  readonly project: string;
+  readonly group: string;
+  readonly resourceCount: number;
+  readonly findings: number;
+  readonly floorKgCo2ePerMonth: number;
+  readonly expectedKgCo2ePerMonth: number;
+  readonly ceilingKgCo2ePerMonth: number;
+  /** Expected kWh/month (measured energy is compared with it). */
+  readonly expectedKwhPerMonth: number;
+  readonly regions: Readonly<Record<string, EmissionsRange>>;
+  /** For the summary and group totals. */
+  readonly counts: FindingCounts;
+  /** For ordering stacks by attention. */
+  readonly attention: StackCounts;
+  /** The saving of each active finding that quantifies one, in finding order: [policy, kg]. */
+  readonly savings: readonly (readonly [string, number])[];
+  /** The policies the stack's findings are about (each once), so no renderer reads every stack to learn them. */
+  readonly findingPolicies: readonly string[];
 }

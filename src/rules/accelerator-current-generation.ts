@@ -21,7 +21,6 @@ import {
   MORE_WORK_PER_JOULE,
   describeUnpublished,
   describeUnrecognized,
-  docsUrl,
   findCandidates,
   generationEvidence,
   knownRegion,
@@ -32,18 +31,20 @@ import {
   roleOf,
   tdpFigure,
 } from "../engine/accelerator-fit";
+import { docsPage } from "./docs-page";
 import type { AcceleratorUse } from "../engine/accelerator-scan";
-import { evidenceSection } from "../engine/accelerator-evidence";
+import { evidenceDetails, evidenceRefs, evidenceSection } from "../engine/accelerator-evidence";
 import { applyConfigSchema } from "../engine/config";
 import { formatCount, formatWatts, listJoin } from "../engine/format";
-import type { FigureRef, Outcome, ResourceRule, RuleExample } from "../engine/rule";
+import { findingOf } from "../engine/message";
+import type { FigureRef, FindingSaving, Outcome, ResourceRule, RuleExample } from "../engine/rule";
 import type { ResourceView } from "../engine/view";
 import { ownEntry } from "../engine/values";
 import { DEFAULT_WORKLOAD_KEY } from "../engine/workload";
 import { parseWorkloadTagKey } from "./ml-workload-declared";
 
 const NAME = "accelerator-current-generation";
-const DOCS = docsUrl(NAME);
+const DOCS = docsPage(NAME);
 
 export type MinimumGeneration = "current" | "previous";
 
@@ -134,14 +135,18 @@ function buildViolation(view: ResourceView, s: AcceleratorSubject, declaredRole:
   const year = s.chipYear ? `, ${s.chipYear}` : "";
   const below = config.minimumGeneration === "current" && s.generation === "previous" ? ', below minimumGeneration "current"' : "";
   const parts: string[] = [
-    `${resourceSubject(view)} uses ${describeAccelerator(s)}: ${generationPhrase(s.generation)} (${plainModelName(s.model)}${year})${below}. Newer accelerator generations do more work per joule (${evidence.join(", ")}).`,
+    `${resourceSubject(view)} uses ${describeAccelerator(s)}: ${generationPhrase(s.generation)} (${plainModelName(s.model)}${year})${below}. Newer accelerator generations do more work per joule.`,
   ];
+  const head = { subject: resourceSubject(view), type: s.label, model: s.shortModel, year: s.chipYear ? ` ${s.chipYear}` : "", generation: generationPhrase(s.generation) };
+  let messageId: keyof typeof MESSAGES = "outdatedNoAlternative";
+  let to: readonly string[] = [];
+  let family = "";
+  let saving: FindingSaving | undefined;
   const suggestion: Record<string, unknown> = {
     current: { type: s.label, acceleratorModel: s.model, acceleratorCount: s.count, acceleratorTdpW: s.tdpWTotal, generation: s.generation },
     minimumGeneration: config.minimumGeneration,
     role,
     evidence,
-    docs: `${DOCS}#evidence`,
   };
   if (s.retired) {
     const fams = currentFamiliesText(cloud, s, declaredRole);
@@ -151,6 +156,8 @@ function buildViolation(view: ResourceView, s: AcceleratorSubject, declaredRole:
     parts.push(`Its current replacements may draw more power per device${perDevice}; they are suggested because a newer generation ${MORE_WORK_PER_JOULE}.`);
     suggestion["retired"] = true;
     suggestion["currentFamilies"] = fams;
+    messageId = "retired";
+    family = fams;
   } else {
     const result = findCandidates({
       cloud,
@@ -166,18 +173,40 @@ function buildViolation(view: ResourceView, s: AcceleratorSubject, declaredRole:
     const unpublished = result.unpublished.map((c) => describeUnpublished(c));
     if (ranked.length === 0 && unpublished.length === 0) {
       parts.push(`No current ${cls} type in carbonguard's catalog is ${noneFoundPhrase(view, result)}; current family: ${currentFamiliesText(cloud, s, role)}.`);
+      family = currentFamiliesText(cloud, s, role);
     } else {
+      messageId = "outdated";
+      to = [...result.ranked, ...result.unpublished].map((c) => c.label);
       const list = [...ranked, ...unpublished.map((u) => `${u} (no published TDP)`)];
       parts.push(`Current ${cls} equivalents ${where} (size of each accelerator model closest to ${formatCount(s.count)} accelerator${s.count === 1 ? "" : "s"}; lowest published TDP first): ${describeAccelerator(s)} → ${listJoin(list, "or")}.`);
       const note = drawsMoreNote(result.ranked, s);
       if (note) parts.push(note);
       if (result.sagemakerUpperBound) parts.push(SAGEMAKER_UPPER_BOUND_NOTE);
     }
-    recordAlternatives(view, s, result, { parts, figures, suggestion });
+    saving = recordAlternatives(view, s, result, { parts, figures, suggestion });
   }
-  parts.push(`Evidence: ${DOCS}#evidence.`);
-  return { kind: "violation", message: parts.join(" "), figures, suggestion };
+  const notes = to.length > 1 ? [`Also current: ${listJoin(to.slice(1), "or")}.`] : family ? [`Current: ${family}.`] : [];
+  return findingOf(MESSAGES, {
+    messageId,
+    data: { ...head, ...(to.length > 0 ? { to: to[0]! } : {}) },
+    ...(to.length > 0 ? { fix: { kind: "type" as const, from: s.label, to } } : {}),
+    ...(saving ? { saving } : {}),
+    notes,
+    evidence: evidenceRefs(evidence),
+    details: [...parts, ...evidenceDetails(evidence)],
+    figures,
+    suggestion,
+  });
 }
+
+/** The rule's messages: the first sentence of each kind of finding (what is wrong and the fix). */
+const MESSAGES = {
+  outdated: "{{subject}} uses {{type}} ({{model}}{{year}}), {{generation}}; switch to {{to}}, which does more work per joule.",
+  outdatedNoAlternative: "{{subject}} uses {{type}} ({{model}}{{year}}), {{generation}}; move to a current family.",
+  retired: "{{subject}} uses {{type}} ({{model}}{{year}}), {{generation}} that is retired; move to a current family.",
+  outdatedAcceleratorNames: "{{subject}} allows {{names}} in acceleratorNames, below minimumGeneration \"{{minimum}}\"; remove {{them}}.",
+  unrecognizedAccelerator: "{{subject}} uses {{accelerator}}, so its generation can't be checked; update carbonguard to a release whose catalog covers it.",
+} as const;
 
 function namesViolation(view: ResourceView, use: AcceleratorUse, config: CurrentGenerationConfig): Outcome | undefined {
   const old = (use.acceleratorNames ?? []).filter((n) => {
@@ -186,23 +215,25 @@ function namesViolation(view: ResourceView, use: AcceleratorUse, config: Current
   });
   if (old.length === 0) return undefined;
   const described = old.map((n) => `${n} (${ownEntry(EC2_ACCELERATOR_NAMES, n)!.model}, ${ownEntry(EC2_ACCELERATOR_NAMES, n)!.generation})`);
-  return {
-    kind: "violation",
-    message: `${resourceSubject(view)} selects instances by accelerator name and allows ${listJoin(described)}, below minimumGeneration "${config.minimumGeneration}". Remove ${old.length > 1 ? "them" : "it"} from acceleratorNames; current names include l4, a10g, l40s, h100, inferentia2 and trainium. Newer accelerator generations do more work per joule (E13). Evidence: ${DOCS}#evidence.`,
-    figures: [],
+  return findingOf(MESSAGES, {
+    messageId: "outdatedAcceleratorNames",
+    data: { subject: resourceSubject(view), names: listJoin(described), minimum: config.minimumGeneration, them: old.length > 1 ? "them" : "it" },
+    fix: { kind: "action", text: `remove ${listJoin(old)} from acceleratorNames` },
+    notes: ["Current names include l4, a10g, l40s, h100, inferentia2 and trainium."],
+    evidence: evidenceRefs(["E13"]),
+    details: ["Newer accelerator generations do more work per joule.", ...evidenceDetails(["E13"])],
     suggestion: { acceleratorNames: old, minimumGeneration: config.minimumGeneration, currentNames: ["l4", "a10g", "l40s", "h100", "inferentia2", "trainium"], evidence: ["E13"] },
-  };
+  });
 }
 
 function unrecognizedNotice(view: ResourceView, u: UnrecognizedAccelerator): Outcome {
-  return {
-    kind: "violation",
+  return findingOf(MESSAGES, {
+    messageId: "unrecognizedAccelerator",
+    data: { subject: resourceSubject(view), accelerator: describeUnrecognized(u) },
     level: "advisory",
     severity: "low",
-    message: `${resourceSubject(view)} uses ${describeUnrecognized(u)}, so its generation can't be checked. Update carbonguard to a release whose catalog covers it.`,
-    figures: [],
     suggestion: { unknownType: u.display ?? null },
-  };
+  });
 }
 
 const examples: readonly RuleExample[] = [
@@ -210,7 +241,7 @@ const examples: readonly RuleExample[] = [
     title: "g4dn (NVIDIA T4) serving inference",
     verdict: "bad",
     resource: { type: "aws:ec2/instance:Instance", name: "serving", props: { instanceType: "g4dn.xlarge", tags: { "ml-workload": "inference" } }, providerProps: { region: "us-east-1" } },
-    messageIncludes: ["previous-generation", "g4dn.xlarge: 1×T4, 70 W → g6.xlarge: 1×L4, 72 W"],
+    messageIds: ["outdated"],
   },
   {
     title: "The same instance with minimumGeneration: previous",
@@ -227,19 +258,19 @@ const examples: readonly RuleExample[] = [
       props: { location: "us-central1-a", nodeConfig: { machineType: "n1-standard-8", guestAccelerators: [{ type: "nvidia-tesla-k80", count: 1 }] } },
     },
     config: { minimumGeneration: "previous" },
-    messageIncludes: ["legacy accelerator", "retired", "g2 (NVIDIA L4)"],
+    messageIds: ["retired"],
   },
   {
     title: "SageMaker notebook on ml.p3.2xlarge (V100, retired)",
     verdict: "bad",
     resource: { type: "aws:sagemaker/notebookInstance:NotebookInstance", name: "nb", props: { instanceType: "ml.p3.2xlarge" }, providerProps: { region: "eu-west-1" } },
-    messageIncludes: ["retired", "no longer offers it in any region"],
+    messageIds: ["retired"],
   },
   {
     title: "Cloud TPU v4 slice for training",
     verdict: "bad",
     resource: { type: "gcp:tpu/v2Vm:V2Vm", name: "tpu", props: { zone: "us-central2-b", acceleratorType: "v4-8", labels: { "ml-workload": "training" } } },
-    messageIncludes: ["TPU v4", "E09"],
+    messageIds: ["outdated"],
   },
   {
     title: "Current-generation L4 on GKE",
@@ -254,7 +285,7 @@ const examples: readonly RuleExample[] = [
       name: "lt",
       props: { instanceRequirements: { acceleratorNames: ["t4", "l4"], acceleratorCount: { min: 1 }, vcpuCount: { min: 4 }, memoryMib: { min: 16384 } } },
     },
-    messageIncludes: ["t4 (NVIDIA T4, previous)"],
+    messageIds: ["outdatedAcceleratorNames"],
   },
 ];
 
@@ -278,6 +309,7 @@ export const acceleratorCurrentGeneration: ResourceRule<CurrentGenerationConfig>
     remediationSteps:
       'Switch to one of the suggested current-generation types (same service, offered in the region); for retired types, to the named current family. To allow previous-generation accelerators while still blocking legacy ones, set `minimumGeneration: "previous"` for this policy, or record a waiver with a reason and an expiry.',
     url: DOCS,
+    messages: MESSAGES,
     configSchema,
   },
   parseConfig,

@@ -26,7 +26,6 @@ import {
   describeUnpublished,
   describeUnrecognized,
   displayKey,
-  docsUrl,
   findCandidates,
   knownRegion,
   matchesAny,
@@ -40,17 +39,19 @@ import {
   workloadPhrase,
   workloadSourcePhrase,
 } from "../engine/accelerator-fit";
+import { docsPage } from "./docs-page";
 import type { AcceleratorUse } from "../engine/accelerator-scan";
-import { evidenceSection } from "../engine/accelerator-evidence";
+import { evidenceDetails, evidenceRefs, evidenceSection } from "../engine/accelerator-evidence";
 import { applyConfigSchema } from "../engine/config";
-import { listJoin } from "../engine/format";
-import type { FigureRef, Outcome, ResourceRule, RuleExample } from "../engine/rule";
+import { formatCount, listJoin } from "../engine/format";
+import { findingOf } from "../engine/message";
+import type { FigureRef, FindingSaving, Outcome, ResourceRule, RuleExample } from "../engine/rule";
 import type { ResourceView } from "../engine/view";
 import { type Workload, isWorkload } from "../engine/workload";
 import { WORKLOAD_TAG_KEY_PROPERTY, parseWorkloadTagKey } from "./ml-workload-declared";
 
 const NAME = "accelerator-fits-workload";
-const DOCS = docsUrl(NAME);
+const DOCS = docsPage(NAME);
 
 export interface AllowedTypes {
   readonly patterns: readonly string[];
@@ -177,13 +178,15 @@ function buildViolation(
   const runs = `${subjectOfUse(view, s.use)} runs ${workloadPhrase(w)} (${workloadSourcePhrase(view, w, source, config.workloadTagKey)}) on ${describeAccelerator(s)}`;
   const parts: string[] = [];
   const evidence: string[] = [];
+  let saving: FindingSaving | undefined;
+  let alternatives: readonly Candidate[] = [];
   switch (misfit) {
     case "training-node":
-      parts.push(`${runs}, a multi-accelerator training-class node. Serving, notebooks and development on training nodes burn energy on accelerators, interconnect and storage they do not use (E07).`);
+      parts.push(`${runs}, a multi-accelerator training-class node. Serving, notebooks and development on training nodes burn energy on accelerators, interconnect and storage they do not use.`);
       evidence.push("E07", "E18");
       break;
     case "inference-chip":
-      parts.push(`${runs}: ${s.shortModel} is an inference-only chip, so training on it is not supported or wastes the hardware. Train on training-capable accelerators${cloud === "aws" ? " such as Trainium, which AWS reports uses less energy than comparable GPU clusters (E02)" : ""}.`);
+      parts.push(`${runs}: ${s.shortModel} is an inference-only chip, so training on it is not supported or wastes the hardware. Train on training-capable accelerators${cloud === "aws" ? " such as Trainium, which AWS reports uses less energy than comparable GPU clusters" : ""}.`);
       evidence.push("E02");
       break;
     case "graphics":
@@ -212,7 +215,6 @@ function buildViolation(
       retired: s.retired,
     },
     evidence,
-    docs: `${DOCS}#evidence`,
   };
 
   if (s.retired) {
@@ -233,14 +235,49 @@ function buildViolation(
       exclude: new Set([s.label]),
     });
     parts.push(alternativesText(view, s, result, role, allowed !== undefined, evidence));
-    recordAlternatives(view, s, result, { parts, figures, suggestion });
+    saving = recordAlternatives(view, s, result, { parts, figures, suggestion });
+    alternatives = [...result.ranked, ...result.unpublished];
     if (s.sagemaker) suggestion["verify"] = "SageMaker availability inferred from EC2 offerings (upper bound): verify on the SageMaker pricing page";
   }
   const evidenceIds = [...new Set(evidence)];
-  parts.push(`Evidence: ${evidenceIds.join(", ") || "see docs"} (${DOCS}#evidence).`);
   suggestion["evidence"] = evidenceIds;
-  return { kind: "violation", message: parts.join(" "), figures, suggestion };
+  const to = alternatives.map((c) => c.label);
+  const fallback = s.retired ? `a current ${role} family: ${currentFamilies(cloud, s, role)}` : misfit === "not-allowed" ? "an allowed type" : `a current ${role === "inference" ? "inference-class" : "training-capable"} type`;
+  return findingOf(MESSAGES, {
+    messageId: MESSAGE_OF_MISFIT[misfit],
+    data: {
+      subject: subjectOfUse(view, s.use),
+      workload: workloadPhrase(w),
+      type: s.label,
+      accelerators: `${formatCount(s.count)}×${s.shortModel}`,
+      allowedKey: `allowedTypes.${w}`,
+      to: to[0] ?? fallback,
+    },
+    ...(to.length > 0 ? { fix: { kind: "type" as const, from: s.label, to } } : {}),
+    ...(saving ? { saving } : {}),
+    notes: to.length > 1 ? [`Also: ${listJoin(to.slice(1), "or")}.`] : [],
+    evidence: evidenceRefs(evidenceIds),
+    details: [...parts, ...evidenceDetails(evidenceIds)],
+    figures,
+    suggestion,
+  });
 }
+
+/** The rule's messages: the first sentence of each kind of finding (what is wrong and the fix). */
+const MESSAGES = {
+  trainingNode: "{{subject}} runs {{workload}} on {{type}} ({{accelerators}}), a training-class node; switch to {{to}}.",
+  inferenceChip: "{{subject}} trains on {{type}} ({{accelerators}}), an inference-only chip; switch to {{to}}.",
+  graphicsType: "{{subject}} runs {{workload}} on {{type}} ({{accelerators}}), a graphics-class type; switch to {{to}}.",
+  notAllowed: "{{subject}} runs {{workload}} on {{type}}, which is not in {{allowedKey}}; switch to {{to}}.",
+  unrecognizedAccelerator: "{{subject}} runs {{workload}} on {{accelerator}}, so its fit can't be checked; update carbonguard or list the type in {{allowedKey}}.",
+} as const;
+
+const MESSAGE_OF_MISFIT = {
+  "training-node": "trainingNode",
+  "inference-chip": "inferenceChip",
+  graphics: "graphicsType",
+  "not-allowed": "notAllowed",
+} as const;
 
 function alternativesText(view: ResourceView, s: AcceleratorSubject, result: CandidateResult, role: Role, allowList: boolean, evidence: string[]): string {
   const cls = allowList ? "allowed" : role === "inference" ? "inference-class" : "training-capable";
@@ -260,7 +297,7 @@ function alternativesText(view: ResourceView, s: AcceleratorSubject, result: Can
     const ids = unpublishedEvidence(result.unpublished, role);
     evidence.push(...ids);
     const list = result.unpublished.map((c) => describeUnpublished(c));
-    lines.push(`${result.ranked.length > 0 ? "Also" : `Current ${cls} alternatives ${where}`}${result.ranked.length > 0 ? "" : ` (${sizing})`}: ${listJoin(list, "or")} (no published TDP, not ranked${ids.length > 0 ? `; ${ids.join(", ")}` : ""}).`);
+    lines.push(`${result.ranked.length > 0 ? "Also" : `Current ${cls} alternatives ${where}`}${result.ranked.length > 0 ? "" : ` (${sizing})`}: ${listJoin(list, "or")} (no published TDP, not ranked).`);
   }
   lines.push("Pick the size whose accelerator memory holds the model.");
   if (result.sagemakerUpperBound) lines.push(SAGEMAKER_UPPER_BOUND_NOTE);
@@ -280,14 +317,13 @@ function unpublishedEvidence(cands: readonly Candidate[], role: Role): string[] 
 }
 
 function unrecognizedNotice(view: ResourceView, u: UnrecognizedAccelerator, w: Workload, config: FitsWorkloadConfig): Outcome {
-  return {
-    kind: "violation",
+  return findingOf(MESSAGES, {
+    messageId: "unrecognizedAccelerator",
+    data: { subject: subjectOfUse(view, u.use), workload: workloadPhrase(w), accelerator: describeUnrecognized(u), allowedKey: `allowedTypes.${w}` },
     level: "advisory",
     severity: "low",
-    message: `${subjectOfUse(view, u.use)} runs ${workloadPhrase(w)} on ${describeUnrecognized(u)}, so its fit to the workload can't be checked. Update carbonguard, or list the type in allowedTypes.${w} to accept it.`,
-    figures: [],
     suggestion: { workload: w, unknownType: u.display ?? null, allowedTypesKey: `allowedTypes.${w}`, tagKey: displayKey(config.workloadTagKey) },
-  };
+  });
 }
 
 const examples: readonly RuleExample[] = [
@@ -300,7 +336,7 @@ const examples: readonly RuleExample[] = [
       props: { productionVariants: [{ variantName: "main", modelName: "llm", instanceType: "ml.p4d.24xlarge", initialInstanceCount: 1 }], tags: { "ml-workload": "inference" } },
       providerProps: { region: "us-east-1" },
     },
-    messageIncludes: ["ml.p4d.24xlarge: 8×A100, 3.2 kW → ml.g6.xlarge: 1×L4, 72 W (−98%)", "offered in us-east-1", "E07"],
+    messageIds: ["trainingNode"],
   },
   {
     title: "The endpoint on an inference-class L4 instance",
@@ -321,7 +357,7 @@ const examples: readonly RuleExample[] = [
       props: { resourceConfig: { instanceType: "ml.inf2.xlarge", instanceCount: 1, volumeSizeInGb: 50 }, tags: { "ml-workload": "training" } },
       providerProps: { region: "us-east-1" },
     },
-    messageIncludes: ["inference-only chip", "ml.trn1.2xlarge"],
+    messageIds: ["inferenceChip"],
   },
   {
     title: "GKE node pool for dev work on a3-highgpu-8g",
@@ -331,7 +367,7 @@ const examples: readonly RuleExample[] = [
       name: "dev-pool",
       props: { location: "us-central1", nodeConfig: { machineType: "a3-highgpu-8g", resourceLabels: { "ml-workload": "dev" } } },
     },
-    messageIncludes: ["a3-highgpu-8g: 8×H100, 5.6 kW → g2-standard-4: 1×L4, 72 W"],
+    messageIds: ["trainingNode"],
   },
   {
     title: "Training on a3-highgpu-8g",
@@ -346,14 +382,14 @@ const examples: readonly RuleExample[] = [
     title: "Graphics-class fractional GPU used for inference",
     verdict: "bad",
     resource: { type: "aws:ec2/instance:Instance", name: "tiny", props: { instanceType: "g6f.xlarge", tags: { "ml-workload": "inference" } }, providerProps: { region: "eu-north-1" } },
-    messageIncludes: ["graphics-class", "g6.xlarge: 1×L4, 72 W"],
+    messageIds: ["graphicsType"],
   },
   {
     title: "allowedTypes: only g6 and inf2 for inference",
     verdict: "bad",
     resource: { type: "aws:eks/nodeGroup:NodeGroup", name: "serving", props: { instanceTypes: ["g5.2xlarge"], tags: { "ml-workload": "inference" } }, providerProps: { region: "eu-west-2" } },
     config: { allowedTypes: { inference: ["g6.*", "inf2.*"] } },
-    messageIncludes: ["not in allowedTypes.inference (g6.* and inf2.*)", "g6.xlarge: 1×L4, 72 W"],
+    messageIds: ["notAllowed"],
   },
   {
     title: "Workload from the stack tag; an 8×A100 node for batch inference",
@@ -361,7 +397,7 @@ const examples: readonly RuleExample[] = [
     resource: { type: "aws:batch/computeEnvironment:ComputeEnvironment", name: "batch", props: { computeResources: { type: "EC2", instanceTypes: ["p4d.24xlarge"] } } },
     stackTags: { "ml-workload": "batch-inference" },
     stackConfig: { "aws:region": "eu-north-1" },
-    messageIncludes: ["stack tag ml-workload=batch-inference", "offered in eu-north-1"],
+    messageIds: ["trainingNode"],
   },
   {
     title: "No workload declared: nothing to check (ml-workload-declared reports it)",
@@ -392,6 +428,7 @@ export const acceleratorFitsWorkload: ResourceRule<FitsWorkloadConfig> = {
     remediationSteps:
       "Move the workload to one of the suggested types (same service, offered in the region), choosing the size whose accelerator memory holds the model; keep training-class nodes for training. If a larger node is required (e.g. a model that needs 8 GPUs of memory), list it in `allowedTypes` for that workload in the policy config, or record a waiver with the reason. If the workload tag is wrong, fix the `ml-workload` tag/label.",
     url: DOCS,
+    messages: MESSAGES,
     configSchema,
   },
   parseConfig,

@@ -3,16 +3,18 @@
  *
  * Regions are compared on one basis only (Electricity Maps 2025 lifecycle yearly averages for
  * both clouds): mixing Google's direct-emission figures with lifecycle figures inflates a real
- * ~35× spread into ~250× (../shared/design/CARBON-METHOD.md).
+ * ~35× spread into ~250× (docs/methodology.md).
  */
 import { cloudRunGpuRegions } from "../data/accelerators";
 import { type RegionFacts, allRegions, regionFacts } from "../data/regions";
 import type { Cloud, Figure } from "../data/types";
-import { SAGEMAKER_UPPER_BOUND_NOTE, docsUrl, resourceSubject } from "../engine/accelerator-fit";
+import { SAGEMAKER_UPPER_BOUND_NOTE, resourceSubject } from "../engine/accelerator-fit";
+import { docsPage } from "./docs-page";
 import type { AcceleratorUse } from "../engine/accelerator-scan";
 import { applyConfigSchema } from "../engine/config";
 import { noAccelerators } from "../engine/outcomes";
-import { cite, continentName, formatCount, formatPue, shortBasis, formatGrams, formatKg, formatWatts, listJoin, percent } from "../engine/format";
+import { cite, shortCite, continentName, formatCount, formatPue, shortBasis, formatGrams, formatKg, formatWatts, listJoin, percent } from "../engine/format";
+import { findingOf } from "../engine/message";
 import type { FigureRef, Outcome, ResourceRule, RuleExample } from "../engine/rule";
 import type { ResourceView } from "../engine/view";
 import { declaresWorkloadItself } from "../engine/workload";
@@ -127,23 +129,23 @@ function evaluate(view: ResourceView, { config }: { config: CleanRegionConfig })
     return [{ kind: "unknown", path: where.source === "provider" ? `provider.${where.path}` : where.path, valueType: "string" }];
   }
   if (where.state === "absent") {
-    return [noData(`${resourceSubject(view)} has no region: none on the resource, its provider or the stack config (${cloud}:region). carbonguard can't check its grid intensity.`)];
+    return [noData("noRegion", { subject: resourceSubject(view), cloud }, `${resourceSubject(view)} has no region: none on the resource, its provider or the stack config (${cloud}:region). carbonguard can't check its grid intensity.`)];
   }
   if (where.state === "unrecognized") {
     const shown = where.value !== undefined && looksLikeLocation(where.value) ? `'${where.value}'` : "its location";
-    return [noData(`${resourceSubject(view)} runs in ${shown} (from ${where.path}), which carbonguard has no grid-intensity data for. Add it to allowedRegions or deniedRegions, or choose a listed region (\`carbonguard regions\`).`)];
+    return [noData("unknownRegion", { subject: resourceSubject(view), region: shown }, `${resourceSubject(view)} runs in ${shown} (from ${where.path}), which carbonguard has no grid-intensity data for. Add it to allowedRegions or deniedRegions, or choose a listed region (\`carbonguard regions\`).`)];
   }
 
   const region = where.region;
   if (config.deniedRegions.includes(region)) {
-    return [violation(`${resourceSubject(view)} runs in ${region}, which is in deniedRegions.`, [], { region, reason: "denied" })];
+    return [findingOf(MESSAGES, { messageId: "deniedRegion", data: { subject: resourceSubject(view), region }, suggestion: { region, reason: "denied" } })];
   }
   if (config.allowedRegions.includes(region)) return [];
 
   const facts = regionFacts(cloud, region);
   const intensity = facts?.gridIntensity;
   if (!facts || !intensity) {
-    return [noData(`${resourceSubject(view)} runs in ${region}, which has no grid-intensity figure in carbonguard's region data (Electricity Maps 2025 has no value for its grid zone). Add it to allowedRegions or deniedRegions to decide.`)];
+    return [noData("noGridFigure", { subject: resourceSubject(view), region }, `${resourceSubject(view)} runs in ${region}, which has no grid-intensity figure in carbonguard's region data (Electricity Maps 2025 has no value for its grid zone). Add it to allowedRegions or deniedRegions to decide.`)];
   }
   if (isCompliant(facts, config)) return [];
   return [buildViolation(view, cloud, facts, intensity, config)];
@@ -218,6 +220,8 @@ function buildViolation(view: ResourceView, cloud: Cloud, facts: RegionFacts, in
   const parts: string[] = [
     `${resourceSubject(view)} runs in ${facts.region} (${facts.location}) at ${formatGrams(intensity.value)} (${cite(intensity)}, ${shortBasis(intensity)}), above ${limit}.`,
   ];
+  const notes: string[] = [];
+  const head = { subject: resourceSubject(view), region: facts.region, grams: formatGrams(intensity.value), source: shortCite(intensity), max: `${config.maxGridIntensity} g` };
   const google = facts.google?.cfePercent;
   if (cloud === "gcp" && google) {
     parts.push(`Google reports ${Math.round(google.value)}% carbon-free energy for ${facts.region} (${cite(google)}; a different basis, not used for the limit).`);
@@ -242,6 +246,7 @@ function buildViolation(view: ResourceView, cloud: Cloud, facts: RegionFacts, in
         ? `No region that meets the limit offers ${what}; the cleanest that do (still above the limit): ${listJoin(list)}.`
         : `No region that meets the limit offers ${what}; consider a different accelerator type.`,
     );
+    if (cleaner.length > 0) notes.push(`Cleanest that offer it: ${listJoin(cleaner.map((r) => `${r.region} (${Math.round(r.gridIntensity!.value)} g)`))}.`);
     for (const r of cleaner) figures.push({ label: `${r.region} grid intensity`, ...r.gridIntensity! });
   } else {
     const list = picks.map((c) => `${c.facts.region} (${c.facts.location}, ${grams(c.facts.gridIntensity!)}, −${c.savingPercent}%)`);
@@ -249,6 +254,7 @@ function buildViolation(view: ResourceView, cloud: Cloud, facts: RegionFacts, in
       ? `Cleaner regions in ${area} that offer ${what}: `
       : `No compliant region in ${area} offers ${what}; the cleanest elsewhere: `;
     parts.push(`${lead}${listJoin(list)}.`);
+    notes.push(`${inArea.length > 0 ? `In ${area}` : "Elsewhere"}: ${listJoin(picks.map((c) => `${c.facts.region} (${Math.round(c.gCo2ePerKwh)} g, −${c.savingPercent}%)`))}.`);
     for (const c of picks) figures.push({ label: `${c.facts.region} grid intensity`, ...c.facts.gridIntensity! });
   }
   if (offered.caveat) parts.push(offered.caveat);
@@ -274,7 +280,17 @@ function buildViolation(view: ResourceView, cloud: Cloud, facts: RegionFacts, in
   };
   if (saving) suggestion["estimatedKgCo2ePerMonthSaved"] = Math.round(saving.kgPerMonth * 10) / 10;
   if (offered.sagemakerUpperBound) suggestion["verify"] = "SageMaker availability inferred from EC2 offerings: verify on the SageMaker pricing page";
-  return violation(parts.join(" "), figures, suggestion);
+  const to = picks.map((c) => c.facts.region);
+  return findingOf(MESSAGES, {
+    messageId: picks.length > 0 ? "aboveLimit" : "aboveLimitNoAlternative",
+    data: { ...head, ...(picks.length > 0 ? { to: to[0]! } : { what }) },
+    ...(picks.length > 0 ? { fix: { kind: "region" as const, from: facts.region, to } } : {}),
+    ...(saving && best ? { saving: { kgCo2ePerMonth: saving.kgPerMonth, basis: `moving to ${best.facts.region}, per instance; ${Math.round(intensity.value)} → ${Math.round(best.gCo2ePerKwh)} gCO2e/kWh` } } : {}),
+    notes,
+    details: parts,
+    figures,
+    suggestion,
+  });
 }
 
 /** Which regions offer everything the resource's accelerators need. */
@@ -408,12 +424,18 @@ function estimateSaving(view: ResourceView, cloud: Cloud, from: RegionFacts, to:
   };
 }
 
-function violation(message: string, figures: readonly FigureRef[], suggestion: Record<string, unknown>): Outcome {
-  return { kind: "violation", message, figures, suggestion };
-}
+/** The rule's messages: the first sentence of each kind of finding (what is wrong and the fix). */
+const MESSAGES = {
+  aboveLimit: "{{subject}} runs in {{region}} at {{grams}} ({{source}}), over the {{max}} limit; move it to {{to}}.",
+  aboveLimitNoAlternative: "{{subject}} runs in {{region}} at {{grams}} ({{source}}), over the {{max}} limit, and no region under it offers {{what}}.",
+  deniedRegion: "{{subject}} runs in {{region}}, which is in deniedRegions; move it to an allowed region.",
+  noRegion: "{{subject}} has no region, so its grid intensity can't be checked; set the region on the resource, its provider or {{cloud}}:region.",
+  unknownRegion: "{{subject}} runs in {{region}}, which carbonguard has no grid-intensity data for; add it to allowedRegions or deniedRegions.",
+  noGridFigure: "{{subject}} runs in {{region}}, which has no grid-intensity figure; add it to allowedRegions or deniedRegions to decide.",
+} as const;
 
-function noData(message: string): Outcome {
-  return { kind: "violation", message, level: "advisory", severity: "low", figures: [] };
+function noData(messageId: "noRegion" | "unknownRegion" | "noGridFigure", data: Record<string, string>, detail: string): Outcome {
+  return findingOf(MESSAGES, { messageId, data, details: [detail], level: "advisory", severity: "low" });
 }
 
 const examples: readonly RuleExample[] = [
@@ -426,7 +448,7 @@ const examples: readonly RuleExample[] = [
       props: { productionVariants: [{ variantName: "main", modelName: "llm", instanceType: "ml.g6.xlarge", initialInstanceCount: 1 }] },
       providerProps: { region: "us-east-1" },
     },
-    messageIncludes: ["us-east-1", "above the limit of 150", "ml.g6.xlarge", "kgCO2e/month"],
+    messageIds: ["aboveLimit"],
   },
   {
     title: "The same endpoint in eu-north-1 (Stockholm)",
@@ -447,7 +469,7 @@ const examples: readonly RuleExample[] = [
       props: { instanceType: "p5.48xlarge", region: "us-east-1" },
       providerProps: { region: "eu-north-1" },
     },
-    messageIncludes: ["us-east-1"],
+    messageIds: ["aboveLimit"],
   },
   {
     title: "Cloud Run GPU service in us-east1",
@@ -460,7 +482,7 @@ const examples: readonly RuleExample[] = [
         template: { nodeSelector: { accelerator: "nvidia-l4" }, containers: [{ image: "vllm", resources: { limits: { "nvidia.com/gpu": "1" } } }] },
       },
     },
-    messageIncludes: ["us-east1", "nvidia-l4"],
+    messageIds: ["aboveLimitNoAlternative"],
   },
   {
     title: "GKE GPU node pool in a zone of a clean region (europe-north1-a)",
@@ -479,7 +501,7 @@ const examples: readonly RuleExample[] = [
       name: "gpu-pool",
       props: { location: "us-east1-b", nodeConfig: { machineType: "g2-standard-8" } },
     },
-    messageIncludes: ["us-east1", "g2-standard-8"],
+    messageIds: ["aboveLimit"],
   },
   {
     title: "allowedRegions lets a region through whatever its intensity",
@@ -502,7 +524,7 @@ const examples: readonly RuleExample[] = [
       providerProps: { region: "eu-north-1" },
     },
     config: { deniedRegions: ["eu-north-1"] },
-    messageIncludes: ["deniedRegions"],
+    messageIds: ["deniedRegion"],
   },
   {
     title: "A CPU-only instance is not an ML resource under the default scope",
@@ -519,7 +541,7 @@ const examples: readonly RuleExample[] = [
     verdict: "bad",
     resource: { type: "aws:sagemaker/notebookInstance:NotebookInstance", name: "nb", props: { instanceType: "ml.g5.xlarge" } },
     stackConfig: { "aws:region": "ap-southeast-2" },
-    messageIncludes: ["ap-southeast-2"],
+    messageIds: ["aboveLimit"],
   },
 ];
 
@@ -536,7 +558,8 @@ export const mlCleanEnergyRegion: ResourceRule<CleanRegionConfig> = {
     tags: ["carbon", "region", "ml"],
     remediationSteps:
       "Deploy the resource in one of the suggested regions (set the provider's region, or the resource's `region`/`location`). If a data-residency or latency duty pins it to this region, add the region to `allowedRegions` for this stack's policy config, or record a waiver with a reason and an expiry.",
-    url: docsUrl(NAME),
+    url: docsPage(NAME),
+    messages: MESSAGES,
     configSchema,
   },
   parseConfig,

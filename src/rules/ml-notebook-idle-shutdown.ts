@@ -1,15 +1,16 @@
 /**
  * ml-notebook-idle-shutdown: interactive ML environments stop when idle within maxIdleMinutes.
  *
- * Property paths: ../shared/data/accelerators/scale-to-zero.md §1 (SageMaker notebook instances and
+ * Property paths: the project's scale-to-zero research notes, §1 (SageMaker notebook instances and
  * Studio, Vertex AI Workbench, Colab Enterprise, Dataproc).
  */
-import { docsUrl } from "../engine/accelerator-fit";
+import { docsPage } from "./docs-page";
 import type { AcceleratorUse } from "../engine/accelerator-scan";
 import { countOf, formatMinutes, idleCost, parseDuration, subjectOf, unitOf } from "../engine/capacity";
 import { applyConfigSchema } from "../engine/config";
 import { na, noAccelerators, unknownAt } from "../engine/outcomes";
-import type { FigureRef, Outcome, ResourceRule, RuleContext, RuleExample } from "../engine/rule";
+import { findingOf } from "../engine/message";
+import type { FigureRef, FindingSaving, Outcome, ResourceRule, RuleContext, RuleExample } from "../engine/rule";
 import { type PathStep, formatPath, readNumber, readObject, readPath, readString, ownEntry } from "../engine/values";
 import type { ResourceView } from "../engine/view";
 
@@ -35,19 +36,60 @@ function parseConfig(raw: unknown): NotebookIdleConfig {
   return { maxIdleMinutes: values["maxIdleMinutes"] as number };
 }
 
-/** A finding; for accelerator environments it says what an idle day costs. */
-function finding(view: ResourceView, problem: string, fix: string, suggestion: Record<string, unknown>, uses: readonly AcceleratorUse[] = view.accelerators.uses, count = 1): Outcome {
+/**
+ * The rule's messages: one id per kind of finding. Each reads "<subject> <problem>; <fix>." so the
+ * first sentence holds what is wrong and the change to make.
+ */
+const SHAPE = "{{subject}} {{problem}}; {{fix}}.";
+const MESSAGES = {
+  noLifecycleConfig: SHAPE,
+  studioAppSettingsUnset: SHAPE,
+  studioIdleSettingsUnset: SHAPE,
+  studioIdleShutdownOff: SHAPE,
+  studioTimeoutAboveLimit: SHAPE,
+  studioTimeoutUnset: SHAPE,
+  workbenchGuestAttributesOff: SHAPE,
+  workbenchTimeoutAboveLimit: SHAPE,
+  colabIdleShutdownOff: SHAPE,
+  colabTimeoutUnset: SHAPE,
+  colabTimeoutUnreadable: SHAPE,
+  colabTimeoutAboveLimit: SHAPE,
+  dataprocNoIdleTtl: SHAPE,
+  dataprocTtlAboveLimit: SHAPE,
+} as const;
+type MessageId = keyof typeof MESSAGES;
+
+/** A finding; for accelerator environments the saving is what an idle month costs. `why` goes to the details. */
+function finding(
+  view: ResourceView,
+  messageId: MessageId,
+  text: { readonly problem: string; readonly fix: string; readonly why?: string },
+  suggestion: Record<string, unknown>,
+  uses: readonly AcceleratorUse[] = view.accelerators.uses,
+  count = 1,
+): Outcome {
   const figures: FigureRef[] = [];
-  let cost = "";
+  const details: string[] = text.why ? [text.why] : [];
+  let saving: FindingSaving | undefined;
   if (uses.length > 0) {
     const unit = unitOf(view.cloud, uses);
     const c = idleCost(view, unit, count);
     if (c) {
-      cost = ` Left on idle, ${countOf(count, unit)} ${count === 1 ? "costs" : "cost"} ${c.text}.`;
+      details.push(`Left on idle, ${countOf(count, unit)} ${count === 1 ? "costs" : "cost"} ${c.text}.`);
+      saving = c.saving;
       figures.push(...c.figures);
     }
   }
-  return { kind: "violation", message: `${subjectOf(view)} ${problem}; ${fix}.${cost}`, figures, suggestion };
+  const property = typeof suggestion["property"] === "string" ? suggestion["property"] : undefined;
+  return findingOf(MESSAGES, {
+    messageId,
+    data: { subject: subjectOf(view), problem: text.problem, fix: text.fix },
+    ...(property ? { fix: "value" in suggestion ? { kind: "property" as const, path: property, value: suggestion["value"] } : { kind: "action" as const, text: text.fix } } : {}),
+    ...(saving ? { saving } : {}),
+    details,
+    figures,
+    suggestion,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -61,8 +103,12 @@ function checkNotebookInstance(view: ResourceView): Outcome[] {
   return [
     finding(
       view,
-      "has accelerators but no lifecycle configuration, so nothing stops it when idle (notebook instances have no built-in idle shutdown)",
-      "set lifecycleConfigName to a NotebookInstanceLifecycleConfiguration whose onStart script installs an auto-stop-idle job (carbonguard can't read the script, only that one is attached)",
+      "noLifecycleConfig",
+      {
+        problem: "has accelerators and nothing stops it when idle",
+        fix: "set lifecycleConfigName to an auto-stop-idle script",
+        why: "Notebook instances have no built-in idle shutdown: a NotebookInstanceLifecycleConfiguration whose onStart script installs an auto-stop-idle job stops it (carbonguard can't read the script, only that one is attached).",
+      },
       { property: "lifecycleConfigName" },
     ),
   ];
@@ -87,7 +133,7 @@ function studioIdle(view: ResourceView, base: readonly PathStep[], required: boo
   }
   if (app.state !== "value") {
     if (required) {
-      out.push(finding(view, `sets no ${formatPath(base)}, so JupyterLab apps never stop when idle`, `set ${idlePath} to {lifecycleManagement: "ENABLED", idleTimeoutInMinutes: ${timeout}, maxIdleTimeoutInMinutes: ${timeout}}`, { property: idlePath }));
+      out.push(finding(view, "studioAppSettingsUnset", { problem: `sets no ${String(base[base.length - 1])}, so JupyterLab apps never stop when idle`, fix: `enable idle shutdown at ${timeout} min`, why: `Set ${idlePath} to {lifecycleManagement: "ENABLED", idleTimeoutInMinutes: ${timeout}, maxIdleTimeoutInMinutes: ${timeout}}.` }, { property: idlePath, value: { lifecycleManagement: "ENABLED", idleTimeoutInMinutes: timeout, maxIdleTimeoutInMinutes: timeout } }));
     }
     return;
   }
@@ -98,7 +144,7 @@ function studioIdle(view: ResourceView, base: readonly PathStep[], required: boo
   }
   if (settings.state !== "value") {
     if (required) {
-      out.push(finding(view, `has no ${idlePath}, so its apps never stop when idle`, `set ${idlePath} to {lifecycleManagement: "ENABLED", idleTimeoutInMinutes: ${timeout}}`, { property: idlePath }));
+      out.push(finding(view, "studioIdleSettingsUnset", { problem: `has no idleSettings, so its apps never stop when idle`, fix: `enable idle shutdown at ${timeout} min`, why: `Set ${idlePath} to {lifecycleManagement: "ENABLED", idleTimeoutInMinutes: ${timeout}}.` }, { property: idlePath, value: { lifecycleManagement: "ENABLED", idleTimeoutInMinutes: timeout } }));
     }
     return;
   }
@@ -108,7 +154,7 @@ function studioIdle(view: ResourceView, base: readonly PathStep[], required: boo
     return;
   }
   if (mode.state !== "value" || mode.value.toUpperCase() !== "ENABLED") {
-    out.push(finding(view, `does not enable idle shutdown (${mode.path} is not ENABLED)`, `set ${mode.path} to "ENABLED" with idleTimeoutInMinutes at most ${max}`, { property: mode.path, value: "ENABLED" }));
+    out.push(finding(view, "studioIdleShutdownOff", { problem: "does not enable idle shutdown", fix: `set idleSettings.lifecycleManagement to "ENABLED"`, why: `${mode.path} is not ENABLED; set it to "ENABLED" with idleTimeoutInMinutes at most ${max}.` }, { property: mode.path, value: "ENABLED" }));
     return;
   }
   for (const key of ["idleTimeoutInMinutes", "maxIdleTimeoutInMinutes"] as const) {
@@ -119,12 +165,12 @@ function studioIdle(view: ResourceView, base: readonly PathStep[], required: boo
     }
     if (r.state === "value" && r.value > max) {
       const what = key === "idleTimeoutInMinutes" ? `stops apps only after ${formatMinutes(r.value)} idle` : `lets users raise their idle timeout to ${formatMinutes(r.value)}`;
-      out.push(finding(view, `${what} (${r.path}), above the limit of ${formatMinutes(max)}`, `set ${r.path} to at most ${timeout} (Studio accepts 60–525600)`, { property: r.path, value: max, current: r.value }));
+      out.push(finding(view, "studioTimeoutAboveLimit", { problem: `${what}, over the ${formatMinutes(max)} limit`, fix: `set ${key} to at most ${timeout}`, why: `The property is ${r.path}; Studio accepts idle timeouts of 60–525600 minutes.` }, { property: r.path, value: max, current: r.value }));
     }
   }
   const idleTimeout = readPath(view.props, [...idle, "idleTimeoutInMinutes"]);
   if (idleTimeout.state === "absent" && required) {
-    out.push(finding(view, `enables idle shutdown without ${idleTimeout.path}`, `set it to at most ${max}`, { property: idleTimeout.path }));
+    out.push(finding(view, "studioTimeoutUnset", { problem: "enables idle shutdown without idleTimeoutInMinutes", fix: `set it to at most ${max}`, why: `The property is ${idleTimeout.path}.` }, { property: idleTimeout.path, value: max }));
   }
 }
 
@@ -154,15 +200,15 @@ function checkWorkbench(view: ResourceView, max: number): Outcome[] {
   const guest = readString(view.props, [...meta, "enable-guest-attributes"]);
   if (guest.state === "opaque") return [unknownAt(guest.path)];
   if (guest.state === "value" && guest.value.trim().toLowerCase() === "false") {
-    return [finding(view, "disables guest attributes (metadata enable-guest-attributes: false), which turns idle shutdown off", `remove that key and set gceSetup.metadata["idle-timeout-seconds"] to at most ${max * 60}`, { property: 'gceSetup.metadata["enable-guest-attributes"]' })];
+    return [finding(view, "workbenchGuestAttributesOff", { problem: "turns idle shutdown off (metadata enable-guest-attributes: false)", fix: `remove that key and set metadata["idle-timeout-seconds"] to at most ${max * 60}`, why: "Workbench's idle shutdown reads guest attributes: with enable-guest-attributes false it never runs." }, { property: 'gceSetup.metadata["enable-guest-attributes"]' })];
   }
   const timeout = readNumber(view.props, [...meta, "idle-timeout-seconds"]);
   if (timeout.state === "opaque") return [unknownAt(timeout.path, "number")];
   const seconds = timeout.state === "value" ? timeout.value : 10_800;
   const source = timeout.state === "value" ? `gceSetup.metadata["idle-timeout-seconds"] is ${seconds}` : `no gceSetup.metadata["idle-timeout-seconds"], so the default of 10800 s applies`;
   if (seconds > 0 && seconds / 60 <= max) return [];
-  const problem = seconds <= 0 ? `never stops when idle (${source})` : `stops only after ${formatMinutes(seconds / 60)} idle (${source}), above the limit of ${formatMinutes(max)}`;
-  return [finding(view, problem, `set gceSetup.metadata["idle-timeout-seconds"] to "${max * 60}" or less`, { property: 'gceSetup.metadata["idle-timeout-seconds"]', value: String(max * 60) })];
+  const problem = seconds <= 0 ? "never stops when idle" : `stops only after ${formatMinutes(seconds / 60)} idle${timeout.state === "value" ? "" : " (the default)"}, over the ${formatMinutes(max)} limit`;
+  return [finding(view, "workbenchTimeoutAboveLimit", { problem, fix: `set metadata["idle-timeout-seconds"] to "${max * 60}" or less`, why: `There is ${source}.` }, { property: 'gceSetup.metadata["idle-timeout-seconds"]', value: String(max * 60) })];
 }
 
 /** Colab Enterprise runtime template: idleShutdownConfig.idleTimeout ("10m"–"24h"; "0s" disables). */
@@ -173,13 +219,13 @@ function checkColab(view: ResourceView, max: number): Outcome[] {
   if (timeout.state === "opaque") return [unknownAt(timeout.path)];
   const fix = `set idleShutdownConfig.idleTimeout to "${max}m" or less`;
   const suggestion = { property: "idleShutdownConfig.idleTimeout", value: `${max}m` };
-  if (disabled.state === "value" && disabled.value === true) return [finding(view, "disables idle shutdown (idleShutdownConfig.idleShutdownDisabled)", fix, suggestion)];
-  if (timeout.state !== "value") return [finding(view, "sets no idleShutdownConfig.idleTimeout, so runtimes stop only on the service default", fix, suggestion)];
+  if (disabled.state === "value" && disabled.value === true) return [finding(view, "colabIdleShutdownOff", { problem: "disables idle shutdown (idleShutdownConfig.idleShutdownDisabled)", fix }, suggestion)];
+  if (timeout.state !== "value") return [finding(view, "colabTimeoutUnset", { problem: "sets no idleShutdownConfig.idleTimeout, so runtimes stop only on the service default", fix }, suggestion)];
   const seconds = parseDuration(timeout.value);
-  if (seconds === undefined) return [finding(view, "has an idleShutdownConfig.idleTimeout carbonguard can't read as a duration", fix, suggestion)];
-  if (seconds === 0) return [finding(view, 'turns idle shutdown off (idleShutdownConfig.idleTimeout "0s")', fix, suggestion)];
+  if (seconds === undefined) return [finding(view, "colabTimeoutUnreadable", { problem: "has an idleShutdownConfig.idleTimeout carbonguard can't read as a duration", fix }, suggestion)];
+  if (seconds === 0) return [finding(view, "colabIdleShutdownOff", { problem: 'turns idle shutdown off (idleShutdownConfig.idleTimeout "0s")', fix }, suggestion)];
   if (seconds / 60 <= max) return [];
-  return [finding(view, `stops runtimes only after ${formatMinutes(seconds / 60)} idle (idleShutdownConfig.idleTimeout), above the limit of ${formatMinutes(max)}`, fix, suggestion)];
+  return [finding(view, "colabTimeoutAboveLimit", { problem: `stops runtimes only after ${formatMinutes(seconds / 60)} idle (idleShutdownConfig.idleTimeout), above the limit of ${formatMinutes(max)}`, fix }, suggestion)];
 }
 
 /** Dataproc with accelerators: clusterConfig.lifecycleConfig.idleDeleteTtl / idleStopTtl. */
@@ -200,12 +246,12 @@ function checkDataproc(view: ResourceView, max: number): Outcome[] {
     nodes += n.state === "value" && n.value >= 0 && n.value <= 10_000 ? n.value : fallback;
     if (groupUses.length === 0) groupUses = u;
   }
-  const fix = `set clusterConfig.lifecycleConfig.idleStopTtl (or idleDeleteTtl) to "${max * 60}s" or less`;
+  const fix = `set lifecycleConfig.idleStopTtl to "${max * 60}s" or less`;
   const suggestion = { property: "clusterConfig.lifecycleConfig.idleStopTtl", value: `${max * 60}s` };
-  if (set.length === 0) return [finding(view, "has accelerators but no idle TTL (clusterConfig.lifecycleConfig.idleDeleteTtl / idleStopTtl), so it runs until deleted", fix, suggestion, groupUses, Math.max(1, nodes))];
+  if (set.length === 0) return [finding(view, "dataprocNoIdleTtl", { problem: "has accelerators but no idle TTL, so it runs until deleted", fix, why: "Set clusterConfig.lifecycleConfig.idleStopTtl (or idleDeleteTtl)." }, suggestion, groupUses, Math.max(1, nodes))];
   const shortest = Math.min(...set.map((t) => t.seconds ?? Infinity));
   const text = Number.isFinite(shortest) ? `only after ${formatMinutes(shortest / 60)} idle` : "on an idle TTL carbonguard can't read";
-  return [finding(view, `stops ${text}, above the limit of ${formatMinutes(max)}`, fix, suggestion, groupUses, Math.max(1, nodes))];
+  return [finding(view, "dataprocTtlAboveLimit", { problem: `stops ${text}, above the limit of ${formatMinutes(max)}`, fix }, suggestion, groupUses, Math.max(1, nodes))];
 }
 
 type Check = (view: ResourceView, max: number) => Outcome[];
@@ -248,7 +294,7 @@ const examples: readonly RuleExample[] = [
     title: "GPU notebook instance without a lifecycle configuration",
     verdict: "bad",
     resource: { type: "aws:sagemaker/notebookInstance:NotebookInstance", name: "research", props: { instanceType: "ml.g5.xlarge", roleArn: "arn:aws:iam::123456789012:role/nb" }, providerProps: { region: "us-east-1" } },
-    messageIncludes: ["SageMaker notebook instance 'research' has accelerators but no lifecycle configuration", "lifecycleConfigName", "kgCO2e per month in us-east-1"],
+    messageIds: ["noLifecycleConfig"],
   },
   {
     title: "GPU notebook instance with an auto-stop lifecycle configuration",
@@ -259,14 +305,14 @@ const examples: readonly RuleExample[] = [
     title: "Studio domain that stops JupyterLab after 240 idle minutes",
     verdict: "bad",
     resource: domain(240),
-    messageIncludes: ["stops apps only after 4 h idle", "above the limit of 60 min"],
+    messageIds: ["studioTimeoutAboveLimit"],
   },
   { title: "Studio domain that stops JupyterLab after 60 idle minutes", verdict: "good", resource: domain(60) },
   {
     title: "Vertex AI Workbench instance on the default 180-minute idle timeout",
     verdict: "bad",
     resource: { type: "gcp:workbench/instance:Instance", name: "wb", props: { location: "europe-west4-a", gceSetup: { machineType: "g2-standard-4" } } },
-    messageIncludes: ["default of 10800 s", 'idle-timeout-seconds"] to "3600"'],
+    messageIds: ["workbenchTimeoutAboveLimit"],
   },
   {
     title: "Colab Enterprise runtime template that stops after 30 idle minutes",
@@ -281,7 +327,7 @@ const examples: readonly RuleExample[] = [
       name: "spark-gpu",
       props: { region: "us-central1", clusterConfig: { workerConfig: { numInstances: 2, machineType: "n1-standard-8", accelerators: [{ acceleratorType: "nvidia-tesla-t4", acceleratorCount: 1 }] } } },
     },
-    messageIncludes: ["no idle TTL", "idleStopTtl"],
+    messageIds: ["dataprocNoIdleTtl"],
   },
 ];
 
@@ -299,7 +345,8 @@ export const mlNotebookIdleShutdown: ResourceRule<NotebookIdleConfig> = {
     tags: ["carbon", "energy", "notebooks", "ml"],
     remediationSteps:
       "Set the property named in the message: a lifecycle configuration with an auto-stop-idle script for SageMaker notebook instances; `idleSettings {lifecycleManagement: \"ENABLED\", idleTimeoutInMinutes, maxIdleTimeoutInMinutes}` for Studio; `idle-timeout-seconds` metadata for Workbench; `idleShutdownConfig.idleTimeout` for Colab Enterprise; `lifecycleConfig.idleStopTtl` for Dataproc. Raise `maxIdleMinutes` in the policy config if long idle periods are intended.",
-    url: docsUrl(NAME),
+    url: docsPage(NAME),
+    messages: MESSAGES,
     configSchema,
   },
   parseConfig,

@@ -6,10 +6,11 @@
  * at minimum running capacity (floor) and at maximum capacity (ceiling). Not applicable until
  * `maxKgCo2ePerMonth` is set: there is no sensible default budget.
  */
-import { docsUrl } from "../engine/accelerator-fit";
+import { docsPage } from "./docs-page";
 import { safeName } from "../engine/capacity";
 import { applyConfigSchema } from "../engine/config";
 import { cite, listJoin, percent, shortBasis, typeLabel } from "../engine/format";
+import { findingOf } from "../engine/message";
 import type { FigureRef, Outcome, Rule, StackRuleExample } from "../engine/rule";
 import type { StackView } from "../engine/view";
 import { type EstimatedResource, type StackEstimate, estimateStack, formatAmount as formatKg, formatRange } from "../estimate";
@@ -77,14 +78,15 @@ function evaluateStack(stack: StackView, { config }: { config: CarbonBudgetConfi
 
   if (compared <= budget) {
     if (!unknownNote) return [];
+    const n = estimate.unknown.length;
     return [
-      {
-        kind: "violation",
+      findingOf(MESSAGES, {
+        messageId: "withinBudgetLowerBound",
+        data: { compareTo: config.compareTo, amount: formatKg(compared), budget: formatKg(budget), unknown: `${n} resource${n === 1 ? "" : "s"}` },
         level: "advisory",
         severity: "low",
-        message: `The stack's estimated ${config.compareTo} of ${formatKg(compared)} kgCO2e/month is within the budget of ${formatKg(budget)}, but ${unknownNote} The estimate is a lower bound.`,
-        figures: [],
-      },
+        details: [capitalized(unknownNote)],
+      }),
     ];
   }
 
@@ -97,14 +99,16 @@ function evaluateStack(stack: StackView, { config }: { config: CarbonBudgetConfi
     return `${typeLabel(r.type)} '${safeName(r.name)}' in ${r.region} ${formatRange(a)} kg (${percent(a.ceiling, amount.ceiling)}%)`;
   });
   const what = config.includeEmbodied ? "operational + embodied" : "operational";
-  const parts = [
+  const largest = top[0];
+  const details = [
     `The stack emits an estimated ${formatKg(amount.floor)} kgCO2e/month at minimum running capacity (floor) and up to ${formatKg(amount.ceiling)} at maximum capacity (ceiling), ${what}; its ${config.compareTo} is above the budget of ${formatKg(budget)} kgCO2e/month.`,
   ];
-  if (contributors.length > 0) parts.push(`Largest contributors (floor–ceiling): ${contributors.join("; ")}.`);
-  parts.push(
+  if (contributors.length > 0) details.push(`Largest contributors (floor–ceiling): ${contributors.join("; ")}.`);
+  details.push(
     `Basis: CCF method with current accelerators, ${Math.round(estimate.utilization * 100)}% utilization, ${estimate.hoursPerMonth} h/month, ${sourcesOf(top)}${config.includeEmbodied ? ", embodied over a 4-year life" : ""} (docs/methodology.md).`,
   );
-  if (unknownNote) parts.push(`${unknownNote[0]?.toUpperCase()}${unknownNote.slice(1)}`);
+  if (unknownNote) details.push(capitalized(unknownNote));
+  const notes = [`Range ${formatKg(amount.floor)}–${formatKg(amount.ceiling)} kgCO2e/month (floor–ceiling, ${what}, CCF method, ${Math.round(estimate.utilization * 100)}% utilization).`];
 
   const figures: FigureRef[] = [];
   const seen = new Set<string>();
@@ -117,9 +121,16 @@ function evaluateStack(stack: StackView, { config }: { config: CarbonBudgetConfi
     }
   }
   return [
-    {
-      kind: "violation",
-      message: parts.join(" "),
+    findingOf(MESSAGES, {
+      messageId: "overBudget",
+      data: {
+        compareTo: config.compareTo,
+        amount: formatKg(compared),
+        budget: formatKg(budget),
+        largest: largest ? `${typeLabel(largest.type)} '${safeName(largest.name)}' in ${largest.region} (${percent(amountOf(largest, config.includeEmbodied).ceiling, amount.ceiling)}%)` : "the stack's largest resources",
+      },
+      notes,
+      details,
       figures,
       suggestion: {
         maxKgCo2ePerMonth: budget,
@@ -138,8 +149,18 @@ function evaluateStack(stack: StackView, { config }: { config: CarbonBudgetConfi
         })),
         resourcesNotEstimated: estimate.unknown.length,
       },
-    },
+    }),
   ];
+}
+
+/** The rule's messages: the first sentence of each kind of finding (what is wrong and the fix). */
+const MESSAGES = {
+  overBudget: "The stack's estimated {{compareTo}} of {{amount}} kgCO2e/month is above the budget of {{budget}}; start with {{largest}}.",
+  withinBudgetLowerBound: "The stack's estimated {{compareTo}} of {{amount}} kgCO2e/month is within the budget of {{budget}}, but {{unknown}} could not be estimated; it is a lower bound.",
+} as const;
+
+function capitalized(text: string): string {
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
 }
 
 function unknownSentence(estimate: StackEstimate): string {
@@ -184,7 +205,7 @@ const stackExamples: readonly StackRuleExample[] = [
       },
     ],
     config: { maxKgCo2ePerMonth: 300 },
-    messageIncludes: ["above the budget of 300", "floor", "ceiling", "Instance 'trainer' in us-east-1", "Largest contributors", "Basis: CCF method"],
+    messageIds: ["overBudget"],
   },
   {
     title: "The same stack in eu-north-1 (Stockholm) fits the budget",
@@ -222,7 +243,7 @@ const stackExamples: readonly StackRuleExample[] = [
       },
     ],
     config: { maxKgCo2ePerMonth: 50, compareTo: "ceiling" },
-    messageIncludes: ["its ceiling is above the budget of 50", "NodePool 'gpu-pool' in us-central1"],
+    messageIds: ["overBudget"],
   },
   {
     title: "No budget set: not applicable",
@@ -244,7 +265,8 @@ export const mlStackCarbonBudget: Rule<CarbonBudgetConfig> = {
     tags: ["carbon", "budget", "ml", "estimate"],
     remediationSteps:
       "Look at the largest contributors first: move them to a cleaner region (see ml-clean-energy-region), let autoscaled capacity scale to zero when idle, or right-size the accelerator. Run `carbonguard estimate` on the stack's export to see every resource's share. If the budget is simply too low for the workload, raise `maxKgCo2ePerMonth` in the policy config.",
-    url: docsUrl(NAME),
+    url: docsPage(NAME),
+    messages: MESSAGES,
     configSchema,
   },
   parseConfig,

@@ -1,11 +1,11 @@
 /**
  * ml-training-guardrails: training capacity uses spare capacity and stops.
  *
- * Property paths: ../shared/data/accelerators/scale-to-zero.md §2 (Spot / preemptible capacity,
+ * Property paths: the project's scale-to-zero research notes, §2 (Spot / preemptible capacity,
  * maximum runtime, checkpoints). The stack part covers what needs a launch-template join (an ASG
  * or EKS node group whose GPU type or Spot setting lives in its launch template).
  */
-import { docsUrl } from "../engine/accelerator-fit";
+import { docsPage } from "./docs-page";
 import type { AcceleratorUse } from "../engine/accelerator-scan";
 import { countOf, formatMinutes, isTraining, labelIn, parseDuration, readCount, stackPath, subjectOf, unitOf, unitPower, workloadOf } from "../engine/capacity";
 import { applyConfigSchema } from "../engine/config";
@@ -13,6 +13,7 @@ import { na, noAccelerators, noJoinedAccelerators, unknownAt } from "../engine/o
 import { formatWatts } from "../engine/format";
 import { DEFAULT_UTILIZATION } from "../estimate";
 import { ASG, EKS_NODE_GROUP, launchTemplatesOf } from "../engine/joins";
+import { findingOf } from "../engine/message";
 import type { FigureRef, Outcome, Rule, RuleContext, RuleExample, StackRuleExample } from "../engine/rule";
 import { type PathStep, formatPath, readArray, readNumber, readPath, readString, ownEntry } from "../engine/values";
 import type { ResourceView, StackView } from "../engine/view";
@@ -79,18 +80,54 @@ function drawText(view: ResourceView, groups: readonly UnitGroup[]): { text: str
   return { text: `${text}, ≈ ${formatWatts(watts)} while it runs at ${Math.round(DEFAULT_UTILIZATION * 100)}% utilization (CCF method)`, figures };
 }
 
-/** One finding per resource listing every gap, so the CLI shows one line per resource. */
-function gaps(view: ResourceView, uses: readonly AcceleratorUse[], count: number | readonly UnitGroup[], problems: readonly string[], suggestion: Record<string, unknown>, urn?: string, subject?: string): Outcome[] {
-  if (problems.length === 0) return [];
+/**
+ * The rule's messages: one id per kind of resource, each finding listing every gap of one resource
+ * (so the CLI shows one line per resource). The first sentence holds the first gap and its fix; the
+ * other gaps follow in short, the longer how and the capacity's draw go to the details.
+ */
+const SHAPE = "{{subject}} {{gap}}.";
+const MESSAGES = {
+  trainingJobGaps: SHAPE,
+  batchOnDemand: SHAPE,
+  batchJobGaps: SHAPE,
+  eksOnDemand: SHAPE,
+  asgOnDemand: SHAPE,
+  gkePoolOnDemand: SHAPE,
+  gceVmOnDemand: SHAPE,
+  tpuVmOnDemand: SHAPE,
+} as const;
+type MessageId = keyof typeof MESSAGES;
+
+/** One gap: what is wrong and the fix, short; the longer how for the details. */
+interface Gap {
+  readonly text: string;
+  readonly detail?: string;
+}
+
+function gaps(
+  messageId: MessageId,
+  view: ResourceView,
+  uses: readonly AcceleratorUse[],
+  count: number | readonly UnitGroup[],
+  problems: readonly (string | Gap)[],
+  suggestion: Record<string, unknown>,
+  urn?: string,
+  subject?: string,
+): Outcome[] {
+  const all = problems.map((p): Gap => (typeof p === "string" ? { text: p } : p));
+  const [first, ...rest] = all;
+  if (!first) return [];
   const draw = drawText(view, typeof count === "number" ? [{ uses, count }] : count);
   return [
-    {
-      kind: "violation",
-      message: `${subject ?? subjectOf(view)} (${draw.text}): ${problems.join("; ")}.`,
+    findingOf(MESSAGES, {
+      messageId,
+      data: { subject: subject ?? subjectOf(view), gap: first.text },
+      notes: rest.length > 0 ? [`Also: ${rest.map((g) => g.text).join("; ")}.`] : [],
+      details: [`Capacity: ${draw.text}.`, ...all.flatMap((g) => (g.detail ? [g.detail] : []))],
       figures: draw.figures,
       suggestion,
       ...(urn ? { urn } : {}),
-    },
+    }),
   ];
 }
 
@@ -109,7 +146,7 @@ function runtimeLimit(
   view: ResourceView,
   steps: readonly PathStep[],
   config: TrainingGuardrailsConfig,
-  problems: string[],
+  problems: (string | Gap)[],
   suggestion: Record<string, unknown>,
   text: { readonly missing: string; readonly over: (runs: string) => string },
 ): Outcome | undefined {
@@ -118,7 +155,11 @@ function runtimeLimit(
   if (limit.state === "opaque") return unknownAt(limit.path, "number");
   if (limit.state === "value" && limit.value <= maxSeconds) return undefined;
   const property = formatPath(steps);
-  problems.push(limit.state === "value" ? text.over(formatMinutes(limit.value / 60)) : `has no ${property}, so ${text.missing}; set it to at most ${maxSeconds} (${config.maxRuntimeHours} h)`);
+  problems.push(
+    limit.state === "value"
+      ? text.over(formatMinutes(limit.value / 60))
+      : { text: `has no ${property}; set it to at most ${maxSeconds} (${config.maxRuntimeHours} h)`, detail: `Without ${property}, ${text.missing}.` },
+  );
   suggestion[property] = maxSeconds;
   return undefined;
 }
@@ -138,7 +179,7 @@ function checkTrainingJob(view: ResourceView, config: TrainingGuardrailsConfig):
   const uses = view.accelerators.uses;
   if (uses.length === 0) return [noAccelerators(view)];
   const maxSeconds = config.maxRuntimeHours * 3600;
-  const problems: string[] = [];
+  const problems: (string | Gap)[] = [];
   const suggestion: Record<string, unknown> = {};
   const runtime = runtimeLimit(view, ["stoppingCondition", "maxRuntimeInSeconds"], config, problems, suggestion, {
     missing: "a stuck job holds its accelerators until someone notices",
@@ -148,7 +189,7 @@ function checkTrainingJob(view: ResourceView, config: TrainingGuardrailsConfig):
   const spot = readPath(view.props, ["enableManagedSpotTraining"]);
   if (spot.state === "opaque") return [unknownAt(spot.path, "boolean")];
   if (!(spot.state === "value" && spot.value === true)) {
-    problems.push("does not use managed Spot capacity; set enableManagedSpotTraining to true with checkpointConfig.s3Uri and stoppingCondition.maxWaitTimeInSeconds");
+    problems.push({ text: "does not use managed Spot capacity; set enableManagedSpotTraining to true", detail: "Managed Spot training needs checkpointConfig.s3Uri and stoppingCondition.maxWaitTimeInSeconds as well." });
     suggestion["enableManagedSpotTraining"] = true;
   } else {
     const checkpoint = readString(view.props, ["checkpointConfig", "s3Uri"]);
@@ -160,17 +201,20 @@ function checkTrainingJob(view: ResourceView, config: TrainingGuardrailsConfig):
     const wait = readPath(view.props, ["stoppingCondition", "maxWaitTimeInSeconds"]);
     if (wait.state === "opaque") return [unknownAt(wait.path, "number")];
     if (wait.state !== "value") {
-      problems.push("uses Spot without stoppingCondition.maxWaitTimeInSeconds (required by SageMaker for Spot; at least maxRuntimeInSeconds)");
+      problems.push({ text: "set stoppingCondition.maxWaitTimeInSeconds for Spot", detail: "SageMaker requires stoppingCondition.maxWaitTimeInSeconds for Spot training, at least maxRuntimeInSeconds." });
       suggestion["stoppingCondition.maxWaitTimeInSeconds"] = maxSeconds;
     }
   }
   const keepAlive = readNumber(view.props, ["resourceConfig", "keepAlivePeriodInSeconds"]);
   if (keepAlive.state === "opaque") return [unknownAt(keepAlive.path, "number")];
   if (keepAlive.state === "value" && keepAlive.value > config.maxKeepAliveMinutes * 60) {
-    problems.push(`keeps its warm pool for ${formatMinutes(keepAlive.value / 60)} after each job (resourceConfig.keepAlivePeriodInSeconds), above the limit of ${formatMinutes(config.maxKeepAliveMinutes)}; lower it to ${config.maxKeepAliveMinutes * 60} or less`);
+    problems.push({
+      text: `keeps its warm pool ${formatMinutes(keepAlive.value / 60)} after each job, over the ${formatMinutes(config.maxKeepAliveMinutes)} limit; set keepAlivePeriodInSeconds to ${config.maxKeepAliveMinutes * 60} or less`,
+      detail: `The warm pool is resourceConfig.keepAlivePeriodInSeconds.`,
+    });
     suggestion["resourceConfig.keepAlivePeriodInSeconds"] = config.maxKeepAliveMinutes * 60;
   }
-  return gaps(view, uses, trainingJobGroups(view, uses), problems, suggestion);
+  return gaps("trainingJobGaps", view, uses, trainingJobGroups(view, uses), problems, suggestion);
 }
 
 /**
@@ -210,10 +254,16 @@ function checkBatchEnvironment(view: ResourceView): Outcome[] {
   const typed = uses.find((u) => u.instanceType?.vcpu);
   const count = max.state === "value" && typed?.instanceType?.vcpu ? Math.max(1, Math.floor(max.value / typed.instanceType.vcpu)) : 1;
   return gaps(
+    "batchOnDemand",
     view,
     typed ? [typed] : uses,
     count,
-    [`runs accelerator jobs on on-demand capacity${count > 1 ? ` (up to ${count} instances at maxVcpus)` : ""}; set computeResources.type to SPOT with allocationStrategy SPOT_PRICE_CAPACITY_OPTIMIZED, and give GPU job definitions a retry strategy to absorb interruptions`],
+    [
+      {
+        text: `runs accelerator jobs on on-demand capacity${count > 1 ? ` (up to ${count} instances)` : ""}; set computeResources.type to SPOT`,
+        detail: "Set computeResources.type to SPOT with allocationStrategy SPOT_PRICE_CAPACITY_OPTIMIZED, and give GPU job definitions a retry strategy to absorb interruptions.",
+      },
+    ],
     { "computeResources.type": "SPOT", "computeResources.allocationStrategy": "SPOT_PRICE_CAPACITY_OPTIMIZED" },
   );
 }
@@ -223,7 +273,7 @@ function checkBatchJob(view: ResourceView, config: TrainingGuardrailsConfig): Ou
   if (uses.length === 0) return [noAccelerators(view)];
   const scope = batchInScope(workloadOf(view));
   if (scope === false) return [na("declared for interactive or online serving")];
-  const problems: string[] = [];
+  const problems: (string | Gap)[] = [];
   const suggestion: Record<string, unknown> = {};
   const timeout = runtimeLimit(view, ["timeout", "attemptDurationSeconds"], config, problems, suggestion, {
     missing: "a hung GPU job runs until someone cancels it",
@@ -233,11 +283,11 @@ function checkBatchJob(view: ResourceView, config: TrainingGuardrailsConfig): Ou
   const attempts = readNumber(view.props, ["retryStrategy", "attempts"]);
   if (attempts.state === "opaque") return [unknownAt(attempts.path, "number")];
   if (!(attempts.state === "value" && attempts.value >= 2)) {
-    problems.push("has no retry strategy (retryStrategy.attempts ≥ 2), so a Spot interruption fails the job; set retryStrategy.attempts and evaluateOnExits to retry on host interruptions");
+    problems.push({ text: "has no retry strategy, so a Spot interruption fails the job; set retryStrategy.attempts to 2 or more", detail: "Set retryStrategy.attempts (2 or more) and evaluateOnExits to retry on host interruptions." });
     suggestion["retryStrategy.attempts"] = 3;
   }
   if (problems.length > 0 && scope === "unknown") return [unknownAt("tags", "object")];
-  return gaps(view, uses, 1, problems, suggestion);
+  return gaps("batchJobGaps", view, uses, 1, problems, suggestion);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -255,10 +305,11 @@ function eksFinding(view: ResourceView, uses: readonly AcceleratorUse[], urn?: s
   if (s.spot) return [];
   const min = readCount(view.props, ["scalingConfig", "desiredSize"]);
   return gaps(
+    "eksOnDemand",
     view,
     uses,
     min.state === "value" && min.value > 0 ? min.value : 1,
-    ["runs training on on-demand capacity; set capacityType to SPOT (with checkpointing in the job), or CAPACITY_BLOCK for reserved ML capacity that ends on a date"],
+    [{ text: "runs training on on-demand capacity; set capacityType to SPOT", detail: "Use SPOT with checkpointing in the job, or CAPACITY_BLOCK for reserved ML capacity that ends on a date." }],
     { capacityType: "SPOT" },
     urn,
   );
@@ -300,10 +351,16 @@ function asgFinding(view: ResourceView, uses: readonly AcceleratorUse[], templat
   if (s.spot) return [];
   const desired = readCount(view.props, ["desiredCapacity"]);
   return gaps(
+    "asgOnDemand",
     view,
     uses,
     desired.state === "value" && desired.value > 0 ? desired.value : 1,
-    ["runs training on on-demand capacity; use a mixedInstancesPolicy with instancesDistribution.onDemandPercentageAboveBaseCapacity 0 and spotAllocationStrategy price-capacity-optimized (or a launch template with instanceMarketOptions.marketType spot), with checkpointing in the job"],
+    [
+      {
+        text: "runs training on on-demand capacity; set onDemandPercentageAboveBaseCapacity to 0",
+        detail: "Use a mixedInstancesPolicy with instancesDistribution.onDemandPercentageAboveBaseCapacity 0 and spotAllocationStrategy price-capacity-optimized (or a launch template with instanceMarketOptions.marketType spot), with checkpointing in the job.",
+      },
+    ],
     { "mixedInstancesPolicy.instancesDistribution.onDemandPercentageAboveBaseCapacity": 0 },
     urn,
   );
@@ -316,7 +373,7 @@ const checkAsg = (view: ResourceView): Outcome[] => {
 };
 
 /** GKE node pool at `base`: Spot, preemptible, flex-start, queued provisioning, or a bounded maxRunDuration. */
-function gkePoolGaps(view: ResourceView, base: readonly PathStep[], config: TrainingGuardrailsConfig): { readonly ok: true } | { readonly unknown: string } | { readonly problem: string } {
+function gkePoolGaps(view: ResourceView, base: readonly PathStep[], config: TrainingGuardrailsConfig): { readonly ok: true } | { readonly unknown: string } | { readonly problem: string | Gap } {
   const nc = [...base, "nodeConfig"];
   for (const steps of [[...nc, "spot"], [...nc, "preemptible"], [...nc, "flexStart"], [...base, "queuedProvisioning", "enabled"]]) {
     const r = readPath(view.props, steps);
@@ -330,14 +387,19 @@ function gkePoolGaps(view: ResourceView, base: readonly PathStep[], config: Trai
     if (seconds !== undefined && seconds > 0 && seconds <= config.maxRuntimeHours * 3600) return { ok: true };
     if (seconds !== undefined && seconds > 0) return { problem: `nodes may run ${formatMinutes(seconds / 60)} (${formatPath([...nc, "maxRunDuration"])}), above the limit of ${config.maxRuntimeHours} h` };
   }
-  return { problem: `runs training on on-demand nodes with no maximum run duration; set ${formatPath([...nc, "spot"])} to true, use flex-start (${formatPath([...nc, "flexStart"])}) or queued provisioning, or set ${formatPath([...nc, "maxRunDuration"])} (at most ${config.maxRuntimeHours * 3600}s)` };
+  return {
+    problem: {
+      text: `runs training on on-demand nodes with no maximum run duration; set ${formatPath([...nc, "spot"])} to true`,
+      detail: `Set ${formatPath([...nc, "spot"])} to true, use flex-start (${formatPath([...nc, "flexStart"])}) or queued provisioning, or set ${formatPath([...nc, "maxRunDuration"])} (at most ${config.maxRuntimeHours * 3600}s).`,
+    },
+  };
 }
 
 function checkGkePool(view: ResourceView, config: TrainingGuardrailsConfig): Outcome[] {
   const uses = view.accelerators.uses;
   if (uses.length === 0) return [noAccelerators(view)];
   const g = gkePoolGaps(view, [], config);
-  const findings = "ok" in g ? [] : "unknown" in g ? [unknownAt(g.unknown)] : gaps(view, uses, 1, [g.problem], { "nodeConfig.spot": true });
+  const findings = "ok" in g ? [] : "unknown" in g ? [unknownAt(g.unknown)] : gaps("gkePoolOnDemand", view, uses, 1, [g.problem], { "nodeConfig.spot": true });
   return trainingOnly(workloadOf(view), findings);
 }
 
@@ -355,7 +417,7 @@ function checkGkeCluster(view: ResourceView, config: TrainingGuardrailsConfig): 
     if (poolUses.length === 0) return;
     const workload = workloadOf(view, { specific: [labelIn(view.props, [...base, "nodeConfig", "resourceLabels"])] });
     const g = gkePoolGaps(view, base, config);
-    const findings = "ok" in g ? [] : "unknown" in g ? [unknownAt(g.unknown)] : gaps(view, poolUses, 1, [g.problem], { [`${prefix}.nodeConfig.spot`]: true }, undefined, `node pool ${prefix} of ${subjectOf(view)}`);
+    const findings = "ok" in g ? [] : "unknown" in g ? [unknownAt(g.unknown)] : gaps("gkePoolOnDemand", view, poolUses, 1, [g.problem], { [`${prefix}.nodeConfig.spot`]: true }, undefined, `node pool ${prefix} of ${subjectOf(view)}`);
     out.push(...trainingOnly(workload, findings).filter((o) => o.kind !== "not-applicable"));
   });
   return out.length > 0 ? out : [na("no inline training node pools")];
@@ -379,8 +441,11 @@ function checkGce(view: ResourceView, config: TrainingGuardrailsConfig): Outcome
     const problem =
       seconds.state === "value" && seconds.value > 0
         ? `may run ${formatMinutes(seconds.value / 60)} (scheduling.maxRunDuration.seconds), above the limit of ${config.maxRuntimeHours} h`
-        : `runs training on standard capacity with no maximum run duration; set scheduling.provisioningModel to SPOT (preemptible, automaticRestart false) or FLEX_START, or set scheduling.maxRunDuration.seconds to at most ${config.maxRuntimeHours * 3600} with instanceTerminationAction STOP or DELETE`;
-    findings.push(...gaps(view, uses, 1, [problem], { "scheduling.provisioningModel": "SPOT" }));
+        : {
+            text: "runs training on standard capacity with no maximum run duration; set scheduling.provisioningModel to SPOT",
+            detail: `Set scheduling.provisioningModel to SPOT (preemptible, automaticRestart false) or FLEX_START, or set scheduling.maxRunDuration.seconds to at most ${config.maxRuntimeHours * 3600} with instanceTerminationAction STOP or DELETE.`,
+          };
+    findings.push(...gaps("gceVmOnDemand", view, uses, 1, [problem], { "scheduling.provisioningModel": "SPOT" }));
   }
   return trainingOnly(workloadOf(view), findings);
 }
@@ -394,7 +459,7 @@ function checkTpuVm(view: ResourceView): Outcome[] {
   const opaque = [spot, pre].find((r) => r.state === "opaque");
   if (opaque) findings.push(unknownAt(opaque.path, "boolean"));
   else if (!((spot.state === "value" && spot.value === true) || (pre.state === "value" && pre.value === true))) {
-    findings.push(...gaps(view, uses, 1, ["runs training on on-demand TPU capacity; set schedulingConfig.spot to true (with checkpoints to Cloud Storage)"], { "schedulingConfig.spot": true }));
+    findings.push(...gaps("tpuVmOnDemand", view, uses, 1, [{ text: "runs training on on-demand TPU capacity; set schedulingConfig.spot to true", detail: "Checkpoint to Cloud Storage so a preemption does not restart the run." }], { "schedulingConfig.spot": true }));
   }
   return trainingOnly(workloadOf(view), findings);
 }
@@ -463,7 +528,7 @@ const examples: readonly RuleExample[] = [
     title: "SageMaker training job without maxRuntimeInSeconds or Spot",
     verdict: "bad",
     resource: trainingJob({}),
-    messageIncludes: ["has no stoppingCondition.maxRuntimeInSeconds", "set it to at most 259200 (72 h)", "enableManagedSpotTraining"],
+    messageIds: ["trainingJobGaps"],
   },
   {
     title: "SageMaker training job on managed Spot with checkpoints and a 24 h limit",
@@ -479,7 +544,7 @@ const examples: readonly RuleExample[] = [
       stoppingCondition: { maxRuntimeInSeconds: 86400, maxWaitTimeInSeconds: 172800 },
       resourceConfig: { instanceType: "ml.g5.12xlarge", instanceCount: 1, volumeSizeInGb: 100, keepAlivePeriodInSeconds: 3600 },
     }),
-    messageIncludes: ["keeps its warm pool for 60 min", "above the limit of 30 min"],
+    messageIds: ["trainingJobGaps"],
   },
   {
     title: "AWS Batch GPU compute environment on SPOT",
@@ -494,7 +559,7 @@ const examples: readonly RuleExample[] = [
       name: "train",
       props: { type: "container", containerProperties: JSON.stringify({ image: "train", resourceRequirements: [{ type: "GPU", value: "1" }, { type: "VCPU", value: "4" }] }) },
     },
-    messageIncludes: ["timeout.attemptDurationSeconds", "retryStrategy.attempts"],
+    messageIds: ["batchJobGaps"],
   },
   {
     title: "Training-tagged GKE node pool on on-demand nodes",
@@ -504,7 +569,7 @@ const examples: readonly RuleExample[] = [
       name: "train",
       props: { location: "us-central1-a", autoscaling: { minNodeCount: 1, maxNodeCount: 8 }, nodeConfig: { machineType: "a3-highgpu-8g", resourceLabels: { "ml-workload": "training" } } },
     },
-    messageIncludes: ["node pool 'train'", "nodeConfig.spot", "maxRunDuration"],
+    messageIds: ["gkePoolOnDemand"],
   },
   {
     title: "Training-tagged GKE node pool on Spot nodes",
@@ -520,7 +585,7 @@ const examples: readonly RuleExample[] = [
     verdict: "bad",
     resource: { type: "aws:eks/nodeGroup:NodeGroup", name: "train", props: { instanceTypes: ["p5.48xlarge"], scalingConfig: { minSize: 0, desiredSize: 1, maxSize: 2 } } },
     stackTags: { "ml-workload": "training" },
-    messageIncludes: ["set capacityType to SPOT"],
+    messageIds: ["eksOnDemand"],
   },
 ];
 
@@ -532,7 +597,7 @@ const stackExamples: readonly StackRuleExample[] = [
       { type: "aws:ec2/launchTemplate:LaunchTemplate", name: "train-lt", props: { id: "lt-0t", instanceType: "p4d.24xlarge", tags: { "ml-workload": "training" } } },
       { type: "aws:autoscaling/group:Group", name: "train-asg", props: { minSize: 0, maxSize: 2, desiredCapacity: 1, launchTemplate: { id: "lt-0t" } }, propertyDependencies: { launchTemplate: ["train-lt"] } },
     ],
-    messageIncludes: ["Auto Scaling group 'train-asg' (1 × p4d.24xlarge (8×A100)", "onDemandPercentageAboveBaseCapacity 0"],
+    messageIds: ["asgOnDemand"],
   },
   {
     title: "Training ASG whose launch template requests Spot",
@@ -558,7 +623,8 @@ export const mlTrainingGuardrails: Rule<TrainingGuardrailsConfig> = {
     tags: ["carbon", "energy", "training", "spot", "ml"],
     remediationSteps:
       "Set the properties the message names: a maximum runtime (SageMaker `stoppingCondition.maxRuntimeInSeconds`, Batch `timeout.attemptDurationSeconds`, GCE `scheduling.maxRunDuration`, GKE `nodeConfig.maxRunDuration`), Spot capacity with checkpoints (SageMaker `enableManagedSpotTraining` + `checkpointConfig`, Batch `computeResources.type: SPOT` + `retryStrategy`, EKS `capacityType: SPOT`, GKE `nodeConfig.spot`, GCE `provisioningModel: SPOT`), and a short warm pool. When reserved or on-demand capacity is required (e.g. a capacity reservation), record a waiver with the reason.",
-    url: docsUrl(NAME),
+    url: docsPage(NAME),
+    messages: MESSAGES,
     configSchema,
   },
   parseConfig,

@@ -16,16 +16,17 @@ import {
   workloadOfUse,
   describeAccelerator,
   displayKey,
-  docsUrl,
   resourceSubject,
   tagLocation,
   tagPresence,
   tdpFigure,
 } from "../engine/accelerator-fit";
+import { docsPage } from "./docs-page";
 import { evidenceSection } from "../engine/accelerator-evidence";
 import { applyConfigSchema } from "../engine/config";
 import { noAccelerators } from "../engine/outcomes";
 import { listJoin } from "../engine/format";
+import { findingOf } from "../engine/message";
 import type { FigureRef, Outcome, ResourceRule, RuleExample } from "../engine/rule";
 import type { ResourceView } from "../engine/view";
 import { DEFAULT_WORKLOAD_KEY, WORKLOADS } from "../engine/workload";
@@ -87,6 +88,13 @@ function declarationOfUses(view: ResourceView, key: string): { declaration: Work
   return { declaration: per[0]!.d, pools };
 }
 
+/** The rule's messages: the first sentence of each kind of finding (what is wrong and the fix). */
+const MESSAGES = {
+  workloadMissing: "{{subject}} {{what}} but declares no ML workload; {{setIt}}.",
+  workloadInvalid: "{{subject}} {{what}}, but {{from}} is not a known workload; set it to one.",
+  requiredTagsMissing: "{{subject}} {{what}} but lacks the required {{tagWord}} {{tags}}; set it on the resource or as a stack tag.",
+} as const;
+
 function evaluate(view: ResourceView, { config }: { config: WorkloadDeclaredConfig }): Outcome[] {
   if (!view.cloud) return [{ kind: "not-applicable", reason: "not an AWS or GCP resource" }];
   const key = config.workloadTagKey;
@@ -112,27 +120,41 @@ function evaluate(view: ResourceView, { config }: { config: WorkloadDeclaredConf
   const where = tagLocation(view);
   const tagWord = view.cloud === "gcp" ? "label" : "tag";
   const what = carries(accelerators);
-  const parts: string[] = [];
-  const setIt = pools.length > 0
-    ? `set the ${tagWord} ${k} (in ${listJoin(pools.map((i) => `\`${poolLabelsPath(i)}\``))}, or \`${where ?? "resourceLabels"}\` for the whole cluster) to ${WORKLOAD_LIST}, or tag the whole stack: \`pulumi stack tag set ${k} <workload>\``
-    : where
-    ? `set the ${tagWord} ${k} (in \`${where}\`) to ${WORKLOAD_LIST}, or tag the whole stack: \`pulumi stack tag set ${k} <workload>\``
-    : `this resource type has no ${tagWord}s, so tag the stack: \`pulumi stack tag set ${k} <workload>\` (${WORKLOAD_LIST})`;
+  const details: string[] = [];
+  const notes: string[] = [];
+  // Where to set it: the first place in the message, all of them (pools, the stack tag) in the details.
+  const place = pools.length > 0 ? `\`${poolLabelsPath(pools[0]!)}\`` : where ? `\`${where}\`` : undefined;
+  const setIt = place ? `set the ${tagWord} ${k} in ${place}` : `tag the stack: \`pulumi stack tag set ${k} <workload>\``;
+  details.push(`${resourceSubject(view)} ${what}.`);
+  details.push(
+    pools.length > 0
+      ? `Set the ${tagWord} ${k} (in ${listJoin(pools.map((i) => `\`${poolLabelsPath(i)}\``))}, or \`${where ?? "resourceLabels"}\` for the whole cluster) to ${WORKLOAD_LIST}, or tag the whole stack: \`pulumi stack tag set ${k} <workload>\`.`
+      : where
+        ? `Set the ${tagWord} ${k} (in \`${where}\`) to ${WORKLOAD_LIST}, or tag the whole stack: \`pulumi stack tag set ${k} <workload>\`.`
+        : `This resource type has no ${tagWord}s, so tag the stack: \`pulumi stack tag set ${k} <workload>\` (${WORKLOAD_LIST}).`,
+  );
+  let messageId: keyof typeof MESSAGES;
+  let data: Record<string, string>;
   if (declaration.state === "absent") {
-    parts.push(`${resourceSubject(view)} ${what} but declares no ML workload: ${setIt}.`);
+    messageId = "workloadMissing";
+    data = { subject: resourceSubject(view), what: briefly(what), setIt };
+    notes.push(`Workloads: ${WORKLOAD_LIST}.`);
   } else if (declaration.state === "invalid") {
     const from = declaration.source === "stack" ? `the stack tag ${k}` : `its ${tagWord} ${k}`;
-    parts.push(`${resourceSubject(view)} ${what}, but ${from} is not one of ${WORKLOAD_LIST} (the value is not shown); use one of those values.`);
+    messageId = "workloadInvalid";
+    data = { subject: resourceSubject(view), what: briefly(what), from };
+    notes.push(`Workloads: ${WORKLOAD_LIST} (the value is not shown).`);
   } else {
-    parts.push(`${resourceSubject(view)} ${what}.`);
+    messageId = "requiredTagsMissing";
+    data = { subject: resourceSubject(view), what: briefly(what), tagWord: `${tagWord}${missing.length > 1 ? "s" : ""}`, tags: listJoin(missing.map((t) => displayKey(t))) };
   }
   const shownMissing = missing.map((t) => displayKey(t));
   if (missing.length > 0) {
-    parts.push(
-      `It lacks the required ${tagWord}${missing.length > 1 ? "s" : ""} ${listJoin(shownMissing)}: set ${missing.length > 1 ? "them" : "it"} on the resource${where ? ` (\`${where}\`)` : ""}${view.cloud === "aws" ? ", in the provider's defaultTags" : ""} or as a stack tag.`,
-    );
+    const sentence = `It lacks the required ${tagWord}${missing.length > 1 ? "s" : ""} ${listJoin(shownMissing)}: set ${missing.length > 1 ? "them" : "it"} on the resource${where ? ` (\`${where}\`)` : ""}${view.cloud === "aws" ? ", in the provider's defaultTags" : ""} or as a stack tag.`;
+    if (messageId !== "requiredTagsMissing") notes.push(`It also lacks the required ${tagWord}${missing.length > 1 ? "s" : ""} ${listJoin(shownMissing)}.`);
+    details.push(sentence);
   }
-  parts.push(`carbonguard uses the workload to check that the accelerator fits it (accelerator-fits-workload) and, with ${config.requiredTags.length > 0 ? "the required tags" : "tags such as team"}, to account carbon per workload and team.`);
+  details.push(`carbonguard uses the workload to check that the accelerator fits it (accelerator-fits-workload) and, with ${config.requiredTags.length > 0 ? "the required tags" : "tags such as team"}, to account carbon per workload and team.`);
 
   const figures: FigureRef[] = [];
   for (const s of accelerators.subjects) {
@@ -140,9 +162,12 @@ function evaluate(view: ResourceView, { config }: { config: WorkloadDeclaredConf
     if (f) figures.push(f);
   }
   return [
-    {
-      kind: "violation",
-      message: parts.join(" "),
+    findingOf(MESSAGES, {
+      messageId,
+      data,
+      notes,
+      details,
+      ...(place ? { fix: { kind: "property" as const, path: place.replace(/`/g, "") + `.${k}`, value: "<workload>" } } : { fix: { kind: "action" as const, text: `pulumi stack tag set ${k} <workload>` } }),
       figures,
       suggestion: {
         tagKey: k,
@@ -153,8 +178,13 @@ function evaluate(view: ResourceView, { config }: { config: WorkloadDeclaredConf
         ...(where ? { setOn: where } : { setOn: "stack tags" }),
         stackTagCommand: `pulumi stack tag set ${k} <workload>`,
       },
-    },
+    }),
   ];
+}
+
+/** "carries accelerators (g2-standard-8: 1×L4, 72 W)" → "carries accelerators": the type and draw are in the details. */
+function briefly(what: string): string {
+  return what.replace(/\s*\([^()]*\)$/, "");
 }
 
 function carries(a: ReturnType<typeof classifyAccelerators>): string {
@@ -171,7 +201,7 @@ const examples: readonly RuleExample[] = [
     title: "Untagged 8×H100 instance",
     verdict: "bad",
     resource: { type: "aws:ec2/instance:Instance", name: "trainer", props: { instanceType: "p5.48xlarge" }, providerProps: { region: "us-east-1" } },
-    messageIncludes: ["declares no ML workload", "p5.48xlarge: 8×H100, 5.6 kW", "pulumi stack tag set ml-workload"],
+    messageIds: ["workloadMissing"],
   },
   {
     title: "The same instance tagged ml-workload=training",
@@ -202,7 +232,7 @@ const examples: readonly RuleExample[] = [
       name: "gpu-vm",
       props: { zone: "europe-west4-a", machineType: "g2-standard-8", labels: { "ml-workload": "serving" } },
     },
-    messageIncludes: ["is not one of training, inference, batch-inference, notebook or dev"],
+    messageIds: ["workloadInvalid"],
   },
   {
     title: "requiredTags: the team tag is missing",
@@ -213,7 +243,7 @@ const examples: readonly RuleExample[] = [
       props: { location: "us-central1", nodeConfig: { machineType: "g2-standard-8", resourceLabels: { "ml-workload": "inference" } } },
     },
     config: { requiredTags: ["team"] },
-    messageIncludes: ["lacks the required label team", "nodeConfig.resourceLabels"],
+    messageIds: ["requiredTagsMissing"],
   },
   {
     title: "requiredTags satisfied by a stack tag",
@@ -234,7 +264,7 @@ const examples: readonly RuleExample[] = [
       name: "embedder",
       props: { family: "embedder", containerDefinitions: JSON.stringify([{ name: "app", image: "embedder", resourceRequirements: [{ type: "GPU", value: "1" }] }]) },
     },
-    messageIncludes: ["requests accelerators"],
+    messageIds: ["workloadMissing"],
   },
   {
     title: "A CPU-only instance needs no declaration",
@@ -261,7 +291,8 @@ export const mlWorkloadDeclared: ResourceRule<WorkloadDeclaredConfig> = {
     tags: ["carbon", "ml", "tagging", "accelerator"],
     remediationSteps:
       "Add the tag/label `ml-workload` (or your configured `workloadTagKey`) with one of training, inference, batch-inference, notebook or dev to the resource, or to the provider's default tags, or tag the stack: `pulumi stack tag set ml-workload training`. Add every key listed in `requiredTags` the same way.",
-    url: docsUrl(NAME),
+    url: docsPage(NAME),
+    messages: MESSAGES,
     configSchema,
   },
   parseConfig,

@@ -48,7 +48,6 @@ export function waiversPolicy(): ResourceValidationPolicy & StackValidationPolic
     severity: "medium",
     tags: ["waivers"],
     remediationSteps: "Fix the waiver file or inline entry the message names (run `carbonguard waivers check <file>`).",
-    url: "https://github.com/carbonguard/carbonguard/blob/main/docs/waivers.md",
     configSchema: WAIVERS_CONFIG_SCHEMA as unknown as ResourceValidationPolicy["configSchema"],
     validateResource: (args: ResourceValidationArgs) => {
       configurePackWaivers(args.getConfig());

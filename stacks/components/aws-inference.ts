@@ -13,7 +13,7 @@
  * `minCapacity: 0`, a target-tracking policy on the backlog per instance (scales in to zero), and a
  * step policy fired by a CloudWatch alarm on the backlog-without-capacity metric (scales out from zero).
  * The metric names `ApproximateBacklogSizePerInstance` and `HasBacklogWithoutCapacity` come from the
- * SageMaker async-inference autoscaling docs; ../shared/data/accelerators/scale-to-zero.md marks them
+ * SageMaker async-inference autoscaling docs; the project's scale-to-zero research notes mark them
  * "verify" — check them against the current AWS docs before relying on the alarm.
  *
  * Small models can use `serverless` instead: CPU-only serverless inference, no instances at all

@@ -13,7 +13,7 @@
  *   Batch uses its service-linked role (no service role to manage).
  * - Tags `ml-workload=training` and `team` on every regional resource.
  *
- * Property paths follow ../shared/data/accelerators/scale-to-zero.md (@pulumi/aws 7.48.0).
+ * Property paths follow the project's scale-to-zero research notes (@pulumi/aws 7.48.0).
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";

@@ -6,7 +6,7 @@
  * `gpuZonalRedundancyDisabled` avoids paying for reserved failover GPU capacity.
  *
  * Region: Cloud Run offers L4 GPUs (GA) only in us-central1, us-east4, europe-west1, europe-west4 and
- * asia-southeast1 (../shared/data/accelerators/cloudrun-gpu-regions.csv). The cleanest of them is
+ * asia-southeast1 (the project's Cloud Run GPU region research data). The cleanest of them is
  * europe-west1 (180 gCO2e/kWh, Electricity Maps 2025), which is still above carbonguard's default
  * `maxGridIntensity` of 150: no Cloud Run GPU region passes the default. The gcp-inference stack
  * therefore allows europe-west1 explicitly in its policy config (stacks/policy-config/gcp-inference.json)

@@ -99,7 +99,7 @@ describe("scale-to-zero policies through gRPC, default config", () => {
     expect(ds).toHaveLength(1);
     expect(ds[0]).toMatchObject({ enforcementLevel: "mandatory", urn: stack[2]!.urn });
     expect(ds[0]!.message).toContain("keeps 1 × ml.g5.xlarge (1×A10G) running with no traffic");
-    expect(ds[0]!.message).toMatch(/≈ \d+ kWh and \d+(\.\d)? kgCO2e per month in us-east-1/);
+    expect(ds[0]!.message).toMatch(/Saves ≈ \d+(\.\d+)? kgCO2e\/month \(idle all month in us-east-1: ≈ \d+ W; 418 gCO2e\/kWh, Electricity Maps 2025\)/);
     expect(ds[0]!.message).toContain("set minCapacity to 0");
   });
 
@@ -115,7 +115,7 @@ describe("scale-to-zero policies through gRPC, default config", () => {
     const ds = of(AUTOSCALE, (await session.analyzeStack([config!, endpoint!])).diagnostics);
     expect(ds).toHaveLength(1);
     expect(ds[0]!.urn).toBe(config!.urn);
-    expect(ds[0]!.message).toContain("no scaling target");
+    expect(ds[0]!.message).toContain("add an aws.appautoscaling.Target with minCapacity 0");
   });
 
   it("AnalyzeStack: a target whose resourceId is unknown in preview and has no dependency gives the advisory can't-evaluate, never a violation", async () => {
@@ -150,7 +150,7 @@ describe("scale-to-zero policies through gRPC, default config", () => {
     );
     expect(ds).toHaveLength(1);
     expect(ds[0]).toMatchObject({ enforcementLevel: "mandatory", severity: "high" });
-    expect(ds[0]!.message).toContain("keeps 2 × ml.g6.xlarge (1×L4) running with no traffic (classic real-time endpoints cannot scale below one instance)");
+    expect(ds[0]!.message).toContain("keeps 2 × ml.g6.xlarge (1×L4) running with no traffic; use async inference, which scales to 0.");
     expect(ds[0]!.message).toContain("eu-west-1");
   });
 
@@ -179,7 +179,7 @@ describe("scale-to-zero policies through gRPC, default config", () => {
       ).diagnostics,
     );
     expect(ds).toHaveLength(1);
-    expect(ds[0]!.message).toContain("node pool nodePools[0] of GKE cluster 'ml' keeps 1 × g2-standard-8 (1×L4) per zone running with no traffic (it has no autoscaling)");
+    expect(ds[0]!.message).toContain("node pool nodePools[0] of GKE cluster 'ml' keeps 1 × g2-standard-8 (1×L4) per zone running with no traffic; add nodePools[0].autoscaling with minNodeCount 0.");
     expect(ds[0]!.message).toContain("us-central1");
     expect(ds[0]!.message).toContain("nodePools[0].autoscaling");
   });
@@ -217,7 +217,7 @@ describe("scale-to-zero policies through gRPC, default config", () => {
     const ds = of(NOTEBOOK, (await session.analyze({ urn: testUrn(type, "nb"), type, name: "nb", properties: { instanceType: "ml.g5.xlarge", roleArn: "arn:aws:iam::1:role/x" }, provider: awsProvider("us-east-1") })).diagnostics);
     expect(ds).toHaveLength(1);
     expect(ds[0]).toMatchObject({ enforcementLevel: "advisory", severity: "medium" });
-    expect(ds[0]!.message).toContain("no lifecycle configuration");
+    expect(ds[0]!.message).toContain("has accelerators and nothing stops it when idle; set lifecycleConfigName to an auto-stop-idle script.");
     expect(ds[0]!.message).toContain("lifecycleConfigName");
   });
 
@@ -236,7 +236,7 @@ describe("scale-to-zero policies through gRPC, default config", () => {
     );
     expect(ds).toHaveLength(1);
     expect(ds[0]!.message).toContain("stops apps only after 4 h idle");
-    expect(ds[0]!.message).toContain("above the limit of 60 min");
+    expect(ds[0]!.message).toContain("over the 60 min limit");
   });
 
   it("Analyze: a training job without maxRuntimeInSeconds fails the guardrails", async () => {

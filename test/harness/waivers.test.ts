@@ -126,7 +126,7 @@ describe("config route: inline waivers in --policy-pack-config", () => {
     expect(d.enforcementLevel).toBe("advisory");
     expect(d.severity).toBe("high");
     expect(d.message).toMatch(new RegExp(`^Waived until ${day(30)} by jane@example\\.com: Reserved ml\\.g6 capacity in us-east-1 until the migration to ca-central-1 \\(ticket PLAT-42; policy config carbonguard-waivers\\.waivers waivers\\[0\\]\\)\\. `));
-    expect(d.message).toContain("ml.g6.xlarge");
+    expect(d.message).toContain("runs in us-east-1 at 418 gCO2e/kWh (Electricity Maps 2025), over the 150 g limit; move it to");
   });
 
   it("leaves resources the waiver does not match at their full level", async () => {

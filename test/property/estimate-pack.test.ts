@@ -67,6 +67,6 @@ describe("ml-stack-carbon-budget through the CrossGuard adapter", () => {
     ];
     policy.validateStack({ resources, getConfig: () => ({ maxKgCo2ePerMonth: 100 }), stackTags: new Map(), notApplicable: () => undefined }, (v) => reported.push(v as Record<string, unknown>));
     expect(reported).toHaveLength(1);
-    expect(String(reported[0]!["message"])).toMatch(/932 kgCO2e\/month at minimum running capacity/);
+    expect(String(reported[0]!["message"])).toMatch(/^The stack's estimated floor of 932 kgCO2e\/month is above the budget of 100; /);
   });
 });

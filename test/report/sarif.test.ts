@@ -39,7 +39,9 @@ describe("sarif renderer", () => {
   it("describes the tool and its rules from the report's rule metadata", () => {
     const model = loadFixture("full");
     const driver = parse(model).runs[0]!.tool.driver;
-    expect(driver).toMatchObject({ name: "carbonguard", version: "0.1.0", informationUri: "https://github.com/carbonguard/carbonguard" });
+    expect(driver).toMatchObject({ name: "carbonguard", version: "0.1.0" });
+    // No project web address exists yet: no informationUri, and the rules' pages are package paths, not help links.
+    expect(driver.informationUri).toBeUndefined();
     // The measured-energy rule follows the policies' (the fixture has measured findings).
     expect(driver.rules.map((r) => r.id)).toEqual([...model.rules.map((r) => r.name), "carbonguard-measured-energy"]);
     const region = driver.rules[0]!;
@@ -47,10 +49,10 @@ describe("sarif renderer", () => {
       id: "ml-clean-energy-region",
       shortDescription: { text: "ML resources in clean-energy regions" },
       fullDescription: { text: model.rules[0]!.description },
-      helpUri: model.rules[0]!.url,
       help: { text: model.rules[0]!.remediationSteps },
       defaultConfiguration: { level: "error" },
     });
+    expect(region["helpUri"]).toBeUndefined();
     expect(driver.rules[1]!.defaultConfiguration).toEqual({ level: "warning" });
   });
 

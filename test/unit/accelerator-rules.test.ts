@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { longForm } from "./long-form";
 
 import { lookupInstanceType, lookupTpuType } from "../../src/data/accelerators";
 import { compileGlob, findCandidates, platformOf, resolveWorkload, shortModelName } from "../../src/engine/accelerator-fit";
@@ -26,7 +27,7 @@ function run(rule: AnyRule, type: string, props: Record<string, unknown>, opts: 
     { urn: `urn:pulumi:dev::p::${type}::r`, type, name: "r", props, ...(opts.provider ? { providerProps: opts.provider } : {}) },
     { stackTags: new Map(Object.entries(opts.stackTags ?? {})), stackConfig: opts.stackConfig ?? {} },
   );
-  return evaluateRule(rule, view, opts.config ?? {});
+  return evaluateRule(rule, view, opts.config ?? {}).map(longForm);
 }
 
 function violations(outcomes: readonly Outcome[]): Finding[] {
@@ -120,7 +121,8 @@ describe("ml-workload-declared", () => {
   it("flags an untagged accelerator resource and says how to declare", () => {
     const f = only(run(mlWorkloadDeclared, EC2, { instanceType: "p5.48xlarge" }));
     expect(f.level).toBeUndefined();
-    expect(f.message).toContain("Instance 'r' carries accelerators (p5.48xlarge: 8×H100, 5.6 kW) but declares no ML workload");
+    expect(f.messageId).toBe("workloadMissing");
+    expect(f.message).toContain("Instance 'r' carries accelerators (p5.48xlarge: 8×H100, 5.6 kW)");
     expect(f.message).toContain("`pulumi stack tag set ml-workload <workload>`");
     expect(f.suggestion).toMatchObject({ tagKey: "ml-workload", workload: "absent", setOn: "tags", missingTags: [], allowedValues: ["training", "inference", "batch-inference", "notebook", "dev"] });
     expect(f.figures[0]).toMatchObject({ value: 5600, unit: "W" });
@@ -134,7 +136,8 @@ describe("ml-workload-declared", () => {
 
   it("never echoes an invalid value", () => {
     const f = only(run(mlWorkloadDeclared, EC2, { instanceType: "p5.48xlarge", tags: { "ml-workload": SECRET } }));
-    expect(f.message).toContain("is not one of training, inference, batch-inference, notebook or dev");
+    expect(f.messageId).toBe("workloadInvalid");
+    expect(f.message).toContain("Workloads: training, inference, batch-inference, notebook or dev (the value is not shown)");
     expect(JSON.stringify(f)).not.toContain(SECRET);
     const s = only(run(mlWorkloadDeclared, EC2, { instanceType: "p5.48xlarge" }, { stackTags: { "ml-workload": SECRET } }));
     expect(s.message).toContain("the stack tag ml-workload");
@@ -153,7 +156,7 @@ describe("ml-workload-declared", () => {
 
   it("points GCP resources without labels to the stack tag", () => {
     const f = only(run(mlWorkloadDeclared, "gcp:vertex/aiDeploymentResourcePool:AiDeploymentResourcePool", { region: "us-central1", dedicatedResources: { machineSpec: { machineType: "g2-standard-8", acceleratorType: "NVIDIA_L4", acceleratorCount: 1 } } }));
-    expect(f.message).toContain("this resource type has no labels, so tag the stack");
+    expect(f.message).toContain("This resource type has no labels, so tag the stack");
     expect(f.suggestion).toMatchObject({ setOn: "stack tags" });
   });
 
@@ -176,8 +179,9 @@ describe("accelerator-fits-workload", () => {
     const f = only(run(acceleratorFitsWorkload, ENDPOINT, endpoint("ml.p4d.24xlarge", { tags: { "ml-workload": "inference" } }), { provider: { region: "us-east-1" } }));
     expect(f.level).toBeUndefined();
     expect(f.message).toContain("ml.p4d.24xlarge: 8×A100, 3.2 kW → ml.g6.xlarge: 1×L4, 72 W (−98%)");
-    expect(f.message).toContain("E07");
-    expect(f.message).toContain("accelerator-fits-workload.md#evidence");
+    expect(f.evidence?.map((e) => e.id)).toContain("E07");
+    expect(f.message).not.toMatch(/\bE\d\d\b/);
+    expect(f.message).not.toContain("http");
     const s = f.suggestion as { misfit: string; workload: string; workloadSource: string; region: string; regionChecked: boolean; alternatives: Alt[]; current: Record<string, unknown>; evidence: string[]; verify?: string };
     expect(s).toMatchObject({ misfit: "training-node", workload: "inference", workloadSource: "resource", region: "us-east-1", regionChecked: true });
     expect(s.current).toMatchObject({ type: "ml.p4d.24xlarge", acceleratorCount: 8, acceleratorTdpW: 3200, workloadClass: "training" });
@@ -344,17 +348,17 @@ describe("accelerator-current-generation", () => {
     expect(f.suggestion).toMatchObject({ retired: true });
     const dl1 = only(run(acceleratorCurrentGeneration, EC2, { instanceType: "dl1.24xlarge", tags: { "ml-workload": "training" } }));
     expect(dl1.message).toContain("Current family: p5 (NVIDIA H100) or trn1/trn2 (AWS Trainium) for training.");
-    expect(dl1.message).toContain("E02, E08");
+    expect(dl1.evidence?.map((e) => e.id)).toEqual(["E02", "E08"]);
   });
 
   it("inf1 → inf2 with E06; TPU v4 with E09/E11; SageMaker names stay ml.*", () => {
     const inf1 = only(run(acceleratorCurrentGeneration, ENDPOINT, endpoint("ml.inf1.xlarge"), { provider: { region: "us-east-1" } }));
-    expect(inf1.message).toContain("E06");
+    expect(inf1.evidence?.map((e) => e.id)).toContain("E06");
     const alts = (inf1.suggestion as { alternatives: Alt[] }).alternatives.map((a) => a.type);
     expect(alts).toContain("ml.inf2.xlarge");
     for (const a of alts) expect(a.startsWith("ml.")).toBe(true);
     const tpu = only(run(acceleratorCurrentGeneration, "gcp:tpu/v2Vm:V2Vm", { zone: "us-central2-b", acceleratorType: "v4-8" }));
-    expect(tpu.message).toContain("E09, E11");
+    expect(tpu.evidence?.map((e) => e.id)).toEqual(["E09", "E11"]);
   });
 
   it("checks EC2 acceleratorNames in attribute-based selection", () => {

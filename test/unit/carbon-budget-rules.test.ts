@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { longForm } from "./long-form";
 import { cite } from "../../src/engine/format";
 import { runStackExample } from "../../src/engine/examples";
 import type { Finding } from "../../src/engine/rule";
@@ -6,7 +7,7 @@ import { mlStackCarbonBudget } from "../../src/rules/ml-stack-carbon-budget";
 
 const findings = (title: string): Finding[] => {
   const example = mlStackCarbonBudget.stackExamples!.find((e) => e.title === title)!;
-  return runStackExample(mlStackCarbonBudget, example).filter((o): o is Finding => o.kind === "violation");
+  return runStackExample(mlStackCarbonBudget, example).filter((o): o is Finding => o.kind === "violation").map(longForm);
 };
 
 describe("ml-stack-carbon-budget message", () => {

@@ -3,6 +3,7 @@
  * is its workload for every rule, as a standalone NodePool's is.
  */
 import { describe, expect, it } from "vitest";
+import { longForm } from "./long-form";
 import { evaluateRule } from "../../src/engine/evaluate";
 import type { Finding, Outcome } from "../../src/engine/rule";
 import { buildView } from "../../src/engine/view";
@@ -22,7 +23,7 @@ const cluster = (pools: unknown[]) => buildView({ urn: "u", type: "gcp:container
 const standalone = (machineType: string, labels?: Record<string, string>) =>
   buildView({ urn: "u", type: "gcp:container/nodePool:NodePool", name: "p", props: { location: "europe-west4", cluster: "ml", ...pool(machineType, labels) } });
 
-const violations = (outcomes: readonly Outcome[]) => outcomes.filter((o): o is Finding => o.kind === "violation");
+const violations = (outcomes: readonly Outcome[]) => outcomes.filter((o): o is Finding => o.kind === "violation").map(longForm);
 const verdict = (outcomes: readonly Outcome[]) => (violations(outcomes).length > 0 ? "violation" : outcomes.some((o) => o.kind === "unknown") ? "unknown" : "pass");
 
 describe("an inline pool's own ml-workload label", () => {

@@ -3,7 +3,7 @@ import { runExample, runStackExample } from "../../src/engine/examples";
 import type { Outcome } from "../../src/engine/rule";
 import { RULES } from "../../src/rules";
 
-function check(verdict: "good" | "bad", outcomes: readonly Outcome[], messageIncludes: readonly string[] | undefined): void {
+function check(verdict: "good" | "bad", outcomes: readonly Outcome[], messageIncludes: readonly string[] | undefined, messageIds: readonly string[] | undefined): void {
   const violations = outcomes.filter((o) => o.kind === "violation");
   // An example must be decidable: a can't-evaluate outcome would make it prove nothing.
   expect(outcomes.filter((o) => o.kind === "unknown")).toEqual([]);
@@ -13,6 +13,9 @@ function check(verdict: "good" | "bad", outcomes: readonly Outcome[], messageInc
     expect(violations.length).toBeGreaterThan(0);
     const text = violations.map((v) => v.message).join("\n");
     for (const needle of messageIncludes ?? []) expect(text).toContain(needle);
+    // The structure, not the prose: the kind of finding each bad example documents.
+    expect(messageIds?.length ?? 0).toBeGreaterThan(0);
+    for (const id of messageIds ?? []) expect(violations.map((v) => v.messageId)).toContain(id);
     // Bad examples document the rule's real violations, not the low-severity "no data" notices.
     expect(violations.some((v) => v.level === undefined)).toBe(true);
   }
@@ -32,10 +35,10 @@ describe.each(RULES.map((r) => [r.meta.name, r] as const))("%s examples", (_name
   });
 
   it.each(rule.examples.map((e) => [e.verdict, e.title, e] as const))("%s: %s", (verdict, _title, example) => {
-    check(verdict, runExample(rule, example), example.messageIncludes);
+    check(verdict, runExample(rule, example), example.messageIncludes, example.messageIds);
   });
 
   it.each((rule.stackExamples ?? []).map((e) => [e.verdict, e.title, e] as const))("stack %s: %s", (verdict, _title, example) => {
-    check(verdict, runStackExample(rule, example), example.messageIncludes);
+    check(verdict, runStackExample(rule, example), example.messageIncludes, example.messageIds);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { longForm } from "./long-form";
 import { formatMinutes, parseDuration, workloadOf } from "../../src/engine/capacity";
 import { evaluateRule, evaluateStackRule } from "../../src/engine/evaluate";
 import type { Outcome } from "../../src/engine/rule";
@@ -43,7 +44,7 @@ function stack(resources: R[], stackTags: Record<string, string> = {}) {
   );
 }
 
-const violations = (os: readonly Outcome[]) => os.filter((o): o is Extract<Outcome, { kind: "violation" }> => o.kind === "violation");
+const violations = (os: readonly Outcome[]) => os.filter((o): o is Extract<Outcome, { kind: "violation" }> => o.kind === "violation").map(longForm);
 const unknowns = (os: readonly Outcome[]) => os.filter((o) => o.kind === "unknown");
 
 const autoscale = (r: R, tags?: Record<string, string>, config: unknown = {}) => evaluateRule(mlAutoscaleToZero, view(r, tags), config);
@@ -126,7 +127,10 @@ describe("ml-autoscale-to-zero, resource part", () => {
 
   it("GKE pools: fixed size, per-zone and total minimums, node locations", () => {
     const pool = (props: Record<string, unknown>): R => ({ type: "gcp:container/nodePool:NodePool", name: "p", props: { location: "us-central1", nodeConfig: { machineType: "g2-standard-8" }, ...props } });
-    expect(violations(autoscale(pool({ nodeCount: 2 })))[0]!.message).toContain("keeps 2 × g2-standard-8 (1×L4) per zone running with no traffic (it has no autoscaling)");
+    const fixed = violations(autoscale(pool({ nodeCount: 2 })))[0]!;
+    expect(fixed.messageId).toBe("poolNoAutoscaling");
+    expect(fixed.message).toContain("keeps 2 × g2-standard-8 (1×L4) per zone running with no traffic; add autoscaling with minNodeCount 0.");
+    expect(fixed.message).toContain("It has no autoscaling.");
     expect(violations(autoscale(pool({ nodeCount: 0 })))).toEqual([]);
     expect(violations(autoscale(pool({ autoscaling: { minNodeCount: 1 }, nodeLocations: ["us-central1-a", "us-central1-b"] })))[0]!.message).toContain("keeps 2 × g2-standard-8");
     expect(violations(autoscale(pool({ autoscaling: { totalMinNodeCount: 3 } })))[0]!.message).toContain("set autoscaling.totalMinNodeCount to 0");
@@ -240,7 +244,8 @@ describe("ml-autoscale-to-zero, stack part (joins)", () => {
     const t: R = { type: "aws:appautoscaling/target:Target", name: "t", props: { serviceNamespace: "sagemaker", scalableDimension: "sagemaker:variant:DesiredInstanceCount", resourceId: "endpoint/e/variant/other", minCapacity: 0 } };
     const v = violations(autoscaleStack([cfg, e, t]));
     expect(v).toHaveLength(1);
-    expect(v[0]!.message).toContain("no scaling target");
+    expect(v[0]!.messageId).toBe("asyncEndpointNoScalingTarget");
+    expect(v[0]!.message).toContain("No scaling target");
   });
 
   it("a scaling target of a provisioned-concurrency dimension is not a scale-to-zero target", () => {
@@ -277,7 +282,10 @@ describe("ml-autoscale-to-zero, stack part (joins)", () => {
   it("GCE managed instance group with a GPU template and no autoscaler, and autoscaler modes", () => {
     const tmpl: R = { type: "gcp:compute/regionInstanceTemplate:RegionInstanceTemplate", name: "t", props: { name: "t", machineType: "g2-standard-8", region: "us-central1" } };
     const mig = (size: number): R => ({ type: "gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager", name: "m", props: { name: "m", region: "us-central1", targetSize: size, versions: [{ instanceTemplate: "t" }] } });
-    expect(violations(autoscaleStack([tmpl, mig(2)]))[0]!.message).toContain("managed instance group 'm' keeps 2 × g2-standard-8 (1×L4) running with no traffic (no autoscaler scales it)");
+    const noAutoscaler = violations(autoscaleStack([tmpl, mig(2)]))[0]!;
+    expect(noAutoscaler.messageId).toBe("migNoAutoscaler");
+    expect(noAutoscaler.message).toContain("managed instance group 'm' keeps 2 × g2-standard-8 (1×L4) running with no traffic;");
+    expect(noAutoscaler.message).toContain("No autoscaler scales it.");
     expect(autoscaleStack([tmpl, mig(0)])).toEqual([]);
     const scaler = (policy: Record<string, unknown>): R => ({ type: "gcp:compute/regionAutoscaler:RegionAutoscaler", name: "a", props: { region: "us-central1", target: "m", autoscalingPolicy: { maxReplicas: 3, ...policy } } });
     expect(autoscaleStack([tmpl, mig(2), scaler({ minReplicas: 0 })])).toEqual([]);
@@ -300,7 +308,7 @@ describe("ml-autoscale-to-zero, stack part (joins)", () => {
     const vm: R = { type: "gcp:compute/instance:Instance", name: "vm", props: { zone: "us-central1-a", machineType: "g2-standard-4", resourcePolicies: ["projects/p/regions/us-central1/resourcePolicies/sched"] } };
     const policy = (schedule: Record<string, unknown>): R => ({ type: "gcp:compute/resourcePolicy:ResourcePolicy", name: "sched", props: { name: "sched", selfLink: "https://www.googleapis.com/compute/v1/projects/p/regions/us-central1/resourcePolicies/sched", instanceSchedulePolicy: { timeZone: "UTC", ...schedule } } });
     expect(autoscaleStack([vm, policy({ vmStopSchedule: { schedule: "0 20 * * *" } })])).toEqual([]);
-    expect(violations(autoscaleStack([vm, policy({ vmStartSchedule: { schedule: "0 8 * * *" } })]))[0]!.message).toContain("none of its resource policies stops it");
+    expect(violations(autoscaleStack([vm, policy({ vmStartSchedule: { schedule: "0 8 * * *" } })]))[0]!.message).toContain("None of its resource policies stops it");
     expect(autoscaleStack([vm])).toEqual([]); // a policy from elsewhere: not judged
   });
 
@@ -480,7 +488,8 @@ describe("ml-training-guardrails", () => {
     expect(over.message).toContain("allows 4 days per attempt (timeout.attemptDurationSeconds), above the limit of 72 h");
     expect(over.suggestion).toEqual({ "timeout.attemptDurationSeconds": 259_200 });
     const missing = violations(guard(jd(undefined)))[0]!;
-    expect(missing.message).toContain("has no timeout.attemptDurationSeconds, so a hung GPU job runs until someone cancels it; set it to at most 259200 (72 h)");
+    expect(missing.message).toContain("has no timeout.attemptDurationSeconds; set it to at most 259200 (72 h).");
+    expect(missing.message).toContain("Without timeout.attemptDurationSeconds, a hung GPU job runs until someone cancels it.");
     expect(guard(jd({ attemptDurationSeconds: U_NUMBER }))).toEqual([{ kind: "unknown", path: "timeout.attemptDurationSeconds", valueType: "number" }]);
     expect(guard(jd({ attemptDurationSeconds: 259_200 }))).toEqual([]);
 

@@ -3,6 +3,7 @@
  * A10G; a K80 or V100 → H100/A100) is never presented as a saving: it says it draws more, and why.
  */
 import { describe, expect, it } from "vitest";
+import { longForm } from "./long-form";
 import { evaluateRule } from "../../src/engine/evaluate";
 import type { AnyRule, Finding } from "../../src/engine/rule";
 import { buildView } from "../../src/engine/view";
@@ -19,7 +20,7 @@ interface Alternative {
 function finding(rule: AnyRule, type: string, props: Record<string, unknown>): Finding {
   const found = evaluateRule(rule, buildView({ urn: "u", type, name: "n", props }), {}).filter((o): o is Finding => o.kind === "violation");
   expect(found).toHaveLength(1);
-  return found[0]!;
+  return longForm(found[0]!);
 }
 
 /** Every listed alternative above the current TDP is marked in the text and the suggestion, and the message gives the reason. */

@@ -1,5 +1,6 @@
 /** A SageMaker training job's size is what it runs: instanceType × instanceCount, or each instance group's count. */
 import { describe, expect, it } from "vitest";
+import { longForm } from "./long-form";
 import { evaluateRule } from "../../src/engine/evaluate";
 import type { Finding } from "../../src/engine/rule";
 import { buildView } from "../../src/engine/view";
@@ -14,17 +15,17 @@ function message(resourceConfig: Record<string, unknown>): string {
   });
   const outcomes = evaluateRule(mlTrainingGuardrails, view, {});
   expect(outcomes).toHaveLength(1);
-  return (outcomes[0] as Finding).message;
+  return longForm(outcomes[0] as Finding).message;
 }
 
 describe("SageMaker training job capacity in ml-training-guardrails", () => {
   it("counts resourceConfig.instanceCount", () => {
-    expect(message({ instanceType: "ml.p4d.24xlarge", instanceCount: 2, volumeSizeInGb: 100 })).toMatch(/\(2 × ml\.p4d\.24xlarge \(8×A100\)/);
+    expect(message({ instanceType: "ml.p4d.24xlarge", instanceCount: 2, volumeSizeInGb: 100 })).toMatch(/Capacity: 2 × ml\.p4d\.24xlarge \(8×A100\)/);
   });
 
   it("counts each of resourceConfig.instanceGroups by its own instanceCount", () => {
     const one = message({ instanceGroups: [{ instanceGroupName: "g", instanceType: "ml.p4d.24xlarge", instanceCount: 2 }], volumeSizeInGb: 100 });
-    expect(one).toMatch(/\(2 × ml\.p4d\.24xlarge \(8×A100\)/);
+    expect(one).toMatch(/Capacity: 2 × ml\.p4d\.24xlarge \(8×A100\)/);
     const two = message({
       instanceGroups: [
         { instanceGroupName: "a", instanceType: "ml.p4d.24xlarge", instanceCount: 2 },
@@ -32,7 +33,7 @@ describe("SageMaker training job capacity in ml-training-guardrails", () => {
       ],
       volumeSizeInGb: 100,
     });
-    expect(two).toMatch(/\(2 × ml\.p4d\.24xlarge \(8×A100\) \+ 3 × ml\.g5\.xlarge \(1×A10G\), ≈ [\d.,]+ kW while it runs/);
+    expect(two).toMatch(/Capacity: 2 × ml\.p4d\.24xlarge \(8×A100\) \+ 3 × ml\.g5\.xlarge \(1×A10G\), ≈ [\d.,]+ kW while it runs/);
   });
 
   it("the drawn power scales with the group's count", () => {

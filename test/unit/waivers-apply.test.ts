@@ -190,7 +190,7 @@ describe("messages", () => {
 
 describe("the pack's store (src/waivers/pack.ts)", () => {
   afterEach(() => resetPackWaivers());
-  const violation: Finding = { kind: "violation", message: "Runs in us-east-1.", figures: [] };
+  const violation: Finding = { kind: "violation", messageId: "aboveLimit", data: {}, message: "Runs in us-east-1.", figures: [] };
   const target = { urn: urn("llm-a"), type: TYPE, name: "llm-a" };
 
   it("relative paths resolve against $PWD, not the process's cwd", () => {

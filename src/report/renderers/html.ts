@@ -17,7 +17,7 @@ import { budgetText, measuredFindingText, ratioText } from "./measured-text";
 import { type ReadableFix, readableFix } from "./fix";
 import { defineRenderer } from "../render-input";
 import {
-  SCHEMA_DOC_URL,
+  SCHEMA_DOC_PATH,
   SEVERITIES,
   byGroupEmissions,
   capitalise,
@@ -477,9 +477,15 @@ function findingItem(f: ReportFinding, filters: FindingFilters): string {
     `<li class="finding l-${levelGroupOf(f)} p-${filters.policies.get(f.policy) ?? 0} ${isActive(f) ? "active" : "waived"}">` +
     `<div class="finding-head"><span class="pill ${h(level)}">${h(level)}</span> <span class="sev sev-${h(f.severity)}">${h(f.severity)}</span> ` +
     `<span class="resource" title="${h(f.urn)}"><code>${h(f.type)}</code> ${h(f.name)}</span></div>` +
-    `<p class="finding-message">${h(f.message)}</p>${notes.join("")}` +
+    `<p class="finding-message">${h(f.message)}</p>${detailsBlock(f)}${notes.join("")}` +
     "</li>"
   );
+}
+
+/** The long form the short message leaves out (alternatives, provenance), folded by default. */
+function detailsBlock(f: ReportFinding): string {
+  if (!f.details || f.details.length === 0) return "";
+  return `<details class="finding-details"><summary>Details</summary>${f.details.map((d) => `<p>${h(d)}</p>`).join("")}</details>`;
 }
 
 /** The structured fix for people: what to set, the alternatives as a small table, other steps. */
@@ -610,7 +616,7 @@ function footer(input: RenderInput): string {
   return [
     "<footer>",
     data.length > 0 ? `<h2>Data sources</h2><ul class="provenance">${data.join("")}</ul>` : "",
-    `<p class="muted">Emissions are estimated at the stated utilisation: the expected figure counts the capacity each resource declares (an Auto Scaling group's desired capacity, a managed instance group's target size) and, where it declares none, autoscaled capacity ${h(formatNumber(input.options.expectedUtilization * 100, 0))}% of the way from its minimum to its maximum (<code>--expected-utilization</code>); the floor counts autoscaled capacity at its minimum, the ceiling at its maximum. The efficiency grade (A–G) compares kgCO<sub>2</sub>e per accelerator-hour with the cleanest configuration achievable on the same hardware. The machine-readable form of this report is <code>--format json</code> (${link(SCHEMA_DOC_URL, "schema")}).</p>`,
+    `<p class="muted">Emissions are estimated at the stated utilisation: the expected figure counts the capacity each resource declares (an Auto Scaling group's desired capacity, a managed instance group's target size) and, where it declares none, autoscaled capacity ${h(formatNumber(input.options.expectedUtilization * 100, 0))}% of the way from its minimum to its maximum (<code>--expected-utilization</code>); the floor counts autoscaled capacity at its minimum, the ceiling at its maximum. The efficiency grade (A–G) compares kgCO<sub>2</sub>e per accelerator-hour with the cleanest configuration achievable on the same hardware. The machine-readable form of this report is <code>--format json</code> (schema: <code>${h(SCHEMA_DOC_PATH)}</code> in the carbonguard package).</p>`,
     "</footer>",
   ]
     .filter((x) => x !== "")

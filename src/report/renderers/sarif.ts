@@ -11,7 +11,7 @@
 import type { Level, MeasuredSection, RenderInput, Renderer, ReportFinding, RuleSummary, Sink, StackReport } from "../model";
 import { MEASURED_RULE_ID, measuredFindingText } from "./measured-text";
 import { defineRenderer } from "../render-input";
-import { PROJECT_URL, jsonAt, sortKeys } from "./util";
+import { jsonAt, sortKeys } from "./util";
 
 export const SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 
@@ -131,7 +131,8 @@ function writeSarif(input: RenderInput, sink: Sink): void {
       shortDescription: { text: "Measured energy (CodeCarbon) differs from the estimate by more than the configured factor" },
       fullDescription: { text: "CodeCarbon runs matched to a stack or group measured more or less than the expected estimate over the same period by more than --measured-factor (default 2×) either way: the estimate's capacity or utilization assumptions, or the mapping of runs to stacks, is wrong." },
       defaultConfiguration: { level: "warning" },
-      ...(helpUri(`${PROJECT_URL}/blob/main/docs/report.md#measured-energy-codecarbon`) ? { helpUri: helpUri(`${PROJECT_URL}/blob/main/docs/report.md#measured-energy-codecarbon`) } : {}),
+      // No project web address exists yet: the page ships in the package (docs/report.md).
+      help: { text: "See docs/report.md, section \"Measured energy (CodeCarbon)\", in the carbonguard package." },
     });
   }
 
@@ -148,7 +149,6 @@ function writeSarif(input: RenderInput, sink: Sink): void {
     driver: {
       name: input.tool.name,
       version: input.tool.version,
-      informationUri: PROJECT_URL,
       rules,
     },
   };
@@ -238,7 +238,13 @@ function result(f: ReportFinding, stack: StackReport, ruleIndex: number, newIds:
     resourceType: f.type,
   };
   if (f.waiverProblem !== undefined) properties.waiverProblem = f.waiverProblem;
+  if (f.messageId !== undefined) properties.messageId = f.messageId;
   if (f.savingKgCo2ePerMonth !== undefined) properties.savingKgCo2ePerMonth = f.savingKgCo2ePerMonth;
+  if (f.fix !== undefined) properties.fix = sortKeys(f.fix);
+  if (f.saving !== undefined) properties.saving = f.saving;
+  if (f.evidence !== undefined) properties.evidence = f.evidence;
+  // SARIF viewers show the message; the long form (alternatives, provenance) travels beside it.
+  if (f.details !== undefined) properties.details = f.details;
   if (f.suggestion !== undefined) properties.suggestion = sortKeys(f.suggestion);
   out.properties = properties;
   return out;

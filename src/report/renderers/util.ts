@@ -8,8 +8,8 @@ import type { BaselineComparison, EmissionsRange, Level, ProvenanceEntry, Report
 
 export const SEVERITIES: readonly Severity[] = ["critical", "high", "medium", "low"];
 
-export const PROJECT_URL = "https://github.com/carbonguard/carbonguard";
-export const SCHEMA_DOC_URL = `${PROJECT_URL}/blob/main/docs/report-schema.md`;
+/** The schema's page, shipped in the package (no web address until the project has a public home). */
+export const SCHEMA_DOC_PATH = "docs/report-schema.md";
 
 // ---------------------------------------------------------------------------------------------
 // Escaping
