@@ -33,7 +33,7 @@ export const acceleratorFitsModelExamples: readonly RuleExample[] = [
     title: "Cloud Run: the same model AWQ-quantized still needs more than one L4",
     verdict: "bad",
     resource: cloudRun("llm-awq", { args: ["--model", "hugging-quants/Meta-Llama-3.1-70B-Instruct-AWQ-INT4", "--quantization", "awq"] }),
-    messageIncludes: ["can't hold the served model", "0.5 bytes (4-bit, quantization setting)"],
+    messageIncludes: ["can't hold the served model", "0.5 bytes (4-bit, from its quantization setting)"],
   },
   {
     title: "Cloud Run: an 8B model (vllm serve) on one L4",
