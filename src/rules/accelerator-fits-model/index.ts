@@ -9,6 +9,7 @@
  */
 import { type AcceleratorSubject, classifyAccelerators, docsUrl, resolveWorkload, resourceSubject } from "../../engine/accelerator-fit";
 import { stackPath } from "../../engine/capacity";
+import { evidenceSection } from "../../engine/accelerator-evidence";
 import { applyConfigSchema } from "../../engine/config";
 import { SM_ENDPOINT_CONFIG, resourcesOfTypes } from "../../engine/joins";
 import { na, unknownAt } from "../../engine/outcomes";
@@ -156,7 +157,9 @@ export const acceleratorFitsModel: Rule<FitsModelConfig> = {
       "",
       "**Verdicts.** Oversized: a type of the same service, offered in the same region, holds the needed memory with at most half the accelerators or half the accelerator memory; the finding names up to three (the smallest size of each accelerator model, lowest published TDP first) and the estimated kgCO2e/month saved by the first (the estimator's method, 50% utilization). Undersized: the weights alone exceed the memory (it fails to load or spills to CPU), or only the overhead does (out-of-memory under load). Where the ML.Energy Leaderboard measured the model, the finding quotes its best energy per output token and whether the deployment's GPU count matches the measured best (H100/B200 only).",
       "",
-      "**Limits.** The overhead is a rule of thumb: the KV cache grows with context length and concurrency, so long-context or high-batch serving needs more (raise `memoryOverhead`). The parameter count in an id is what its author wrote. Models that can't be read or sized (an S3 artifact, a local path, a secret or unknown value, an unknown quantization) get no finding. Model ids are never quoted in messages, since one may sit in a secret value. ECS task definitions, Batch job definitions and Kubernetes Deployments are not read yet.",
+      "**Limits.** The overhead is a rule of thumb: the KV cache grows with context length and concurrency, so long-context or high-batch serving needs more (raise `memoryOverhead`). The parameter count in an id is what its author wrote. Models that can't be read or sized (an S3 artifact, a local path, a secret or unknown value, an unknown quantization) get no finding. vLLM reserves 90% of each accelerator's memory by default (`--gpu-memory-utilization 0.9`, vLLM engine arguments) and gives the KV cache what the weights leave, so a tight fit shows as a small KV cache and small batches rather than an error. Model ids are never quoted in messages, since one may sit in a secret value. ECS task definitions, Batch job definitions and Kubernetes Deployments are not read yet.",
+      "",
+      evidenceSection(["E15", "E18"]),
     ].join("\n"),
     kind: "resource+stack",
     defaultLevel: "advisory",
