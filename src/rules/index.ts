@@ -10,7 +10,7 @@ import { mlAutoscaleToZero } from "./ml-autoscale-to-zero";
 import { mlNotebookIdleShutdown } from "./ml-notebook-idle-shutdown";
 import { mlTrainingGuardrails } from "./ml-training-guardrails";
 
-export const RULES: readonly AnyRule[] = [mlCleanEnergyRegion, mlWorkloadDeclared, acceleratorFitsWorkload, acceleratorFitsModel, acceleratorCurrentGeneration, mlAutoscaleToZero, mlNotebookIdleShutdown, mlTrainingGuardrails, mlStackCarbonBudget];
+export const RULES: readonly AnyRule[] = [mlCleanEnergyRegion, mlWorkloadDeclared, acceleratorFitsWorkload, acceleratorCurrentGeneration, acceleratorFitsModel, mlAutoscaleToZero, mlNotebookIdleShutdown, mlTrainingGuardrails, mlStackCarbonBudget];
 
 export function ruleByName(name: string): AnyRule | undefined {
   return RULES.find((r) => r.meta.name === name);

@@ -178,3 +178,18 @@ describe("the fit", () => {
     expect(f!.figures.map((x) => x.label)).toEqual(expect.arrayContaining(["serving memory overhead", "served model parameters", "eu-north-1 grid intensity"]));
   });
 });
+
+describe("the reference inference stacks declare the model they serve, and it fits", () => {
+  it("AwsInference's default model on ml.g6.xlarge is read, sized and fits (not a vacuous pass)", async () => {
+    const { AWS_INFERENCE_DEFAULT_ENVIRONMENT, AWS_INFERENCE_DEFAULT_INSTANCE_TYPE } = await import("../../stacks/components/aws-inference");
+    const out = runStack(sagemaker({ ...AWS_INFERENCE_DEFAULT_ENVIRONMENT }, AWS_INFERENCE_DEFAULT_INSTANCE_TYPE));
+    expect(out).toEqual([]);
+    // The same model on an 8-GPU type is reported: the model was read.
+    expect(violations(runStack(sagemaker({ ...AWS_INFERENCE_DEFAULT_ENVIRONMENT }, "ml.g6.48xlarge"))).map((f) => f.suggestion?.["fit"])).toEqual(["oversized"]);
+  });
+
+  it("GcpInference's default vLLM arguments on one L4 are read and fit", () => {
+    const out = run(cloudRun({ args: ["--model", "Qwen/Qwen2.5-1.5B-Instruct", "--max-model-len", "8192"] }));
+    expect(out).toEqual([{ kind: "not-applicable", reason: "the accelerators fit the served model" }]);
+  });
+});
