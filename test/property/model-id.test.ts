@@ -116,3 +116,35 @@ describe("parseParamsTag", () => {
     );
   });
 });
+
+describe("accelerator-fits-model never echoes the model id", () => {
+  it("for any sized id in env or args, on any Cloud Run or SageMaker capacity, no outcome quotes the id's own words", async () => {
+    const { evaluateRule, evaluateStackRule } = await import("../../src/engine/evaluate");
+    const { buildStackView, buildView } = await import("../../src/engine/view");
+    const { acceleratorFitsModel } = await import("../../src/rules/accelerator-fits-model");
+    const distinctive = fc.stringMatching(/^Zq[a-z]{4,8}$/);
+    fc.assert(
+      fc.property(distinctive, distinctive, fc.integer({ min: 1, max: 900 }), fc.boolean(), fc.constantFrom("ml.g6.xlarge", "ml.g6.48xlarge", "ml.p5.48xlarge", "ml.g6e.12xlarge"), (o, n, size, viaArgs, instanceType) => {
+        const id = `${o}/${n}-${size}B-Instruct`;
+        const container = viaArgs ? { args: ["--model", id] } : { env: [{ name: "MODEL_ID", value: id }] };
+        const cloudRun = buildView({
+          urn: "urn:pulumi:s::p::gcp:cloudrunv2/service:Service::x",
+          type: "gcp:cloudrunv2/service:Service",
+          name: "x",
+          props: { location: "us-central1", template: { nodeSelector: { accelerator: "nvidia-l4" }, containers: [{ resources: { limits: { "nvidia.com/gpu": "1" } }, ...container }] } },
+        });
+        const stack = buildStackView([
+          { urn: "urn:m", type: "aws:sagemaker/model:Model", name: "m", props: { name: "m", primaryContainer: { environment: { HF_MODEL_ID: id } } }, providerProps: { region: "us-east-1" } },
+          { urn: "urn:c", type: "aws:sagemaker/endpointConfiguration:EndpointConfiguration", name: "c", props: { productionVariants: [{ variantName: "v", modelName: "m", instanceType }] }, providerProps: { region: "us-east-1" } },
+        ]);
+        const outcomes = [...evaluateRule(acceleratorFitsModel, cloudRun, {}), ...evaluateStackRule(acceleratorFitsModel, stack, {})];
+        const text = JSON.stringify(outcomes);
+        expect(text).not.toContain(o);
+        expect(text).not.toContain(n);
+        // The id was read and sized: every deployment gets a verdict (fits or a finding), never "unknown model".
+        expect(outcomes.some((x) => x.kind === "not-applicable" && /served model|size/.test(x.reason) && !/fit/.test(x.reason))).toBe(false);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
