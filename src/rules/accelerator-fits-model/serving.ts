@@ -46,7 +46,6 @@ const FLAGS = {
 } as const;
 
 type Field = keyof typeof ENV_KEYS;
-const FIELDS: readonly Field[] = ["id", "quantization", "dtype", "tensorParallel"];
 
 /** One variable of a container's environment: its value, or unknown (preview, secret reference). */
 export type EnvEntry = { readonly value: string } | { readonly opaquePath: string };
@@ -54,7 +53,7 @@ export type EnvEntry = { readonly value: string } | { readonly opaquePath: strin
 /** A container as the readers below see it: environment by name, arguments in order. */
 export interface ContainerSpec {
   readonly env: ReadonlyMap<string, EnvEntry>;
-  /** Command then arguments; `undefined` entries are unknown in preview (their path in `argPaths`). */
+  /** Command then arguments; `undefined` entries are unknown in preview. */
   readonly argv: readonly (string | undefined)[];
   readonly argvOpaquePath?: string;
   readonly path: string;
@@ -185,5 +184,3 @@ export function servedByContainers(containers: readonly ContainerSpec[]): Served
   if (served.length > 1) return { ...NO_SERVED_MODEL, id: opaque ? opaque.id : ABSENT };
   return NO_SERVED_MODEL;
 }
-
-export { FIELDS as SERVED_FIELDS };
