@@ -62,6 +62,7 @@ describe("sizeFromModelId", () => {
     expect(sizeFromModelId("publishers/google/models/gemma3@gemma-3-1b-it")).toEqual({ totalB: 1 });
     expect(sizeFromModelId("HuggingFaceTB/SmolLM2-360M-Instruct")).toEqual({ totalB: 0.36 });
     expect(sizeFromModelId("Qwen/Qwen3-30B-A3B")).toEqual({ totalB: 30, activeB: 3 });
+    expect(sizeFromModelId("Qwen/Qwen2.5-7B-Instruct-1M")).toEqual({ totalB: 7 });
     // Versions, dates and context lengths are not sizes.
     expect(sizeFromModelId("mistralai/Mistral-Nemo-Instruct-2407")).toBeUndefined();
     expect(sizeFromModelId("/opt/ml/model")).toBeUndefined();

@@ -75,6 +75,15 @@ describe("unknown stays unknown", () => {
     expect((out[0] as { path: string }).path).toContain("productionVariants[0].instanceType");
   });
 
+  it("an oversized check needs the region (what is offered there): unknown in preview, it can't be evaluated; undersized needs none", () => {
+    const inputs = sagemaker({ HF_MODEL_ID: "meta-llama/Llama-3.1-8B-Instruct" }, "ml.g6.48xlarge");
+    const withRegion = (region: unknown) => inputs.map((r) => ({ ...r, props: { ...(r.props as object), region } }));
+    const out = runStack(withRegion(U));
+    expect(out).toEqual([{ kind: "unknown", path: "region of SageMaker endpoint configuration 'c'", valueType: "string" }]);
+    const tooBig = runStack(sagemaker({ HF_MODEL_ID: "meta-llama/Llama-3.1-70B-Instruct" }, "ml.g6.xlarge").map((r) => ({ ...r, props: { ...(r.props as object), region: U } })));
+    expect(violations(tooBig).map((f) => f.suggestion?.["fit"])).toEqual(["cannot-load"]);
+  });
+
   it("SageMaker: in preview the model name is unknown, the engine's dependency joins it", () => {
     const out = violations(runStack(sagemaker({ HF_MODEL_ID: "meta-llama/Llama-3.1-8B-Instruct" }, "ml.g6.48xlarge", {}, false)));
     expect(out).toHaveLength(1);

@@ -81,6 +81,8 @@ export interface FitInput {
 
 export type FitVerdict =
   | { readonly kind: "fits" }
+  /** Whether a smaller type is offered depends on a region that is unknown until the update runs. */
+  | { readonly kind: "region-unknown"; readonly path: string }
   | { readonly kind: "no-memory-data" }
   | { readonly kind: "finding"; readonly finding: Finding };
 
@@ -135,6 +137,7 @@ export function judgeFit(input: FitInput): FitVerdict {
     return { kind: "finding", finding: { kind: "violation", message: parts.join(" "), figures, suggestion } };
   }
 
+  if (view.region.state === "unknown") return { kind: "region-unknown", path: view.region.path };
   const currentTotal = have.perDevice * s.count;
   const fitsSmaller = (c: Candidate) => {
     const mem = c.memoryGbPerDevice;

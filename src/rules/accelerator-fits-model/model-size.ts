@@ -53,13 +53,15 @@ export function sizeFromModelId(id: unknown): ModelSize | undefined {
   if (typeof id !== "string" || id.length === 0 || id.length > MAX_ID_LENGTH) return undefined;
   const parts = tokens(id);
   if (parts.some((t) => EXPERT_PRODUCT.test(t) || EXPERT_COUNT.test(t))) return undefined;
-  const sizes = new Set<number>();
+  const billions = new Set<number>();
+  const millions = new Set<number>();
   let active: number | undefined;
   for (const t of parts) {
     const size = SIZE_TOKEN.exec(t);
     if (size) {
-      const n = Number(size[1]) / ((size[2] as string).toLowerCase() === "m" ? 1000 : 1);
-      if (n > 0 && n <= MAX_B) sizes.add(n);
+      const inMillions = (size[2] as string).toLowerCase() === "m";
+      const n = Number(size[1]) / (inMillions ? 1000 : 1);
+      if (n > 0 && n <= MAX_B) (inMillions ? millions : billions).add(n);
       continue;
     }
     const a = ACTIVE_TOKEN.exec(t);
@@ -69,6 +71,8 @@ export function sizeFromModelId(id: unknown): ModelSize | undefined {
       active = n;
     }
   }
+  // `Qwen2.5-7B-Instruct-1M`: beside a size in billions, an `M` token is a context length, not a size.
+  const sizes = billions.size > 0 ? billions : millions;
   if (sizes.size !== 1) return undefined;
   const totalB = [...sizes][0] as number;
   if (active !== undefined && !(active > 0 && active < totalB)) return undefined;
