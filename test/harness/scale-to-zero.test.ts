@@ -126,12 +126,14 @@ describe("scale-to-zero policies through gRPC, default config", () => {
   });
 
   it("AnalyzeStack: an unknown resourceId with the engine's dependency to the endpoint is still judged only through that link", async () => {
-    const stack = asyncStack(0, { resourceId: unknown("string") });
+    // Since b915886 the rule follows the dependency to the endpoint's one variant (the target's
+    // namespace and dimension name it): minCapacity 0 passes, minCapacity 1 is the usual violation.
+    expect(of(AUTOSCALE, (await session.analyzeStack(asyncStack(0, { resourceId: unknown("string") }))).diagnostics)).toEqual([]);
+    const stack = asyncStack(1, { resourceId: unknown("string") });
     const ds = of(AUTOSCALE, (await session.analyzeStack(stack)).diagnostics);
-    // The variant can't be read, so the policy can't decide: advisory, not mandatory.
     expect(ds).toHaveLength(1);
-    expect(ds[0]).toMatchObject({ enforcementLevel: "advisory" });
-    expect(ds[0]!.message).toContain("during preview");
+    expect(ds[0]).toMatchObject({ enforcementLevel: "mandatory", urn: stack[2]!.urn });
+    expect(ds[0]!.message).toContain("keeps 1 × ml.g5.xlarge (1×A10G) running with no traffic");
   });
 
   it("Analyze: a classic real-time GPU endpoint is always on", async () => {
