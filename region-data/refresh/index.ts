@@ -1,7 +1,7 @@
 /**
  * `npm run data:refresh` → `node dist/region-data/refresh/index.js`
  *
- * Rebuilds `region-data/regions.json` and `region-data/accelerators.json` from the shared data folder (`../shared`, or
+ * Rebuilds `region-data/regions.json`, `region-data/accelerators.json`, `coefficients.json` and `models.json` from the shared data folder (`../shared`, or
  * `$CARBONGUARD_SHARED_DIR`) and the Electricity Maps data in @tgwf/co2. Deterministic: the same
  * inputs give byte-identical output, so re-running yields no diff. `--check` compares instead of
  * writing and exits 1 when the committed file is stale.
@@ -12,6 +12,7 @@ import * as path from "node:path";
 import { packageRoot } from "../../src/util/package-root";
 import { acceleratorsUpToDate, refreshAccelerators } from "./accelerators";
 import { coefficientsUpToDate, refreshCoefficients } from "./coefficients";
+import { modelsUpToDate, refreshModels } from "./models";
 
 import { buildRegionData } from "./build";
 import { readRefreshInputs, regionsJsonPath, sharedDataAvailable, sharedDir } from "./io";
@@ -36,8 +37,8 @@ export function main(argv: readonly string[] = process.argv.slice(2)): number {
 
   const sharedData = path.join(shared, "data");
   if (check) {
-    const acceleratorsFresh = acceleratorsUpToDate(packageRoot(), sharedData) && coefficientsUpToDate(packageRoot(), sharedData);
-    if (!acceleratorsFresh) process.stderr.write("region-data/accelerators.json or coefficients.json is stale: run npm run data:refresh\n");
+    const acceleratorsFresh = acceleratorsUpToDate(packageRoot(), sharedData) && coefficientsUpToDate(packageRoot(), sharedData) && modelsUpToDate(packageRoot(), sharedData);
+    if (!acceleratorsFresh) process.stderr.write("region-data/accelerators.json, coefficients.json or models.json is stale: run npm run data:refresh\n");
     if (current === text) {
       process.stdout.write(`region-data/regions.json is up to date (${counts})\n`);
       return acceleratorsFresh ? 0 : 1;
@@ -47,6 +48,7 @@ export function main(argv: readonly string[] = process.argv.slice(2)): number {
   }
   refreshAccelerators(packageRoot(), sharedData);
   refreshCoefficients(packageRoot(), sharedData);
+  refreshModels(packageRoot(), sharedData);
   process.stdout.write("region-data/accelerators.json refreshed\n");
   if (current === text) {
     process.stdout.write(`region-data/regions.json unchanged (${counts})\n`);

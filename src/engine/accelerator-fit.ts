@@ -554,8 +554,8 @@ export interface CandidateQuery {
   readonly sizing: "smallest" | "closest";
   readonly count: number;
   readonly region: string | undefined;
-  /** Only candidates whose names satisfy this (allowedTypes). */
-  readonly accept?: (names: readonly string[]) => boolean;
+  /** Only candidates that satisfy this (allowedTypes by name; accelerator-fits-model by memory). */
+  readonly accept?: (names: readonly string[], candidate: Candidate) => boolean;
   /** Ignore the role (allowedTypes replaces the class check). */
   readonly anyRole?: boolean;
   readonly exclude?: ReadonlySet<string>;
@@ -636,7 +636,7 @@ export function findCandidates(q: CandidateQuery): CandidateResult {
       c.workloadClass !== "graphics" &&
       (q.anyRole || roleFits(q.role, c.workloadClass)) &&
       (!regionChecked || c.regions.includes(q.region as string)) &&
-      (q.accept ? q.accept(c.names) : true) &&
+      (q.accept ? q.accept(c.names, c) : true) &&
       !(q.exclude?.has(c.label) ?? false),
   );
   const byModel = new Map<string, Candidate>();

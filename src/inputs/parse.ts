@@ -193,7 +193,11 @@ export function parseStateDocument(source: string, doc: unknown): StackSnapshot 
         return;
       }
       if (!byUrn.has(urn)) urns.push(urn);
-      byUrn.set(urn, { ...state, urn, ...(typeof state["provider"] === "string" ? {} : typeof step["provider"] === "string" ? { provider: step["provider"] } : {}) });
+      // A step the preview will create or replace has no outputs in the plan (`outputs: null`); the
+      // engine's AnalyzeStack then sees the provider's preview of them, which is the inputs (plus
+      // unknowns for computed values). Without this, stack policies would judge empty resources.
+      const outputs = isRecord(state["outputs"]) ? {} : isRecord(state["inputs"]) ? { outputs: state["inputs"] } : {};
+      byUrn.set(urn, { ...state, ...outputs, urn, ...(typeof state["provider"] === "string" ? {} : typeof step["provider"] === "string" ? { provider: step["provider"] } : {}) });
     });
     const entries = urns.filter((u) => byUrn.has(u)).map((u) => markStepSecrets(byUrn.get(u)));
     const c = collect(entries);

@@ -15,6 +15,7 @@ const WASTEFUL_EXPECTED: readonly [policy: string, resource: string][] = [
     ["ml-autoscale-to-zero", W.alwaysOn],
     ["ml-notebook-idle-shutdown", W.notebook],
     ["ml-training-guardrails", W.unboundedTraining],
+    ["accelerator-fits-model", W.oversizedForModel],
 ];
 
 describeCli("pulumi preview --policy-pack (real CLI)", () => {

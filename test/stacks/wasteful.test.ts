@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { RULES } from "../../src/rules";
-import { WASTEFUL_RESOURCES as W } from "../../stacks/examples/wasteful";
+import { WASTEFUL_RESOURCES as W, WASTEFUL_SUPPORTING } from "../../stacks/examples/wasteful";
 import type { AnalyzeDiagnostic, Session } from "../harness";
 import { brief, checkWithPack, openPack, type PackReport } from "./pack-check";
 import { runStack, type StackRun } from "./mock-run";
@@ -27,6 +27,7 @@ const EXPECTED: readonly Expectation[] = [
   { policy: "ml-autoscale-to-zero", resource: W.alwaysOn },
   { policy: "ml-notebook-idle-shutdown", resource: W.notebook },
   { policy: "ml-training-guardrails", resource: W.unboundedTraining },
+  { policy: "accelerator-fits-model", resource: W.oversizedForModel },
 ];
 
 /** Every policy of the catalogue is expected somewhere (the budget one with a limit set, below). */
@@ -61,12 +62,12 @@ function pairs(diagnostics: AnalyzeDiagnostic[]): string[] {
 }
 
 describe("the wasteful example under mocks", () => {
-  it("builds one resource per mistake", () => {
-    expect(run.resources.map((r) => r.name).sort()).toEqual(Object.values(W).sort());
+  it("builds one resource per mistake, plus the model, endpoint and scaling target the oversized endpoint config needs", () => {
+    expect(run.resources.map((r) => r.name).sort()).toEqual([...Object.values(W), ...Object.values(WASTEFUL_SUPPORTING)].sort());
   });
 
   it("covers every policy of the catalogue, and every registered rule", () => {
-    expect(new Set(CATALOGUE).size).toBe(8);
+    expect(new Set(CATALOGUE).size).toBe(9);
     // A new rule needs an expectation here (the pack's own policies, such as waivers, are not rules).
     expect(RULES.map((r) => r.meta.name).filter((p) => !CATALOGUE.includes(p))).toEqual([]);
   });
@@ -92,6 +93,14 @@ describe("the wasteful example through the policy pack (gRPC)", () => {
     const d = atDefault.resourceDiagnostics.find((x) => x.policyName === "ml-clean-energy-region")!;
     expect(d).toMatchObject({ enforcementLevel: "mandatory" });
     expect(d.message).toContain("us-east-1");
+  });
+
+  it("names the oversized deployment's smaller type and its saving without quoting the model id", () => {
+    const d = atDefault.stackDiagnostics.find((x) => x.policyName === "accelerator-fits-model")!;
+    expect(d).toMatchObject({ enforcementLevel: "advisory" });
+    expect(d.message).toMatch(/^ml\.g6\.48xlarge \(8×L4, 192 GB\) is oversized for the served model \(≈19\.2 GB\): use ml\.g6\.xlarge/);
+    expect(d.message).toContain("kgCO2e/month");
+    expect(d.message).not.toContain("Llama");
   });
 
   it("with a monthly carbon budget set, ml-stack-carbon-budget reports the stack once", () => {

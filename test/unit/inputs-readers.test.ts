@@ -99,6 +99,29 @@ describe("pulumi preview --json", () => {
     expect(pool.dependencies).toHaveLength(1);
   });
 
+  it("a step the preview creates (outputs null) gets its inputs as outputs, as the engine's AnalyzeStack sees it", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cg-preview-"));
+    const file = path.join(dir, "plan.json");
+    const cfgUrn = "urn:pulumi:dev::p::aws:sagemaker/endpointConfiguration:EndpointConfiguration::cfg";
+    const bucketUrn = "urn:pulumi:dev::p::aws:s3/bucket:Bucket::b";
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        steps: [
+          { op: "create", urn: cfgUrn, newState: { urn: cfgUrn, type: "aws:sagemaker/endpointConfiguration:EndpointConfiguration", custom: true, inputs: { productionVariants: [{ instanceType: "ml.g6.xlarge" }] }, outputs: null } },
+          { op: "same", urn: bucketUrn, newState: { urn: bucketUrn, type: "aws:s3/bucket:Bucket", custom: true, inputs: { bucket: "in" }, outputs: { bucket: "out", arn: "arn:aws:s3:::out" } } },
+        ],
+      }),
+    );
+    try {
+      const s = await readStateFile(file);
+      expect(s.resources.find((r) => r.urn === cfgUrn)!.outputs).toEqual({ productionVariants: [{ instanceType: "ml.g6.xlarge" }] });
+      expect(s.resources.find((r) => r.urn === bucketUrn)!.outputs).toEqual({ bucket: "out", arn: "arn:aws:s3:::out" });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("prefers known inputs over unknown outputs", () => {
     expect(recordProps({ inputs: { a: 1, b: 2 }, outputs: { a: "04da6b54-80e4-46f7-96ec-b56ff0331ba9", c: 3 } })).toEqual({ a: 1, b: 2, c: 3 });
   });

@@ -3,7 +3,9 @@
  *
  * Each resource below trips exactly one carbonguard policy and is right in every other respect (clean
  * region, workload and team declared, current accelerators, capacity that reaches zero, Spot for
- * training), so the pack's report on it reads as a list of the seven mistakes and nothing else. Run it
+ * training), so the pack's report on it reads as a list of the eight mistakes and nothing else. A
+ * mistake that needs more than one resource to be made (a SageMaker model served by an endpoint
+ * config) names the one the finding is about; the others are listed in WASTEFUL_SUPPORTING. Run it
  * through the pack, never deploy it: `pulumi config set carbonguard:blueprint wasteful` then
  * `pulumi preview --policy-pack ./policies` (see stacks/README.md); test/stacks/wasteful.test.ts
  * records the expected violations.
@@ -36,6 +38,15 @@ export const WASTEFUL_RESOURCES = {
   notebook: "wasteful-gpu-notebook",
   /** ml-training-guardrails: a Spot training job with checkpoints but no maximum runtime. */
   unboundedTraining: "wasteful-training-job-no-max-runtime",
+  /** accelerator-fits-model: an 8B model (≈19 GB in 16-bit with overhead) on ml.g6.48xlarge, 8×L4 with 192 GB. */
+  oversizedForModel: "wasteful-8b-model-on-8-gpus",
+} as const;
+
+/** Resources that make a mistake possible without making one: the model, endpoint and scaling target of the oversized endpoint config. */
+export const WASTEFUL_SUPPORTING = {
+  model: "wasteful-8b-model",
+  endpoint: "wasteful-8b-endpoint",
+  scaling: "wasteful-8b-scaling",
 } as const;
 
 export interface WastefulExample {
@@ -121,5 +132,34 @@ export function buildWastefulExample(): WastefulExample {
     tags: tags("training"),
   });
 
-  return { resources: [dirtyRegion, untagged, inferenceOnTrainingNode, legacyGpu, alwaysOn, notebook, unboundedTraining] };
+  // An asynchronous endpoint that scales to zero (as the reference AwsInference does), serving an 8B
+  // model on an 8-GPU instance: one L4 (24 GB) holds it.
+  const s = WASTEFUL_SUPPORTING;
+  const model = new aws.sagemaker.Model(s.model, {
+    region: CLEAN_AWS,
+    executionRoleArn: ROLE,
+    primaryContainer: {
+      image: `763104351884.dkr.ecr.${CLEAN_AWS}.amazonaws.com/huggingface-pytorch-tgi-inference:2.4.0-tgi2.4.0-gpu-py311-cu124-ubuntu22.04`,
+      environment: { HF_MODEL_ID: "meta-llama/Llama-3.1-8B-Instruct", SM_NUM_GPUS: "8" },
+    },
+    tags: tags("inference"),
+  });
+  const oversizedForModel = new aws.sagemaker.EndpointConfiguration(r.oversizedForModel, {
+    region: CLEAN_AWS,
+    productionVariants: [{ variantName: "main", modelName: model.name, instanceType: "ml.g6.48xlarge", initialInstanceCount: 1 }],
+    asyncInferenceConfig: { outputConfig: { s3OutputPath: "s3://example-bucket/async-outputs/" } },
+    tags: tags("inference"),
+  });
+  const endpoint = new aws.sagemaker.Endpoint(s.endpoint, { region: CLEAN_AWS, endpointConfigName: oversizedForModel.name, tags: tags("inference") });
+  const scaling = new aws.appautoscaling.Target(s.scaling, {
+    region: CLEAN_AWS,
+    serviceNamespace: "sagemaker",
+    scalableDimension: "sagemaker:variant:DesiredInstanceCount",
+    resourceId: pulumi.interpolate`endpoint/${endpoint.name}/variant/main`,
+    minCapacity: 0,
+    maxCapacity: 1,
+    tags: tags("inference"),
+  });
+
+  return { resources: [dirtyRegion, untagged, inferenceOnTrainingNode, legacyGpu, alwaysOn, notebook, unboundedTraining, model, oversizedForModel, endpoint, scaling] };
 }
