@@ -26,7 +26,7 @@ export const MODELS_INPUT = "accelerators/mlenergy-llm-energy-summary.csv";
 
 export const MODEL_SOURCES: ModelsData["sources"] = {
   "S-MLENERGY": {
-    title: "ML.Energy Leaderboard data (best-configuration energy per output token, vLLM), as summarized in ../shared/data/accelerators/mlenergy-llm-energy-summary.csv",
+    title: "ML.Energy Leaderboard data (best-configuration energy per output token, vLLM; ml-energy/leaderboard public/data/tasks, commit 0cd52dab)",
     origin: "ml-energy/leaderboard public/data/tasks/*.json",
     commit: "0cd52dab",
     date: "2026-02-16",

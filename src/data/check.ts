@@ -5,6 +5,7 @@
  */
 import { acceleratorCatalogData } from "./accelerators";
 import { coefficients } from "./coefficients";
+import { modelsData } from "./models";
 import { allRegions } from "./regions";
 
 /** Throws a `DataFileError` for the first data file that cannot be loaded. */
@@ -12,4 +13,5 @@ export function loadDataFiles(): void {
   allRegions();
   acceleratorCatalogData();
   coefficients();
+  modelsData();
 }

@@ -99,7 +99,7 @@ describe("the published package", () => {
 // Fail closed on a broken install: with any data file missing or corrupt, the pack refuses to start
 // and says which file, rather than evaluating with a hole (a mandatory verdict turning advisory).
 describe("a published package with a broken data file", () => {
-  const DATA_FILES = ["region-data/regions.json", "region-data/accelerators.json", "region-data/coefficients.json"];
+  const DATA_FILES = ["region-data/regions.json", "region-data/accelerators.json", "region-data/coefficients.json", "region-data/models.json"];
 
   it("ships exactly the data files checked here, for the CLI and inside the self-contained pack", () => {
     expect(files.filter((f) => /^region-data\/[^/]+\.json$/.test(f)).sort()).toEqual([...DATA_FILES].sort());
