@@ -25,6 +25,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 
 import { type AnalyzeResource, type Session, startSession } from "../../src/pack-host";
+import { packageRoot } from "../../src/util/package-root";
+import { arg, median } from "../args";
 import { awsguardPack } from "./anchor";
 import { type Workload, workload } from "./workload";
 
@@ -40,28 +42,6 @@ interface Pack {
     violations: number;
     /** The pack process's CPU time (user + system) spent in timed batches, per workload. */
     cpuMs: Record<string, number>;
-}
-
-function projectRoot(): string {
-    let dir = __dirname;
-    for (;;) {
-        const pkg = path.join(dir, "package.json");
-        if (fs.existsSync(pkg) && (JSON.parse(fs.readFileSync(pkg, "utf8")) as { name?: string }).name === "carbonguard") return dir;
-        const parent = path.dirname(dir);
-        if (parent === dir) throw new Error("cannot find the carbonguard project root");
-        dir = parent;
-    }
-}
-
-function arg(name: string, fallback: string): string {
-    const i = process.argv.indexOf(`--${name}`);
-    return i >= 0 && process.argv[i + 1] !== undefined ? (process.argv[i + 1] as string) : fallback;
-}
-
-function median(values: readonly number[]): number {
-    const s = [...values].sort((a, b) => a - b);
-    const mid = Math.floor(s.length / 2);
-    return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 }
 
 /** A process's CPU time so far (user + system), from /proc (clock ticks: 10 ms resolution, so summed over many batches). */
@@ -94,7 +74,7 @@ async function send(pack: Pack, resources: readonly AnalyzeResource[], workloadK
 }
 
 async function main(): Promise<void> {
-    const root = projectRoot();
+    const root = packageRoot();
     const rounds = Math.max(1, Number(arg("rounds", "3")));
     const profileDir = arg("profile", "");
     const log = (s: string) => process.stderr.write(s);

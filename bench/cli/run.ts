@@ -11,6 +11,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 
 import { cliBuilt, createSpecWorkspace, createWorkspace, POLICIES_DIR, PROJECT_ROOT, type StackSpec, type Workspace } from "../../tools/pulumi-cli/workspace";
+import { arg, median } from "../args";
 
 const FLOOR_PACK = path.join(PROJECT_ROOT, "bench", "pack-startup", "floor-pack");
 const PACKS = [
@@ -18,11 +19,6 @@ const PACKS = [
     { key: "floor", label: "floor pack (@pulumi/policy only)", args: ["--policy-pack", FLOOR_PACK] },
     { key: "ours", label: "carbonguard", args: ["--policy-pack", POLICIES_DIR] },
 ] as const;
-
-function arg(name: string, fallback: number): number {
-    const at = process.argv.indexOf(`--${name}`);
-    return at > 0 ? Number(process.argv[at + 1]) : fallback;
-}
 
 /**
  * A deterministic mixed stack: one resource in five an accelerator resource (GPU instances, EKS and
@@ -68,10 +64,6 @@ export function generatedStack(resources: number): StackSpec {
     };
 }
 
-const median = (xs: number[]) => {
-    const s = [...xs].sort((a, b) => a - b);
-    return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 async function timePreview(ws: Workspace, stack: string, packArgs: readonly string[]): Promise<number> {
     const start = process.hrtime.bigint();
@@ -84,8 +76,8 @@ async function timePreview(ws: Workspace, stack: string, packArgs: readonly stri
 
 async function main(): Promise<void> {
     if (!cliBuilt()) throw new Error("the Pulumi CLI is not built: npm run pulumi:build");
-    const runs = arg("runs", 3);
-    const resources = arg("resources", 1000);
+    const runs = Math.max(1, Number(arg("runs", "3")));
+    const resources = Number(arg("resources", "1000"));
     const reference = createWorkspace();
     const spec = createSpecWorkspace();
     try {

@@ -18,6 +18,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
+import { packageRoot } from "../../src/util/package-root";
+import { arg, median } from "../args";
 import { generateBackend } from "./generate";
 
 interface Sample {
@@ -45,28 +47,6 @@ interface SizeResult {
     readonly floor: Summary;
     readonly ours: Summary;
     readonly timeRatio: number;
-}
-
-function projectRoot(): string {
-    let dir = __dirname;
-    for (;;) {
-        const pkg = path.join(dir, "package.json");
-        if (fs.existsSync(pkg) && (JSON.parse(fs.readFileSync(pkg, "utf8")) as { name?: string }).name === "carbonguard") return dir;
-        const parent = path.dirname(dir);
-        if (parent === dir) throw new Error("cannot find the carbonguard project root");
-        dir = parent;
-    }
-}
-
-function arg(name: string, fallback: string): string {
-    const i = process.argv.indexOf(`--${name}`);
-    return i >= 0 && process.argv[i + 1] !== undefined ? (process.argv[i + 1] as string) : fallback;
-}
-
-function median(values: readonly number[]): number {
-    const s = [...values].sort((a, b) => a - b);
-    const mid = Math.floor(s.length / 2);
-    return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 }
 
 const TIME = "/usr/bin/time";
@@ -143,7 +123,7 @@ function runSize(root: string, stacks: number, resourcesPerStack: number, runs: 
 }
 
 function main(): void {
-    const root = projectRoot();
+    const root = packageRoot();
     const sizes = arg("stacks", "100,1000").split(",").map((s) => Number(s.trim())).filter((n) => Number.isInteger(n) && n > 0);
     const resources = Number(arg("resources", "100"));
     const runs = Math.max(1, Number(arg("runs", "3")));

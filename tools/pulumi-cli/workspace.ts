@@ -12,6 +12,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 
 import { packageRoot } from "../../src/util/package-root";
+import { sdkVersion, STANDIN_PACKAGES, type StandinName } from "../standin-provider";
 
 export const PROJECT_ROOT = packageRoot();
 export const CLI_BIN_DIR = path.join(PROJECT_ROOT, "tools", "pulumi-cli", "bin");
@@ -103,17 +104,13 @@ export function run(command: string, args: string[], opts: { cwd: string; env: N
     });
 }
 
-function packageVersion(nodeModules: string, name: string): string {
-    const pkg = JSON.parse(fs.readFileSync(path.join(nodeModules, name, "package.json"), "utf8")) as { version: string; pulumi?: { version?: string } };
-    return pkg.pulumi?.version ?? pkg.version;
-}
-
 /** Installs the stand-in providers as `$PULUMI_HOME/plugins/resource-<name>-v<version>/`. */
 export function installStandins(home: string, nodeModules: string): Record<string, string> {
     const versions: Record<string, string> = {};
-    for (const [name, pkg] of [["aws", "@pulumi/aws"], ["gcp", "@pulumi/gcp"]] as const) {
-        if (!fs.existsSync(path.join(nodeModules, pkg, "package.json"))) continue;
-        const version = packageVersion(nodeModules, pkg);
+    for (const name of Object.keys(STANDIN_PACKAGES) as StandinName[]) {
+        if (!fs.existsSync(path.join(nodeModules, STANDIN_PACKAGES[name], "package.json"))) continue;
+        // The version the stand-in itself will report (the CLI looks the plugin up by it).
+        const version = sdkVersion(name, nodeModules);
         versions[name] = version;
         const dir = path.join(home, "plugins", `resource-${name}-v${version}`);
         fs.mkdirSync(dir, { recursive: true });
