@@ -28,6 +28,7 @@ import {
   readPath,
   readString,
 } from "./values";
+import { KUBERNETES_SCANNERS } from "./kubernetes/accelerators";
 
 export type AcceleratorVia =
   | "instance-type"
@@ -35,7 +36,9 @@ export type AcceleratorVia =
   | "tpu-type"
   | "gpu-resource"
   | "ami-type"
-  | "instance-requirements";
+  | "instance-requirements"
+  /** A Kubernetes extended resource (`google.com/tpu`, `aws.amazon.com/neuron`) with no node type selected. */
+  | "device-resource";
 
 export interface AcceleratorUse {
   /** Property path the accelerator was found at, e.g. `productionVariants[0].instanceType`. */
@@ -59,9 +62,9 @@ export interface AcceleratorScan {
   readonly unknownPaths: readonly string[];
 }
 
-type Scanner = (props: PlainObject, out: ScanBuilder) => void;
+export type Scanner = (props: PlainObject, out: ScanBuilder) => void;
 
-class ScanBuilder {
+export class ScanBuilder {
   readonly uses: AcceleratorUse[] = [];
   readonly unknownPaths: string[] = [];
   constructor(readonly cloud: Cloud) {}
@@ -71,13 +74,18 @@ class ScanBuilder {
     const r = readString(root, steps);
     if (r.state === "opaque") this.unknownPaths.push(r.path);
     if (r.state !== "value") return;
-    const info = lookupInstanceType(this.cloud, r.value);
+    this.instanceTypeValue(r.path, r.value);
+  }
+
+  /** An instance/machine type already read (e.g. a Kubernetes node selector's value). */
+  instanceTypeValue(path: string, value: string): void {
+    const info = lookupInstanceType(this.cloud, value);
     // A catalogued type is safe to quote; an unknown one only if it has the shape of a type name.
-    const token = info ? quoteToken(r.value.trim()) : typeShapedToken(this.cloud, r.value);
+    const token = info ? quoteToken(value.trim()) : typeShapedToken(this.cloud, value);
     if (info) {
-      this.uses.push({ path: r.path, via: info.kind === "tpu" ? "tpu-type" : "instance-type", ...(token ? { token } : {}), count: info.acceleratorCount, instanceType: info, recognized: true });
-    } else if (looksAccelerated(this.cloud, stripSageMaker(r.value))) {
-      this.uses.push({ path: r.path, via: "instance-type", ...(token ? { token } : {}), recognized: false });
+      this.uses.push({ path, via: info.kind === "tpu" ? "tpu-type" : "instance-type", ...(token ? { token } : {}), count: info.acceleratorCount, instanceType: info, recognized: true });
+    } else if (looksAccelerated(this.cloud, stripSageMaker(value))) {
+      this.uses.push({ path, via: "instance-type", ...(token ? { token } : {}), recognized: false });
     }
   }
 
@@ -87,7 +95,13 @@ class ScanBuilder {
     if (r.state === "opaque") this.unknownPaths.push(r.path);
     if (r.state !== "value" || r.value.trim() === "") return;
     const count = countSteps ? readNumber(root, countSteps) : undefined;
-    const countValue = count?.state === "value" ? count.value : undefined;
+    this.gcpAcceleratorValue(r.path, r.value, count?.state === "value" ? count.value : undefined);
+  }
+
+  /** A GCP accelerator token already read (a GKE `cloud.google.com/gke-accelerator` node selector), with the devices per unit. */
+  gcpAcceleratorValue(path: string, value: string, countValue: number | undefined): void {
+    if (value.trim() === "") return;
+    const r = { path, value };
     if (countValue !== undefined && countValue <= 0) return;
     const tpu = lookupTpuType(r.value);
     const info = tpu ? undefined : lookupGcpAccelerator(r.value);
@@ -328,6 +342,8 @@ const SCANNERS: Readonly<Record<string, Scanner>> = {
   "gcp:tpu/v2QueuedResource:V2QueuedResource": (p, b) => {
     b.each(p, ["tpu", "nodeSpecs"], (_e, s) => b.tpuType(p, [...s, "node", "acceleratorType"]));
   },
+  // ---- Kubernetes (pod templates, KServe, Karpenter: src/engine/kubernetes) ----
+  ...KUBERNETES_SCANNERS,
   "gcp:dataproc/cluster:Cluster": (p, b) => {
     for (const group of ["masterConfig", "workerConfig", "preemptibleWorkerConfig"]) {
       b.instanceType(p, ["clusterConfig", group, "machineType"]);

@@ -42,6 +42,7 @@ export function runStackExample(rule: AnyRule, example: StackRuleExample): reado
       links: {
         ...(r.id !== undefined ? { id: r.id } : {}),
         ...(r.parent !== undefined ? { parent: toUrn(r.parent) } : {}),
+        ...(r.provider !== undefined ? { provider: toUrn(r.provider) } : {}),
         dependencies: (r.dependencies ?? []).map(toUrn),
         propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies ?? {}).map(([k, v]) => [k, v.map(toUrn)])),
       },

@@ -157,6 +157,8 @@ export interface StackRuleExample {
     readonly dependencies?: readonly string[];
     readonly propertyDependencies?: Readonly<Record<string, readonly string[]>>;
     readonly parent?: string;
+    /** The provider resource's name (a `pulumi:providers:…` resource in the same example). */
+    readonly provider?: string;
     readonly id?: string;
   })[];
   readonly config?: Readonly<Record<string, unknown>>;

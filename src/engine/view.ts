@@ -5,6 +5,8 @@
 import type { Cloud } from "../data/types";
 import { type AcceleratorScan, scanAccelerators } from "./accelerator-scan";
 import { type RegionResolution, resolveResourceRegion } from "./region";
+import { buildKubernetesView } from "./kubernetes/view";
+import { isKubernetesType } from "./kubernetes/types";
 import { type PlainObject, type PlainValue, isOpaque, normalizeProps, readArray, readJsonString, readObject, readPath, readString } from "./values";
 
 export interface ResourceInput {
@@ -23,6 +25,8 @@ export interface ResourceInput {
 export interface ResourceLinks {
   readonly id?: string;
   readonly parent?: string;
+  /** The URN of the resource's provider (stack views; a Kubernetes resource's cluster is found through it). */
+  readonly provider?: string;
   readonly dependencies: readonly string[];
   readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
 }
@@ -114,6 +118,8 @@ export const TAG_KEYS: readonly string[] = topLevelKeys("resource");
 export const PROVIDER_TAG_KEYS: readonly string[] = topLevelKeys("provider");
 
 export function buildView(input: ResourceInput, stack: StackContext = EMPTY_STACK): ResourceView {
+  // Kubernetes objects carry no cloud or region: src/engine/kubernetes places them.
+  if (isKubernetesType(typeof input.type === "string" ? input.type : "")) return buildKubernetesView(input, stack);
   const props = normalizeProps(input.props);
   const providerProps = input.providerProps === undefined ? undefined : normalizeProps(input.providerProps);
   const type = typeof input.type === "string" ? input.type : "";

@@ -48,6 +48,7 @@ export function snapshotToResourceInputs(snapshot: StackSnapshot): ResourceInput
       links: {
         ...(r.id !== undefined ? { id: r.id } : {}),
         ...(r.parent !== undefined ? { parent: r.parent } : {}),
+        ...(providerRef ? { provider: providerRef.urn } : {}),
         dependencies: r.dependencies,
         propertyDependencies: r.propertyDependencies,
       },

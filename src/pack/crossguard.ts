@@ -131,6 +131,7 @@ function stackInput(resource: PolicyResource): ResourceInput {
     providerProps: resource.provider?.props,
     links: {
       ...(resource.parent ? { parent: resource.parent.urn } : {}),
+      ...(resource.provider?.urn ? { provider: resource.provider.urn } : {}),
       dependencies: urns(resource.dependencies),
       propertyDependencies,
     },

@@ -15,6 +15,7 @@
  * merged only when a full view is built, and a provider's once per stack.
  */
 import { SCANNED_TYPES } from "../engine/accelerator-scan";
+import { isKubernetesType } from "../engine/kubernetes/types";
 import type { Cloud } from "../data/types";
 import { isUnknownSentinel, normalizeProps } from "../engine/values";
 import { SLOTS, Slot, type SlotHolder } from "../engine/slots";
@@ -97,7 +98,7 @@ class LazyView implements ResourceView {
   readonly urn: string;
   readonly type: string;
   readonly name: string;
-  readonly cloud: ResourceView["cloud"];
+  private readonly ownCloud: ResourceView["cloud"];
   readonly isMlService: boolean;
   readonly links: ResourceLinks;
   private full: ResourceView | undefined;
@@ -113,10 +114,18 @@ class LazyView implements ResourceView {
     this.type = typeof input.type === "string" ? input.type : "";
     this.urn = String(input.urn ?? "");
     this.name = String(input.name ?? "");
-    this.cloud = cloudOfType(this.type);
+    // A Kubernetes object's cloud comes from its placement (its props, its provider, the stack config): the full view decides it.
+    this.kubernetes = isKubernetesType(this.type);
+    this.ownCloud = cloudOfType(this.type);
     this.isMlService = isMlServiceType(this.type);
     this.links = input.links ?? NO_LINKS;
-    this.scanned = this.cloud !== undefined && SCANNED.has(this.type);
+    this.scanned = (this.ownCloud !== undefined || this.kubernetes) && SCANNED.has(this.type);
+  }
+
+  private readonly kubernetes: boolean;
+
+  get cloud(): ResourceView["cloud"] {
+    return this.kubernetes ? this.built.cloud : this.ownCloud;
   }
 
   /** The full view (`buildView`), built once. */
@@ -137,9 +146,9 @@ class LazyView implements ResourceView {
     // A scanned type gets its full view anyway (rules ask whether it is an accelerator resource):
     // reading its tags on their own first would normalize them twice.
     if (this.tagged) return this.tagged;
-    if (this.full || this.scanned || this.cloud === undefined) return this.builtTags();
+    if (this.full || this.scanned || this.kubernetes || this.ownCloud === undefined) return this.builtTags();
     const i = this.input;
-    const cloud = this.cloud;
+    const cloud = this.ownCloud;
     let base: TagBag;
     let props: Record<string, unknown>;
     if (isPickable(i)) {
@@ -223,12 +232,14 @@ export function pickRecordProps(record: Pick<ResourceRecord, "inputs" | "outputs
 
 /** A record's links as views carry them (`id`/`parent` only when present). */
 export function recordLinks(record: ResourceRecord): ResourceLinks {
-  const links: { id?: string; parent?: string; dependencies: readonly string[]; propertyDependencies: ResourceLinks["propertyDependencies"] } = {
+  const links: { id?: string; parent?: string; provider?: string; dependencies: readonly string[]; propertyDependencies: ResourceLinks["propertyDependencies"] } = {
     dependencies: record.dependencies,
     propertyDependencies: record.propertyDependencies,
   };
   if (record.id !== undefined) links.id = record.id;
   if (record.parent !== undefined) links.parent = record.parent;
+  // `<providerURN>::<id>`: the URN (Kubernetes resources are placed through their provider).
+  if (typeof record.provider === "string" && record.provider.lastIndexOf("::") > 0) links.provider = record.provider.slice(0, record.provider.lastIndexOf("::"));
   return links;
 }
 
