@@ -10,6 +10,7 @@
  * Nothing here quotes a property value except catalog names and identifier-shaped tokens that
  * look like accelerator types: secrets reach policies as plaintext.
  */
+import { isKubernetesType } from "./kubernetes/types";
 import {
   ACCELERATOR_DATA_INFO,
   type GcpAcceleratorInfo,
@@ -54,6 +55,7 @@ export type WorkloadResolution =
 /** Where a resource type keeps its tags/labels (for messages); undefined: it has none. */
 export function tagLocation(view: ResourceView): string | undefined {
   const t = view.type;
+  if (isKubernetesType(t)) return "metadata.labels";
   if (view.cloud === "aws") return "tags";
   if (t === "gcp:container/nodePool:NodePool") return "nodeConfig.resourceLabels";
   if (t === "gcp:container/cluster:Cluster") return "resourceLabels";

@@ -32,12 +32,14 @@ import {
   tdpFigure,
 } from "../engine/accelerator-fit";
 import { docsPage } from "./docs-page";
+import { kubernetesPart, resourcePart } from "./kubernetes-stack";
+import { currentGenerationKubernetesExamples } from "./kubernetes-rule-examples";
 import type { AcceleratorUse } from "../engine/accelerator-scan";
 import { evidenceDetails, evidenceRefs, evidenceSection } from "../engine/accelerator-evidence";
 import { applyConfigSchema } from "../engine/config";
 import { formatCount, formatWatts, listJoin } from "../engine/format";
 import { findingOf } from "../engine/message";
-import type { FigureRef, FindingSaving, Outcome, ResourceRule, RuleExample } from "../engine/rule";
+import type { FigureRef, FindingSaving, Outcome, Rule, RuleExample } from "../engine/rule";
 import type { ResourceView } from "../engine/view";
 import { ownEntry } from "../engine/values";
 import { DEFAULT_WORKLOAD_KEY } from "../engine/workload";
@@ -289,7 +291,7 @@ const examples: readonly RuleExample[] = [
   },
 ];
 
-export const acceleratorCurrentGeneration: ResourceRule<CurrentGenerationConfig> = {
+export const acceleratorCurrentGeneration: Rule<CurrentGenerationConfig> = {
   meta: {
     name: NAME,
     displayName: "Current-generation accelerators",
@@ -302,7 +304,7 @@ export const acceleratorCurrentGeneration: ResourceRule<CurrentGenerationConfig>
       "",
       evidenceSection(["E06", "E08", "E09", "E11", "E12", "E13", "E14"]),
     ].join("\n"),
-    kind: "resource",
+    kind: "resource+stack",
     defaultLevel: "advisory",
     severity: "medium",
     tags: ["carbon", "ml", "accelerator", "efficiency"],
@@ -313,6 +315,9 @@ export const acceleratorCurrentGeneration: ResourceRule<CurrentGenerationConfig>
     configSchema,
   },
   parseConfig,
-  evaluate: (view, ctx) => evaluate(view, ctx),
+  // Kubernetes resources are placed on their cluster by the stack part (src/rules/kubernetes-stack.ts).
+  evaluate: resourcePart(evaluate),
+  evaluateStack: kubernetesPart(evaluate),
+  stackExamples: currentGenerationKubernetesExamples,
   examples,
 };

@@ -40,12 +40,14 @@ import {
   workloadSourcePhrase,
 } from "../engine/accelerator-fit";
 import { docsPage } from "./docs-page";
+import { kubernetesPart, resourcePart } from "./kubernetes-stack";
+import { fitsWorkloadKubernetesExamples } from "./kubernetes-rule-examples";
 import type { AcceleratorUse } from "../engine/accelerator-scan";
 import { evidenceDetails, evidenceRefs, evidenceSection } from "../engine/accelerator-evidence";
 import { applyConfigSchema } from "../engine/config";
 import { formatCount, listJoin } from "../engine/format";
 import { findingOf } from "../engine/message";
-import type { FigureRef, FindingSaving, Outcome, ResourceRule, RuleExample } from "../engine/rule";
+import type { FigureRef, FindingSaving, Outcome, Rule, RuleExample } from "../engine/rule";
 import type { ResourceView } from "../engine/view";
 import { type Workload, isWorkload } from "../engine/workload";
 import { WORKLOAD_TAG_KEY_PROPERTY, parseWorkloadTagKey } from "./ml-workload-declared";
@@ -406,7 +408,7 @@ const examples: readonly RuleExample[] = [
   },
 ];
 
-export const acceleratorFitsWorkload: ResourceRule<FitsWorkloadConfig> = {
+export const acceleratorFitsWorkload: Rule<FitsWorkloadConfig> = {
   meta: {
     name: NAME,
     displayName: "Accelerators fit the workload",
@@ -421,7 +423,7 @@ export const acceleratorFitsWorkload: ResourceRule<FitsWorkloadConfig> = {
       "",
       evidenceSection(["E01", "E02", "E07", "E15", "E16", "E18", "E24", "E25"]),
     ].join("\n"),
-    kind: "resource",
+    kind: "resource+stack",
     defaultLevel: "advisory",
     severity: "medium",
     tags: ["carbon", "ml", "accelerator", "right-sizing"],
@@ -432,6 +434,9 @@ export const acceleratorFitsWorkload: ResourceRule<FitsWorkloadConfig> = {
     configSchema,
   },
   parseConfig,
-  evaluate: (view, ctx) => evaluate(view, ctx),
+  // Kubernetes resources are placed on their cluster by the stack part (src/rules/kubernetes-stack.ts).
+  evaluate: resourcePart(evaluate),
+  evaluateStack: kubernetesPart(evaluate),
+  stackExamples: fitsWorkloadKubernetesExamples,
   examples,
 };

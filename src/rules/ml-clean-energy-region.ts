@@ -10,12 +10,14 @@ import { type RegionFacts, allRegions, regionFacts } from "../data/regions";
 import type { Cloud, Figure } from "../data/types";
 import { SAGEMAKER_UPPER_BOUND_NOTE, resourceSubject } from "../engine/accelerator-fit";
 import { docsPage } from "./docs-page";
+import { kubernetesPart, resourcePart } from "./kubernetes-stack";
+import { cleanRegionKubernetesExamples } from "./kubernetes-rule-examples";
 import type { AcceleratorUse } from "../engine/accelerator-scan";
 import { applyConfigSchema } from "../engine/config";
 import { noAccelerators } from "../engine/outcomes";
 import { cite, shortCite, continentName, formatCount, formatPue, shortBasis, formatGrams, formatKg, formatWatts, listJoin, percent } from "../engine/format";
 import { findingOf } from "../engine/message";
-import type { FigureRef, Outcome, ResourceRule, RuleExample } from "../engine/rule";
+import type { FigureRef, Outcome, Rule, RuleExample } from "../engine/rule";
 import type { ResourceView } from "../engine/view";
 import { declaresWorkloadItself } from "../engine/workload";
 import { DEFAULT_UTILIZATION, HOURS_PER_MONTH, type UnitPower, type UnitSpec, estimateResource, resolveUnit, unitMonthlyKg } from "../estimate";
@@ -545,14 +547,14 @@ const examples: readonly RuleExample[] = [
   },
 ];
 
-export const mlCleanEnergyRegion: ResourceRule<CleanRegionConfig> = {
+export const mlCleanEnergyRegion: Rule<CleanRegionConfig> = {
   meta: {
     name: NAME,
     displayName: "ML resources in clean-energy regions",
     description: `ML resources run in regions whose grid carbon intensity is at most maxGridIntensity gCO2e/kWh (default 150; Electricity Maps 2025 lifecycle basis).`,
     rationale:
       "Region choice is the largest single lever on an ML workload's operational emissions: on one (lifecycle) basis grid intensity differs 5–10× between typical regions and up to ~35× between the dirtiest and the cleanest, e.g. us-east-1 418 vs eu-north-1 20 gCO2e/kWh (Electricity Maps 2025). Accelerators multiply it: one 8×A100 node draws ~2.4 kW. The policy names the cleanest compliant regions in the same residency area that actually offer the resource's accelerator type, with the saving.",
-    kind: "resource",
+    kind: "resource+stack",
     defaultLevel: "mandatory",
     severity: "high",
     tags: ["carbon", "region", "ml"],
@@ -563,6 +565,9 @@ export const mlCleanEnergyRegion: ResourceRule<CleanRegionConfig> = {
     configSchema,
   },
   parseConfig,
-  evaluate: (view, ctx) => evaluate(view, ctx),
+  // Kubernetes resources are placed on their cluster by the stack part (src/rules/kubernetes-stack.ts).
+  evaluate: resourcePart(evaluate),
+  evaluateStack: kubernetesPart(evaluate),
+  stackExamples: cleanRegionKubernetesExamples,
   examples,
 };

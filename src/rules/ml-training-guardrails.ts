@@ -6,6 +6,10 @@
  * or EKS node group whose GPU type or Spot setting lives in its launch template).
  */
 import { docsPage } from "./docs-page";
+import { KUBERNETES_MESSAGES, kubernetesTrainingJobs } from "./ml-training-guardrails/kubernetes";
+import { KUBERNETES_DEFERRED } from "./kubernetes-stack";
+import { isKubernetesType } from "../engine/kubernetes/types";
+import { trainingGuardrailsKubernetesExamples } from "./kubernetes-rule-examples";
 import type { AcceleratorUse } from "../engine/accelerator-scan";
 import { countOf, formatMinutes, isTraining, labelIn, parseDuration, readCount, stackPath, subjectOf, unitOf, unitPower, workloadOf } from "../engine/capacity";
 import { applyConfigSchema } from "../engine/config";
@@ -95,6 +99,7 @@ const MESSAGES = {
   gkePoolOnDemand: SHAPE,
   gceVmOnDemand: SHAPE,
   tpuVmOnDemand: SHAPE,
+  ...KUBERNETES_MESSAGES,
 } as const;
 type MessageId = keyof typeof MESSAGES;
 
@@ -481,13 +486,14 @@ const CHECKS: Readonly<Record<string, Check>> = {
 };
 
 function evaluate(view: ResourceView, { config }: RuleContext<TrainingGuardrailsConfig>): Outcome[] {
+  if (isKubernetesType(view.type)) return [na(KUBERNETES_DEFERRED)];
   const check = ownEntry(CHECKS, view.type);
   return check ? check(view, config) : [na("not training capacity this policy covers")];
 }
 
 /** ASGs and EKS node groups whose accelerators (and Spot setting) live in their launch template. */
-function evaluateStack(stack: StackView, _ctx: RuleContext<TrainingGuardrailsConfig>): Outcome[] {
-  const out: Outcome[] = [];
+function evaluateStack(stack: StackView, { config }: RuleContext<TrainingGuardrailsConfig>): Outcome[] {
+  const out: Outcome[] = kubernetesTrainingJobs(stack, config.maxRuntimeHours);
   for (const view of stack.resources) {
     if (view.type !== ASG && view.type !== EKS_NODE_GROUP) continue;
     if (view.accelerators.uses.length > 0 || view.accelerators.unknownPaths.length > 0) continue; // the resource part decided
@@ -607,6 +613,7 @@ const stackExamples: readonly StackRuleExample[] = [
       { type: "aws:autoscaling/group:Group", name: "train-asg", props: { minSize: 0, maxSize: 2, launchTemplate: { id: "lt-0t" } }, propertyDependencies: { launchTemplate: ["train-lt"] } },
     ],
   },
+  ...trainingGuardrailsKubernetesExamples,
 ];
 
 export const mlTrainingGuardrails: Rule<TrainingGuardrailsConfig> = {

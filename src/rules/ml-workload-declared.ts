@@ -22,12 +22,16 @@ import {
   tdpFigure,
 } from "../engine/accelerator-fit";
 import { docsPage } from "./docs-page";
+import { kubernetesPart, resourcePart } from "./kubernetes-stack";
+import { HELM_MESSAGES, helmReleaseNotice } from "./kubernetes-helm";
+import { HELM_RELEASE, isKubernetesType } from "../engine/kubernetes/types";
+import { workloadDeclaredKubernetesExamples } from "./kubernetes-rule-examples";
 import { evidenceSection } from "../engine/accelerator-evidence";
 import { applyConfigSchema } from "../engine/config";
 import { noAccelerators } from "../engine/outcomes";
 import { listJoin } from "../engine/format";
 import { findingOf } from "../engine/message";
-import type { FigureRef, Outcome, ResourceRule, RuleExample } from "../engine/rule";
+import type { FigureRef, Outcome, Rule, RuleExample } from "../engine/rule";
 import type { ResourceView } from "../engine/view";
 import { DEFAULT_WORKLOAD_KEY, WORKLOADS } from "../engine/workload";
 
@@ -93,10 +97,13 @@ const MESSAGES = {
   workloadMissing: "{{subject}} {{what}} but declares no ML workload; {{setIt}}.",
   workloadInvalid: "{{subject}} {{what}}, but {{from}} is not a known workload; set it to one.",
   requiredTagsMissing: "{{subject}} {{what}} but lacks the required {{tagWord}} {{tags}}; set it on the resource or as a stack tag.",
+  ...HELM_MESSAGES,
 } as const;
 
 function evaluate(view: ResourceView, { config }: { config: WorkloadDeclaredConfig }): Outcome[] {
-  if (!view.cloud) return [{ kind: "not-applicable", reason: "not an AWS or GCP resource" }];
+  if (view.type === HELM_RELEASE) return [helmReleaseNotice(view)];
+  // Kubernetes labels need no cloud: a workload on an unplaced cluster is still checked.
+  if (!view.cloud && !isKubernetesType(view.type)) return [{ kind: "not-applicable", reason: "not an AWS or GCP resource" }];
   const key = config.workloadTagKey;
   const { declaration, pools } = declarationOfUses(view, key);
   const missing: string[] = [];
@@ -118,7 +125,7 @@ function evaluate(view: ResourceView, { config }: { config: WorkloadDeclaredConf
 
   const k = displayKey(key);
   const where = tagLocation(view);
-  const tagWord = view.cloud === "gcp" ? "label" : "tag";
+  const tagWord = view.cloud === "gcp" || isKubernetesType(view.type) ? "label" : "tag";
   const what = carries(accelerators);
   const details: string[] = [];
   const notes: string[] = [];
@@ -273,7 +280,7 @@ const examples: readonly RuleExample[] = [
   },
 ];
 
-export const mlWorkloadDeclared: ResourceRule<WorkloadDeclaredConfig> = {
+export const mlWorkloadDeclared: Rule<WorkloadDeclaredConfig> = {
   meta: {
     name: NAME,
     displayName: "Accelerator resources declare their ML workload",
@@ -285,7 +292,7 @@ export const mlWorkloadDeclared: ResourceRule<WorkloadDeclaredConfig> = {
       "",
       evidenceSection(["E07", "E15", "E23"]),
     ].join("\n"),
-    kind: "resource",
+    kind: "resource+stack",
     defaultLevel: "advisory",
     severity: "low",
     tags: ["carbon", "ml", "tagging", "accelerator"],
@@ -296,6 +303,9 @@ export const mlWorkloadDeclared: ResourceRule<WorkloadDeclaredConfig> = {
     configSchema,
   },
   parseConfig,
-  evaluate: (view, ctx) => evaluate(view, ctx),
+  // Kubernetes resources are placed on their cluster by the stack part (src/rules/kubernetes-stack.ts).
+  evaluate: resourcePart(evaluate),
+  evaluateStack: kubernetesPart(evaluate),
+  stackExamples: workloadDeclaredKubernetesExamples,
   examples,
 };

@@ -4,7 +4,7 @@ import { buildStackView, buildView } from "../../src/engine/view";
 import { placeInStack } from "../../src/engine/kubernetes/view";
 import { readPodTemplate } from "../../src/engine/kubernetes/pod-template";
 import { fromKubeconfigText } from "../../src/engine/kubernetes/placement";
-import { Opaque } from "../../src/engine/values";
+import { Opaque, normalizeProps } from "../../src/engine/values";
 
 const urn = (type: string, name: string) => `urn:pulumi:dev::p::${type}::${name}`;
 
@@ -16,7 +16,7 @@ const gpuContainer = (n: unknown = 1) => ({ name: "server", image: "vllm", resou
 
 describe("pod template reader", () => {
   it("sums containers, takes the larger init container, reads limits before requests", () => {
-    const t = readPodTemplate("kubernetes:apps/v1:Deployment", {
+    const t = readPodTemplate("kubernetes:apps/v1:Deployment", normalizeProps({
       spec: {
         template: {
           spec: {
@@ -25,12 +25,12 @@ describe("pod template reader", () => {
           },
         },
       },
-    });
+    }));
     expect(t.requests).toEqual([{ resource: "nvidia.com/gpu", perPod: 4, path: 'spec.template.spec.containers[0].resources.limits["nvidia.com/gpu"]' }]);
   });
 
   it("reads CronJob, Pod and Patch templates, nodeSelector and required affinity", () => {
-    const cron = readPodTemplate("kubernetes:batch/v1:CronJobPatch", {
+    const cron = readPodTemplate("kubernetes:batch/v1:CronJobPatch", normalizeProps({
       spec: {
         jobTemplate: {
           spec: {
@@ -43,15 +43,15 @@ describe("pod template reader", () => {
           },
         },
       },
-    });
+    }));
     expect(cron.requests[0]?.perPod).toBe(8);
     expect(cron.selectors.get("node.kubernetes.io/instance-type")).toEqual(["p5.48xlarge"]);
-    const pod = readPodTemplate("kubernetes:core/v1:Pod", { spec: { nodeSelector: { "cloud.google.com/gke-accelerator": "nvidia-l4" }, containers: [gpuContainer()] } });
+    const pod = readPodTemplate("kubernetes:core/v1:Pod", normalizeProps({ spec: { nodeSelector: { "cloud.google.com/gke-accelerator": "nvidia-l4" }, containers: [gpuContainer()] } }));
     expect(pod.selectors.get("cloud.google.com/gke-accelerator")).toEqual(["nvidia-l4"]);
   });
 
   it("records unknown values as unknown, never as a count", () => {
-    const t = readPodTemplate("kubernetes:apps/v1:Deployment", deployment({ containers: [gpuContainer(new Opaque("unknown", "number"))] }));
+    const t = readPodTemplate("kubernetes:apps/v1:Deployment", normalizeProps(deployment({ containers: [gpuContainer(new Opaque("unknown", "number"))] })));
     expect(t.requests[0]?.perPod).toBeUndefined();
     expect(t.unknownPaths).toContain('spec.template.spec.containers[0].resources.limits["nvidia.com/gpu"]');
   });

@@ -89,7 +89,7 @@ export function placeResource(type: string, props: PlainObject, providerProps: P
     const text = typeof raw === "string" ? raw : JSON.stringify(raw);
     const found = fromKubeconfigText(text);
     if (found && (hint === undefined || hint === found.cloud)) {
-      const r = resolveResourceRegion({ cloud: found.cloud, props: { location: found.location } });
+      const r = resolveResourceRegion({ cloud: found.cloud, props: found.cloud === "aws" ? { region: found.location } : { location: found.location } });
       return { cloud: found.cloud, region: r.state === "known" ? { ...r, source: "provider", path: key } : { state: "unrecognized", value: found.location, source: "provider", path: key } };
     }
   }

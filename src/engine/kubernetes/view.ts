@@ -89,9 +89,9 @@ export function placeInStack(stack: StackView, view: ResourceView): ResourceView
     if (!cluster || !cluster.cloud) return view;
     const region: RegionResolution =
       cluster.region.state === "known"
-        ? { ...cluster.region, source: "provider", path: `kubeconfig → ${cluster.region.path} of the cluster` }
+        ? { ...cluster.region, source: "provider", path: `kubeconfig (its cluster's ${cluster.region.path})` }
         : cluster.region.state === "unknown"
-          ? { state: "unknown", source: "provider", path: `kubeconfig → ${cluster.region.path} of the cluster` }
+          ? { state: "unknown", source: "provider", path: `kubeconfig (its cluster's ${cluster.region.path})` }
           : cluster.region;
     return assemble({ urn: view.urn, type: view.type, name: view.name, props: view.props, providerProps: view.providerProps, links: view.links, stack: view.stack }, cluster.cloud, region);
   });

@@ -1,6 +1,7 @@
 /** Good and bad examples: run as tests (test/unit/rule-examples.test.ts) and rendered into docs/rules/ml-autoscale-to-zero.md. */
 import type { RuleExample, StackRuleExample } from "../../engine/rule";
 import { type PlainValue, UNKNOWN_SENTINELS } from "../../engine/values";
+import { kubernetesExamples } from "./kubernetes-examples";
 
 // ---------------------------------------------------------------------------------------------
 // Examples (run as tests, rendered into docs/rules/ml-autoscale-to-zero.md)
@@ -217,4 +218,5 @@ export const stackExamples: readonly StackRuleExample[] = [
       { type: "aws:appautoscaling/target:Target", name: "infer-target", props: { serviceNamespace: "ecs", scalableDimension: "ecs:service:DesiredCount", resourceId: "service/ml/infer", minCapacity: 0, maxCapacity: 4 }, propertyDependencies: { resourceId: ["infer"] } },
     ],
   },
+  ...kubernetesExamples,
 ];

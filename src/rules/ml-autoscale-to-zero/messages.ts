@@ -27,5 +27,12 @@ export const MESSAGES = {
   migMinReplicasUnset: SHAPE,
   migMinReplicasAboveZero: SHAPE,
   migNoAutoscaler: SHAPE,
+  workloadNoScaler: SHAPE,
+  hpaCannotReachZero: SHAPE,
+  kedaMinAboveZero: SHAPE,
+  kserveMinAboveZero: SHAPE,
+  knativeMinScaleAboveZero: SHAPE,
+  podAlwaysOn: SHAPE,
+  karpenterNeverConsolidates: SHAPE,
 } as const;
 export type MessageId = keyof typeof MESSAGES;

@@ -6,6 +6,7 @@ import { ownEntry } from "../../engine/values";
 import type { ResourceView } from "../../engine/view";
 import { AutoscaleConfig } from "./config";
 import { Check } from "./outcomes";
+import { isKubernetesType } from "../../engine/kubernetes/types";
 import { checkBatch, checkEndpointConfig, checkGroup } from "./aws";
 import { checkCloudRun, checkCluster, checkNodePool, checkTpuVm, checkVertex, checkVm } from "./gcp";
 
@@ -34,6 +35,7 @@ export const CHECKS: Readonly<Record<string, Check>> = {
 };
 
 export function evaluate(view: ResourceView, { config }: RuleContext<AutoscaleConfig>): Outcome[] {
+  if (isKubernetesType(view.type)) return [na("Kubernetes workloads and their scalers are checked by the stack policy (kubernetes.ts)")];
   const check = ownEntry(CHECKS, view.type);
   if (check) return check(view, config);
   const deferred = ownEntry(STACK_ONLY, view.type);

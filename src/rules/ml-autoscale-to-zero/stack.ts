@@ -10,6 +10,7 @@ import { AutoscaleConfig } from "./config";
 import { alwaysOn, gated } from "./outcomes";
 import { gpuVariants, groupMinimum, managedScaling, variantKind, variantPath } from "./aws";
 import { vmAlwaysOn, vmState } from "./gcp";
+import { kubernetesAutoscale } from "./kubernetes";
 
 // ---------------------------------------------------------------------------------------------
 // Stack part: the joins
@@ -358,5 +359,6 @@ export function evaluateStack(stack: StackView, { config: cfg }: RuleContext<Aut
         else if (GCE_MIGS.includes(view.type)) out.push(...gceMigJoin(cfg, stack, view));
     }
   }
+  out.push(...kubernetesAutoscale(cfg, stack));
   return out.filter((o) => o.kind !== "not-applicable");
 }
