@@ -33,6 +33,7 @@ import { type PathStep, type PlainValue, formatPath, isOpaque, ownEntry, readArr
 import type { ResourceView, StackView } from "../engine/view";
 import { type AttachedAccelerator, type UnitSpec, displayInstanceType } from "./power";
 import type { Bounds } from "./types";
+import { KUBERNETES_READERS } from "./kubernetes";
 
 export interface PartPlan {
   readonly label: string;
@@ -656,6 +657,9 @@ const NOT_APPLICABLE: Readonly<Record<string, string>> = {
   "aws-native:sagemaker:InferenceComponent": "runs on its endpoint's instances, counted there",
   "aws:sagemaker/endpoint:Endpoint": "its endpoint configuration is counted",
   "aws:appautoscaling/target:Target": "scaling bounds, applied to the resource it scales",
+  "kubernetes:autoscaling/v2:HorizontalPodAutoscaler": "scaling bounds, applied to the workload it scales",
+  "kubernetes:keda.sh/v1alpha1:ScaledObject": "scaling bounds, applied to the workload it scales",
+  "kubernetes:karpenter.sh/v1:NodePool": "a limit on nodes: the workloads on them are counted",
   "gcp:compute/autoscaler:Autoscaler": "scaling bounds, applied to the group it scales",
   "gcp:compute/regionAutoscaler:RegionAutoscaler": "scaling bounds, applied to the group it scales",
 };
@@ -689,6 +693,8 @@ const READERS: Readonly<Record<string, Reader>> = {
   "gcp:dataproc/cluster:Cluster": dataproc,
   "gcp:compute/disk:Disk": gcpDisk(false),
   "gcp:compute/regionDisk:RegionDisk": gcpDisk(true),
+  // Kubernetes workloads: devices per pod × pods, on the node type they select (src/estimate/kubernetes.ts).
+  ...KUBERNETES_READERS,
 };
 
 /** Resource types the estimator sizes. */

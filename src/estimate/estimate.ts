@@ -8,6 +8,7 @@
  * each as a floor (minimum running capacity) and a ceiling (maximum capacity). Never throws, never
  * returns NaN, negative or infinite numbers; what it can't size is "unknown" with the reason.
  */
+import { placeInStack } from "../engine/kubernetes/view";
 import { type RegionFacts, regionFacts } from "../data/regions";
 import type { Cloud } from "../data/types";
 import { BoundedMemo, getOrCreate } from "../engine/memo";
@@ -189,7 +190,9 @@ function labelledFigures(facts: RegionFacts, pue: RegionFacts["pue"], intensity:
   return made;
 }
 
-function estimateResourceUncached(view: ResourceView, options: EstimateOptions, opts: ResolvedOptions, stack: StackView | undefined): ResourceEstimate {
+function estimateResourceUncached(viewIn: ResourceView, options: EstimateOptions, opts: ResolvedOptions, stack: StackView | undefined): ResourceEstimate {
+  // A Kubernetes object's cloud and region come from its cluster (src/engine/kubernetes/placement.ts).
+  const view = stack ? placeInStack(stack, viewIn) : viewIn;
   const plan = planCapacity(view, { stack, hoursPerMonth: opts.hoursPerMonth });
   // Literals rather than spreads of a shared base: same keys in the same order, less work per resource.
   if (plan.kind === "not-applicable") return { urn: view.urn, type: view.type, name: view.name, status: "not-applicable", reason: plan.reason };
