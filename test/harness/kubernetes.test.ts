@@ -1,0 +1,108 @@
+// Tier 2 for Kubernetes workloads (@pulumi/kubernetes): the real pack (policies/, compiled) booted as
+// the Pulumi CLI boots it, driven over gRPC. Analyze (inputs) leaves Kubernetes objects to the stack
+// policy; AnalyzeStack (outputs, with dependencies and each resource's provider) places them on the
+// cluster their provider's kubeconfig comes from, as the engine sends it, unknowns in preview included.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type AnalyzeDiagnostic, POLICIES_DIR, type Session, type StackResource, startSession, testUrn, unknown } from "./index";
+
+const of = (policy: string, ds: readonly AnalyzeDiagnostic[]) => ds.filter((d) => d.policyName === policy);
+
+function res(type: string, name: string, properties: Record<string, unknown>, extra: Partial<StackResource> = {}): StackResource {
+  return { urn: testUrn(type, name), type, name, properties, ...extra };
+}
+
+const gke = (location: unknown) => res("gcp:container/cluster:Cluster", "gke", { location, name: "gke-1a2b" });
+const k8sProviderRef = { urn: testUrn("pulumi:providers:kubernetes", "k8s"), type: "pulumi:providers:kubernetes", name: "k8s", properties: { kubeconfig: unknown("string") } };
+const provider = (cluster: StackResource) => res("pulumi:providers:kubernetes", "k8s", { kubeconfig: unknown("string") }, { dependencies: [cluster.urn], propertyDependencies: { kubeconfig: [cluster.urn] } });
+
+function deployment(name: string, replicas: number, selector: Record<string, string>, labels: Record<string, string> = { "ml-workload": "inference" }): StackResource {
+  return res(
+    "kubernetes:apps/v1:Deployment",
+    name,
+    {
+      metadata: { name, labels },
+      spec: { replicas, template: { metadata: { labels: { app: name } }, spec: { nodeSelector: selector, containers: [{ name: "server", image: "vllm", resources: { limits: { "nvidia.com/gpu": 1 } } }] } } },
+    },
+    { provider: k8sProviderRef },
+  );
+}
+
+const L4 = { "cloud.google.com/gke-accelerator": "nvidia-l4" };
+
+describe("Kubernetes workloads through gRPC (preview)", () => {
+  let session: Session;
+  beforeAll(async () => {
+    session = await startSession({ packDir: POLICIES_DIR, stack: "dev", project: "ml", dryRun: true });
+  });
+  afterAll(async () => session?.close());
+
+  it("leaves a Kubernetes Deployment to the stack policy on Analyze (no verdict without its cluster)", async () => {
+    const { diagnostics } = await session.analyze(deployment("llm", 3, L4));
+    expect(diagnostics).toEqual([]);
+  });
+
+  it("places the Deployment on its GKE cluster: dirty region, no autoscaler, one finding per policy", async () => {
+    const cluster = gke("us-east1");
+    const { diagnostics } = await session.analyzeStack([cluster, provider(cluster), deployment("llm", 3, L4)]);
+    const region = of("ml-clean-energy-region", diagnostics);
+    expect(region).toHaveLength(1);
+    expect(region[0]).toMatchObject({ enforcementLevel: "mandatory", urn: testUrn("kubernetes:apps/v1:Deployment", "llm") });
+    expect(region[0]!.message).toContain("Deployment 'llm' runs in us-east1");
+    const autoscale = of("ml-autoscale-to-zero", diagnostics);
+    expect(autoscale).toHaveLength(1);
+    expect(autoscale[0]!.message).toContain("keeps 3 pods with 1×L4 GPU each running");
+    expect(of("ml-workload-declared", diagnostics)).toEqual([]);
+  });
+
+  it("an HPA alone cannot reach zero and says so; a KEDA ScaledObject at minReplicaCount 0 passes", async () => {
+    const cluster = gke("europe-north1");
+    const hpa = res("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "llm-hpa", { spec: { scaleTargetRef: { kind: "Deployment", name: "llm" }, minReplicas: 1, maxReplicas: 4 } }, { provider: k8sProviderRef });
+    const withHpa = await session.analyzeStack([cluster, provider(cluster), deployment("llm", 1, L4), hpa]);
+    const [d] = of("ml-autoscale-to-zero", withHpa.diagnostics);
+    expect(d?.message).toContain("replace the HPA with a KEDA ScaledObject with minReplicaCount 0");
+    expect(d?.urn).toBe(hpa.urn);
+    const keda = res("kubernetes:keda.sh/v1alpha1:ScaledObject", "llm-scaler", { apiVersion: "keda.sh/v1alpha1", kind: "ScaledObject", spec: { scaleTargetRef: { name: "llm" }, minReplicaCount: 0, maxReplicaCount: 4 } }, { provider: k8sProviderRef });
+    const withKeda = await session.analyzeStack([cluster, provider(cluster), deployment("llm", 0, L4), keda]);
+    expect(withKeda.diagnostics.filter((x) => x.enforcementLevel === "mandatory")).toEqual([]);
+  });
+
+  it("says it can't evaluate the region while the cluster's location is unknown, never passes or fails it", async () => {
+    const cluster = gke(unknown("string"));
+    const { diagnostics } = await session.analyzeStack([cluster, provider(cluster), deployment("llm", 0, L4)]);
+    const region = of("ml-clean-energy-region", diagnostics);
+    expect(region).toHaveLength(1);
+    expect(region[0]!.enforcementLevel).toBe("advisory");
+    expect(region[0]!.message).toMatch(/can't run policy 'ml-clean-energy-region' .*during preview/);
+  });
+
+  it("without a cluster in the stack or any region configured: advisory 'no region', not a pass", async () => {
+    const lone = deployment("llm", 0, L4);
+    const { diagnostics } = await session.analyzeStack([{ ...lone, provider: { ...k8sProviderRef, properties: {} } }]);
+    const region = of("ml-clean-energy-region", diagnostics);
+    expect(region).toHaveLength(1);
+    expect(region[0]).toMatchObject({ enforcementLevel: "advisory" });
+    expect(region[0]!.message).toContain("has no region");
+  });
+
+  it("checks a training Job: deadline, backoffLimit and Spot nodes", async () => {
+    const cluster = gke("europe-north1");
+    const job = res(
+      "kubernetes:batch/v1:Job",
+      "finetune",
+      { metadata: { labels: { "ml-workload": "training" } }, spec: { template: { spec: { nodeSelector: { "cloud.google.com/gke-accelerator": "nvidia-h100-80gb" }, containers: [{ name: "t", resources: { limits: { "nvidia.com/gpu": 8 } } }] } } } },
+      { provider: k8sProviderRef },
+    );
+    const { diagnostics } = await session.analyzeStack([cluster, provider(cluster), job]);
+    const [d] = of("ml-training-guardrails", diagnostics);
+    expect(d?.message).toContain("Job 'finetune' has no spec.activeDeadlineSeconds");
+    expect(d?.message).toContain("backoffLimit");
+    expect(d?.message).toContain("cloud.google.com/gke-spot");
+  });
+
+  it("says once per Helm release that its values can't be read (advisory)", async () => {
+    const release = res("kubernetes:helm.sh/v3:Release", "vllm", { chart: "vllm", values: { replicaCount: 2 } }, { provider: k8sProviderRef });
+    const { diagnostics } = await session.analyzeStack([release]);
+    expect(diagnostics.map((x) => [x.policyName, x.enforcementLevel])).toEqual([["ml-workload-declared", "advisory"]]);
+    expect(diagnostics[0]!.message).toContain("Helm release 'vllm'");
+  });
+});
