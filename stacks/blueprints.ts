@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 
-export const BLUEPRINTS = ["aws-training", "aws-inference", "gcp-training", "gcp-inference", "wasteful"] as const;
+export const BLUEPRINTS = ["aws-training", "aws-inference", "gcp-training", "gcp-inference", "gke-inference", "wasteful"] as const;
 export type Blueprint = (typeof BLUEPRINTS)[number];
 
 export function isBlueprint(value: string): value is Blueprint {
@@ -93,6 +93,17 @@ export async function deployBlueprint(blueprint: Blueprint, cfg: pulumi.Config =
         maxInstances: cfg.getNumber("maxInstances"),
       });
       return { region: g.region, url: g.service.uri };
+    }
+    case "gke-inference": {
+      const { GkeInference } = await import("./components/gke-inference");
+      const g = new GkeInference(name, {
+        zone: cfg.get("zone") ?? new pulumi.Config("gcp").get("zone"),
+        team,
+        image: cfg.get("image"),
+        model: cfg.get("model"),
+        maxReplicas: cfg.getNumber("maxReplicas"),
+      });
+      return { region: g.region, clusterName: g.cluster.name, deploymentName: g.deployment.metadata.name };
     }
     case "wasteful": {
       const { buildWastefulExample } = await import("./examples/wasteful");

@@ -281,16 +281,23 @@ export function defaultProviders(run: StackRun): Record<string, ProviderResource
   return providers;
 }
 
-function providerFor(r: Registration, providers: Record<string, ProviderResource>): ProviderResource | undefined {
+/** The resource's explicit provider (`opts.provider`, registered in this run), else the package's default one. */
+export function providerFor(r: Registration, providers: Record<string, ProviderResource>, run?: StackRun): ProviderResource | undefined {
+  if (!r.custom) return undefined;
+  if (r.provider !== undefined && run !== undefined) {
+    const urn = r.provider.slice(0, r.provider.lastIndexOf("::"));
+    const explicit = run.registrations.find((x) => x.urn === urn);
+    if (explicit) return { urn, type: explicit.type, name: explicit.name, properties: explicit.inputs };
+  }
   const pkg = r.type.split(":")[0] ?? "";
-  return r.custom ? providers[pkg] : undefined;
+  return providers[pkg];
 }
 
 /** Analyze requests (inputs), one per registered resource, as the engine sends them in an update. */
 export function analyzeRequests(run: StackRun): AnalyzeResource[] {
   const providers = defaultProviders(run);
   return run.registrations.map((r) => {
-    const provider = providerFor(r, providers);
+    const provider = providerFor(r, providers, run);
     return {
       urn: r.urn,
       type: r.type,
@@ -306,7 +313,7 @@ export function analyzeRequests(run: StackRun): AnalyzeResource[] {
 export function analyzeStackRequest(run: StackRun): StackResource[] {
   const providers = defaultProviders(run);
   return run.registrations.map((r) => {
-    const provider = providerFor(r, providers);
+    const provider = providerFor(r, providers, run);
     return {
       urn: r.urn,
       type: r.type,

@@ -56,7 +56,8 @@ describe("registry and metadata", () => {
     expect(names.slice(i + 1, i + 4)).toEqual(["ml-workload-declared", "accelerator-fits-workload", "accelerator-current-generation"]);
     for (const r of [mlWorkloadDeclared, acceleratorFitsWorkload, acceleratorCurrentGeneration]) {
       expect(r.meta.defaultLevel).toBe("advisory");
-      expect(r.meta.kind).toBe("resource");
+      // Kubernetes resources are checked in the stack part, placed on their cluster.
+      expect(r.meta.kind).toBe("resource+stack");
       expect(r.meta.rationale).toContain("### Evidence");
     }
   });
