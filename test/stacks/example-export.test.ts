@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { EXAMPLE_EXPORT } from "../../src/cli/example";
 import { main } from "../../src/cli/main";
 import { PROJECT_ROOT } from "../harness";
-import { PROJECT, defaultProviders, runStack, type StackRun } from "./mock-run";
+import { PROJECT, defaultProviders, providerFor, runStack, type StackRun } from "./mock-run";
 
 const STACK = "wasteful";
 let run: StackRun;
@@ -29,8 +29,7 @@ function toStackExport(r: StackRun): Record<string, unknown> {
   const resources = r.registrations
     .filter((x) => x.type !== "pulumi:pulumi:Stack")
     .map((x) => {
-      const pkg = x.type.split(":")[0] ?? "";
-      const provider = x.custom ? providers[pkg] : undefined;
+      const provider = providerFor(x, providers, r);
       return {
         urn: x.urn,
         custom: x.custom,

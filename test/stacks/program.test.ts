@@ -12,7 +12,7 @@ import type * as PulumiModule from "@pulumi/pulumi";
 
 import { readStackConfig, requireFromRoot } from "./mock-run";
 
-const STACKS = ["aws-training", "aws-inference", "gcp-training", "gcp-inference"];
+const STACKS = ["aws-training", "aws-inference", "gcp-training", "gcp-inference", "gke-inference"];
 
 describe("Pulumi.yaml and the stack files", () => {
   it("runs the compiled program with the nodejs runtime and no ts-node", () => {
@@ -53,7 +53,7 @@ describe("the program", () => {
     expect(typeof program).toBe("function");
     pulumi.runtime.setAllConfig({ "carbonguard:blueprint": "aws-trainign" });
     await expect((program as () => Promise<unknown>)()).rejects.toThrow(
-      /carbonguard:blueprint must be one of aws-training, aws-inference, gcp-training, gcp-inference, wasteful; got 'aws-trainign'/,
+      /carbonguard:blueprint must be one of aws-training, aws-inference, gcp-training, gcp-inference, gke-inference, wasteful; got 'aws-trainign'/,
     );
     pulumi.runtime.setAllConfig({});
     await expect((program as () => Promise<unknown>)()).rejects.toThrow(/carbonguard:blueprint/);

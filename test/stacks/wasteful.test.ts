@@ -28,6 +28,7 @@ const EXPECTED: readonly Expectation[] = [
   { policy: "ml-notebook-idle-shutdown", resource: W.notebook },
   { policy: "ml-training-guardrails", resource: W.unboundedTraining },
   { policy: "accelerator-fits-model", resource: W.oversizedForModel },
+  { policy: "ml-autoscale-to-zero", resource: W.hpaGpuDeployment },
 ];
 
 /** Every policy of the catalogue is expected somewhere (the budget one with a limit set, below). */
@@ -62,7 +63,7 @@ function pairs(diagnostics: AnalyzeDiagnostic[]): string[] {
 }
 
 describe("the wasteful example under mocks", () => {
-  it("builds one resource per mistake, plus the model, endpoint and scaling target the oversized endpoint config needs", () => {
+  it("builds one resource per mistake, plus the model, endpoint and scaling target the oversized endpoint config needs and the Kubernetes provider and Deployment the HPA scales", () => {
     expect(run.resources.map((r) => r.name).sort()).toEqual([...Object.values(W), ...Object.values(WASTEFUL_SUPPORTING)].sort());
   });
 
@@ -101,6 +102,13 @@ describe("the wasteful example through the policy pack (gRPC)", () => {
     expect(d.message).toMatch(/^ml\.g6\.48xlarge \(8×L4, 192 GB\) is oversized for the served model \(≈19\.2 GB\): use ml\.g6\.xlarge/);
     expect(d.message).toContain("kgCO2e/month");
     expect(d.message).not.toContain("Llama");
+  });
+
+  it("says an HPA cannot take the GPU Deployment to zero, placed by the provider's kubeconfig in a clean region", () => {
+    const d = atDefault.stackDiagnostics.find((x) => x.policyName === "ml-autoscale-to-zero" && resourceOf(x) === W.hpaGpuDeployment)!;
+    expect(d).toMatchObject({ enforcementLevel: "mandatory" });
+    expect(d.message).toContain("replace the HPA with a KEDA ScaledObject with minReplicaCount 0");
+    expect(d.message).toContain("northamerica-northeast1");
   });
 
   it("with a monthly carbon budget set, ml-stack-carbon-budget reports the stack once", () => {

@@ -3,7 +3,7 @@
  *
  * Each resource below trips exactly one carbonguard policy and is right in every other respect (clean
  * region, workload and team declared, current accelerators, capacity that reaches zero, Spot for
- * training), so the pack's report on it reads as a list of the eight mistakes and nothing else. A
+ * training), so the pack's report on it reads as a list of the nine mistakes and nothing else. A
  * mistake that needs more than one resource to be made (a SageMaker model served by an endpoint
  * config) names the one the finding is about; the others are listed in WASTEFUL_SUPPORTING. Run it
  * through the pack, never deploy it: `pulumi config set carbonguard:blueprint wasteful` then
@@ -14,6 +14,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as gcp from "@pulumi/gcp";
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
 const TEAM = "ml-platform";
@@ -40,6 +41,8 @@ export const WASTEFUL_RESOURCES = {
   unboundedTraining: "wasteful-training-job-no-max-runtime",
   /** accelerator-fits-model: an 8B model (≈19 GB in 16-bit with overhead) on ml.g6.48xlarge, 8×L4 with 192 GB. */
   oversizedForModel: "wasteful-8b-model-on-8-gpus",
+  /** ml-autoscale-to-zero: a GPU Deployment on GKE scaled by an HPA, which never goes below one pod (one L4 always on). */
+  hpaGpuDeployment: "wasteful-gpu-deployment-hpa",
 } as const;
 
 /** Resources that make a mistake possible without making one: the model, endpoint and scaling target of the oversized endpoint config. */
@@ -47,7 +50,35 @@ export const WASTEFUL_SUPPORTING = {
   model: "wasteful-8b-model",
   endpoint: "wasteful-8b-endpoint",
   scaling: "wasteful-8b-scaling",
+  /** The Kubernetes provider of the GPU Deployment (a kubeconfig of an existing GKE cluster) and the Deployment the HPA scales. */
+  kubernetes: "wasteful-gke",
+  deployment: "wasteful-gpu-deployment",
 } as const;
+
+/**
+ * The kubeconfig of an existing GKE cluster in northamerica-northeast1 (41 gCO2e/kWh), as gcloud
+ * writes it: its context names project, location and cluster, which is where carbonguard reads the
+ * region from. A placeholder: nothing connects to it.
+ */
+const GKE_KUBECONFIG = `apiVersion: v1
+kind: Config
+clusters:
+- cluster:
+    server: https://203.0.113.10
+  name: gke_example-project_northamerica-northeast1_serving
+contexts:
+- context:
+    cluster: gke_example-project_northamerica-northeast1_serving
+    user: gke_example-project_northamerica-northeast1_serving
+  name: gke_example-project_northamerica-northeast1_serving
+current-context: gke_example-project_northamerica-northeast1_serving
+users:
+- name: gke_example-project_northamerica-northeast1_serving
+  user:
+    exec:
+      apiVersion: client.authentication.k8s.io/v1beta1
+      command: gke-gcloud-auth-plugin
+`;
 
 export interface WastefulExample {
   readonly resources: readonly pulumi.CustomResource[];
@@ -161,5 +192,41 @@ export function buildWastefulExample(): WastefulExample {
     tags: tags("inference"),
   });
 
-  return { resources: [dirtyRegion, untagged, inferenceOnTrainingNode, legacyGpu, alwaysOn, notebook, unboundedTraining, model, oversizedForModel, endpoint, scaling] };
+  // A vLLM Deployment on one L4 per pod, in a clean region, labelled, on a current GPU: only its
+  // scaler is wrong. An HPA keeps at least one replica, so one L4 node never goes away.
+  const kubernetes = new k8s.Provider(s.kubernetes, { kubeconfig: GKE_KUBECONFIG });
+  const labels = { "ml-workload": "inference", team: TEAM };
+  const deployment = new k8s.apps.v1.Deployment(
+    s.deployment,
+    {
+      metadata: { name: s.deployment, labels },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: { app: s.deployment } },
+        template: {
+          metadata: { labels: { app: s.deployment, ...labels } },
+          spec: {
+            nodeSelector: { "cloud.google.com/gke-accelerator": "nvidia-l4" },
+            containers: [{ name: "vllm", image: "docker.io/vllm/vllm-openai:v0.8.5", resources: { limits: { "nvidia.com/gpu": "1" } } }],
+          },
+        },
+      },
+    },
+    { provider: kubernetes },
+  );
+  const hpaGpuDeployment = new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+    r.hpaGpuDeployment,
+    {
+      metadata: { name: r.hpaGpuDeployment, labels },
+      spec: {
+        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name },
+        minReplicas: 1,
+        maxReplicas: 4,
+        metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } }],
+      },
+    },
+    { provider: kubernetes },
+  );
+
+  return { resources: [dirtyRegion, untagged, inferenceOnTrainingNode, legacyGpu, alwaysOn, notebook, unboundedTraining, model, oversizedForModel, endpoint, scaling, kubernetes, deployment, hpaGpuDeployment] };
 }
