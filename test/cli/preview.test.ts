@@ -16,6 +16,7 @@ const WASTEFUL_EXPECTED: readonly [policy: string, resource: string][] = [
     ["ml-notebook-idle-shutdown", W.notebook],
     ["ml-training-guardrails", W.unboundedTraining],
     ["accelerator-fits-model", W.oversizedForModel],
+    ["ml-autoscale-to-zero", W.hpaGpuDeployment],
 ];
 
 describeCli("pulumi preview --policy-pack (real CLI)", () => {

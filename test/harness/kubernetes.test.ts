@@ -59,7 +59,7 @@ describe("Kubernetes workloads through gRPC (preview)", () => {
     const hpa = res("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "llm-hpa", { spec: { scaleTargetRef: { kind: "Deployment", name: "llm" }, minReplicas: 1, maxReplicas: 4 } }, { provider: k8sProviderRef });
     const withHpa = await session.analyzeStack([cluster, provider(cluster), deployment("llm", 1, L4), hpa]);
     const [d] = of("ml-autoscale-to-zero", withHpa.diagnostics);
-    expect(d?.message).toContain("replace the HPA with a KEDA ScaledObject with minReplicaCount 0");
+    expect(d?.message).toContain("use a KEDA ScaledObject with minReplicaCount 0 (an HPA stops at 1)");
     expect(d?.urn).toBe(hpa.urn);
     const keda = res("kubernetes:keda.sh/v1alpha1:ScaledObject", "llm-scaler", { apiVersion: "keda.sh/v1alpha1", kind: "ScaledObject", spec: { scaleTargetRef: { name: "llm" }, minReplicaCount: 0, maxReplicaCount: 4 } }, { provider: k8sProviderRef });
     const withKeda = await session.analyzeStack([cluster, provider(cluster), deployment("llm", 0, L4), keda]);

@@ -107,7 +107,7 @@ describe("the wasteful example through the policy pack (gRPC)", () => {
   it("says an HPA cannot take the GPU Deployment to zero, placed by the provider's kubeconfig in a clean region", () => {
     const d = atDefault.stackDiagnostics.find((x) => x.policyName === "ml-autoscale-to-zero" && resourceOf(x) === W.hpaGpuDeployment)!;
     expect(d).toMatchObject({ enforcementLevel: "mandatory" });
-    expect(d.message).toContain("replace the HPA with a KEDA ScaledObject with minReplicaCount 0");
+    expect(d.message).toContain("use a KEDA ScaledObject with minReplicaCount 0 (an HPA stops at 1)");
     expect(d.message).toContain("northamerica-northeast1");
   });
 

@@ -15,7 +15,7 @@
  * that exist anyway. All of it runs in the stack part: the workload's cluster (its region, for the
  * idle cost) and its scalers are joins.
  */
-import { type CapacityUnit, stackPath, subjectOf, unitOf, workloadOf } from "../../engine/capacity";
+import { type CapacityUnit, safeName, stackPath, subjectOf, unitOf, workloadOf } from "../../engine/capacity";
 import { unknownAt } from "../../engine/outcomes";
 import type { Outcome } from "../../engine/rule";
 import { readString } from "../../engine/values";
@@ -152,12 +152,12 @@ function hpaVerdict(view: ResourceView, hpa: readonly Scaler[], unit: CapacityUn
       id: "hpaCannotReachZero",
       view: s.view,
       pricedBy: view,
-      subject: `${subjectOf(view)} (scaled by ${subjectOf(s.view)})`,
+      subject: `HPA '${safeName(s.view.name)}'`,
       count: min,
       unit,
       why: "(a HorizontalPodAutoscaler never scales below 1 replica: minReplicas 0 needs the alpha HPAScaleToZero feature gate, which GKE and EKS do not enable)",
-      fix: "replace the HPA with a KEDA ScaledObject with minReplicaCount 0",
-      fixDetail: "A KEDA ScaledObject manages an HPA for the workload above zero and takes it from 1 to 0 and back itself; or serve the model through KServe or Knative with a minimum of 0.",
+      fix: "use a KEDA ScaledObject with minReplicaCount 0 (an HPA stops at 1)",
+      fixDetail: `It scales ${subjectOf(view)}. A KEDA ScaledObject manages an HPA for the workload above zero and takes it from 1 to 0 and back itself; or serve the model through KServe or Knative with a minimum of 0.`,
       property: "spec.minReplicas",
       urn: s.view.urn,
     }),
