@@ -31,6 +31,7 @@ export const REFERENCE_STACKS: readonly { stack: string; policyConfig?: string }
     { stack: "aws-inference" },
     { stack: "gcp-training" },
     { stack: "gcp-inference", policyConfig: path.join(PROJECT_ROOT, "stacks", "policy-config", "gcp-inference.json") },
+    { stack: "gke-inference" },
 ];
 
 export function cliBuilt(): boolean {

@@ -1,5 +1,5 @@
 /**
- * A stand-in for the `aws` and `gcp` resource provider plugins, for running the real Pulumi CLI where
+ * A stand-in for the `aws`, `gcp` and `kubernetes` resource provider plugins, for running the real Pulumi CLI where
  * no cloud is reachable (test/cli, bench/cli).
  *
  * It is what the engine needs from a provider and nothing more: it reports the installed
@@ -9,7 +9,7 @@
  * never opens a network connection.
  *
  * Usage (the CLI starts it as a plugin):
- *   node dist/tools/standin-provider/index.js <aws|gcp> [--version-from <node_modules>] <engine>
+ *   node dist/tools/standin-provider/index.js <aws|gcp|kubernetes> [--version-from <node_modules>] <engine>
  * `--version-from` names the node_modules folder whose @pulumi/<name> version to report (default:
  * the one this file resolves).
  */
@@ -20,7 +20,7 @@ import * as path from "node:path";
 import * as provider from "@pulumi/pulumi/provider";
 
 /** The providers this stand-in can be, with the npm package whose version it reports. */
-export const STANDIN_PACKAGES = { aws: "@pulumi/aws", gcp: "@pulumi/gcp" } as const;
+export const STANDIN_PACKAGES = { aws: "@pulumi/aws", gcp: "@pulumi/gcp", kubernetes: "@pulumi/kubernetes" } as const;
 export type StandinName = keyof typeof STANDIN_PACKAGES;
 
 /** The version of the installed SDK package for `name`, as its package.json `pulumi.version` says. */
@@ -49,6 +49,8 @@ function computedOutputs(name: StandinName, urn: string, id: string, inputs: Rec
         const region = typeof inputs.region === "string" ? inputs.region : "eu-north-1";
         return { name: resourceName, arn: `arn:aws:${service}:${region}:${ACCOUNT}:${resourceName}`, tagsAll: inputs.tags ?? {} };
     }
+    // Kubernetes objects report what they were given (their names are set in metadata).
+    if (name === "kubernetes") return {};
     const project = typeof inputs.project === "string" ? inputs.project : "standin-project";
     return { name: resourceName, project, selfLink: `https://standin.invalid/projects/${project}/${resourceName}` };
 }
@@ -115,7 +117,7 @@ function isStandinName(value: string | undefined): value is StandinName {
 if (require.main === module) {
     const [which, ...rest] = process.argv.slice(2);
     if (!isStandinName(which)) {
-        process.stderr.write(`usage: ${path.basename(process.argv[1] ?? "standin")} <aws|gcp> [--version-from <node_modules>] <engine address>\n`);
+        process.stderr.write(`usage: ${path.basename(process.argv[1] ?? "standin")} <aws|gcp|kubernetes> [--version-from <node_modules>] <engine address>\n`);
         process.exit(2);
     }
     const at = rest.indexOf("--version-from");
