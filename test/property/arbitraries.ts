@@ -24,6 +24,7 @@ const KEYS = [
   "coreCount", "nodePools", "tags", "labels", "ml-workload", "mixedInstancesPolicy", "launchTemplate", "overrides",
   "instanceRequirements", "acceleratorNames", "defaultUserSettings", "jupyterLabAppSettings", "defaultResourceSpec",
   "acceleratorConfig", "tpu", "nodeSpecs", "node", "clusterConfig", "workerConfig", "accelerators", "defaultTags",
+  "spec", "metadata", "replicas", "predictor", "minReplicas", "kubeconfig",
   "__proto__", "constructor", "toString",
 ];
 
@@ -103,6 +104,10 @@ export const RESOURCE_TYPES = [
   "gcp:tpu/v2QueuedResource:V2QueuedResource",
   "gcp:dataproc/cluster:Cluster",
   "gcp:storage/bucket:Bucket",
+  "kubernetes:apps/v1:Deployment",
+  "kubernetes:batch/v1:Job",
+  "kubernetes:serving.kserve.io/v1beta1:InferenceService",
+  "kubernetes:helm.sh/v3:Release",
   "aws:iam/role:Role",
   "random:index/randomId:RandomId",
 ];
