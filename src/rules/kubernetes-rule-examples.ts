@@ -38,3 +38,21 @@ export const trainingGuardrailsKubernetesExamples: readonly StackRuleExample[] =
   { title: "Kubernetes: training Job on 8×H100 with no deadline, the default backoffLimit and on-demand nodes", verdict: "bad", resources: onGke("europe-north1", gpuJob()), messageIds: ["kubernetesJobGaps"] },
   { title: "Kubernetes: training Job with a 24 h deadline, backoffLimit 2, on GKE Spot nodes", verdict: "good", resources: onGke("europe-north1", gpuJob({ activeDeadlineSeconds: 86_400, backoffLimit: 2, spot: true })) },
 ];
+
+const LLAMA_8B = { args: ["--model", "meta-llama/Llama-3.1-8B-Instruct"] };
+
+export const fitsModelKubernetesExamples: readonly StackRuleExample[] = [
+  {
+    title: "Kubernetes: vLLM serving an 8B model on pods pinned to g6.48xlarge nodes (8×L4, 192 GB)",
+    verdict: "bad",
+    resources: onEks("us-west-2", gpuDeployment(1, { nodeSelector: { "node.kubernetes.io/instance-type": "g6.48xlarge" }, containerExtra: LLAMA_8B })),
+    messageIds: ["oversized"],
+  },
+  { title: "Kubernetes: the same model on one L4 per pod on GKE", verdict: "good", resources: onGke("europe-north1", gpuDeployment(1, { containerExtra: LLAMA_8B })) },
+  {
+    title: "Kubernetes: a 70B model on one L4 per pod",
+    verdict: "bad",
+    resources: onGke("europe-north1", gpuDeployment(1, { containerExtra: { args: ["--model", "meta-llama/Llama-3.1-70B-Instruct"] } })),
+    messageIds: ["cannotLoad"],
+  },
+];

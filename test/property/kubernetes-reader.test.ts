@@ -59,7 +59,7 @@ describe("pod template reader", () => {
         const r = readPodTemplate(type, normalizeProps(wrap(type, t, {})));
         const gpu = (cs: { resources: Record<string, Record<string, unknown>> }[]) =>
           cs.map((c) => Number(Object.values(c.resources)[0]?.["nvidia.com/gpu"] ?? 0));
-        const spec = t.spec as { containers: never[]; initContainers: never[] };
+        const spec = t.spec as unknown as { containers: never[]; initContainers: never[] };
         const expected = Math.max(gpu(spec.containers).reduce((a, b) => a + b, 0), Math.max(0, ...gpu(spec.initContainers)));
         const found = r.requests.find((q) => q.resource === "nvidia.com/gpu");
         expect(found?.perPod ?? 0).toBe(expected);
@@ -94,7 +94,8 @@ describe("rules and estimates on placed Kubernetes views", () => {
     fc.assert(
       fc.property(fc.constantFrom(...WORKLOAD_TYPES), template(hostileCount), location, fc.boolean(), hostileValue, (type, t, loc, linked, junk) => {
         const cluster = { urn: "urn:c", type: "gcp:container/cluster:Cluster", name: "gke", props: { location: loc } };
-        const provider = { urn: "urn:p", type: "pulumi:providers:kubernetes", name: "k8s", props: {}, links: { dependencies: [], propertyDependencies: linked ? { kubeconfig: ["urn:c"] } : {} } };
+        const propertyDependencies: Record<string, string[]> = linked ? { kubeconfig: ["urn:c"] } : {};
+        const provider = { urn: "urn:p", type: "pulumi:providers:kubernetes", name: "k8s", props: {}, links: { dependencies: [], propertyDependencies } };
         const workload = { urn: "urn:w", type, name: "w", props: wrap(type, t, { replicas: junk }), links: { provider: "urn:p", dependencies: [], propertyDependencies: {} } };
         const hpa = { urn: "urn:h", type: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler", name: "h", props: { spec: { scaleTargetRef: { kind: "Deployment", name: junk }, minReplicas: junk } }, links: { provider: "urn:p", dependencies: [], propertyDependencies: {} } };
         const stack = buildStackView([cluster, provider, workload, hpa]);

@@ -1,4 +1,5 @@
 /** accelerator-fits-model's documented examples: they run as tests and feed docs/rules/accelerator-fits-model.md. */
+import { fitsModelKubernetesExamples } from "../kubernetes-rule-examples";
 import type { RuleExample, StackRuleExample } from "../../engine/rule";
 
 const CLOUD_RUN = "gcp:cloudrunv2/service:Service";
@@ -100,4 +101,5 @@ export const acceleratorFitsModelStackExamples: readonly StackRuleExample[] = [
     verdict: "good",
     resources: [model("artifact", { HF_MODEL_ID: "/opt/ml/model" }), endpointConfig("artifact-config", "artifact", "ml.g6.48xlarge")],
   },
+  ...fitsModelKubernetesExamples,
 ];

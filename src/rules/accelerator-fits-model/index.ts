@@ -21,6 +21,7 @@ import { docsPage } from "../docs-page";
 import { DEFAULT_MEMORY_OVERHEAD, FITS_MODEL_MESSAGES, OVERHEAD_SOURCE, judgeFit } from "./fit";
 import { resolveModelFacts } from "./model-facts";
 import type { ServedModel } from "./serving";
+import { kubernetesServing } from "./kubernetes";
 import { SELF_SERVING_TYPES, modelOfVariant, paramsTag, servedBySageMakerModel, servedBySelf } from "./sources";
 
 const NAME = "accelerator-fits-model";
@@ -142,6 +143,10 @@ function evaluateStack(stack: StackView, { config }: RuleContext<FitsModelConfig
         ),
       );
     });
+  }
+  // Kubernetes workloads: their containers name the model, their pods' selectors the accelerator.
+  for (const k of kubernetesServing(stack)) {
+    out.push(...judge({ capacity: k.view, subjects: k.subjects, unknownPath: k.unknownPath, served: k.served, tagged: [k.view], modelWhere: k.modelWhere, urn: k.view.urn, pathOf: k.pathOf }, config));
   }
   return out.filter((o) => o.kind !== "not-applicable");
 }
