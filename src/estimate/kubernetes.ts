@@ -4,10 +4,13 @@
  * attributed to the node type its selectors pick when they pick one (a whole node per pod: pods
  * that share a node are over-counted, said in a caveat), else the selected GPU model alone.
  *
- * Nodes are counted once: when the stack holds GPU node pools or node groups (GKE, EKS), their
- * nodes are what the estimate counts, and the workloads running on them are not counted again.
+ * Nodes are counted once: when the workload's cluster is in the stack with GPU node pools or node
+ * groups of its own (GKE, EKS), those nodes are what the estimate counts, and the workloads running
+ * on them are not counted again.
  */
 import { unitOf } from "../engine/capacity";
+import { clusterOfNodePool, resourcesOfTypes } from "../engine/joins";
+import { clusterOf } from "../engine/kubernetes/placement";
 import { placeInStack } from "../engine/kubernetes/view";
 import { type Count, ownScale, scalersOf } from "../engine/kubernetes/scaling";
 import { KUBERNETES_SCANNED_TYPES, KARPENTER_NODE_POOL, isBatchKind, kindOf } from "../engine/kubernetes/types";
@@ -16,10 +19,18 @@ import type { ResourceView, StackView } from "../engine/view";
 import type { CapacityPlan, PlanContext } from "./capacity";
 import type { Bounds } from "./types";
 
-const NODE_POOL_TYPES = ["gcp:container/nodePool:NodePool", "gcp:container/cluster:Cluster", "aws:eks/nodeGroup:NodeGroup", "aws:autoscaling/group:Group"];
-
-function stackCountsGpuNodes(stack: StackView | undefined): boolean {
-  return stack !== undefined && stack.resources.some((r) => NODE_POOL_TYPES.includes(r.type) && r.accelerators.uses.length > 0);
+/**
+ * Whether the workload's cluster is in this stack with GPU nodes of its own (inline or joined GKE
+ * pools, EKS node groups): those nodes are counted, so its pods are not counted again.
+ */
+function clusterCountsGpuNodes(stack: StackView | undefined, view: ResourceView): boolean {
+  if (!stack) return false;
+  const { cluster } = clusterOf(stack, view);
+  if (!cluster) return false;
+  if (cluster.accelerators.uses.length > 0) return true;
+  const gpuPools = resourcesOfTypes(stack, ["gcp:container/nodePool:NodePool"]).filter((p) => p.accelerators.uses.length > 0);
+  if (gpuPools.some((p) => clusterOfNodePool(stack, p).found.includes(cluster))) return true;
+  return resourcesOfTypes(stack, ["aws:eks/nodeGroup:NodeGroup"]).some((g) => g.accelerators.uses.length > 0 && (g.links.propertyDependencies["clusterName"] ?? []).includes(cluster.urn));
 }
 
 class Unknown extends Error {}
@@ -62,7 +73,7 @@ export function kubernetesWorkload(viewIn: ResourceView, ctx: PlanContext): Capa
     const u = view.accelerators.unknownPaths[0];
     return u !== undefined ? { kind: "unknown", reason: `${u} is unknown until the update runs (or secret)` } : { kind: "not-applicable", reason: "requests no accelerators" };
   }
-  if (stackCountsGpuNodes(ctx.stack)) return { kind: "not-applicable", reason: "runs on the stack's GPU nodes, which are counted instead" };
+  if (clusterCountsGpuNodes(ctx.stack, view)) return { kind: "not-applicable", reason: "runs on its cluster's GPU nodes, which are counted instead" };
   const unit = unitOf(view.cloud, view.accelerators.uses);
   if (!unit.spec) return { kind: "unknown", reason: "the accelerator model is not selected (no node selector naming a GPU or node type)" };
   try {

@@ -58,7 +58,10 @@ describe("Kubernetes workloads in the estimate", () => {
 
   it("is unknown while the cluster's region is unknown (preview), and not counted twice when the stack has GPU node pools", () => {
     expect(estimateOf(onGke(UNKNOWN_STRING, gpuDeployment(1)), "llm").status).toBe("unknown");
-    const pool: R = { type: "gcp:container/nodePool:NodePool", name: "gpu", props: { location: "europe-west4", nodeConfig: { machineType: "g2-standard-8" } } };
+    const pool: R = { type: "gcp:container/nodePool:NodePool", name: "gpu", props: { location: "europe-west4", cluster: "gke", nodeConfig: { machineType: "g2-standard-8" } }, propertyDependencies: { cluster: ["gke"] } };
     expect(estimateOf([...onGke("europe-west4", gpuDeployment(3)), pool], "llm").status).toBe("not-applicable");
+    // A GPU pool of another cluster: the workload's pods are still counted.
+    const elsewhere: R = { ...pool, props: { ...pool.props, cluster: "other-cluster" }, propertyDependencies: {} };
+    expect(estimateOf([...onGke("europe-west4", gpuDeployment(3)), elsewhere], "llm").status).toBe("estimated");
   });
 });
