@@ -128,6 +128,51 @@ const gceInstance = (provider: string, region: string) =>
         }),
     );
 
+const K8S_SELECTORS: readonly Props[] = [
+    { "cloud.google.com/gke-accelerator": "nvidia-l4" },
+    { "cloud.google.com/gke-accelerator": "nvidia-tesla-t4" },
+    { "cloud.google.com/gke-accelerator": "nvidia-h100-80gb", "cloud.google.com/gke-spot": "true" },
+    { "node.kubernetes.io/instance-type": "a2-highgpu-8g" },
+    {},
+];
+
+/**
+ * A GPU workload through the Kubernetes provider (placed by its kubeconfig's GKE context), sometimes
+ * with an HPA or a KEDA ScaledObject naming it.
+ */
+const k8sWorkload = (provider: string) =>
+    fc
+        .record({
+            kind: fc.constantFrom("apps/v1:Deployment", "apps/v1:StatefulSet", "batch/v1:Job"),
+            selector: fc.constantFrom(...K8S_SELECTORS),
+            gpus: maybeUnknown(fc.integer({ min: 1, max: 2 }), UNKNOWN_NUMBER),
+            replicas: maybeUnknown(fc.integer({ min: 0, max: 3 }), UNKNOWN_NUMBER),
+            labels: workloadTags,
+            scaler: fc.constantFrom("none", "hpa", "keda-0", "keda-1"),
+            deadline: fc.option(fc.integer({ min: 3600, max: 400_000 }), { nil: undefined }),
+        })
+        .map((p): Omit<Resource, "name">[] => {
+            const template = { metadata: { labels: { app: "gen" } }, spec: { nodeSelector: p.selector, containers: [{ name: "c", image: "vllm", resources: { limits: { "nvidia.com/gpu": p.gpus } } }] } };
+            const job = p.kind === "batch/v1:Job";
+            const spec = job ? { ...(p.deadline !== undefined ? { activeDeadlineSeconds: p.deadline } : {}), template: { ...template, spec: { ...template.spec, restartPolicy: "Never" } } } : { replicas: p.replicas, template };
+            const workload: Omit<Resource, "name"> = { type: `kubernetes:${p.kind}`, provider, props: { metadata: { name: "$self", labels: p.labels }, spec } };
+            if (job || p.scaler === "none") return [workload];
+            const kind = p.kind.split(":")[1];
+            const scaler: Omit<Resource, "name"> =
+                p.scaler === "hpa"
+                    ? { type: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler", provider, props: { spec: { scaleTargetRef: { apiVersion: "apps/v1", kind, name: "$target" }, minReplicas: 1, maxReplicas: 3 } } }
+                    : { type: "kubernetes:keda.sh/v1alpha1:ScaledObject", provider, props: { apiVersion: "keda.sh/v1alpha1", kind: "ScaledObject", spec: { scaleTargetRef: { kind, name: "$target" }, minReplicaCount: p.scaler === "keda-0" ? 0 : 1, maxReplicaCount: 3 } } };
+            return [workload, scaler];
+        });
+
+/** Names a resource, and fills in the names a Kubernetes workload and its scaler refer to each other by. */
+function named(r: Omit<Resource, "name">, i: number, group: readonly Omit<Resource, "name">[]): Resource {
+    const name = (j: number, t: string) => `gen-${j}-${t.split(":").pop()!.toLowerCase()}`;
+    const self = name(i, r.type);
+    const json = JSON.stringify(r.props).replace(/"\$self"/g, JSON.stringify(self)).replace(/"\$target"/g, JSON.stringify(name(i - 1, group[i - 1]?.type ?? "")));
+    return { ...r, name: self, props: JSON.parse(json) as Props };
+}
+
 /** Drops undefined fields (the spec is JSON). */
 function clean(p: Record<string, unknown>): Props {
     return Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined));
@@ -146,16 +191,19 @@ export const generatedStack: fc.Arbitrary<StackSpec> = fc
                     eksNodeGroup("aws-p"),
                     gkeNodePool("gcp-p", gcpRegion),
                     gceInstance("gcp-p", gcpRegion),
-                ),
+                ).map((r) => [r]),
                 { minLength: 1, maxLength: 5 },
             )
-            .map(
-                (resources): StackSpec => ({
-                    providers: [
+            .chain((groups) =>
+                fc.option(fc.array(k8sWorkload("k8s-p"), { minLength: 1, maxLength: 2 }), { nil: undefined, freq: 2 }).map((k8s) => {
+                    const resources = [...groups, ...(k8s ?? [])].flat();
+                    const providers: StackSpec["providers"] = [
                         { name: "aws-p", package: "aws", props: { region: awsRegion } },
                         { name: "gcp-p", package: "gcp", props: { project: "standin-project", region: gcpRegion } },
-                    ],
-                    resources: resources.map((r, i) => ({ ...r, name: `gen-${i}-${r.type.split(":").pop()!.toLowerCase()}` })),
+                    ];
+                    // A kubeconfig of an existing GKE cluster: its context names the location the workloads run in.
+                    if (k8s) providers.push({ name: "k8s-p", package: "kubernetes", props: { kubeconfig: `current-context: gke_standin-project_${gcpRegion}_ml\n` } });
+                    return { providers, resources: resources.map((r, i) => named(r, i, resources)) };
                 }),
             ),
     );
