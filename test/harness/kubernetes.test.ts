@@ -99,6 +99,48 @@ describe("Kubernetes workloads through gRPC (preview)", () => {
     expect(d?.message).toContain("cloud.google.com/gke-spot");
   });
 
+  it("KServe: minReplicas unset (KServe's default 1) is reported, 0 passes; Knative: min-scale 1 is reported", async () => {
+    const cluster = gke("europe-north1");
+    const isvc = (minReplicas?: number) =>
+      res(
+        "kubernetes:serving.kserve.io/v1beta1:InferenceService",
+        "llama",
+        { apiVersion: "serving.kserve.io/v1beta1", kind: "InferenceService", metadata: { labels: { "ml-workload": "inference" } }, spec: { predictor: { ...(minReplicas !== undefined ? { minReplicas } : {}), nodeSelector: L4, model: { modelFormat: { name: "huggingface" }, resources: { limits: { "nvidia.com/gpu": "1" } } } } } },
+        { provider: k8sProviderRef },
+      );
+    const unset = await session.analyzeStack([cluster, provider(cluster), isvc()]);
+    expect(of("ml-autoscale-to-zero", unset.diagnostics)[0]?.message).toContain("set spec.predictor.minReplicas to 0");
+    const zero = await session.analyzeStack([cluster, provider(cluster), isvc(0)]);
+    expect(of("ml-autoscale-to-zero", zero.diagnostics)).toEqual([]);
+    const knative = res(
+      "kubernetes:serving.knative.dev/v1:Service",
+      "embed",
+      { metadata: { labels: { "ml-workload": "inference" } }, spec: { template: { metadata: { annotations: { "autoscaling.knative.dev/min-scale": "1" } }, spec: { nodeSelector: L4, containers: [{ name: "e", resources: { limits: { "nvidia.com/gpu": "1" } } }] } } } },
+      { provider: k8sProviderRef },
+    );
+    const kn = await session.analyzeStack([cluster, provider(cluster), knative]);
+    expect(of("ml-autoscale-to-zero", kn.diagnostics)[0]?.message).toContain("autoscaling.knative.dev/min-scale");
+  });
+
+  it("Karpenter: a GPU NodePool that never consolidates is reported; one that does passes", async () => {
+    const eks = res("aws:eks/cluster:Cluster", "eks", { region: "us-west-2", name: "eks-1" });
+    const eksProvider = res("pulumi:providers:kubernetes", "k8s", { kubeconfig: unknown("string") }, { dependencies: [eks.urn], propertyDependencies: { kubeconfig: [eks.urn] } });
+    const pool = (consolidateAfter: string) =>
+      res(
+        "kubernetes:karpenter.sh/v1:NodePool",
+        "gpu",
+        {
+          metadata: { labels: { "ml-workload": "inference" } },
+          spec: { template: { spec: { nodeClassRef: { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: "default" }, requirements: [{ key: "karpenter.k8s.aws/instance-family", operator: "In", values: ["g6"] }] } }, disruption: { consolidationPolicy: "WhenEmpty", consolidateAfter } },
+        },
+        { provider: k8sProviderRef },
+      );
+    const never = await session.analyzeStack([eks, eksProvider, pool("Never")]);
+    expect(of("ml-autoscale-to-zero", never.diagnostics)[0]?.message).toContain("consolidateAfter");
+    const fiveMinutes = await session.analyzeStack([eks, eksProvider, pool("5m")]);
+    expect(of("ml-autoscale-to-zero", fiveMinutes.diagnostics)).toEqual([]);
+  });
+
   it("says once per Helm release that its values can't be read (advisory)", async () => {
     const release = res("kubernetes:helm.sh/v3:Release", "vllm", { chart: "vllm", values: { replicaCount: 2 } }, { provider: k8sProviderRef });
     const { diagnostics } = await session.analyzeStack([release]);
