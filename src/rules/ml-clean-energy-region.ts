@@ -553,7 +553,8 @@ export const mlCleanEnergyRegion: Rule<CleanRegionConfig> = {
     displayName: "ML resources in clean-energy regions",
     description: `ML resources run in regions whose grid carbon intensity is at most maxGridIntensity gCO2e/kWh (default 150; Electricity Maps 2025 lifecycle basis).`,
     rationale:
-      "Region choice is the largest single lever on an ML workload's operational emissions: on one (lifecycle) basis grid intensity differs 5–10× between typical regions and up to ~35× between the dirtiest and the cleanest, e.g. us-east-1 418 vs eu-north-1 20 gCO2e/kWh (Electricity Maps 2025). Accelerators multiply it: one 8×A100 node draws ~2.4 kW. The policy names the cleanest compliant regions in the same residency area that actually offer the resource's accelerator type, with the saving.",
+      "Region choice is the largest single lever on an ML workload's operational emissions: on one (lifecycle) basis grid intensity differs 5–10× between typical regions and up to ~35× between the dirtiest and the cleanest, e.g. us-east-1 418 vs eu-north-1 20 gCO2e/kWh (Electricity Maps 2025). Accelerators multiply it: one 8×A100 node draws ~2.4 kW. The policy names the cleanest compliant regions in the same residency area that actually offer the resource's accelerator type, with the saving. " +
+      "Kubernetes workloads (`@pulumi/kubernetes`) run where their cluster runs: the stack policy follows the Kubernetes provider's `kubeconfig` dependency to the EKS or GKE cluster in the same stack, else reads a plain kubeconfig's EKS endpoint or GKE context, else the stack config (`aws:region`/`gcp:region`); with none of these it can't check them and says so (advisory), and while the cluster's location is unknown in preview it can't evaluate yet.",
     kind: "resource+stack",
     defaultLevel: "mandatory",
     severity: "high",
