@@ -12,7 +12,7 @@ import { Slot } from "../slots";
 import { type PathStep, type PlainObject, isOpaque, normalizeProps, readObject } from "../values";
 import type { ResourceInput, ResourceLinks, ResourceView, StackContext, StackView, TagValue } from "../view";
 import { clusterOf, placeResource } from "./placement";
-import { isKubernetesType, podTemplatePath } from "./types";
+import { HELM_RELEASE, KUBERNETES_SCANNED_TYPES, isKubernetesType, podTemplatePath } from "./types";
 
 const NO_LINKS: ResourceLinks = { dependencies: [], propertyDependencies: {} };
 
@@ -97,7 +97,13 @@ export function placeInStack(stack: StackView, view: ResourceView): ResourceView
   });
 }
 
-/** The stack's Kubernetes resources, placed. */
+/** Kubernetes types the rules judge: workloads, KServe, Karpenter NodePools, Helm releases. */
+const JUDGED = new Set<string>([...KUBERNETES_SCANNED_TYPES, HELM_RELEASE]);
+
+/**
+ * The stack's Kubernetes resources the rules judge, placed. Other objects (ConfigMaps, Services,
+ * Secrets…) hold no capacity; scalers are read through the workloads they target.
+ */
 export function kubernetesResources(stack: StackView): ResourceView[] {
-  return stack.resources.filter((r) => isKubernetesType(r.type)).map((r) => placeInStack(stack, r));
+  return stack.resources.filter((r) => JUDGED.has(r.type)).map((r) => placeInStack(stack, r));
 }
