@@ -99,9 +99,14 @@ export async function analyzeRecordedStack(session: Session, resources: readonly
       };
     });
   const stackResult = await session.analyzeStack(stackResources);
+  // The engine attributes a stack policy's diagnostic that names no resource (a stack-wide finding,
+  // or the SDK's "can't run policy … during preview") to the root Stack resource, as
+  // `(pulumi:pulumi:Stack: <project>-<stack>)`; so does this emulation (test/cli/differential.test.ts).
+  const root = resources.find((r) => r.type === "pulumi:pulumi:Stack");
   for (const d of stackResult.diagnostics) {
-    const r = d.urn ? byUrn.get(d.urn) : undefined;
-    diagnostics.push({ ...d, ...(r ? { resourceType: r.type, resourceName: nameFromUrn(r.urn) } : {}) });
+    const urn = d.urn || root?.urn || "";
+    const r = urn ? byUrn.get(urn) : undefined;
+    diagnostics.push({ ...d, urn, ...(r ? { resourceType: r.type, resourceName: nameFromUrn(r.urn) } : {}) });
   }
   return { diagnostics, analyzed };
 }
