@@ -22,6 +22,7 @@ import {
   cloudRunGpuRegions,
   looksAccelerated,
   lookupUncatalogedOffering,
+  lookupInstanceType,
 } from "../data/accelerators";
 import { regionFacts } from "../data/regions";
 import type { Cloud } from "../data/types";
@@ -370,6 +371,23 @@ function fromInstanceType(use: AcceleratorUse, info: InstanceTypeInfo & { readon
   let facts = machineSubjects.get(info);
   if (facts === undefined) machineSubjects.set(info, (facts = machineSubject(info, info.sagemakerUpperBound === true)));
   return { ...facts, use };
+}
+
+/** What an instance type named on another resource (a joined launch template, an ECS placement constraint, a Batch compute environment) carries. */
+export type NamedTypeClass =
+  | { readonly state: "accelerated"; readonly subject: AcceleratorSubject }
+  /** Looks accelerated, but the catalog does not describe it (a new type, a family name like `g5`). */
+  | { readonly state: "unrecognized" }
+  | { readonly state: "cpu" };
+
+/** Classifies an instance type the way the scanner does for a resource's own type fields. */
+export function classifyNamedType(cloud: Cloud, type: string, path: string): NamedTypeClass {
+  const info = lookupInstanceType(cloud, type);
+  if (info) {
+    const token = quoteToken(type.trim());
+    return { state: "accelerated", subject: fromInstanceType({ path, via: info.kind === "tpu" ? "tpu-type" : "instance-type", ...(token ? { token } : {}), count: info.acceleratorCount, instanceType: info, recognized: true }, info) };
+  }
+  return looksAccelerated(cloud, type) ? { state: "unrecognized" } : { state: "cpu" };
 }
 
 /**

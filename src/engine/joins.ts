@@ -95,10 +95,10 @@ export function resourcesOfTypes(stack: StackView, types: readonly string[]): Re
   return types.flatMap((t) => index.get(t) ?? []);
 }
 
-type Join = (stack: StackView, from: ResourceView) => Resolution;
+export type Join = (stack: StackView, from: ResourceView) => Resolution;
 
 /** Caches a join's result per stack and source resource. */
-function memo(join: Join): Join {
+export function memo(join: Join): Join {
   const cache = new Slot<StackView, Map<ResourceView, Resolution>>();
   return (stack, from) => getOrCreate(getOrCreate(cache, stack, () => new Map()), from, () => join(stack, from));
 }

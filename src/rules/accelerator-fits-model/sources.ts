@@ -20,6 +20,7 @@ import {
   argvFrom,
   envFromList,
   envFromMap,
+  kubernetesContainerSpec,
   servedByContainers,
 } from "./serving";
 
@@ -43,15 +44,7 @@ function listedContainers(props: PlainValue, steps: readonly PathStep[]): { cont
   const list = readArray(props, steps);
   if (list.state === "opaque") return { containers: [], opaque: list.path };
   if (list.state !== "value") return { containers: [] };
-  return {
-    containers: list.value.map((_c, i) => {
-      const at = [...steps, i];
-      const base = pathText(at);
-      const { env } = envFromList(props, [...at, "env"], `${base}.env`);
-      const { argv, opaque } = argvFrom(props, [[...at, "command"], [...at, "args"]]);
-      return { env, argv, path: base, ...(opaque !== undefined ? { argvOpaquePath: opaque } : {}) };
-    }),
-  };
+  return { containers: list.value.map((c, i) => kubernetesContainerSpec(c, pathText([...steps, i]))) };
 }
 
 /** The model a resource that carries its own accelerators serves (Cloud Run, Vertex Model Garden). */
