@@ -7,30 +7,29 @@
  * model); a known model on capacity whose type is unknown in preview can't be evaluated. Model ids
  * are never quoted: one may sit in a secret value, which reaches the policy pack as plaintext.
  */
-import { type AcceleratorSubject, classifyAccelerators, resolveWorkload, resourceSubject } from "../../engine/accelerator-fit";
+import { classifyAccelerators, resourceSubject } from "../../engine/accelerator-fit";
 import { stackPath } from "../../engine/capacity";
 import { evidenceSection } from "../../engine/accelerator-evidence";
 import { applyConfigSchema } from "../../engine/config";
 import { SM_ENDPOINT_CONFIG, resourcesOfTypes } from "../../engine/joins";
-import { na, unknownAt } from "../../engine/outcomes";
+import { na } from "../../engine/outcomes";
 import type { Outcome, Rule, RuleContext } from "../../engine/rule";
 import { readArray, readString } from "../../engine/values";
 import type { ResourceView, StackView } from "../../engine/view";
 import { acceleratorFitsModelExamples, acceleratorFitsModelStackExamples } from "./examples";
 import { docsPage } from "../docs-page";
-import { DEFAULT_MEMORY_OVERHEAD, FITS_MODEL_MESSAGES, OVERHEAD_SOURCE, judgeFit } from "./fit";
-import { resolveModelFacts } from "./model-facts";
-import type { ServedModel } from "./serving";
-import { SELF_SERVING_TYPES, modelOfVariant, paramsTag, servedBySageMakerModel, servedBySelf } from "./sources";
+import { DEFAULT_MEMORY_OVERHEAD, FITS_MODEL_MESSAGES, OVERHEAD_SOURCE } from "./fit";
+import { batchOutcomes } from "./batch";
+import { ecsOutcomes } from "./ecs";
+import { inferenceComponentOutcomes } from "./inference-component";
+import { type FitsModelConfig, judge } from "./judge";
+import { SELF_SERVING_TYPES, modelOfVariant, servedBySageMakerModel, servedBySelf } from "./sources";
 
 const NAME = "accelerator-fits-model";
 const DOCS = docsPage(NAME);
 export const DEFAULT_PARAMS_TAG_KEY = "ml-model-params-b";
 
-export interface FitsModelConfig {
-  readonly memoryOverhead: number;
-  readonly paramsTagKey: string;
-}
+export type { FitsModelConfig } from "./judge";
 
 const configSchema = {
   properties: {
@@ -62,37 +61,6 @@ function parseConfig(raw: unknown): FitsModelConfig {
   };
 }
 
-interface Judged {
-  readonly capacity: ResourceView;
-  readonly subjects: readonly AcceleratorSubject[];
-  readonly unknownPath: string | undefined;
-  readonly served: ServedModel;
-  readonly tagged: readonly ResourceView[];
-  readonly modelWhere: string;
-  /** Report stack-part findings on the capacity resource. */
-  readonly urn?: string;
-  readonly pathOf: (path: string) => string;
-}
-
-function judge(j: Judged, config: FitsModelConfig): Outcome[] {
-  // Serving memory is what this rule sizes; training needs optimizer state and gradients on top.
-  const workload = resolveWorkload(j.capacity);
-  if (workload.state === "declared" && workload.workload === "training") return [na("training capacity (the rule sizes serving)")];
-  const facts = resolveModelFacts(j.served, paramsTag(j.tagged, config.paramsTagKey));
-  if (facts.state === "unknown") return [na(facts.reason)];
-  if (j.subjects.length === 0) {
-    return [j.unknownPath !== undefined ? unknownAt(j.pathOf(j.unknownPath)) : na("the accelerator type serving the model is not known to carbonguard")];
-  }
-  const tp = j.served.tensorParallel.state === "value" ? j.served.tensorParallel.value : undefined;
-  const out: Outcome[] = [];
-  for (const subject of j.subjects) {
-    const verdict = judgeFit({ view: j.capacity, subject, facts: facts.facts, tensorParallel: tp, overhead: config.memoryOverhead, modelWhere: j.modelWhere });
-    if (verdict.kind === "finding") out.push(j.urn ? { ...verdict.finding, urn: j.urn } : verdict.finding);
-    else if (verdict.kind === "region-unknown") out.push(unknownAt(j.pathOf(verdict.path)));
-  }
-  return out.length > 0 ? out : [na("the accelerators fit the served model")];
-}
-
 function evaluate(view: ResourceView, { config }: RuleContext<FitsModelConfig>): Outcome[] {
   if (!SELF_SERVING_TYPES.includes(view.type)) return [na("this resource does not name a served model (SageMaker endpoint configurations are joined to their model by the stack part)")];
   const classified = classifyAccelerators(view);
@@ -110,7 +78,10 @@ function evaluate(view: ResourceView, { config }: RuleContext<FitsModelConfig>):
   );
 }
 
-/** SageMaker: each production variant on accelerators, joined to the model it serves. */
+/**
+ * SageMaker: each production variant on accelerators, joined to the model it serves; then inference
+ * components, ECS services and Batch job definitions (each in its own module).
+ */
 function evaluateStack(stack: StackView, { config }: RuleContext<FitsModelConfig>): Outcome[] {
   const out: Outcome[] = [];
   for (const endpointConfig of resourcesOfTypes(stack, [SM_ENDPOINT_CONFIG])) {
@@ -131,7 +102,7 @@ function evaluateStack(stack: StackView, { config }: RuleContext<FitsModelConfig
           {
             capacity: endpointConfig,
             subjects,
-            unknownPath: instanceType.state === "opaque" ? path : undefined,
+            unknownPath: instanceType.state === "opaque" ? stackPath(endpointConfig, path) : undefined,
             served: servedBySageMakerModel(model),
             tagged: [model, endpointConfig],
             modelWhere: `The model of ${resourceSubject(endpointConfig)} variant ${i + 1}`,
@@ -143,6 +114,7 @@ function evaluateStack(stack: StackView, { config }: RuleContext<FitsModelConfig
       );
     });
   }
+  out.push(...inferenceComponentOutcomes(stack, config), ...ecsOutcomes(stack, config), ...batchOutcomes(stack, config));
   return out.filter((o) => o.kind !== "not-applicable");
 }
 
