@@ -1,7 +1,8 @@
 /**
  * A tensor-parallel size larger than the accelerators the deployment gets (`--tensor-parallel-size 8`
- * or `SM_NUM_GPUS=8` on a 1-GPU type): the serving engine refuses to start (vLLM checks the world
- * size against the visible GPUs; TGI launches one shard per GPU). Needs no model size: the count
+ * or `SM_NUM_GPUS=8` on a 1-GPU type): the serving engine does not start serving (vLLM raises "The
+ * number of required GPUs exceeds the total number of available GPUs", or waits for them; TGI
+ * launches one shard per GPU). Needs no model size: the count
  * alone decides, so it is judged even when the model can't be sized.
  */
 import { type AcceleratorSubject, describeAccelerator } from "../../engine/accelerator-fit";
@@ -28,7 +29,7 @@ export function shardsExceedDevices(c: ShardCheck): Finding | undefined {
     data: { type: s.label, tp: c.tensorParallel, devices: formatCount(c.available) },
     fix: { kind: "action", text: `set the tensor-parallel size to at most ${formatCount(c.available)}, or use a type with ${c.tensorParallel} accelerators` },
     details: [
-      `${c.modelWhere} is sharded over ${c.tensorParallel} accelerators (its tensor-parallel size: SM_NUM_GPUS, NUM_SHARD, OPTION_TENSOR_PARALLEL_DEGREE or the engine's flag), on ${describeAccelerator(s)}, which gives it ${gets}. The serving engine stops at start-up when it finds fewer accelerators than shards, so the deployment never serves.`,
+      `${c.modelWhere} is sharded over ${c.tensorParallel} accelerators (its tensor-parallel size: SM_NUM_GPUS, NUM_SHARD, OPTION_TENSOR_PARALLEL_DEGREE or the engine's flag), on ${describeAccelerator(s)}, which gives it ${gets}. The serving engine stops at start-up (or waits) when it finds fewer accelerators than shards, so the deployment never serves.`,
     ],
     figures: [],
     suggestion: { fit: "too-many-shards", tensorParallel: c.tensorParallel, devicesAvailable: c.available, current: { type: s.label, acceleratorModel: s.model, acceleratorCount: s.count } },
