@@ -216,3 +216,6 @@ const shardExamples: StackRuleExample[] = [
 ];
 
 export const capacityStackExamples: readonly StackRuleExample[] = [...ecsExamples, ...batchExamples, ...componentExamples, ...shardExamples];
+
+/** The builders, for tests that vary these stacks (unknowns, secrets, links made elsewhere). */
+export const capacityExampleParts = { taskDefinition, gpuCapacity, service, computeEnvironment, jobQueue, jobDefinition, componentStack };
