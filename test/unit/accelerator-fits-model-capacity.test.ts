@@ -113,6 +113,14 @@ describe("ECS services", () => {
     expect(JSON.stringify(plain)).not.toContain("Zephyrine");
   });
 
+  it("a secret model id still counts as a served model: with its size declared by tag it is judged, the id never read", () => {
+    const [td, ...rest] = ecs("g6.12xlarge", 1, { secrets: [{ name: "MODEL_ID", valueFrom: "arn:aws:secretsmanager:us-east-1:123456789012:secret:Zephyrine" }] });
+    const out = violations(run([with_(td!, { tags: { "ml-model-params-b": "70" } }), ...rest]));
+    expect(out.map((f) => f.messageId)).toEqual(["cannotLoad"]);
+    expect(out[0]!.suggestion).toMatchObject({ paramsFrom: "tag" });
+    expect(JSON.stringify(out)).not.toContain("Zephyrine");
+  });
+
   it("container definitions kept in a secret are not read: no claim", () => {
     const [td, ...rest] = ecs("p4d.24xlarge", 8);
     const out = run([with_(td!, { containerDefinitions: secret(JSON.stringify([{ name: "s", environment: LLAMA_8B, resourceRequirements: [{ type: "GPU", value: "8" }] }])) }), ...rest]);
@@ -147,6 +155,12 @@ describe("Batch job definitions", () => {
     expect(unknowns(out)).toEqual([expect.objectContaining({ path: expect.stringContaining("computeResources.instanceTypes of Batch compute environment 'l4'") })]);
   });
 
+  it("a model id in `secrets` is never read: no claim (the same id in `command` is judged)", () => {
+    const stack = (container: Record<string, unknown>) => [P.computeEnvironment("l4", ["g6.xlarge"]), P.jobQueue("q", ["l4"]), P.jobDefinition("j", container, 1)];
+    expect(run(stack({ secrets: [{ name: "HF_MODEL_ID", valueFrom: "arn:aws:ssm:us-east-1:123456789012:parameter/model" }] })).filter((o) => o.kind !== "not-applicable")).toEqual([]);
+    expect(violations(run(stack({ environment: [{ name: "HF_MODEL_ID", value: "meta-llama/Llama-3.1-70B-Instruct" }] }))).map((f) => f.messageId)).toEqual(["cannotLoad"]);
+  });
+
   it("a job asking for more GPUs than any type has is never placed: no claim", () => {
     expect(run([P.computeEnvironment("l4", ["g6.xlarge"]), P.jobQueue("q", ["l4"]), job(4)]).filter((o) => o.kind !== "not-applicable")).toEqual([]);
   });
@@ -169,6 +183,12 @@ describe("SageMaker inference components", () => {
   it("the component's own container names the model (it wins over the Model's)", () => {
     const out = violations(run(component(P.componentStack(1, "ml.g6.12xlarge"), { container: { image: "x", environment: { HF_MODEL_ID: "meta-llama/Llama-3.1-70B-Instruct" } } })));
     expect(out.map((f) => f.messageId)).toEqual(["cannotLoad"]);
+  });
+
+  it("a model id in a secret container environment value is never read: no claim, never quoted", () => {
+    const hidden = run(component(P.componentStack(1, "ml.g6.12xlarge"), { container: { image: "x", environment: { HF_MODEL_ID: secret("acme-private/Zephyrine-70B") } } }));
+    expect(hidden.filter((o) => o.kind !== "not-applicable")).toEqual([]);
+    expect(JSON.stringify(hidden)).not.toContain("Zephyrine");
   });
 
   it("a variant name that matches no variant: no claim", () => {
