@@ -39,8 +39,8 @@ function pathText(steps: readonly PathStep[]): string {
   return steps.map((s, i) => (typeof s === "number" ? `[${s}]` : i === 0 ? s : `.${s}`)).join("");
 }
 
-/** Containers listed at `steps`, Kubernetes-style (`env: [{name, value}]`, `command`, `args`). */
-function listedContainers(props: PlainValue, steps: readonly PathStep[]): { containers: ContainerSpec[]; opaque?: string } {
+/** Containers listed at `steps`, Kubernetes-style (`env: [{name, value}]`, `command`, `args`): Cloud Run, and Kubernetes pod specs (`spec.template.spec.containers`). */
+export function kubernetesContainersAt(props: PlainValue, steps: readonly PathStep[]): { containers: ContainerSpec[]; opaque?: string } {
   const list = readArray(props, steps);
   if (list.state === "opaque") return { containers: [], opaque: list.path };
   if (list.state !== "value") return { containers: [] };
@@ -51,7 +51,7 @@ function listedContainers(props: PlainValue, steps: readonly PathStep[]): { cont
 export function servedBySelf(view: ResourceView): ServedModel {
   const cloudRun = CLOUD_RUN_TYPES[view.type];
   if (cloudRun) {
-    const { containers, opaque } = listedContainers(view.props, cloudRun);
+    const { containers, opaque } = kubernetesContainersAt(view.props, cloudRun);
     if (opaque !== undefined) return { ...NO_SERVED_MODEL, id: { state: "opaque", path: opaque } };
     return servedByContainers(containers);
   }
