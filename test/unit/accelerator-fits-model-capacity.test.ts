@@ -91,6 +91,14 @@ describe("ECS services", () => {
     quiet([td!, P.service("llm", "llm", { launchType: "FARGATE" })]);
   });
 
+  it("a mixed-instances group's overrides name the types (over its template's); attribute-based overrides make no claim", () => {
+    const [td, lt, asg, cp, svc] = ecs("g6.xlarge", 8);
+    const overrides = (o: unknown[]) => with_(asg!, { mixedInstancesPolicy: { launchTemplate: { launchTemplateSpecification: { launchTemplateId: "lt-gpu" }, overrides: o } } });
+    const out = violations(run([td!, lt!, overrides([{ instanceType: "g6.48xlarge" }, { instanceType: "p4d.24xlarge" }]), cp!, svc!]));
+    expect(out.map((f) => f.data?.["type"])).toEqual(["g6.48xlarge", "p4d.24xlarge"]);
+    expect(run([td!, lt!, overrides([{ instanceType: "p4d.24xlarge" }, { instanceRequirements: { vcpuCount: { min: 8 } } }]), cp!, svc!]).filter((o) => o.kind !== "not-applicable")).toEqual([]);
+  });
+
   it("the cluster's default strategy applies only without a strategy or launch type of the service", () => {
     const [td, lt, asg, cp] = ecs("p4d.24xlarge", 8);
     const cluster: Res = { type: "aws:ecs/cluster:Cluster", name: "ml", props: { name: "ml", arn: "arn:aws:ecs:us-east-1:123456789012:cluster/ml" }, providerProps: { region: "us-east-1" } };
