@@ -6,15 +6,13 @@
  * and memory): then the fit is the same wherever it runs. Different accelerators, or any queue or
  * environment the stack does not fully describe: no claim (src/engine/batch-capacity.ts).
  */
-import { resourceSubject } from "../../engine/accelerator-fit";
 import { batchInstanceTypes } from "../../engine/batch-capacity";
-import { stackPath } from "../../engine/capacity";
 import { resourcesOfTypes } from "../../engine/joins";
 import type { Outcome } from "../../engine/rule";
 import { readJsonString } from "../../engine/values";
 import type { StackView } from "../../engine/view";
-import { type FitsModelConfig, judge } from "./judge";
-import { capacitySubjects, servingTask } from "./task-capacity";
+import type { FitsModelConfig } from "./judge";
+import { capacitySubjects, judgeTask, servingTask } from "./task-capacity";
 
 export const BATCH_JOB_DEFINITION = "aws:batch/jobDefinition:JobDefinition";
 
@@ -33,22 +31,7 @@ export function batchOutcomes(stack: StackView, config: FitsModelConfig): Outcom
     // One accelerator everywhere: the fit is the same on each type, so the smallest that places the job speaks for all.
     const vcpu = (s: (typeof subjects)[number]) => s.use.instanceType?.vcpu ?? 0;
     subjects = [...subjects].sort((a, b) => a.count - b.count || vcpu(a) - vcpu(b) || a.label.localeCompare(b.label)).slice(0, 1);
-    out.push(
-      ...judge(
-        {
-          capacity: job,
-          subjects,
-          unknownPath: capacity.state === "unknown" ? capacity.path : undefined,
-          served: task.served,
-          tagged: [job],
-          modelWhere: `The model of ${resourceSubject(job)}`,
-          granted: task.gpus,
-          urn: job.urn,
-          pathOf: (p) => stackPath(job, p),
-        },
-        config,
-      ),
-    );
+    out.push(...judgeTask(job, task, capacity, subjects, [job], config));
   }
   return out;
 }

@@ -5,15 +5,13 @@
  * group → launch template: src/engine/ecs-capacity.ts). A task is judged against every type it can
  * land on that has enough GPUs for it.
  */
-import { resourceSubject } from "../../engine/accelerator-fit";
 import { ECS_SERVICE, resourcesOfTypes, taskDefinitionOf } from "../../engine/joins";
 import { ecsServiceInstanceTypes } from "../../engine/ecs-capacity";
 import type { Outcome } from "../../engine/rule";
 import { readJsonString } from "../../engine/values";
 import type { StackView } from "../../engine/view";
-import { stackPath } from "../../engine/capacity";
-import { type FitsModelConfig, judge } from "./judge";
-import { capacitySubjects, servingTask } from "./task-capacity";
+import type { FitsModelConfig } from "./judge";
+import { capacitySubjects, judgeTask, servingTask } from "./task-capacity";
 
 export function ecsOutcomes(stack: StackView, config: FitsModelConfig): Outcome[] {
   const out: Outcome[] = [];
@@ -27,23 +25,9 @@ export function ecsOutcomes(stack: StackView, config: FitsModelConfig): Outcome[
     if (!task) continue;
     const capacity = capacitySubjects(ecsServiceInstanceTypes(stack, service, taskDefinition));
     if (capacity.state === "none") continue;
-    out.push(
-      ...judge(
-        {
-          capacity: service,
-          // A type with fewer GPUs than the task requests never places it.
-          subjects: capacity.state === "known" ? capacity.subjects.filter((s) => s.count >= task.gpus) : [],
-          unknownPath: capacity.state === "unknown" ? capacity.path : undefined,
-          served: task.served,
-          tagged: [taskDefinition, service],
-          modelWhere: `The model of ${resourceSubject(service)}`,
-          granted: task.gpus,
-          urn: service.urn,
-          pathOf: (p) => stackPath(service, p),
-        },
-        config,
-      ),
-    );
+    // A type with fewer GPUs than the task requests never places it.
+    const subjects = capacity.state === "known" ? capacity.subjects.filter((s) => s.count >= task.gpus) : [];
+    out.push(...judgeTask(service, task, capacity, subjects, [taskDefinition, service], config));
   }
   return out;
 }

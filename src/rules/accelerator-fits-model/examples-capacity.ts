@@ -65,6 +65,17 @@ const ecsExamples: StackRuleExample[] = [
     messageIncludes: ["p4d.24xlarge (8×A100, 320 GB) is oversized for the served model (≈19.2 GB)"],
   },
   {
+    title: "ECS: the same model given 2 of the 4 L4s of g6.12xlarge (judged on the GPUs the task gets; no saving claimed for a shared instance)",
+    verdict: "bad",
+    resources: [
+      taskDefinition("llm", { environment: LLAMA_8B }, 2),
+      ...gpuCapacity("l4x4", "g6.12xlarge"),
+      service("llm", "llm", { capacityProviderStrategies: [{ capacityProvider: "l4x4-cp", weight: 1 }] }, { capacityProviderStrategies: ["l4x4-cp"] }),
+    ],
+    messageIds: ["oversized"],
+    messageIncludes: ["g6.12xlarge (2 of 4×L4, 48 GB) is oversized for the served model (≈19.2 GB): use g6.xlarge"],
+  },
+  {
     title: "ECS: the same model with one GPU, on the cluster's default capacity provider (g6.xlarge, 1×L4)",
     verdict: "good",
     resources: [

@@ -3,9 +3,13 @@
  * a model) with the GPUs it requests, and the accelerator subjects of the instance types the
  * capacity behind it can launch.
  */
-import { type AcceleratorSubject, classifyNamedType } from "../../engine/accelerator-fit";
+import { type AcceleratorSubject, classifyNamedType, resourceSubject } from "../../engine/accelerator-fit";
+import { stackPath } from "../../engine/capacity";
 import type { CapacityTypes } from "../../engine/ecs-capacity";
+import type { Outcome } from "../../engine/rule";
 import { type PlainValue, readArray, readNumber, readString } from "../../engine/values";
+import type { ResourceView } from "../../engine/view";
+import { type FitsModelConfig, judge } from "./judge";
 import { type ServedModel, ecsContainerSpec, servedByContainer } from "./serving";
 
 export interface ServingTask {
@@ -60,4 +64,25 @@ export function capacitySubjects(capacity: CapacityTypes): CapacitySubjects {
     if (c.state === "accelerated" && !subjects.some((s) => s.label === c.subject.label)) subjects.push(c.subject);
   }
   return subjects.length > 0 ? { state: "known", subjects } : { state: "none" };
+}
+
+/**
+ * Judges a task's model on the subjects it can land on, reporting on `view` (the ECS service, the
+ * Batch job definition): it gets `task.gpus` of each type's accelerators.
+ */
+export function judgeTask(view: ResourceView, task: ServingTask, capacity: CapacitySubjects, subjects: readonly AcceleratorSubject[], tagged: readonly ResourceView[], config: FitsModelConfig): Outcome[] {
+  return judge(
+    {
+      capacity: view,
+      subjects,
+      unknownPath: capacity.state === "unknown" ? capacity.path : undefined,
+      served: task.served,
+      tagged,
+      modelWhere: `The model of ${resourceSubject(view)}`,
+      granted: task.gpus,
+      urn: view.urn,
+      pathOf: (p) => stackPath(view, p),
+    },
+    config,
+  );
 }
