@@ -5,6 +5,8 @@
  * definition, scaling target → ECS service, GCE VM → resource policy, GKE node pool → cluster. The
  * estimator (src/estimate/capacity.ts) follows the same joins, so a report counts the capacity the
  * rules judge.
+ * ECS service → capacity provider → Auto Scaling group and Batch job queue → compute environment
+ * are built on these in ./ecs-capacity.ts and ./batch-capacity.ts.
  *
  * A join follows, in this order: the engine's `propertyDependencies` for the referencing property,
  * identifiers (the reference's value equal to the target's id / arn / name / selfLink output), and,
