@@ -5,7 +5,7 @@
 import { cloudRunGpuRegions } from "../../data/accelerators";
 import { type RegionFacts, allRegions } from "../../data/regions";
 import type { Cloud, Figure } from "../../data/types";
-import { SAGEMAKER_UPPER_BOUND_NOTE } from "../../engine/accelerator-fit";
+import { SAGEMAKER_UPPER_BOUND_NOTE } from "../../engine/accelerator-alternatives";
 import type { AcceleratorUse } from "../../engine/accelerator-scan";
 import { continentName, listJoin, percent } from "../../engine/format";
 import type { ResourceView } from "../../engine/view";

@@ -3,7 +3,7 @@
  * A failing region becomes a violation with cleaner alternatives (violation.ts).
  */
 import { regionFacts } from "../../data/regions";
-import { resourceSubject } from "../../engine/accelerator-fit";
+import { resourceSubject } from "../../engine/resource-names";
 import { noAccelerators } from "../../engine/outcomes";
 import { findingOf } from "../../engine/message";
 import type { Outcome } from "../../engine/rule";

@@ -1,7 +1,7 @@
 /** The violation for a region over the limit: the figures, the cleaner regions that offer the resource, the saving. */
 import { type RegionFacts, allRegions } from "../../data/regions";
 import type { Cloud, Figure } from "../../data/types";
-import { resourceSubject } from "../../engine/accelerator-fit";
+import { resourceSubject } from "../../engine/resource-names";
 import { cite, shortCite, shortBasis, formatGrams, listJoin, percent } from "../../engine/format";
 import { findingOf } from "../../engine/message";
 import type { FigureRef, Outcome } from "../../engine/rule";

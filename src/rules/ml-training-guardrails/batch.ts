@@ -1,5 +1,5 @@
 /** AWS Batch: GPU compute environments on Spot, GPU job definitions with a timeout and retries. */
-import { readCount, workloadOf } from "../../engine/capacity";
+import { readCount, workloadOf } from "../../engine/capacity-readers";
 import { na, noAccelerators, unknownAt } from "../../engine/outcomes";
 import type { Outcome } from "../../engine/rule";
 import { readNumber, readString } from "../../engine/values";

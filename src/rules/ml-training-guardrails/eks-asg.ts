@@ -3,7 +3,8 @@
  * template, so the findings here are shared with the stack check (stack.ts).
  */
 import type { AcceleratorUse } from "../../engine/accelerator-scan";
-import { readCount, stackPath, workloadOf } from "../../engine/capacity";
+import { readCount, workloadOf } from "../../engine/capacity-readers";
+import { stackPath } from "../../engine/resource-names";
 import { noAccelerators, unknownAt } from "../../engine/outcomes";
 import type { Outcome } from "../../engine/rule";
 import { readNumber, readPath, readString } from "../../engine/values";

@@ -3,7 +3,8 @@
  * run-time-limit check, and the training-only gate.
  */
 import type { AcceleratorUse } from "../../engine/accelerator-scan";
-import { countOf, formatMinutes, isTraining, subjectOf, unitOf, unitPower } from "../../engine/capacity";
+import { countOf, formatMinutes, isTraining, unitOf, unitPower } from "../../engine/capacity-readers";
+import { subjectOf } from "../../engine/resource-names";
 import { na, unknownAt } from "../../engine/outcomes";
 import { formatWatts } from "../../engine/format";
 import { DEFAULT_UTILIZATION } from "../../estimate";

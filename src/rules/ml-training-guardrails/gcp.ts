@@ -1,5 +1,6 @@
 /** GKE node pools (standalone and inline), GCE VMs and templates, TPU VMs: Spot or a bounded run time. */
-import { formatMinutes, labelIn, parseDuration, subjectOf, workloadOf } from "../../engine/capacity";
+import { formatMinutes, labelIn, parseDuration, workloadOf } from "../../engine/capacity-readers";
+import { subjectOf } from "../../engine/resource-names";
 import { na, noAccelerators, unknownAt } from "../../engine/outcomes";
 import type { Outcome } from "../../engine/rule";
 import { type PathStep, formatPath, readArray, readNumber, readPath, readString } from "../../engine/values";

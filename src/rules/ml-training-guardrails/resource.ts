@@ -1,5 +1,5 @@
 /** The resource check: one check per resource type the policy covers. */
-import { ASG, EKS_NODE_GROUP } from "../../engine/joins";
+import { ASG, EKS_NODE_GROUP } from "../../engine/stack-joins";
 import { na } from "../../engine/outcomes";
 import type { Outcome, RuleContext } from "../../engine/rule";
 import { ownEntry } from "../../engine/values";

@@ -1,6 +1,6 @@
 /** SageMaker training jobs: run-time limit, managed Spot with checkpoints, a short warm pool. */
 import type { AcceleratorUse } from "../../engine/accelerator-scan";
-import { formatMinutes, readCount } from "../../engine/capacity";
+import { formatMinutes, readCount } from "../../engine/capacity-readers";
 import { noAccelerators, unknownAt } from "../../engine/outcomes";
 import type { Outcome } from "../../engine/rule";
 import { readArray, readNumber, readPath, readString } from "../../engine/values";

@@ -1,6 +1,7 @@
 /** The stack check: ASGs and EKS node groups joined to their launch templates. */
-import { stackPath, workloadOf } from "../../engine/capacity";
-import { ASG, EKS_NODE_GROUP, launchTemplatesOf } from "../../engine/joins";
+import { stackPath } from "../../engine/resource-names";
+import { workloadOf } from "../../engine/capacity-readers";
+import { ASG, EKS_NODE_GROUP, launchTemplatesOf } from "../../engine/stack-joins";
 import { noJoinedAccelerators } from "../../engine/outcomes";
 import type { Outcome, RuleContext } from "../../engine/rule";
 import type { StackView } from "../../engine/view";
