@@ -6,13 +6,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { isOpaque } from "../../src/engine/values";
-import { type ResourceInput, type ResourceView, buildView } from "../../src/engine/view";
+import { type ResourceInput, type ResourceView, VIEW_FIELDS, buildView } from "../../src/engine/view";
 import { type ResourceRecord, recordProps } from "../../src/inputs";
 import { PROVIDER_TAG_KEYS, RecordInput, TAG_KEYS, lazyView, pickRecordProps } from "../../src/report/lazy-view";
 import { RESOURCE_TYPES, SECRET_SIG, SENTINELS, hostileProps, hostileValue } from "./arbitraries";
 import { STACK_TYPES, anyStack, stackProps } from "./stack-arbitraries";
 
-const FIELDS: readonly (keyof ResourceView)[] = ["urn", "type", "name", "cloud", "props", "providerProps", "region", "accelerators", "tags", "tagsUnknown", "isAcceleratorResource", "isMlService", "links", "stack"];
+/** Every field the one builder defines (src/engine/view.ts), so a new field is compared too. */
+const FIELDS = Object.keys(VIEW_FIELDS) as (keyof ResourceView)[];
 
 /**
  * A comparable form: own enumerable properties only (a `__proto__` key is kept as an own data
