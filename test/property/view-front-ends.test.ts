@@ -13,25 +13,17 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { isOpaque } from "../../src/engine/values";
-import { NO_LINKS, type ResourceView, VIEW_FIELDS, buildStackView } from "../../src/engine/view";
+import { NO_LINKS, buildStackView } from "../../src/engine/view";
 import { type ResourceRecord, type StackSnapshot, snapshotStackContext, snapshotToResourceInputs } from "../../src/inputs";
 import { sharedView } from "../../src/pack/shared-view";
 import { lazyStackView, lazyView } from "../../src/report/lazy-view";
 import { snapshotLazyInputs } from "../../src/report/stack";
 import { RESOURCE_TYPES, SECRET_SIG, SENTINELS, hostileProps, hostileValue } from "./arbitraries";
+import { VIEW_FIELD_NAMES, canon } from "./view-compare";
 import { STACK_TYPES, stackProps } from "./stack-arbitraries";
 
-const FIELDS = Object.keys(VIEW_FIELDS) as (keyof ResourceView)[];
+const FIELDS = VIEW_FIELD_NAMES;
 
-/** Own enumerable properties only, Maps as entries, Opaque markers by reason and type. */
-function canon(v: unknown): unknown {
-  if (v instanceof Map) return [...v.entries()].map(([k, x]) => [k, canon(x)]);
-  if (Array.isArray(v)) return v.map(canon);
-  if (isOpaque(v)) return { opaque: v.reason, valueType: v.valueType };
-  if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, canon(x)]));
-  return v;
-}
 
 const TYPES = [...new Set([...RESOURCE_TYPES, ...STACK_TYPES, "aws:s3/bucket:Bucket", "gcp:storage/bucket:Bucket", "gcp:container/cluster:Cluster", "random:index/randomId:RandomId"])];
 
