@@ -1,13 +1,16 @@
 /**
+ * Beside ./stack-joins.ts, which it builds on, so that the report's estimator can follow the same
+ * capacity the rules judge; today only accelerator-fits-model reads it.
+ *
  * The instance types AWS Batch can run a job on, as far as one stack says. A job definition is not
  * linked to a compute environment: a job is submitted to a queue at run time, and a queue orders
  * compute environments. So the capacity a job definition may get is every compute environment of
  * every queue declared in the stack; a queue whose environment is created elsewhere, unmanaged, or
  * selects types the stack doesn't name makes the whole unknown. Names are never guessed.
  */
-import { stackPath } from "./capacity";
+import { stackPath } from "./resource-names";
 import { type CapacityTypes, type NamedType, unionTypes } from "./ecs-capacity";
-import { type Resolution, keysAt, memo, readEach, resolveLinks, resourcesOfTypes } from "./joins";
+import { type Resolution, keysAt, memo, readEach, resolveLinks, resourcesOfTypes } from "./stack-joins";
 import { getOrCreate } from "./memo";
 import { Slot } from "./slots";
 import { readArray, readString } from "./values";

@@ -1,4 +1,7 @@
 /**
+ * Beside ./stack-joins.ts, which it builds on, so that the report's estimator can follow the same
+ * capacity the rules judge; today only accelerator-fits-model reads it.
+ *
  * The EC2 instance types an ECS service's tasks can land on, followed through the stack:
  *
  * - placement constraints `attribute:ecs.instance-type == g5.xlarge` (or `in [a, b]`) on the
@@ -11,10 +14,10 @@
  * Anything not followed to a type (a provider or group created elsewhere, attribute-based
  * selection, an explicit `EC2` launch type with no constraint: container instances registered by
  * user data) is unknown, with the path when it is unknown only because preview has not run yet.
- * Names are never guessed; joins are memoized per stack like the others (./joins.ts).
+ * Names are never guessed; joins are memoized per stack like the others (./stack-joins.ts).
  */
-import { ASG, type Resolution, keysAt, launchTemplatesOf, memo, readEach, referrers, resolveLinks, sameRef } from "./joins";
-import { stackPath } from "./capacity";
+import { ASG, type Resolution, keysAt, launchTemplatesOf, memo, readEach, referrers, resolveLinks, sameRef } from "./stack-joins";
+import { stackPath } from "./resource-names";
 import { getOrCreate } from "./memo";
 import { Slot } from "./slots";
 import { type Read, readArray, readString } from "./values";

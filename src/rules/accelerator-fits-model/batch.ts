@@ -7,7 +7,7 @@
  * environment the stack does not fully describe: no claim (src/engine/batch-capacity.ts).
  */
 import { batchInstanceTypes } from "../../engine/batch-capacity";
-import { resourcesOfTypes } from "../../engine/joins";
+import { resourcesOfTypes } from "../../engine/stack-joins";
 import type { Outcome } from "../../engine/rule";
 import { readJsonString } from "../../engine/values";
 import type { StackView } from "../../engine/view";

@@ -5,7 +5,7 @@
  * group → launch template: src/engine/ecs-capacity.ts). A task is judged against every type it can
  * land on that has enough GPUs for it.
  */
-import { ECS_SERVICE, resourcesOfTypes, taskDefinitionOf } from "../../engine/joins";
+import { ECS_SERVICE, resourcesOfTypes, taskDefinitionOf } from "../../engine/stack-joins";
 import { ecsServiceInstanceTypes } from "../../engine/ecs-capacity";
 import type { Outcome } from "../../engine/rule";
 import { readJsonString } from "../../engine/values";

@@ -9,19 +9,9 @@
  * published accelerator TDP) is suggested with the saving from the estimator. Undersized: the
  * weights alone exceed the memory (the model can't load), or the weights fit but not the overhead.
  */
-import {
-  type AcceleratorSubject,
-  type Candidate,
-  SAGEMAKER_UPPER_BOUND_NOTE,
-  candidateRecord,
-  describeAccelerator,
-  describeCandidate,
-  findCandidates,
-  knownRegion,
-  platformOf,
-  replacementSaving,
-  tdpFigure,
-} from "../../engine/accelerator-fit";
+import { type AcceleratorSubject, describeAccelerator, tdpFigure } from "../../engine/accelerator-classification";
+import { type Candidate, SAGEMAKER_UPPER_BOUND_NOTE, candidateRecord, describeCandidate, findCandidates, knownRegion, replacementSaving } from "../../engine/accelerator-alternatives";
+import { platformOf } from "../../engine/platform";
 import { evidenceDetails, evidenceRefs } from "../../engine/accelerator-evidence";
 import { formatCount, listJoin } from "../../engine/format";
 import { findingOf } from "../../engine/message";

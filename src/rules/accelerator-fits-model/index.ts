@@ -7,11 +7,11 @@
  * model); a known model on capacity whose type is unknown in preview can't be evaluated. Model ids
  * are never quoted: one may sit in a secret value, which reaches the policy pack as plaintext.
  */
-import { classifyAccelerators, resourceSubject } from "../../engine/accelerator-fit";
-import { stackPath } from "../../engine/capacity";
+import { classifyAccelerators } from "../../engine/accelerator-classification";
+import { resourceSubject, stackPath } from "../../engine/resource-names";
 import { evidenceSection } from "../../engine/accelerator-evidence";
 import { applyConfigSchema } from "../../engine/config";
-import { SM_ENDPOINT_CONFIG, resourcesOfTypes } from "../../engine/joins";
+import { SM_ENDPOINT_CONFIG, resourcesOfTypes } from "../../engine/stack-joins";
 import { na } from "../../engine/outcomes";
 import type { Outcome, Rule, RuleContext } from "../../engine/rule";
 import { readArray, readString } from "../../engine/values";

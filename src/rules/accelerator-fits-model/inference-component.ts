@@ -6,9 +6,9 @@
  * (component → endpoint → endpoint configuration, the engine's joins). A component without an
  * accelerator count, or an adapter on a base component, is not judged (no claim).
  */
-import { classifyAccelerators, resourceSubject } from "../../engine/accelerator-fit";
-import { stackPath } from "../../engine/capacity";
-import { SM_INFERENCE_COMPONENT, configOfEndpoint, endpointOfComponent, keysAt, resolveLinks, resourcesOfTypes } from "../../engine/joins";
+import { classifyAccelerators } from "../../engine/accelerator-classification";
+import { resourceSubject, stackPath } from "../../engine/resource-names";
+import { SM_INFERENCE_COMPONENT, configOfEndpoint, endpointOfComponent, keysAt, resolveLinks, resourcesOfTypes } from "../../engine/stack-joins";
 import type { Outcome } from "../../engine/rule";
 import { readArray, readNumber, readPath, readString } from "../../engine/values";
 import type { ResourceView, StackView } from "../../engine/view";

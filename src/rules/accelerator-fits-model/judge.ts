@@ -3,7 +3,8 @@
  * tensor-parallel size against the accelerators there are (./tensor-parallel.ts), then the memory
  * the model needs against the memory they provide (./fit.ts).
  */
-import { type AcceleratorSubject, resolveWorkload } from "../../engine/accelerator-fit";
+import type { AcceleratorSubject } from "../../engine/accelerator-classification";
+import { resolveWorkload } from "../../engine/workload-resolution";
 import { na, unknownAt } from "../../engine/outcomes";
 import type { Outcome } from "../../engine/rule";
 import type { ResourceView } from "../../engine/view";

@@ -9,8 +9,8 @@
  *   `modelName` to the model with the engine's joins (stack part).
  */
 import { type PathStep, type PlainValue, readArray, readString } from "../../engine/values";
-import { keysAt, resolveLinks, type Resolution } from "../../engine/joins";
-import { readResourceTag } from "../../engine/accelerator-fit";
+import { keysAt, resolveLinks, type Resolution } from "../../engine/stack-joins";
+import { readResourceTag } from "../../engine/workload-resolution";
 import type { ResourceView, StackView } from "../../engine/view";
 import {
   type ContainerSpec,

@@ -3,8 +3,8 @@
  * a model) with the GPUs it requests, and the accelerator subjects of the instance types the
  * capacity behind it can launch.
  */
-import { type AcceleratorSubject, classifyNamedType, resourceSubject } from "../../engine/accelerator-fit";
-import { stackPath } from "../../engine/capacity";
+import { type AcceleratorSubject, classifyNamedType } from "../../engine/accelerator-classification";
+import { resourceSubject, stackPath } from "../../engine/resource-names";
 import type { CapacityTypes } from "../../engine/ecs-capacity";
 import type { Outcome } from "../../engine/rule";
 import { type PlainValue, readArray, readNumber, readString } from "../../engine/values";

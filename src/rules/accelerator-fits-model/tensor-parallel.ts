@@ -5,7 +5,7 @@
  * launches one shard per GPU). Needs no model size: the count
  * alone decides, so it is judged even when the model can't be sized.
  */
-import { type AcceleratorSubject, describeAccelerator } from "../../engine/accelerator-fit";
+import { type AcceleratorSubject, describeAccelerator } from "../../engine/accelerator-classification";
 import { formatCount } from "../../engine/format";
 import { findingOf } from "../../engine/message";
 import type { Finding } from "../../engine/rule";

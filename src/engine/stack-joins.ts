@@ -1,4 +1,10 @@
 /**
+ * Shared because several stack policies join through it: ml-autoscale-to-zero (every join below),
+ * ml-training-guardrails (ASG / EKS node group → launch template), accelerator-fits-model (SageMaker
+ * endpoint configurations and inference components, ECS task definitions, and through
+ * ./ecs-capacity.ts and ./batch-capacity.ts the capacity ECS services and Batch jobs run on) and the report's estimator (src/estimate/capacity.ts). One home keeps the
+ * rules and the report counting the same links.
+ *
  * Joins between resources of one stack, for stack policies: ASG / EKS node group → launch template,
  * SageMaker scaling target → endpoint (→ variant) → endpoint configuration, inference component →
  * endpoint, GCE autoscaler → instance group manager → instance template, ECS service → task
