@@ -8,8 +8,8 @@
  * groups of its own (GKE, EKS), those nodes are what the estimate counts, and the workloads running
  * on them are not counted again.
  */
-import { unitOf } from "../engine/capacity";
-import { clusterOfNodePool, resourcesOfTypes } from "../engine/joins";
+import { unitOf } from "../engine/capacity-readers";
+import { clusterOfNodePool, resourcesOfTypes } from "../engine/stack-joins";
 import { clusterOf } from "../engine/kubernetes/placement";
 import { placeInStack } from "../engine/kubernetes/view";
 import { type Count, ownScale, scalersOf } from "../engine/kubernetes/scaling";

@@ -5,7 +5,7 @@
  * ml-workload-declared), never guessed. A v4 `Chart` registers the objects it renders as resources,
  * which are read like any other.
  */
-import { safeName } from "../engine/capacity";
+import { safeName } from "../engine/resource-names";
 import { findingOf } from "../engine/message";
 import type { Outcome } from "../engine/rule";
 import type { ResourceView } from "../engine/view";

@@ -43,12 +43,17 @@ const LLAMA_8B = { args: ["--model", "meta-llama/Llama-3.1-8B-Instruct"] };
 
 export const fitsModelKubernetesExamples: readonly StackRuleExample[] = [
   {
-    title: "Kubernetes: vLLM serving an 8B model on pods pinned to g6.48xlarge nodes (8×L4, 192 GB)",
+    title: "Kubernetes: vLLM serving an 8B model from pods that each take all 8 L4s of a g6.48xlarge node (192 GB)",
     verdict: "bad",
-    resources: onEks("us-west-2", gpuDeployment(1, { nodeSelector: { "node.kubernetes.io/instance-type": "g6.48xlarge" }, containerExtra: LLAMA_8B })),
+    resources: onEks("us-west-2", gpuDeployment(1, { gpus: 8, nodeSelector: { "node.kubernetes.io/instance-type": "g6.48xlarge" }, containerExtra: LLAMA_8B })),
     messageIds: ["oversized"],
   },
   { title: "Kubernetes: the same model on one L4 per pod on GKE", verdict: "good", resources: onGke("europe-north1", gpuDeployment(1, { containerExtra: LLAMA_8B })) },
+  {
+    title: "Kubernetes: the same model on pods that take one L4 each of g6.48xlarge nodes (the other seven serve other pods)",
+    verdict: "good",
+    resources: onEks("us-west-2", gpuDeployment(1, { nodeSelector: { "node.kubernetes.io/instance-type": "g6.48xlarge" }, containerExtra: LLAMA_8B })),
+  },
   {
     title: "Kubernetes: a 70B model on one L4 per pod",
     verdict: "bad",

@@ -5,7 +5,7 @@
  * part, which places each one and runs the same resource check on it. A finding names the
  * resource (`urn`); a can't-evaluate names the resource its unknown sits on.
  */
-import { stackPath } from "../engine/capacity";
+import { stackPath } from "../engine/resource-names";
 import { na } from "../engine/outcomes";
 import type { Outcome, RuleContext } from "../engine/rule";
 import type { ResourceView, StackView } from "../engine/view";

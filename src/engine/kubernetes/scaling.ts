@@ -8,7 +8,7 @@
  * `minReplicas` 1, KEDA `minReplicaCount` 0 and `maxReplicaCount` 100, KServe `minReplicas` 1,
  * Knative `min-scale` 0 (the cluster-wide default; a cluster may change it).
  */
-import { type Resolution, keysAt, resolveLinks } from "../joins";
+import { type Resolution, keysAt, resolveLinks } from "../stack-joins";
 import { type PlainValue, type Read, readNumber, readString } from "../values";
 import type { ResourceView, StackView } from "../view";
 import { HPA_V1, HPA_V2, KEDA_SCALED_OBJECT, KNATIVE_SERVICE, KSERVE_INFERENCE_SERVICE, kindOf } from "./types";

@@ -72,3 +72,6 @@ export const KUBERNETES_SCANNED_TYPES: readonly string[] = [
   KSERVE_INFERENCE_SERVICE,
   KARPENTER_NODE_POOL,
 ];
+
+/** The Kubernetes types the rules judge (and the view builder places): scanned kinds and Helm releases. */
+export const KUBERNETES_JUDGED_TYPES: ReadonlySet<string> = new Set([...KUBERNETES_SCANNED_TYPES, HELM_RELEASE]);

@@ -1,20 +1,20 @@
 /**
- * The resource view of a Kubernetes object: cloud and region from its placement
- * (./placement.ts), accelerators from its pod template (./accelerators.ts, through the engine's
- * scanner table), and as tags its labels: the workload's `metadata.labels` over its pod
- * template's, so `ml-workload` declared on either counts.
+ * What the view builder (src/engine/view.ts VIEW_FIELDS) reads for a Kubernetes object: its cloud
+ * and region from its placement (./placement.ts), and as tags its labels, the workload's
+ * `metadata.labels` over its pod template's, so `ml-workload` declared on either counts. Its
+ * accelerators come from the engine's scanner table (./accelerators.ts).
+ *
+ * `placeInStack` completes the placement from the stack: the cluster the provider points at.
  */
 import type { Cloud } from "../../data/types";
 import { scanAccelerators } from "../accelerator-scan";
 import { getOrCreate } from "../memo";
 import type { RegionResolution } from "../region";
 import { Slot } from "../slots";
-import { type PathStep, type PlainObject, isOpaque, normalizeProps, readObject } from "../values";
-import type { ResourceInput, ResourceLinks, ResourceView, StackContext, StackView, TagValue } from "../view";
-import { clusterOf, placeResource } from "./placement";
-import { HELM_RELEASE, KUBERNETES_SCANNED_TYPES, isKubernetesType, podTemplatePath } from "./types";
-
-const NO_LINKS: ResourceLinks = { dependencies: [], propertyDependencies: {} };
+import { type PathStep, type PlainObject, isOpaque, readObject } from "../values";
+import type { ResourceLinks, ResourceView, StackContext, StackView, TagBag, TagValue, ViewParts } from "../view";
+import { type ResourcePlacement, clusterOf, placeResource } from "./placement";
+import { KUBERNETES_JUDGED_TYPES, isKubernetesType, podTemplatePath } from "./types";
 
 /** Label maps, least specific first (later ones win). */
 function labelPaths(type: string): PathStep[][] {
@@ -25,7 +25,7 @@ function labelPaths(type: string): PathStep[][] {
   return paths;
 }
 
-export function kubernetesLabels(type: string, props: PlainObject): { tags: Map<string, TagValue>; unknown: boolean } {
+export function kubernetesLabels(type: string, props: PlainObject): TagBag {
   const tags = new Map<string, TagValue>();
   let unknown = false;
   for (const path of labelPaths(type)) {
@@ -41,12 +41,21 @@ export function kubernetesLabels(type: string, props: PlainObject): { tags: Map<
   return { tags, unknown };
 }
 
-export function buildKubernetesView(input: ResourceInput, stack: StackContext): ResourceView {
-  const type = String(input.type);
-  const props = normalizeProps(input.props);
-  const providerProps = input.providerProps === undefined ? undefined : normalizeProps(input.providerProps);
-  const placement = placeResource(type, props, providerProps, stack.stackConfig);
-  return assemble({ urn: String(input.urn ?? ""), type, name: String(input.name ?? ""), props, providerProps, links: input.links ?? NO_LINKS, stack }, placement.cloud, placement.region);
+const NOWHERE: ResourcePlacement = Object.freeze({ cloud: undefined, region: Object.freeze({ state: "absent" }) as RegionResolution });
+const placements = new WeakMap<ViewParts, ResourcePlacement>();
+const labels = new WeakMap<ViewParts, TagBag>();
+
+/**
+ * A Kubernetes object's placement from its own properties, its provider's and the stack config,
+ * once per view. Only the kinds the rules judge are placed: a ConfigMap's properties are never read.
+ */
+export function kubernetesPlacementOf(type: string, parts: ViewParts): ResourcePlacement {
+  if (!KUBERNETES_JUDGED_TYPES.has(type)) return NOWHERE;
+  return getOrCreate(placements, parts, () => placeResource(type, parts.props(), parts.providerProps(), parts.stack.stackConfig));
+}
+
+export function kubernetesLabelsOf(type: string, parts: ViewParts): TagBag {
+  return getOrCreate(labels, parts, () => kubernetesLabels(type, parts.props()));
 }
 
 interface Base {
@@ -60,18 +69,23 @@ interface Base {
 }
 
 function assemble(base: Base, cloud: Cloud | undefined, region: RegionResolution): ResourceView {
-  // The device requests read the same on either cloud; only node-type lookups need the right one.
   const accelerators = scanAccelerators(base.type, cloud ?? "aws", base.props);
   const { tags, unknown } = kubernetesLabels(base.type, base.props);
   return {
-    ...base,
+    urn: base.urn,
+    type: base.type,
+    name: base.name,
     cloud,
+    stack: base.stack,
+    links: base.links,
+    isMlService: false,
+    props: base.props,
+    providerProps: base.providerProps,
     region,
     accelerators,
+    isAcceleratorResource: accelerators.uses.length > 0,
     tags,
     tagsUnknown: unknown,
-    isAcceleratorResource: accelerators.uses.length > 0,
-    isMlService: false,
   };
 }
 
@@ -87,23 +101,21 @@ export function placeInStack(stack: StackView, view: ResourceView): ResourceView
   return getOrCreate(getOrCreate(placed, stack, () => new Map()), view, () => {
     const { cluster } = clusterOf(stack, view);
     if (!cluster || !cluster.cloud) return view;
+    const via = `kubeconfig (its cluster's ${cluster.region.state === "absent" ? "region" : cluster.region.path})`;
     const region: RegionResolution =
       cluster.region.state === "known"
-        ? { ...cluster.region, source: "provider", path: `kubeconfig (its cluster's ${cluster.region.path})` }
+        ? { ...cluster.region, source: "provider", path: via }
         : cluster.region.state === "unknown"
-          ? { state: "unknown", source: "provider", path: `kubeconfig (its cluster's ${cluster.region.path})` }
+          ? { state: "unknown", source: "provider", path: via }
           : cluster.region;
     return assemble({ urn: view.urn, type: view.type, name: view.name, props: view.props, providerProps: view.providerProps, links: view.links, stack: view.stack }, cluster.cloud, region);
   });
 }
 
-/** Kubernetes types the rules judge: workloads, KServe, Karpenter NodePools, Helm releases. */
-const JUDGED = new Set<string>([...KUBERNETES_SCANNED_TYPES, HELM_RELEASE]);
-
 /**
- * The stack's Kubernetes resources the rules judge, placed. Other objects (ConfigMaps, Services,
- * Secrets…) hold no capacity; scalers are read through the workloads they target.
+ * The stack's Kubernetes resources the rules judge (workloads, KServe, Karpenter NodePools, Helm
+ * releases), placed. Other objects hold no capacity; scalers are read through the workloads they target.
  */
 export function kubernetesResources(stack: StackView): ResourceView[] {
-  return stack.resources.filter((r) => JUDGED.has(r.type)).map((r) => placeInStack(stack, r));
+  return stack.resources.filter((r) => KUBERNETES_JUDGED_TYPES.has(r.type)).map((r) => placeInStack(stack, r));
 }

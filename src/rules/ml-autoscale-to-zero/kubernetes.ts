@@ -15,7 +15,8 @@
  * that exist anyway. All of it runs in the stack part: the workload's cluster (its region, for the
  * idle cost) and its scalers are joins.
  */
-import { type CapacityUnit, safeName, stackPath, subjectOf, unitOf, workloadOf } from "../../engine/capacity";
+import { type CapacityUnit, unitOf, workloadOf } from "../../engine/capacity-readers";
+import { safeName, stackPath, subjectOf } from "../../engine/resource-names";
 import { unknownAt } from "../../engine/outcomes";
 import type { Outcome } from "../../engine/rule";
 import { readString } from "../../engine/values";

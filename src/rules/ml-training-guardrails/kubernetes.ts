@@ -7,7 +7,8 @@
  * `eks.amazonaws.com/capacityType: SPOT`, in nodeSelector or required affinity).
  * Runs in the stack part, on placed views (src/rules/kubernetes-stack.ts).
  */
-import { countOf, formatMinutes, isTraining, stackPath, subjectOf, unitOf, workloadOf } from "../../engine/capacity";
+import { countOf, formatMinutes, isTraining, unitOf, workloadOf } from "../../engine/capacity-readers";
+import { stackPath, subjectOf } from "../../engine/resource-names";
 import { unknownAt } from "../../engine/outcomes";
 import { findingOf } from "../../engine/message";
 import type { Outcome } from "../../engine/rule";
