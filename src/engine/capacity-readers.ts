@@ -205,6 +205,14 @@ export function unitOf(cloud: Cloud | undefined, uses: readonly AcceleratorUse[]
     const gpuText = `${formatCount(n)} GPU${n === 1 ? "" : "s"}`;
     return { label: gpuText, singular: `container with ${gpuText}`, plural: `containers with ${gpuText} each`, figures: [] };
   }
+  // Kubernetes extended resources with no node type selected (`google.com/tpu`, `aws.amazon.com/neuron`): the devices, by kind.
+  const device = uses.find((u) => u.via === "device-resource");
+  if (device) {
+    const n = uses.filter((u) => u.via === "device-resource" && u.token === device.token).reduce((k, u) => k + (u.count ?? 1), 0);
+    const kind = device.token === "google.com/tpu" ? "TPU chip" : device.token === "aws.amazon.com/neuroncore" ? "NeuronCore" : "Neuron device";
+    const text = plausibleDevices(n) ? `${formatCount(n)} ${kind}${n === 1 ? "" : "s"}` : `${kind}s`;
+    return { label: text, singular: `container with ${text}`, plural: `containers with ${text} each`, figures: [] };
+  }
   const ami = uses.find((u) => u.via === "ami-type" && u.token);
   if (ami?.token) return { label: `node with the ${ami.token} AMI`, singular: `node with the ${ami.token} AMI`, plural: `nodes with the ${ami.token} AMI`, figures: [] };
   if (uses.some((u) => u.via === "instance-requirements")) {

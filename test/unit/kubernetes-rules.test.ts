@@ -9,6 +9,7 @@ import { mlTrainingGuardrails } from "../../src/rules/ml-training-guardrails";
 import { mlWorkloadDeclared } from "../../src/rules/ml-workload-declared";
 import { gpuDeployment, gpuJob, k8sProvider, onEks, onGke, podSpec, scaledObject } from "../../src/rules/kubernetes-examples";
 import { buildView } from "../../src/engine/view";
+import { unitOf } from "../../src/engine/capacity-readers";
 
 type R = StackRuleExample["resources"][number];
 
@@ -74,6 +75,7 @@ describe("devices and node selection", () => {
     const neuron = buildView({ urn: "u", type: "kubernetes:apps/v1:Deployment", name: "n", props: { spec: { template: { spec: { containers: [{ name: "c", resources: { limits: { "aws.amazon.com/neuron": 1 } } }] } } } } });
     expect(neuron.cloud).toBe("aws");
     expect(neuron.accelerators.uses[0]).toMatchObject({ via: "device-resource", token: "aws.amazon.com/neuron", count: 1 });
+    expect(unitOf(neuron.cloud, neuron.accelerators.uses).label).toBe("1 Neuron device");
     const family = buildView({ urn: "u", type: "kubernetes:apps/v1:Deployment", name: "f", props: { spec: { template: { spec: { nodeSelector: { "karpenter.k8s.aws/instance-family": "g6" }, containers: [{ name: "c", resources: { limits: { "nvidia.com/gpu": 1 } } }] } } } } });
     expect(family.accelerators.uses[0]).toMatchObject({ via: "instance-type", token: "g6", recognized: true });
     expect(family.accelerators.uses[0]?.instanceType?.acceleratorCount).toBe(1);
