@@ -103,8 +103,9 @@ export interface ScalersOf {
 export function scalersOf(stack: StackView, workload: ResourceView): ScalersOf {
   const scalers: Scaler[] = [];
   let uncertain: string | undefined;
-  for (const s of stack.resources) {
-    if (!SCALERS.includes(s.type)) continue;
+  // URN order, so the scaler a preview can't resolve yet is the same one whatever order the resources came in.
+  const candidates = stack.resources.filter((s) => SCALERS.includes(s.type)).sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
+  for (const s of candidates) {
     const target = targetOfScaler(stack, s);
     if (target.found.some((t) => t.urn === workload.urn)) {
       scalers.push(

@@ -112,10 +112,20 @@ export function placeInStack(stack: StackView, view: ResourceView): ResourceView
   });
 }
 
+const judged = new Slot<StackView, ResourceView[]>();
+
 /**
  * The stack's Kubernetes resources the rules judge (workloads, KServe, Karpenter NodePools, Helm
- * releases), placed. Other objects hold no capacity; scalers are read through the workloads they target.
+ * releases), placed, in URN order. Other objects hold no capacity; scalers are read through the
+ * workloads they target. The order is the URNs', not the input's: the engine hands a stack policy
+ * its resources in registration order, a preview plan in step order, and a stack policy reports the
+ * first value it can't evaluate, which must be the same one in both (test/cli/differential.test.ts).
  */
 export function kubernetesResources(stack: StackView): ResourceView[] {
-  return stack.resources.filter((r) => KUBERNETES_JUDGED_TYPES.has(r.type)).map((r) => placeInStack(stack, r));
+  return getOrCreate(judged, stack, () =>
+    stack.resources
+      .filter((r) => KUBERNETES_JUDGED_TYPES.has(r.type))
+      .sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0))
+      .map((r) => placeInStack(stack, r)),
+  );
 }
