@@ -143,9 +143,12 @@ export function dataRefsOf(view: ResourceView): DataRef[] {
   }
 }
 
-/** Whether a role writes what ML produces (checkpoints, outputs, model artifacts). */
+/**
+ * Whether a role writes what ML produces (checkpoints, outputs and the model artifacts among them).
+ * A model's `modelDataUrl` reads an artifact someone else wrote: that bucket is in scope only by its tag.
+ */
 export function writesArtifacts(role: DataRole): boolean {
-  return role === "output" || role === "checkpoint" || role === "model";
+  return role === "output" || role === "checkpoint";
 }
 
 /** A bucket's own name (S3 `bucket`, GCS `name`) and its id. */

@@ -153,8 +153,8 @@ describe.skipIf(!available && !process.env.CI)("html report in headless Chromium
         const page = await openAt("example.html");
         expect(await layoutProblems(page)).toEqual([]);
         const messages = page.locator(".finding-message");
-        // One per mistake of the example (stacks/examples/wasteful: eight since accelerator-fits-model).
-        expect(await messages.count()).toBe(8);
+        // One per mistake of the example (stacks/examples/wasteful: ten since ml-data-colocated and ml-storage-lifecycle).
+        expect(await messages.count()).toBe(10);
         for (const m of await messages.all()) expect(await m.isVisible()).toBe(true);
         expect(await page.locator("code.source").innerText()).toBe(EXAMPLE_EXPORT);
         // us-east-1 scales to zero at the floor; the chart shows what it is expected to emit.

@@ -3,8 +3,8 @@
  * the transfer estimate, the regions' grid figures and the clean-region reasoning go to the details.
  */
 export const MESSAGES = {
-  moveData: "{{subject}} runs in {{region}} but {{verb}} bucket '{{bucket}}' in {{dataRegion}}; move the data to {{region}}.",
-  moveCompute: "{{subject}} runs in {{region}} but {{verb}} bucket '{{bucket}}' in {{dataRegion}}; run it in {{dataRegion}}, which is cleaner.",
-  bucketOutsideStack: "{{subject}} {{verb}} bucket '{{bucket}}' from outside this stack: can't check it is in {{region}}; declare it here or check its region.",
+  moveData: "{{subject}} in {{region}} {{verb}} bucket '{{bucket}}' in {{dataRegion}}; move the data to {{region}}.",
+  moveCompute: "{{subject}} in {{region}} {{verb}} bucket '{{bucket}}' in {{dataRegion}}; run it in {{dataRegion}}, which is cleaner.",
+  bucketOutsideStack: "{{subject}} uses bucket '{{bucket}}', which is outside the stack; declare it here to check its region.",
 } as const;
 export type MessageId = keyof typeof MESSAGES;

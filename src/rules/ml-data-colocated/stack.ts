@@ -69,7 +69,7 @@ function checkResource(stack: StackView, view: ResourceView, refs: readonly Data
     out.push(
       findingOf(MESSAGES, {
         messageId: "bucketOutsideStack",
-        data: { subject: subjectOf(view), verb: verbOf(list), bucket: bucketName, region },
+        data: { subject: subjectOf(view), bucket: bucketName },
         details: [
           `The bucket is named in ${listJoin([...new Set(list.map((r) => r.path))])} but declared in no resource of this stack, so carbonguard can't see its region and does not guess it. If it is in another region than ${region}, every read crosses regions; declare the bucket in this stack (or import it) to have it checked, or waive this finding for a bucket you know is in ${region}.`,
         ],

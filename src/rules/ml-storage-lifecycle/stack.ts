@@ -19,7 +19,7 @@ import { isMlResource } from "../ml-data-colocated/stack";
 import type { LifecycleConfig } from "./config";
 import { MESSAGES } from "./messages";
 
-const ROLE_WHAT = { checkpoint: "checkpoints", output: "outputs", model: "model artifacts" } as const;
+const ROLE_WHAT = { checkpoint: "checkpoints", output: "outputs" } as const;
 const KIND_WHAT = { checkpoints: "checkpoints", artifacts: "model artifacts", datasets: "datasets" } as const;
 
 interface Holding {
