@@ -1,28 +1,30 @@
-/** ml-data-colocated's options: which regions count as clean when choosing what to move (as ml-clean-energy-region decides). */
+/**
+ * ml-data-colocated's options: which regions count as clean when choosing what to move. They are
+ * ml-clean-energy-region's own options (same schema, same defaults), so the two policies agree.
+ */
 import { applyConfigSchema } from "../../engine/config";
+import type { ConfigPropertySchema, RuleConfigSchema } from "../../engine/rule";
+import { mlCleanEnergyRegion } from "../ml-clean-energy-region";
 
 export interface ColocatedConfig {
   readonly maxGridIntensity: number;
   readonly allowedRegions: readonly string[];
 }
 
-export const configSchema = {
+const clean = mlCleanEnergyRegion.meta.configSchema.properties;
+
+function cleanRegionOption(name: "maxGridIntensity" | "allowedRegions", why: string): ConfigPropertySchema {
+  const option = clean[name];
+  if (!option) throw new Error(`ml-clean-energy-region has no option ${name}`);
+  return { ...option, description: `${option.description} ${why}` };
+}
+
+export const configSchema: RuleConfigSchema = {
   properties: {
-    maxGridIntensity: {
-      type: "number",
-      minimum: 0,
-      default: 150,
-      description:
-        "The grid-intensity limit (gCO2e/kWh, Electricity Maps 2025) a region must meet to be suggested as the one to move to; keep it equal to ml-clean-energy-region's maxGridIntensity so the two policies agree.",
-    },
-    allowedRegions: {
-      type: "array",
-      items: { type: "string" },
-      default: [],
-      description: "Regions that count as allowed whatever their intensity (as in ml-clean-energy-region's allowedRegions).",
-    },
+    maxGridIntensity: cleanRegionOption("maxGridIntensity", "Used to choose between moving the data and moving the compute; keep it equal to ml-clean-energy-region's."),
+    allowedRegions: cleanRegionOption("allowedRegions", "Keep it equal to ml-clean-energy-region's."),
   },
-} as const;
+};
 
 export function parseConfig(raw: unknown): ColocatedConfig {
   const { values } = applyConfigSchema(configSchema, raw);
