@@ -65,7 +65,8 @@ export function declaredSizeGb(view: ResourceView): number | undefined {
 export function declaredKind(view: ResourceView): DataKind | "unknown" | undefined {
   const tag = view.tags.get(DATA_KIND_KEY);
   if (tag?.state === "opaque") return "unknown";
-  if (tag?.state !== "value") return undefined;
+  // The whole tag bag unknown in preview: it may yet hold `ml-data`.
+  if (tag === undefined) return view.tagsUnknown ? "unknown" : undefined;
   const v = tag.value.trim().toLowerCase();
   return (DATA_KINDS as readonly string[]).includes(v) ? (v as DataKind) : undefined;
 }

@@ -62,6 +62,12 @@ describe("ml-storage-lifecycle", () => {
     expect(f.saving!.kgCo2ePerMonth).toBeLessThan(1);
   });
 
+  it("a bucket whose tags are unknown in preview may be labelled ml-data: can't evaluate, never a pass", () => {
+    const stack = buildStackView([{ urn: urn("aws:s3/bucket:Bucket", "b"), type: "aws:s3/bucket:Bucket", name: "b", props: { region: "eu-north-1", tags: "dd056dcd-154b-4c76-9bd3-c8f88648b5ff" } }]);
+    const outcomes = mlStorageLifecycle.evaluateStack!(stack, { config: mlStorageLifecycle.parseConfig({}), stack: stack.stack });
+    expect(outcomes.map((o) => o.kind)).toEqual(["unknown"]);
+  });
+
   it("a disabled lifecycle rule expires nothing", () => {
     const bad: StackRuleExample = {
       ...lifecycleExamples[1]!,
