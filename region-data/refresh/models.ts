@@ -6,7 +6,8 @@
  * - `<shared>/data/accelerators/mlenergy-llm-energy-summary.csv`, itself derived from the ML.Energy
  *   Leaderboard data (ml-energy/leaderboard `public/data/tasks/*.json`, commit 0cd52dab, data
  *   last updated 2026-02-16; key S-MLENERGY in ../shared/data/accelerators/SOURCES.md, which records
- *   no licence for it). Only facts are kept, attributed: per model, its total and active parameter
+ *   no licence for it; the repository declared Apache-2.0, see region-data/MODELS-SOURCES.md). Only
+ *   facts are kept, attributed: per model, its total and active parameter
  *   count and, per task, the best measured energy per output token on H100 and B200 with the GPU
  *   count that achieved it. Measured with vLLM.
  * - Plus the few native precisions that are ours to record (`NATIVE_PRECISION`, each with its source):
@@ -30,7 +31,8 @@ export const MODEL_SOURCES: ModelsData["sources"] = {
     origin: "ml-energy/leaderboard public/data/tasks/*.json",
     commit: "0cd52dab",
     date: "2026-02-16",
-    licence: "not recorded in the shared SOURCES.md; only facts (parameter counts, measured J/token and GPU counts) are kept, attributed",
+    licence:
+      "Apache-2.0 as far as found: the repository's README declared Apache-2.0 with a LICENSE file (ml-energy/leaderboard README.md @297391f; the Hugging Face Space mirror's LICENSE history: 'Attach Apache-2.0 LICENSE', 2023-06-18); the README at the data's commit 0cd52dab states none and no separate data licence was found. Only facts (parameter counts, measured J/token and GPU counts) are kept, attributed",
   },
   "S-GPT-OSS-CARD": {
     title: "OpenAI gpt-oss model card: the mixture-of-experts weights are published quantized to MXFP4 (4-bit), so the 117B model runs on one 80 GB GPU",

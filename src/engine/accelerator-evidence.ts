@@ -1,4 +1,7 @@
 /**
+ * Shared by the four accelerator policies (ml-workload-declared, accelerator-fits-workload,
+ * accelerator-current-generation, accelerator-fits-model), which cite the same rows.
+ *
  * The evidence behind the accelerator policies (rows of
  * the project's perf-per-watt evidence table (research data, not shipped), with the sources of SOURCES.md).
  *

@@ -1,6 +1,6 @@
 /** Outcome constructors the rules share (the capacity rules return these on almost every path). */
 import type { CannotEvaluate, NotApplicable, Outcome } from "./rule";
-import { stackPath } from "./capacity";
+import { stackPath } from "./resource-names";
 import type { ResourceView } from "./view";
 
 export function na(reason: string): NotApplicable {

@@ -3,8 +3,9 @@
  * (the policy pack's `args`, a checkpoint resource, a preview step).
  */
 import type { Cloud } from "../data/types";
-import { type AcceleratorScan, scanAccelerators } from "./accelerator-scan";
+import { type AcceleratorScan, SCANNED_TYPES, scanAccelerators } from "./accelerator-scan";
 import { type RegionResolution, resolveResourceRegion } from "./region";
+import { SLOTS, type SlotHolder } from "./slots";
 import { type PlainObject, type PlainValue, isOpaque, normalizeProps, readArray, readJsonString, readObject, readPath, readString } from "./values";
 
 export interface ResourceInput {
@@ -113,32 +114,152 @@ function topLevelKeys(kind: "resource" | "provider"): string[] {
 export const TAG_KEYS: readonly string[] = topLevelKeys("resource");
 export const PROVIDER_TAG_KEYS: readonly string[] = topLevelKeys("provider");
 
+// ---------------------------------------------------------------------------------------------
+// The one view builder. Each field of a view is defined once, here (`VIEW_FIELDS`); the two front
+// ends differ only in when the fields are computed and how the input is read:
+//
+// - the pack (`buildView`): every field at once, from the whole input normalized once;
+// - the report (`lazyViewOf`, with src/report/lazy-view.ts reading snapshot records): each field on
+//   first read, so the many resources no rule looks into are never normalized (tags from the
+//   tag-bearing keys alone; no accelerator scan for types carbonguard does not scan).
+//
+// A new field is one entry in `VIEW_FIELDS` (the type requires it): both front ends get it.
+
+/**
+ * What a view's fields are computed from. `props`/`providerProps` are normalized once, on first
+ * call; `tags` may read only the tag-bearing keys (TAG_KEYS, PROVIDER_TAG_KEYS), and must answer
+ * what `resourceTags(cloud, props(), providerTags(cloud, providerProps()))` would.
+ */
+export interface ViewParts {
+  readonly input: ResourceInput;
+  readonly stack: StackContext;
+  props(): PlainObject;
+  providerProps(): PlainObject | undefined;
+  tags(view: ResourceView, cloud: Cloud): TagBag;
+}
+
+/** The pack's parts: the whole input, normalized on first read (the report's read tags first: src/report/lazy-view.ts). */
+export class WholeInput implements ViewParts {
+  protected normalized: PlainObject | undefined;
+  private provider: PlainObject | undefined | null = null;
+  protected bag: TagBag | undefined;
+
+  constructor(
+    readonly input: ResourceInput,
+    readonly stack: StackContext,
+  ) {}
+
+  props(): PlainObject {
+    return (this.normalized ??= normalizeProps(this.input.props));
+  }
+
+  providerProps(): PlainObject | undefined {
+    if (this.provider === null) this.provider = this.input.providerProps === undefined ? undefined : normalizeProps(this.input.providerProps);
+    return this.provider;
+  }
+
+  tags(_view: ResourceView, cloud: Cloud): TagBag {
+    return (this.bag ??= resourceTags(cloud, this.props(), providerTags(cloud, this.providerProps())));
+  }
+}
+
+/** Types carbonguard does not scan carry no accelerators: the same (frozen) empty scan for all. */
+const SCANNED = new Set(SCANNED_TYPES);
+const EMPTY_SCAN: AcceleratorScan = Object.freeze({ uses: Object.freeze([]) as unknown as AcceleratorScan["uses"], unknownPaths: Object.freeze([]) as unknown as AcceleratorScan["unknownPaths"] });
+
+type FieldDefinitions = { readonly [K in keyof ResourceView]-?: (view: ResourceView, parts: ViewParts) => ResourceView[K] };
+
+/**
+ * Every field of a view, each computed from the fields above it (declaration order is the order
+ * `buildView` computes them in) and the parts.
+ */
+export const VIEW_FIELDS: FieldDefinitions = {
+  urn: (_v, p) => String(p.input.urn ?? ""),
+  type: (_v, p) => (typeof p.input.type === "string" ? p.input.type : ""),
+  name: (_v, p) => String(p.input.name ?? ""),
+  cloud: (v) => cloudOfType(v.type),
+  stack: (_v, p) => p.stack,
+  links: (_v, p) => p.input.links ?? NO_LINKS,
+  isMlService: (v) => isMlServiceType(v.type),
+  props: (_v, p) => p.props(),
+  providerProps: (_v, p) => p.providerProps(),
+  region: (v) => (v.cloud ? resolveResourceRegion({ cloud: v.cloud, props: v.props, providerProps: v.providerProps, stackConfig: v.stack.stackConfig }) : { state: "absent" }),
+  accelerators: (v) => (v.cloud && SCANNED.has(v.type) ? scanAccelerators(v.type, v.cloud, v.props) : EMPTY_SCAN),
+  isAcceleratorResource: (v) => v.accelerators.uses.length > 0,
+  tags: (v, p) => (v.cloud ? p.tags(v, v.cloud) : NO_TAGS).tags,
+  tagsUnknown: (v, p) => (v.cloud ? p.tags(v, v.cloud) : NO_TAGS).unknown,
+};
+
+const FIELD_NAMES = Object.keys(VIEW_FIELDS) as (keyof ResourceView)[];
+
+/** The field definitions in order, as an array: a loop over it stays monomorphic. */
+const FIELD_STEPS = FIELD_NAMES.map((name) => ({ name, compute: VIEW_FIELDS[name] as (view: ResourceView, parts: ViewParts) => unknown }));
+
+/** Every field present from the start: views are copies of one shape, never grown a field at a time. */
+const BLANK_VIEW: Readonly<Record<string, unknown>> = Object.fromEntries(FIELD_NAMES.map((name) => [name, undefined]));
+
+/** The pack's view: every field computed now, from the whole input. */
 export function buildView(input: ResourceInput, stack: StackContext = EMPTY_STACK): ResourceView {
-  const props = normalizeProps(input.props);
-  const providerProps = input.providerProps === undefined ? undefined : normalizeProps(input.providerProps);
-  const type = typeof input.type === "string" ? input.type : "";
-  const cloud = cloudOfType(type);
-  const region: RegionResolution = cloud
-    ? resolveResourceRegion({ cloud, props, providerProps, stackConfig: stack.stackConfig })
-    : { state: "absent" };
-  const accelerators = cloud ? scanAccelerators(type, cloud, props) : { uses: [], unknownPaths: [] };
-  const { tags, unknown } = cloud ? collectTags(cloud, props, providerProps) : NO_TAGS;
-  return {
-    urn: String(input.urn ?? ""),
-    type,
-    name: String(input.name ?? ""),
-    cloud,
-    props,
-    providerProps,
-    region,
-    accelerators,
-    tags,
-    tagsUnknown: unknown,
-    stack,
-    isAcceleratorResource: accelerators.uses.length > 0,
-    isMlService: isMlServiceType(type),
-    links: input.links ?? NO_LINKS,
-  };
+  const parts = new WholeInput(input, stack);
+  const view: Record<string, unknown> = { ...BLANK_VIEW };
+  for (let i = 0; i < FIELD_STEPS.length; i++) {
+    const step = FIELD_STEPS[i]!;
+    view[step.name] = step.compute(view as unknown as ResourceView, parts);
+  }
+  return view as unknown as ResourceView;
+}
+
+const NOT_YET = Symbol("not computed");
+
+/**
+ * A view whose fields are computed on first read, by the same definitions. The fields known from
+ * the input alone (no property read) are computed at once, as plain fields: rules and indexes read
+ * them constantly. Every other field, including any new one, is a getter that computes it once.
+ */
+class LazyView {
+  /** Per-view caches (src/engine/slots.ts), declared so every view keeps one shape. */
+  [SLOTS]: SlotHolder = undefined;
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  readonly cloud: Cloud | undefined;
+  readonly stack: StackContext;
+  readonly links: ResourceLinks;
+  readonly isMlService: boolean;
+  /** The other fields' values by position in LAZY_FIELDS (an array: one shape whatever is read first). */
+  readonly values: unknown[] = new Array<unknown>(LAZY_FIELDS.length).fill(NOT_YET);
+
+  constructor(readonly parts: ViewParts) {
+    const self = this as unknown as ResourceView;
+    const f = VIEW_FIELDS;
+    this.urn = f.urn(self, parts);
+    this.type = f.type(self, parts);
+    this.name = f.name(self, parts);
+    this.cloud = f.cloud(self, parts);
+    this.stack = f.stack(self, parts);
+    this.links = f.links(self, parts);
+    this.isMlService = f.isMlService(self, parts);
+  }
+}
+
+const AT_ONCE: ReadonlySet<string> = new Set(["urn", "type", "name", "cloud", "stack", "links", "isMlService"]);
+const LAZY_FIELDS = FIELD_NAMES.filter((f) => !AT_ONCE.has(f));
+
+LAZY_FIELDS.forEach((f, i) => {
+  const compute = VIEW_FIELDS[f] as (view: ResourceView, parts: ViewParts) => unknown;
+  Object.defineProperty(LazyView.prototype, f, {
+    enumerable: true,
+    get(this: LazyView) {
+      let v = this.values[i];
+      if (v === NOT_YET) this.values[i] = v = compute(this as unknown as ResourceView, this.parts);
+      return v;
+    },
+  });
+});
+
+/** The report's view: each field computed on first read, from `parts`. */
+export function lazyViewOf(parts: ViewParts): ResourceView {
+  return new LazyView(parts) as unknown as ResourceView;
 }
 
 /** A resource's tags/labels and whether the bag itself is unknown in preview. */
@@ -148,10 +269,6 @@ export interface TagBag {
 }
 
 const NO_TAGS: TagBag = { tags: new Map(), unknown: false };
-
-function collectTags(cloud: Cloud, props: PlainObject, providerProps: PlainObject | undefined): TagBag {
-  return resourceTags(cloud, props, providerTags(cloud, providerProps));
-}
 
 /** Adds the tags found at `path` under `root` to `tags`; returns whether the bag is unknown. */
 function addTags(tags: Map<string, TagValue>, root: PlainValue | undefined, path: readonly string[]): boolean {

@@ -12,20 +12,7 @@
 import { lookupGcpAccelerator, lookupInstanceType } from "../data/accelerators";
 import { hostFacts } from "../data/coefficients";
 import type { Cloud } from "../data/types";
-import {
-  GCE_AUTOSCALERS,
-  type Resolution,
-  SM_ENDPOINT,
-  type ScalingTargetLink,
-  clusterOfNodePool,
-  configOfEndpoint,
-  launchTemplatesOf,
-  migOfAutoscaler,
-  referrers,
-  scalingTargets,
-  targetsFor,
-  templatesOfMig,
-} from "../engine/joins";
+import { GCE_AUTOSCALERS, type Resolution, SM_ENDPOINT, type ScalingTargetLink, clusterOfNodePool, configOfEndpoint, launchTemplatesOf, migOfAutoscaler, referrers, scalingTargets, targetsFor, templatesOfMig } from "../engine/stack-joins";
 import { acceleratorShapedToken } from "../engine/accelerator-scan";
 import { getOrCreate } from "../engine/memo";
 import { Slot } from "../engine/slots";
@@ -141,7 +128,7 @@ function guestAccelerators(root: PlainValue | undefined, steps: readonly PathSte
 }
 
 // ---------------------------------------------------------------------------------------------
-// Stack joins: the rules' own (engine/joins), so a report counts the capacity the rules judge
+// Stack joins: the rules' own (engine/stack-joins), so a report counts the capacity the rules judge
 
 /** The first resource a join found for which `read` gives a value; throws Unreadable when the join can't be resolved now. */
 function firstJoined<T>(resolution: Resolution, read: (target: ResourceView) => T | undefined): T | undefined {

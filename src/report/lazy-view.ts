@@ -1,15 +1,13 @@
 /**
- * Resource views built on demand, for reports over many stacks.
+ * How the report reads a resource for its views (the views themselves, and every field's
+ * definition, are the engine's: src/engine/view.ts `VIEW_FIELDS`, `lazyViewOf`).
  *
- * `buildView` normalizes a resource's whole property bag (a deep copy that turns secrets and
- * unknowns into `Opaque` markers). Most resources of a real stack (buckets, roles, log groups,
- * security groups…) are never read beyond their type and tags: no rule applies to them and the
- * estimator has no model for them. A lazy view answers `urn`, `type`, `name`, `cloud`,
- * `isMlService`, `links` and `stack` at once; `accelerators`/`isAcceleratorResource` at once too
- * for types carbonguard does not scan for accelerators (an empty scan, exactly what `buildView`
- * computes for them); `tags`/`tagsUnknown` from `buildView` run on just the tag-bearing keys; and
- * anything else from the full `buildView`, built once on first use. So every value is
- * `buildView`'s own (test/property/report-lazy-view.test.ts checks that).
+ * Normalizing a resource's whole property bag is a deep copy that turns secrets and unknowns into
+ * `Opaque` markers. Most resources of a real stack (buckets, roles, log groups, security groups…)
+ * are never read beyond their type and tags: no rule applies to them and the estimator has no
+ * model for them. So the report's views are lazy, and their tags are read from the tag-bearing
+ * keys alone (a provider's default tags once per provider), unless the whole bag is normalized
+ * anyway (test/property/view-front-ends.test.ts checks both ways answer the same).
  *
  * Inputs can be lazy too (`RecordInput`): a snapshot record's properties (outputs over inputs) are
  * merged only when a full view is built, and a provider's once per stack.
@@ -17,18 +15,16 @@
 import { SCANNED_TYPES } from "../engine/accelerator-scan";
 import type { Cloud } from "../data/types";
 import { isUnknownSentinel, normalizeProps } from "../engine/values";
-import { SLOTS, Slot, type SlotHolder } from "../engine/slots";
+import { Slot } from "../engine/slots";
 import {
   type ResourceInput,
   type ResourceLinks,
   type ResourceView,
   type StackContext,
   type StackView,
+  WholeInput,
   EMPTY_STACK,
-  NO_LINKS,
-  buildView,
-  cloudOfType,
-  isMlServiceType,
+  lazyViewOf,
   PROVIDER_TAG_KEYS,
   TAG_KEYS,
   type TagBag,
@@ -38,7 +34,6 @@ import {
 import type { ResourceRecord } from "../inputs";
 
 const SCANNED = new Set(SCANNED_TYPES);
-const EMPTY_SCAN = Object.freeze({ uses: Object.freeze([]), unknownPaths: Object.freeze([]) }) as unknown as ResourceView["accelerators"];
 
 /** Derived from the view's own tag paths, so the two can never disagree. */
 export { PROVIDER_TAG_KEYS, TAG_KEYS };
@@ -92,103 +87,34 @@ function isPickable(input: ResourceInput): input is PickableInput {
   return typeof (input as Partial<PickableInput>).pickProps === "function";
 }
 
-/** A `ResourceView` whose expensive parts are computed on first use (by `buildView`). */
-class LazyView implements ResourceView {
-  readonly urn: string;
-  readonly type: string;
-  readonly name: string;
-  readonly cloud: ResourceView["cloud"];
-  readonly isMlService: boolean;
-  readonly links: ResourceLinks;
-  private full: ResourceView | undefined;
-  private tagged: TagBag | undefined;
-  private readonly scanned: boolean;
-  /** Per-view caches (src/engine/slots.ts), declared so every view keeps one shape. */
-  [SLOTS]: SlotHolder = undefined;
-
-  constructor(
-    private readonly input: ResourceInput,
-    readonly stack: StackContext,
-  ) {
-    this.type = typeof input.type === "string" ? input.type : "";
-    this.urn = String(input.urn ?? "");
-    this.name = String(input.name ?? "");
-    this.cloud = cloudOfType(this.type);
-    this.isMlService = isMlServiceType(this.type);
-    this.links = input.links ?? NO_LINKS;
-    this.scanned = this.cloud !== undefined && SCANNED.has(this.type);
-  }
-
-  /** The full view (`buildView`), built once. */
-  get built(): ResourceView {
-    if (!this.full) {
-      const i = this.input;
-      const providerProps = i.providerProps;
-      this.full = buildView({ urn: i.urn, type: i.type, name: i.name, props: i.props, ...(providerProps !== undefined ? { providerProps } : {}), ...(i.links ? { links: i.links } : {}) }, this.stack);
-    }
-    return this.full;
-  }
-
-  /**
-   * Tags without the full view: only the tag-bearing keys are normalized, and a provider's
-   * default tags are computed once per provider (they are the same for all its resources).
-   */
-  private get tagBag(): TagBag {
-    // A scanned type gets its full view anyway (rules ask whether it is an accelerator resource):
-    // reading its tags on their own first would normalize them twice.
-    if (this.tagged) return this.tagged;
-    if (this.full || this.scanned || this.cloud === undefined) return this.builtTags();
+/** The report's parts: the whole bag normalized on first need, tags from their keys alone before that. */
+class ReportParts extends WholeInput {
+  override tags(view: ResourceView, cloud: Cloud): TagBag {
+    if (this.bag !== undefined) return this.bag;
+    // A scanned type gets its whole bag normalized anyway (rules ask whether it is an accelerator
+    // resource): reading its tags on their own first would normalize them twice.
+    if (this.normalized !== undefined || SCANNED.has(view.type)) return super.tags(view, cloud);
     const i = this.input;
-    const cloud = this.cloud;
     let base: TagBag;
     let props: Record<string, unknown>;
     if (isPickable(i)) {
       const picked = i.pickProps(TAG_KEYS);
-      if (picked === undefined) return this.builtTags();
+      if (picked === undefined) return super.tags(view, cloud);
       props = picked;
       base = cachedProviderTags(cloud, i.providerKey(), () => i.pickProviderProps(PROVIDER_TAG_KEYS));
     } else {
       const raw = i.props;
       const rawProvider = i.providerProps;
-      if (!isPlainRecord(raw) || (rawProvider !== undefined && !isPlainRecord(rawProvider))) return this.builtTags();
+      if (!isPlainRecord(raw) || (rawProvider !== undefined && !isPlainRecord(rawProvider))) return super.tags(view, cloud);
       props = pick(raw, TAG_KEYS);
       base = rawProvider === undefined ? providerTags(cloud, undefined) : providerTags(cloud, normalizeProps(pick(rawProvider as Record<string, unknown>, PROVIDER_TAG_KEYS)));
     }
-    this.tagged = resourceTags(cloud, normalizeProps(props), base);
-    return this.tagged;
-  }
-
-  private builtTags(): TagBag {
-    const v = this.built;
-    this.tagged = { tags: v.tags, unknown: v.tagsUnknown };
-    return this.tagged;
-  }
-
-  get props(): ResourceView["props"] {
-    return this.built.props;
-  }
-  get providerProps(): ResourceView["providerProps"] {
-    return this.built.providerProps;
-  }
-  get region(): ResourceView["region"] {
-    return this.built.region;
-  }
-  get accelerators(): ResourceView["accelerators"] {
-    return this.scanned ? this.built.accelerators : EMPTY_SCAN;
-  }
-  get isAcceleratorResource(): boolean {
-    return this.scanned ? this.built.isAcceleratorResource : false;
-  }
-  get tags(): ResourceView["tags"] {
-    return this.tagBag.tags;
-  }
-  get tagsUnknown(): boolean {
-    return this.tagBag.unknown;
+    return (this.bag = resourceTags(cloud, normalizeProps(props), base));
   }
 }
 
 export function lazyView(input: ResourceInput, stack: StackContext = EMPTY_STACK): ResourceView {
-  return new LazyView(input, stack);
+  return lazyViewOf(new ReportParts(input, stack));
 }
 
 /** `buildStackView` with lazy views. */

@@ -4,33 +4,11 @@
  * Gaudi1, TPU v4); suggests the current equivalent on the same cloud and service.
  */
 import type { Generation } from "../data/accelerators";
-import {
-  type AcceleratorSubject,
-  CANDIDATE_METHOD,
-  type Role,
-  SAGEMAKER_UPPER_BOUND_NOTE,
-  type UnrecognizedAccelerator,
-  availabilityPhrase,
-  noneFoundPhrase,
-  recordAlternatives,
-  classifyAccelerators,
-  currentFamiliesText,
-  describeAccelerator,
-  describeCandidate,
-  drawsMoreNote,
-  MORE_WORK_PER_JOULE,
-  describeUnpublished,
-  describeUnrecognized,
-  findCandidates,
-  generationEvidence,
-  knownRegion,
-  plainModelName,
-  platformOf,
-  resolveWorkload,
-  resourceSubject,
-  roleOf,
-  tdpFigure,
-} from "../engine/accelerator-fit";
+import { type AcceleratorSubject, type UnrecognizedAccelerator, classifyAccelerators, describeAccelerator, describeUnpublished, describeUnrecognized, plainModelName, tdpFigure } from "../engine/accelerator-classification";
+import { CANDIDATE_METHOD, SAGEMAKER_UPPER_BOUND_NOTE, availabilityPhrase, noneFoundPhrase, recordAlternatives, currentFamiliesText, describeCandidate, drawsMoreNote, MORE_WORK_PER_JOULE, findCandidates, knownRegion } from "../engine/accelerator-alternatives";
+import { type Role, resolveWorkload, roleOf } from "../engine/workload-resolution";
+import { platformOf } from "../engine/platform";
+import { resourceSubject } from "../engine/resource-names";
 import { docsPage } from "./docs-page";
 import type { AcceleratorUse } from "../engine/accelerator-scan";
 import { evidenceDetails, evidenceRefs, evidenceSection } from "../engine/accelerator-evidence";
@@ -42,6 +20,15 @@ import type { ResourceView } from "../engine/view";
 import { ownEntry } from "../engine/values";
 import { DEFAULT_WORKLOAD_KEY } from "../engine/workload";
 import { parseWorkloadTagKey } from "./ml-workload-declared";
+
+/** Which evidence rows speak to a generation upgrade of this accelerator. */
+function generationEvidence(subject: { readonly shortModel: string }): string[] {
+  const m = subject.shortModel.toLowerCase();
+  if (m.startsWith("tpu")) return ["E09", "E11"];
+  if (m.startsWith("inferentia")) return ["E06"];
+  if (m.startsWith("trainium") || m.startsWith("gaudi")) return ["E02", "E08"];
+  return ["E13"];
+}
 
 const NAME = "accelerator-current-generation";
 const DOCS = docsPage(NAME);

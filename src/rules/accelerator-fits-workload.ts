@@ -3,42 +3,14 @@
  * inference-only chips, and graphics-class GPUs are not used for ML.
  *
  * Suggestions are catalog types on the same cloud and service, offered in the resource's region,
- * picked by one documented method (`CANDIDATE_METHOD` in src/engine/accelerator-fit.ts).
+ * picked by one documented method (`CANDIDATE_METHOD` in src/engine/accelerator-alternatives.ts).
  */
-import {
-  type AcceleratorSubject,
-  CANDIDATE_METHOD,
-  type Candidate,
-  type CandidateResult,
-  type Role,
-  SAGEMAKER_UPPER_BOUND_NOTE,
-  type UnrecognizedAccelerator,
-  type WorkloadSource,
-  availabilityPhrase,
-  noneFoundPhrase,
-  recordAlternatives,
-  classifyAccelerators,
-  compileGlob,
-  currentFamilies,
-  describeAccelerator,
-  describeCandidate,
-  drawsMoreNote,
-  describeUnpublished,
-  describeUnrecognized,
-  displayKey,
-  findCandidates,
-  knownRegion,
-  matchesAny,
-  platformOf,
-  resolveWorkload,
-  workloadOfUse,
-  inlinePoolIndex,
-  resourceSubject,
-  roleOf,
-  tdpFigure,
-  workloadPhrase,
-  workloadSourcePhrase,
-} from "../engine/accelerator-fit";
+import { type AcceleratorSubject, type UnrecognizedAccelerator, classifyAccelerators, describeAccelerator, describeUnpublished, describeUnrecognized, tdpFigure } from "../engine/accelerator-classification";
+import { CANDIDATE_METHOD, type Candidate, type CandidateResult, SAGEMAKER_UPPER_BOUND_NOTE, availabilityPhrase, noneFoundPhrase, recordAlternatives, currentFamilies, describeCandidate, drawsMoreNote, findCandidates, knownRegion } from "../engine/accelerator-alternatives";
+import { type Role, type WorkloadSource, displayKey, resolveWorkload, workloadOfUse, inlinePoolIndex, roleOf, workloadPhrase, workloadSourcePhrase } from "../engine/workload-resolution";
+import { compileGlob, matchesAny } from "../util/glob";
+import { platformOf } from "../engine/platform";
+import { resourceSubject } from "../engine/resource-names";
 import { docsPage } from "./docs-page";
 import type { AcceleratorUse } from "../engine/accelerator-scan";
 import { evidenceDetails, evidenceRefs, evidenceSection } from "../engine/accelerator-evidence";

@@ -6,7 +6,8 @@
  */
 import { docsPage } from "./docs-page";
 import type { AcceleratorUse } from "../engine/accelerator-scan";
-import { countOf, formatMinutes, idleCost, parseDuration, subjectOf, unitOf } from "../engine/capacity";
+import { countOf, formatMinutes, idleCost, parseDuration, unitOf } from "../engine/capacity-readers";
+import { subjectOf } from "../engine/resource-names";
 import { applyConfigSchema } from "../engine/config";
 import { na, noAccelerators, unknownAt } from "../engine/outcomes";
 import { findingOf } from "../engine/message";

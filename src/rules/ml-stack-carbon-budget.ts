@@ -7,7 +7,7 @@
  * `maxKgCo2ePerMonth` is set: there is no sensible default budget.
  */
 import { docsPage } from "./docs-page";
-import { safeName } from "../engine/capacity";
+import { safeName } from "../engine/resource-names";
 import { applyConfigSchema } from "../engine/config";
 import { cite, listJoin, percent, shortBasis, typeLabel } from "../engine/format";
 import { findingOf } from "../engine/message";

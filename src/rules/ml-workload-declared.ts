@@ -6,21 +6,9 @@
  * job, and lets reports attribute carbon per workload; `requiredTags` (e.g. `team`) attribute it
  * per team.
  */
-import {
-  WORKLOAD_LIST,
-  classifyAccelerators,
-  declaredWorkloadOf,
-  inlinePoolIndex,
-  poolLabelsPath,
-  type WorkloadResolution,
-  workloadOfUse,
-  describeAccelerator,
-  displayKey,
-  resourceSubject,
-  tagLocation,
-  tagPresence,
-  tdpFigure,
-} from "../engine/accelerator-fit";
+import { WORKLOAD_LIST, declaredWorkloadOf, inlinePoolIndex, poolLabelsPath, type WorkloadResolution, workloadOfUse, displayKey, tagLocation, tagPresence } from "../engine/workload-resolution";
+import { classifyAccelerators, describeAccelerator, tdpFigure } from "../engine/accelerator-classification";
+import { resourceSubject } from "../engine/resource-names";
 import { docsPage } from "./docs-page";
 import { evidenceSection } from "../engine/accelerator-evidence";
 import { applyConfigSchema } from "../engine/config";

@@ -8,7 +8,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
 import { type InstanceTypeInfo, allInstanceTypes, lookupInstanceType, looksAccelerated } from "../../src/data/accelerators";
-import { classifyAccelerators } from "../../src/engine/accelerator-fit";
+import { classifyAccelerators } from "../../src/engine/accelerator-classification";
 import { scanAccelerators } from "../../src/engine/accelerator-scan";
 import { evaluateRule } from "../../src/engine/evaluate";
 import type { Finding, Outcome } from "../../src/engine/rule";

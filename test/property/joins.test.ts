@@ -1,5 +1,5 @@
 /**
- * Property tests for src/engine/joins.ts: every join survives missing links, cycles, self-links and
+ * Property tests for src/engine/stack-joins.ts: every join survives missing links, cycles, self-links and
  * unknown ids without throwing, only ever returns resources of the stack, and a link that can't be
  * resolved in preview never turns a passing stack into a violation (it may only become "can't
  * evaluate").
@@ -7,20 +7,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { evaluateStackRule } from "../../src/engine/evaluate";
-import {
-  GCE_AUTOSCALERS,
-  GCE_MIGS,
-  configOfEndpoint,
-  endpointOfComponent,
-  launchTemplatesOf,
-  migOfAutoscaler,
-  resolveLinks,
-  resourcePoliciesOf,
-  scalingTargets,
-  targetsFor,
-  taskDefinitionOf,
-  templatesOfMig,
-} from "../../src/engine/joins";
+import { GCE_AUTOSCALERS, GCE_MIGS, configOfEndpoint, endpointOfComponent, launchTemplatesOf, migOfAutoscaler, resolveLinks, resourcePoliciesOf, scalingTargets, targetsFor, taskDefinitionOf, templatesOfMig } from "../../src/engine/stack-joins";
 import { UNKNOWN_SENTINELS } from "../../src/engine/values";
 import { type ResourceInput, type StackView, buildStackView } from "../../src/engine/view";
 import { mlAutoscaleToZero } from "../../src/rules/ml-autoscale-to-zero";

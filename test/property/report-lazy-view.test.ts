@@ -5,26 +5,15 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { isOpaque } from "../../src/engine/values";
 import { type ResourceInput, type ResourceView, buildView } from "../../src/engine/view";
 import { type ResourceRecord, recordProps } from "../../src/inputs";
 import { PROVIDER_TAG_KEYS, RecordInput, TAG_KEYS, lazyView, pickRecordProps } from "../../src/report/lazy-view";
 import { RESOURCE_TYPES, SECRET_SIG, SENTINELS, hostileProps, hostileValue } from "./arbitraries";
+import { VIEW_FIELD_NAMES, canon } from "./view-compare";
 import { STACK_TYPES, anyStack, stackProps } from "./stack-arbitraries";
 
-const FIELDS: readonly (keyof ResourceView)[] = ["urn", "type", "name", "cloud", "props", "providerProps", "region", "accelerators", "tags", "tagsUnknown", "isAcceleratorResource", "isMlService", "links", "stack"];
+const FIELDS = VIEW_FIELD_NAMES;
 
-/**
- * A comparable form: own enumerable properties only (a `__proto__` key is kept as an own data
- * property, which toEqual would not compare), Maps as entries, Opaque markers by reason and type.
- */
-function canon(v: unknown): unknown {
-  if (v instanceof Map) return [...v.entries()].map(([k, x]) => [k, canon(x)]);
-  if (Array.isArray(v)) return v.map(canon);
-  if (isOpaque(v)) return { opaque: v.reason, valueType: v.valueType };
-  if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, canon(x)]));
-  return v;
-}
 
 function same(lazy: ResourceView, full: ResourceView, f: keyof ResourceView, label = String(f)): void {
   expect(canon(lazy[f]), label).toEqual(canon(full[f]));

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { REPORT_SCHEMA_VERSION } from "../../src/report/model";
-import { createJsonRenderer } from "../../src/report/renderers/json";
+import { createJsonRenderer, toJsonValue } from "../../src/report/renderers/json";
 import { ROOT, validateReportJson } from "./helpers";
 
 const doc = readFileSync(join(ROOT, "docs", "report-schema.md"), "utf8");
@@ -36,5 +36,16 @@ describe("docs/report-schema.md and docs/report-schema.json", () => {
     const example = JSON.parse(block![1]!) as Parameters<ReturnType<typeof createJsonRenderer>["render"]>[0];
     expect(validateReportJson(example)).toEqual([]);
     expect(createJsonRenderer().render(example)).toBe(`${block![1]!}\n`);
+  });
+
+  it("a finding's keys come out in the order of the ReportFinding table", () => {
+    const table = /### `stacks\[\]\.findings\[\]`[\s\S]*?\n\n((?:\|.*\n)+)/.exec(doc);
+    expect(table).not.toBeNull();
+    const documented = [...table![1]!.matchAll(/^\| `(\w+)` \|/gm)].map((m) => m[1]!);
+    expect(documented).toContain("messageId");
+    // Every key, declared order: a finding carrying all of them must print them in the table's order.
+    const finding = Object.fromEntries([...documented].reverse().map((k) => [k, k === "level" ? "advisory" : "x"]));
+    const printed = toJsonValue({ stacks: [{ findings: [finding] }] } as never) as { stacks: { findings: Record<string, unknown>[] }[] };
+    expect(Object.keys(printed.stacks[0]!.findings[0]!)).toEqual(documented);
   });
 });

@@ -12,7 +12,7 @@ import {
   allGcpAccelerators,
   allInstanceTypes,
 } from "../../src/data/accelerators";
-import { classifyAccelerators } from "../../src/engine/accelerator-fit";
+import { classifyAccelerators } from "../../src/engine/accelerator-classification";
 import { evaluateRule } from "../../src/engine/evaluate";
 import type { AnyRule, Finding, Outcome } from "../../src/engine/rule";
 import { buildView } from "../../src/engine/view";

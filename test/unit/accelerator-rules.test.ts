@@ -2,7 +2,11 @@ import { describe, expect, it } from "vitest";
 import { longForm } from "./long-form";
 
 import { lookupInstanceType, lookupTpuType } from "../../src/data/accelerators";
-import { compileGlob, findCandidates, platformOf, resolveWorkload, shortModelName } from "../../src/engine/accelerator-fit";
+import { compileGlob } from "../../src/util/glob";
+import { findCandidates } from "../../src/engine/accelerator-alternatives";
+import { platformOf } from "../../src/engine/platform";
+import { resolveWorkload } from "../../src/engine/workload-resolution";
+import { shortModelName } from "../../src/engine/accelerator-classification";
 import { evaluateRule } from "../../src/engine/evaluate";
 import type { AnyRule, Finding, Outcome } from "../../src/engine/rule";
 import { Opaque } from "../../src/engine/values";

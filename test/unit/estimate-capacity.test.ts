@@ -156,7 +156,7 @@ describe("free-text values in capacity plans", () => {
   });
 });
 
-describe("stack joins: the estimator follows the rules' joins (engine/joins)", () => {
+describe("stack joins: the estimator follows the rules' joins (engine/stack-joins)", () => {
   const urn = (type: string, name: string) => `urn:pulumi:s::p::${type}::${name}`;
   const LT = "aws:ec2/launchTemplate:LaunchTemplate";
   const ASG = "aws:autoscaling/group:Group";

@@ -2,7 +2,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { allInstanceTypes, lookupInstanceType } from "../../src/data/accelerators";
-import { instanceUnit, measuredIdle } from "../../src/engine/capacity";
+import { instanceUnit, measuredIdle } from "../../src/engine/capacity-readers";
 
 function unitFor(cloud: "aws" | "gcp", name: string) {
   const info = lookupInstanceType(cloud, name)!;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { longForm } from "./long-form";
-import { formatMinutes, parseDuration, workloadOf } from "../../src/engine/capacity";
+import { formatMinutes, parseDuration, workloadOf } from "../../src/engine/capacity-readers";
 import { evaluateRule, evaluateStackRule } from "../../src/engine/evaluate";
 import type { Outcome } from "../../src/engine/rule";
 import { UNKNOWN_SENTINELS } from "../../src/engine/values";

@@ -27,8 +27,14 @@ const MEASURED_COMPARISON: Shape = {
 const COUNTS: Shape = { keys: ["mandatory", "advisory", "waived", "ruleErrors", "bySeverity"], children: { bySeverity: { keys: ["critical", "high", "medium", "low"] } } };
 
 const FINDING: Shape = {
-  keys: ["id", "policy", "level", "severity", "urn", "type", "name", "message", "kind", "waived", "waiverProblem", "suggestion", "savingKgCo2ePerMonth"],
-  children: { waived: { keys: ["reason", "expires", "approvedBy", "ticket", "category"] } },
+  // The order of docs/report-schema.md's Finding table: the 1.2 structure sits beside the message it explains.
+  keys: ["id", "policy", "level", "severity", "urn", "type", "name", "message", "messageId", "fix", "saving", "evidence", "details", "kind", "waived", "waiverProblem", "suggestion", "savingKgCo2ePerMonth"],
+  children: {
+    fix: { keys: ["kind", "path", "value", "from", "to", "text"] },
+    saving: { keys: ["kgCo2ePerMonth", "basis"] },
+    evidence: { each: { keys: ["id", "claim", "kind", "source"] } },
+    waived: { keys: ["reason", "expires", "approvedBy", "ticket", "category"] },
+  },
 };
 
 const STACK: Shape = {

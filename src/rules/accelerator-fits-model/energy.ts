@@ -4,7 +4,7 @@
  * deployment's GPU count matches it. Only H100 and B200 were measured: on other accelerators the
  * figure is a reference, not a comparison.
  */
-import type { AcceleratorSubject } from "../../engine/accelerator-fit";
+import type { AcceleratorSubject } from "../../engine/accelerator-classification";
 import type { FigureRef } from "../../engine/rule";
 import { modelSource } from "../../data/models";
 import type { ModelFacts } from "./model-facts";

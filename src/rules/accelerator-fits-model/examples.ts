@@ -1,5 +1,6 @@
 /** accelerator-fits-model's documented examples: they run as tests and feed docs/rules/accelerator-fits-model.md. */
 import type { RuleExample, StackRuleExample } from "../../engine/rule";
+import { capacityStackExamples } from "./examples-capacity";
 
 const CLOUD_RUN = "gcp:cloudrunv2/service:Service";
 const SM_MODEL = "aws:sagemaker/model:Model";
@@ -100,4 +101,5 @@ export const acceleratorFitsModelStackExamples: readonly StackRuleExample[] = [
     verdict: "good",
     resources: [model("artifact", { HF_MODEL_ID: "/opt/ml/model" }), endpointConfig("artifact-config", "artifact", "ml.g6.48xlarge")],
   },
+  ...capacityStackExamples,
 ];

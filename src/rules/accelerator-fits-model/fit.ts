@@ -9,19 +9,9 @@
  * published accelerator TDP) is suggested with the saving from the estimator. Undersized: the
  * weights alone exceed the memory (the model can't load), or the weights fit but not the overhead.
  */
-import {
-  type AcceleratorSubject,
-  type Candidate,
-  SAGEMAKER_UPPER_BOUND_NOTE,
-  candidateRecord,
-  describeAccelerator,
-  describeCandidate,
-  findCandidates,
-  knownRegion,
-  platformOf,
-  replacementSaving,
-  tdpFigure,
-} from "../../engine/accelerator-fit";
+import { type AcceleratorSubject, describeAccelerator, tdpFigure } from "../../engine/accelerator-classification";
+import { type Candidate, SAGEMAKER_UPPER_BOUND_NOTE, candidateRecord, describeCandidate, findCandidates, knownRegion, replacementSaving } from "../../engine/accelerator-alternatives";
+import { platformOf } from "../../engine/platform";
 import { evidenceDetails, evidenceRefs } from "../../engine/accelerator-evidence";
 import { formatCount, listJoin } from "../../engine/format";
 import { findingOf } from "../../engine/message";
@@ -76,6 +66,11 @@ export interface FitInput {
   readonly facts: ModelFacts;
   /** Devices the model is sharded over, when the serving engine says. */
   readonly tensorParallel: number | undefined;
+  /**
+   * Devices of the type the deployment gets, when fewer than the type carries can be granted (an ECS
+   * task's or Batch job's GPU requirement, an inference component's accelerator count).
+   */
+  readonly granted?: number;
   readonly overhead: number;
   /** Where the model was read (for the message): "its model 'x'" is never quoted; only the resource kind. */
   readonly modelWhere: string;
@@ -88,23 +83,31 @@ export type FitVerdict =
   | { readonly kind: "no-memory-data" }
   | { readonly kind: "finding"; readonly finding: Finding };
 
+/** Devices of the type the deployment gets: its grant when that is fewer than the type carries. */
+export function availableDevices(subject: Pick<AcceleratorSubject, "count">, granted: number | undefined): number {
+  return granted !== undefined && granted >= 1 && granted < subject.count ? granted : subject.count;
+}
+
 /** Devices the model is spread over and the memory they provide. */
-function provided(subject: AcceleratorSubject, tp: number | undefined): { devices: number; gb: number; perDevice: number } | undefined {
+function provided(subject: AcceleratorSubject, tp: number | undefined, available: number): { devices: number; gb: number; perDevice: number } | undefined {
   const perDevice = subject.memoryGbPerDevice;
-  if (perDevice === null || !(perDevice > 0) || !(subject.count > 0)) return undefined;
-  const devices = tp !== undefined && tp >= 1 && tp < subject.count ? tp : subject.count;
+  if (perDevice === null || !(perDevice > 0) || !(available > 0)) return undefined;
+  const devices = tp !== undefined && tp >= 1 && tp < available ? tp : available;
   return { devices, gb: perDevice * devices, perDevice };
 }
 
 export function judgeFit(input: FitInput): FitVerdict {
   const { view, subject: s, facts, overhead } = input;
-  const have = provided(s, input.tensorParallel);
+  const available = availableDevices(s, input.granted);
+  const partial = available < s.count;
+  const have = provided(s, input.tensorParallel, available);
   if (!have) return { kind: "no-memory-data" };
   const need = memoryNeed(facts, overhead);
   const figures: FigureRef[] = [...facts.figures, overheadFigure(overhead)];
   const own = tdpFigure(s);
   if (own) figures.push(own);
-  const tpText = have.devices < s.count ? ` (tensor-parallel over ${have.devices} of its ${formatCount(s.count)} accelerators)` : "";
+  const grantText = partial ? ` (the deployment gets ${formatCount(available)} of its ${formatCount(s.count)} accelerators)` : "";
+  const tpText = have.devices < available ? `${grantText} (tensor-parallel over ${have.devices} of ${partial ? "them" : `its ${formatCount(s.count)} accelerators`})` : grantText;
   const needText = `${paramsText(facts)} (${PARAMS_FROM[facts.paramsFrom]}) × ${facts.precision.bytesPerParam} bytes (${facts.precision.label}, ${PRECISION_FROM[facts.precisionFrom]}) × ${overhead} overhead ≈ ${gb(need.neededGb)}`;
   const suggestion: Record<string, unknown> = {
     paramsB: facts.paramsB,
@@ -117,6 +120,7 @@ export function judgeFit(input: FitInput): FitVerdict {
     neededGb: round1(need.neededGb),
     providedGb: round1(have.gb),
     devicesUsed: have.devices,
+    ...(partial ? { devicesGranted: available } : {}),
     current: { type: s.label, acceleratorModel: s.model, acceleratorCount: s.count, acceleratorMemoryGbPerDevice: have.perDevice, acceleratorTdpW: s.tdpWTotal },
   };
 
@@ -149,12 +153,12 @@ export function judgeFit(input: FitInput): FitVerdict {
   }
 
   if (view.region.state === "unknown") return { kind: "region-unknown", path: view.region.path };
-  const currentTotal = have.perDevice * s.count;
+  const currentTotal = have.perDevice * available;
   const fitsSmaller = (c: Candidate) => {
     const mem = c.memoryGbPerDevice;
     if (mem === null || !(mem > 0)) return false;
     const total = mem * c.count;
-    return total >= need.neededGb && (c.count <= s.count / 2 || total <= currentTotal / 2);
+    return total >= need.neededGb && (c.count <= available / 2 || total <= currentTotal / 2);
   };
   const result = findCandidates({
     cloud: s.cloud,
@@ -179,7 +183,8 @@ export function judgeFit(input: FitInput): FitVerdict {
     const f = tdpFigure(c);
     if (f) figures.push(f);
   }
-  const saving = result.ranked[0] ? replacementSaving(view, s, result.ranked[0]) : undefined;
+  // A deployment granted part of an instance shares it with others: replacing the instance is not its saving alone.
+  const saving = result.ranked[0] && !partial ? replacementSaving(view, s, result.ranked[0]) : undefined;
   if (saving) {
     parts.push(saving.text);
     figures.push(...saving.figures);
@@ -203,7 +208,7 @@ export function judgeFit(input: FitInput): FitVerdict {
       messageId: "oversized",
       data: {
         type: s.label,
-        current: `${formatCount(s.count)}×${s.shortModel}, ${gb(currentTotal)}`,
+        current: `${partial ? `${formatCount(available)} of ` : ""}${formatCount(s.count)}×${s.shortModel}, ${gb(currentTotal)}`,
         needed: gb(need.neededGb),
         better: best.label,
         betterDesc: `${formatCount(best.count)}×${best.shortModel}, ${gb(bestMem)}`,
@@ -222,6 +227,7 @@ export const FITS_MODEL_MESSAGES = {
   cannotLoad: "{{type}} can't hold the served model: its {{params}} need ≈{{weights}} for weights alone, {{provided}} provided; use a larger type or quantize.",
   noHeadroom: "{{type}} is too small for the served model: ≈{{needed}} needed with KV cache, {{provided}} provided; use a larger type or quantize.",
   oversized: "{{type}} ({{current}}) is oversized for the served model (≈{{needed}}): use {{better}} ({{betterDesc}}).",
+  shardsExceedDevices: "The served model is sharded over {{tp}} accelerators but {{type}} gives it {{devices}}: it will fail to start; set the tensor-parallel size to {{devices}} or use a larger type.",
 } as const;
 
 function round1(n: number): number {

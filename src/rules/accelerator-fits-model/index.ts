@@ -7,30 +7,29 @@
  * model); a known model on capacity whose type is unknown in preview can't be evaluated. Model ids
  * are never quoted: one may sit in a secret value, which reaches the policy pack as plaintext.
  */
-import { type AcceleratorSubject, classifyAccelerators, resolveWorkload, resourceSubject } from "../../engine/accelerator-fit";
-import { stackPath } from "../../engine/capacity";
+import { classifyAccelerators } from "../../engine/accelerator-classification";
+import { resourceSubject, stackPath } from "../../engine/resource-names";
 import { evidenceSection } from "../../engine/accelerator-evidence";
 import { applyConfigSchema } from "../../engine/config";
-import { SM_ENDPOINT_CONFIG, resourcesOfTypes } from "../../engine/joins";
-import { na, unknownAt } from "../../engine/outcomes";
+import { SM_ENDPOINT_CONFIG, resourcesOfTypes } from "../../engine/stack-joins";
+import { na } from "../../engine/outcomes";
 import type { Outcome, Rule, RuleContext } from "../../engine/rule";
 import { readArray, readString } from "../../engine/values";
 import type { ResourceView, StackView } from "../../engine/view";
 import { acceleratorFitsModelExamples, acceleratorFitsModelStackExamples } from "./examples";
 import { docsPage } from "../docs-page";
-import { DEFAULT_MEMORY_OVERHEAD, FITS_MODEL_MESSAGES, OVERHEAD_SOURCE, judgeFit } from "./fit";
-import { resolveModelFacts } from "./model-facts";
-import type { ServedModel } from "./serving";
-import { SELF_SERVING_TYPES, modelOfVariant, paramsTag, servedBySageMakerModel, servedBySelf } from "./sources";
+import { DEFAULT_MEMORY_OVERHEAD, FITS_MODEL_MESSAGES, OVERHEAD_SOURCE } from "./fit";
+import { batchOutcomes } from "./batch";
+import { ecsOutcomes } from "./ecs";
+import { inferenceComponentOutcomes } from "./inference-component";
+import { type FitsModelConfig, judge } from "./judge";
+import { SELF_SERVING_TYPES, modelOfVariant, servedBySageMakerModel, servedBySelf } from "./sources";
 
 const NAME = "accelerator-fits-model";
 const DOCS = docsPage(NAME);
 export const DEFAULT_PARAMS_TAG_KEY = "ml-model-params-b";
 
-export interface FitsModelConfig {
-  readonly memoryOverhead: number;
-  readonly paramsTagKey: string;
-}
+export type { FitsModelConfig } from "./judge";
 
 const configSchema = {
   properties: {
@@ -62,37 +61,6 @@ function parseConfig(raw: unknown): FitsModelConfig {
   };
 }
 
-interface Judged {
-  readonly capacity: ResourceView;
-  readonly subjects: readonly AcceleratorSubject[];
-  readonly unknownPath: string | undefined;
-  readonly served: ServedModel;
-  readonly tagged: readonly ResourceView[];
-  readonly modelWhere: string;
-  /** Report stack-part findings on the capacity resource. */
-  readonly urn?: string;
-  readonly pathOf: (path: string) => string;
-}
-
-function judge(j: Judged, config: FitsModelConfig): Outcome[] {
-  // Serving memory is what this rule sizes; training needs optimizer state and gradients on top.
-  const workload = resolveWorkload(j.capacity);
-  if (workload.state === "declared" && workload.workload === "training") return [na("training capacity (the rule sizes serving)")];
-  const facts = resolveModelFacts(j.served, paramsTag(j.tagged, config.paramsTagKey));
-  if (facts.state === "unknown") return [na(facts.reason)];
-  if (j.subjects.length === 0) {
-    return [j.unknownPath !== undefined ? unknownAt(j.pathOf(j.unknownPath)) : na("the accelerator type serving the model is not known to carbonguard")];
-  }
-  const tp = j.served.tensorParallel.state === "value" ? j.served.tensorParallel.value : undefined;
-  const out: Outcome[] = [];
-  for (const subject of j.subjects) {
-    const verdict = judgeFit({ view: j.capacity, subject, facts: facts.facts, tensorParallel: tp, overhead: config.memoryOverhead, modelWhere: j.modelWhere });
-    if (verdict.kind === "finding") out.push(j.urn ? { ...verdict.finding, urn: j.urn } : verdict.finding);
-    else if (verdict.kind === "region-unknown") out.push(unknownAt(j.pathOf(verdict.path)));
-  }
-  return out.length > 0 ? out : [na("the accelerators fit the served model")];
-}
-
 function evaluate(view: ResourceView, { config }: RuleContext<FitsModelConfig>): Outcome[] {
   if (!SELF_SERVING_TYPES.includes(view.type)) return [na("this resource does not name a served model (SageMaker endpoint configurations are joined to their model by the stack part)")];
   const classified = classifyAccelerators(view);
@@ -110,7 +78,10 @@ function evaluate(view: ResourceView, { config }: RuleContext<FitsModelConfig>):
   );
 }
 
-/** SageMaker: each production variant on accelerators, joined to the model it serves. */
+/**
+ * SageMaker: each production variant on accelerators, joined to the model it serves; then inference
+ * components, ECS services and Batch job definitions (each in its own module).
+ */
 function evaluateStack(stack: StackView, { config }: RuleContext<FitsModelConfig>): Outcome[] {
   const out: Outcome[] = [];
   for (const endpointConfig of resourcesOfTypes(stack, [SM_ENDPOINT_CONFIG])) {
@@ -131,7 +102,7 @@ function evaluateStack(stack: StackView, { config }: RuleContext<FitsModelConfig
           {
             capacity: endpointConfig,
             subjects,
-            unknownPath: instanceType.state === "opaque" ? path : undefined,
+            unknownPath: instanceType.state === "opaque" ? stackPath(endpointConfig, path) : undefined,
             served: servedBySageMakerModel(model),
             tagged: [model, endpointConfig],
             modelWhere: `The model of ${resourceSubject(endpointConfig)} variant ${i + 1}`,
@@ -143,6 +114,7 @@ function evaluateStack(stack: StackView, { config }: RuleContext<FitsModelConfig
       );
     });
   }
+  out.push(...inferenceComponentOutcomes(stack, config), ...ecsOutcomes(stack, config), ...batchOutcomes(stack, config));
   return out.filter((o) => o.kind !== "not-applicable");
 }
 
@@ -151,7 +123,7 @@ export const acceleratorFitsModel: Rule<FitsModelConfig> = {
     name: NAME,
     displayName: "Accelerators fit the model they serve",
     description:
-      "Deployments that name the model they serve (SageMaker models, Cloud Run, Vertex AI Model Garden) run on accelerators whose memory holds it without being twice too large; unknown models make no claim.",
+      "Deployments that name the model they serve (SageMaker models and inference components, Cloud Run, Vertex AI Model Garden, ECS services, Batch job definitions) run on accelerators whose memory holds it without being twice too large, sharded over no more accelerators than they get; unknown models make no claim.",
     rationale: [
       "The first advice for cleaner ML is to use the smallest model and hardware that do the job. An 8B-parameter model in 16-bit needs about 19 GB of accelerator memory with serving overhead, yet is routinely served on 8-GPU nodes with 192–640 GB: the other accelerators draw power (an idle H100 ~68 W, an idle L4 ~28 W, E18) and serve nothing. Small batches on oversized capacity cost a median 5.25× more energy per token (E15). The opposite mistake, a model too large for its accelerators, fails to load or spills to CPU memory.",
       "",
@@ -159,7 +131,13 @@ export const acceleratorFitsModel: Rule<FitsModelConfig> = {
       "",
       "**Verdicts.** Oversized: a type of the same service, offered in the same region, holds the needed memory with at most half the accelerators or half the accelerator memory; the finding names up to three (the smallest size of each accelerator model, lowest published TDP first) and the estimated kgCO2e/month saved by the first (the estimator's method, 50% utilization). Undersized: the weights alone exceed the memory (it fails to load or spills to CPU), or only the overhead does (out-of-memory under load). In preview, a known model on an accelerator type or in a region that is not known yet can't be evaluated (never a pass); a model that can't be read makes no claim. Where the ML.Energy Leaderboard measured the model, the finding quotes its best energy per output token and whether the deployment's GPU count matches the measured best (H100/B200 only).",
       "",
-      "**Limits.** The overhead is a rule of thumb: the KV cache grows with context length and concurrency, so long-context or high-batch serving needs more (raise `memoryOverhead`). The parameter count in an id is what its author wrote. Models that can't be read or sized (an S3 artifact, a local path, a secret or unknown value, an unknown quantization) get no finding. vLLM reserves 90% of each accelerator's memory by default (`--gpu-memory-utilization 0.9`, vLLM engine arguments) and gives the KV cache what the weights leave, so a tight fit shows as a small KV cache and small batches rather than an error. Model ids are never quoted in messages, since one may sit in a secret value. ECS task definitions, Batch job definitions and Kubernetes Deployments are not read yet.",
+      "**Limits.** The overhead is a rule of thumb: the KV cache grows with context length and concurrency, so long-context or high-batch serving needs more (raise `memoryOverhead`). The parameter count in an id is what its author wrote. Models that can't be read or sized (an S3 artifact, a local path, a secret or unknown value, an unknown quantization) get no finding. vLLM reserves 90% of each accelerator's memory by default (`--gpu-memory-utilization 0.9`, vLLM engine arguments) and gives the KV cache what the weights leave, so a tight fit shows as a small KV cache and small batches rather than an error. Model ids are never quoted in messages, since one may sit in a secret value. Kubernetes Deployments are not read yet.",
+      "",
+      "**Where the capacity is.** SageMaker: the production variant's instance type, joined to its Model. Inference components: the accelerators they ask for (`numberOfAcceleratorDevicesRequired`) of the instance type of the endpoint configuration variant they are placed on (component → endpoint → endpoint configuration); a component without that count, or an adapter on a base component, is not judged. ECS services: the model from the task definition's container definitions (`environment`, `secrets` are never read, `entryPoint`, `command`); the GPUs the serving container requests (`resourceRequirements` of type GPU) of each instance type the service can land on: `attribute:ecs.instance-type ==`/`in` placement constraints, else the capacity provider strategy (or, with no strategy and no launch type, the cluster's default strategy) → capacity provider → Auto Scaling group → its instance type overrides or launch template. An explicit EC2 launch type with no such constraint, attribute-based selection, or any link created outside the stack gives no claim. Batch job definitions (`containerProperties`: `environment`, `secrets`, `command`; multi-node and ECS-properties jobs are not read): a job definition names no compute environment (a job is submitted to a queue at run time), so the rule judges one only when every GPU type of every compute environment of every job queue in the stack carries the same accelerator (model and memory), so that the fit is the same wherever the job runs; different accelerators, an unmanaged environment, a family name (`g5`) or any queue or environment outside the stack give no claim. A partial grant (fewer accelerators than the type carries) is judged on the accelerators granted, and its saving is not estimated (the instance is shared).",
+      "",
+      "**More shards than accelerators.** A tensor-parallel size larger than the accelerators the deployment gets (`--tensor-parallel-size 8` or `SM_NUM_GPUS=8` on a 1-GPU type, or on an ECS task given 1 GPU) is its own finding (`shardsExceedDevices`): the serving engine does not start serving. It needs no model size, so it is reported even for a model that can't be sized.",
+      "",
+      "**Sources for the joins.** GPU requirements per container and the `ecs.instance-type` attribute: Amazon ECS Developer Guide (GPU workloads; cluster query language). Job queues ordering compute environments, job definitions submitted to a queue: AWS Batch User Guide (job queues). An inference component's accelerators: SageMaker API reference (`InferenceComponentComputeResourceRequirements.NumberOfAcceleratorDevicesRequired`). More shards than GPUs: vLLM raises \"The number of required GPUs exceeds the total number of available GPUs\" (vllm-project/vllm, `engine/ray_utils.py`) or waits for GPUs that never come.",
       "",
       evidenceSection(["E15", "E18"]),
     ].join("\n"),

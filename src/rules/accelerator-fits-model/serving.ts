@@ -110,6 +110,34 @@ export function argvFrom(root: PlainValue | undefined, lists: readonly (readonly
   return opaque !== undefined ? { argv, opaque } : { argv };
 }
 
+/**
+ * A container in Kubernetes shape (`env: [{name, value}]` or `[{name, valueFrom | valueSource}]`,
+ * `command`, `args`): Cloud Run, and Kubernetes Deployments/Pods (`spec.template.spec.containers[i]`).
+ * `path` is where the container sits, for can't-evaluate paths.
+ */
+export function kubernetesContainerSpec(container: PlainValue | undefined, path: string): ContainerSpec {
+  const { env } = envFromList(container, ["env"], `${path}.env`);
+  const { argv, opaque } = argvFrom(container, [["command"], ["args"]]);
+  return { env, argv, path, ...(opaque !== undefined ? { argvOpaquePath: `${path}.${opaque}` } : {}) };
+}
+
+/**
+ * A container in ECS/Batch shape (`environment: [{name, value}]`, `secrets: [{name, valueFrom}]`,
+ * `entryPoint`, `command`). A variable from `secrets` is present but never read.
+ */
+export function ecsContainerSpec(container: PlainValue | undefined, path: string): ContainerSpec {
+  const { env } = envFromList(container, ["environment"], `${path}.environment`);
+  const secrets = readArray(container, ["secrets"]);
+  if (secrets.state === "value") {
+    secrets.value.forEach((item, i) => {
+      const name = readPath(item, ["name"]);
+      if (name.state === "value" && typeof name.value === "string") env.set(name.value, { opaquePath: `${path}.secrets[${i}]` });
+    });
+  }
+  const { argv, opaque } = argvFrom(container, [["entryPoint"], ["command"]]);
+  return { env, argv, path, ...(opaque !== undefined ? { argvOpaquePath: `${path}.${opaque}` } : {}) };
+}
+
 /** The value a flag is given (`--flag v`, `--flag=v`), the last one winning as in the engines' parsers. */
 function flagValue(argv: readonly (string | undefined)[], flags: readonly string[], path: string): Known<string> {
   let out: Known<string> = ABSENT;

@@ -9,8 +9,8 @@
  *   `modelName` to the model with the engine's joins (stack part).
  */
 import { type PathStep, type PlainValue, readArray, readString } from "../../engine/values";
-import { keysAt, resolveLinks, type Resolution } from "../../engine/joins";
-import { readResourceTag } from "../../engine/accelerator-fit";
+import { keysAt, resolveLinks, type Resolution } from "../../engine/stack-joins";
+import { readResourceTag } from "../../engine/workload-resolution";
 import type { ResourceView, StackView } from "../../engine/view";
 import {
   type ContainerSpec,
@@ -20,6 +20,7 @@ import {
   argvFrom,
   envFromList,
   envFromMap,
+  kubernetesContainerSpec,
   servedByContainers,
 } from "./serving";
 
@@ -38,27 +39,19 @@ function pathText(steps: readonly PathStep[]): string {
   return steps.map((s, i) => (typeof s === "number" ? `[${s}]` : i === 0 ? s : `.${s}`)).join("");
 }
 
-/** Containers listed at `steps`, Kubernetes-style (`env: [{name, value}]`, `command`, `args`). */
-function listedContainers(props: PlainValue, steps: readonly PathStep[]): { containers: ContainerSpec[]; opaque?: string } {
+/** Containers listed at `steps`, Kubernetes-style (`env: [{name, value}]`, `command`, `args`): Cloud Run, and Kubernetes pod specs (`spec.template.spec.containers`). */
+export function kubernetesContainersAt(props: PlainValue, steps: readonly PathStep[]): { containers: ContainerSpec[]; opaque?: string } {
   const list = readArray(props, steps);
   if (list.state === "opaque") return { containers: [], opaque: list.path };
   if (list.state !== "value") return { containers: [] };
-  return {
-    containers: list.value.map((_c, i) => {
-      const at = [...steps, i];
-      const base = pathText(at);
-      const { env } = envFromList(props, [...at, "env"], `${base}.env`);
-      const { argv, opaque } = argvFrom(props, [[...at, "command"], [...at, "args"]]);
-      return { env, argv, path: base, ...(opaque !== undefined ? { argvOpaquePath: opaque } : {}) };
-    }),
-  };
+  return { containers: list.value.map((c, i) => kubernetesContainerSpec(c, pathText([...steps, i]))) };
 }
 
 /** The model a resource that carries its own accelerators serves (Cloud Run, Vertex Model Garden). */
 export function servedBySelf(view: ResourceView): ServedModel {
   const cloudRun = CLOUD_RUN_TYPES[view.type];
   if (cloudRun) {
-    const { containers, opaque } = listedContainers(view.props, cloudRun);
+    const { containers, opaque } = kubernetesContainersAt(view.props, cloudRun);
     if (opaque !== undefined) return { ...NO_SERVED_MODEL, id: { state: "opaque", path: opaque } };
     return servedByContainers(containers);
   }

@@ -1,8 +1,9 @@
 /** Resource checks for AWS: Auto Scaling groups and EKS node groups, Batch compute environments, SageMaker endpoint configurations. */
 import type { AcceleratorUse } from "../../engine/accelerator-scan";
-import { readCount, stackPath, subjectOf, unitOf, workloadOf } from "../../engine/capacity";
+import { readCount, unitOf, workloadOf } from "../../engine/capacity-readers";
+import { stackPath, subjectOf } from "../../engine/resource-names";
 import { na, noAccelerators, unknownAt } from "../../engine/outcomes";
-import { EKS_NODE_GROUP } from "../../engine/joins";
+import { EKS_NODE_GROUP } from "../../engine/stack-joins";
 import type { Outcome } from "../../engine/rule";
 import { type PathStep, formatPath, readArray, readPath, readString } from "../../engine/values";
 import type { ResourceView } from "../../engine/view";

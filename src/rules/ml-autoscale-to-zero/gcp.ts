@@ -1,6 +1,7 @@
 /** Resource checks for Google Cloud: GKE node pools and clusters, Compute Engine VMs, Cloud TPU VMs, Cloud Run, Vertex AI. */
 import type { AcceleratorUse } from "../../engine/accelerator-scan";
-import { labelIn, readCount, subjectOf, unitOf, workloadOf } from "../../engine/capacity";
+import { labelIn, readCount, unitOf, workloadOf } from "../../engine/capacity-readers";
+import { subjectOf } from "../../engine/resource-names";
 import { na, noAccelerators, unknownAt } from "../../engine/outcomes";
 import type { Outcome } from "../../engine/rule";
 import { type PathStep, formatPath, readArray, readObject, readPath, readString } from "../../engine/values";

@@ -4,7 +4,7 @@
  * An idle GPU still draws power (H100 ~68 W, L4 ~28 W measured idle, E18); capacity whose minimum
  * is above zero burns it all night. Property paths per service: the project's scale-to-zero
  * research notes. The resource part decides everything a resource shows by itself; the stack part
- * decides only what needs a join (src/engine/joins.ts), so a finding is never reported twice.
+ * decides only what needs a join (src/engine/stack-joins.ts), so a finding is never reported twice.
  */
 import { docsPage } from "../docs-page";
 import type { Rule } from "../../engine/rule";

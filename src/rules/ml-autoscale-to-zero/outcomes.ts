@@ -1,6 +1,7 @@
 /** The always-on finding every check reports, and the workload gate in front of it. */
 import type { AcceleratorUse } from "../../engine/accelerator-scan";
-import { type CapacityUnit, countOf, idleCost, isTraining, subjectOf } from "../../engine/capacity";
+import { type CapacityUnit, countOf, idleCost, isTraining } from "../../engine/capacity-readers";
+import { subjectOf } from "../../engine/resource-names";
 import { na, unknownAt } from "../../engine/outcomes";
 import { findingOf } from "../../engine/message";
 import type { FigureRef, Outcome } from "../../engine/rule";

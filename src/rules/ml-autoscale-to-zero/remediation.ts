@@ -1,6 +1,6 @@
 /** The automatic fix at enforcement level `remediate`: set a minimum to 0 where that alone is safe. */
-import { isTraining, readCount, workloadOf } from "../../engine/capacity";
-import { ASG, EKS_NODE_GROUP } from "../../engine/joins";
+import { isTraining, readCount, workloadOf } from "../../engine/capacity-readers";
+import { ASG, EKS_NODE_GROUP } from "../../engine/stack-joins";
 import type { RuleContext } from "../../engine/rule";
 import { type PathStep, readObject } from "../../engine/values";
 import type { ResourceView } from "../../engine/view";

@@ -1,6 +1,6 @@
 /** The resource part: which check runs for which resource type (the rest wait for the stack part). */
 import { na } from "../../engine/outcomes";
-import { ASG, ECS_SERVICE, EKS_NODE_GROUP, SM_ENDPOINT, SM_ENDPOINT_CONFIG, SM_INFERENCE_COMPONENT } from "../../engine/joins";
+import { ASG, ECS_SERVICE, EKS_NODE_GROUP, SM_ENDPOINT, SM_ENDPOINT_CONFIG, SM_INFERENCE_COMPONENT } from "../../engine/stack-joins";
 import type { Outcome, RuleContext } from "../../engine/rule";
 import { ownEntry } from "../../engine/values";
 import type { ResourceView } from "../../engine/view";

@@ -1,7 +1,8 @@
 /** The stack part: what needs a join (launch templates, SageMaker and ECS scaling targets, GCE autoscalers, MIGs, resource policies). */
-import { type CapacityUnit, readCount, stackPath, subjectOf, unitOf, workloadOf } from "../../engine/capacity";
+import { type CapacityUnit, readCount, unitOf, workloadOf } from "../../engine/capacity-readers";
+import { stackPath, subjectOf } from "../../engine/resource-names";
 import { noJoinedAccelerators, unknownAt } from "../../engine/outcomes";
-import { ASG, ECS_SERVICE, EKS_NODE_GROUP, GCE_AUTOSCALERS, GCE_MIGS, SM_ENDPOINT, SM_ENDPOINT_CONFIG, SM_INFERENCE_COMPONENT, type ScalingTargetLink, type TargetsFor, configOfEndpoint, endpointOfComponent, launchTemplatesOf, migOfAutoscaler, referrers, resourcePoliciesOf, scalingTargets, targetsFor, taskDefinitionOf, templatesOfMig } from "../../engine/joins";
+import { ASG, ECS_SERVICE, EKS_NODE_GROUP, GCE_AUTOSCALERS, GCE_MIGS, SM_ENDPOINT, SM_ENDPOINT_CONFIG, SM_INFERENCE_COMPONENT, type ScalingTargetLink, type TargetsFor, configOfEndpoint, endpointOfComponent, launchTemplatesOf, migOfAutoscaler, referrers, resourcePoliciesOf, scalingTargets, targetsFor, taskDefinitionOf, templatesOfMig } from "../../engine/stack-joins";
 import type { Outcome, RuleContext } from "../../engine/rule";
 import { readArray, readString } from "../../engine/values";
 import type { ResourceView, StackView } from "../../engine/view";

@@ -1,10 +1,18 @@
 /**
+ * Shared because several stack policies join through it: ml-autoscale-to-zero (every join below),
+ * ml-training-guardrails (ASG / EKS node group → launch template), accelerator-fits-model (SageMaker
+ * endpoint configurations and inference components, ECS task definitions, and through
+ * ./ecs-capacity.ts and ./batch-capacity.ts the capacity ECS services and Batch jobs run on) and the report's estimator (src/estimate/capacity.ts). One home keeps the
+ * rules and the report counting the same links.
+ *
  * Joins between resources of one stack, for stack policies: ASG / EKS node group → launch template,
  * SageMaker scaling target → endpoint (→ variant) → endpoint configuration, inference component →
  * endpoint, GCE autoscaler → instance group manager → instance template, ECS service → task
  * definition, scaling target → ECS service, GCE VM → resource policy, GKE node pool → cluster. The
  * estimator (src/estimate/capacity.ts) follows the same joins, so a report counts the capacity the
  * rules judge.
+ * ECS service → capacity provider → Auto Scaling group and Batch job queue → compute environment
+ * are built on these in ./ecs-capacity.ts and ./batch-capacity.ts.
  *
  * A join follows, in this order: the engine's `propertyDependencies` for the referencing property,
  * identifiers (the reference's value equal to the target's id / arn / name / selfLink output), and,
@@ -95,10 +103,10 @@ export function resourcesOfTypes(stack: StackView, types: readonly string[]): Re
   return types.flatMap((t) => index.get(t) ?? []);
 }
 
-type Join = (stack: StackView, from: ResourceView) => Resolution;
+export type Join = (stack: StackView, from: ResourceView) => Resolution;
 
 /** Caches a join's result per stack and source resource. */
-function memo(join: Join): Join {
+export function memo(join: Join): Join {
   const cache = new Slot<StackView, Map<ResourceView, Resolution>>();
   return (stack, from) => getOrCreate(getOrCreate(cache, stack, () => new Map()), from, () => join(stack, from));
 }

@@ -1,7 +1,8 @@
 /**
- * Capacity readers shared by the scale-to-zero, idle-shutdown and training-guardrail rules: which
- * workload a piece of capacity serves, what one unit of it is ("g2-standard-8 (1×L4)"), and what
- * it costs to keep N units switched on with no work to do.
+ * Capacity readers shared by the three rules that judge capacity left running
+ * (ml-autoscale-to-zero, ml-notebook-idle-shutdown, ml-training-guardrails): which workload a piece
+ * of capacity serves, what one unit of it is ("g2-standard-8 (1×L4)"), and what it costs to keep N
+ * units switched on with no work to do.
  *
  * Idle draw comes from the estimator (src/estimate `resolveUnit` at 0% utilization: accelerators at
  * their idle share of TDP, host CPU and memory at the CCF minimum), with E18's measured idle power
@@ -11,10 +12,10 @@ import { type InstanceTypeInfo, lookupInstanceType } from "../data/accelerators"
 import { regionFacts } from "../data/regions";
 import type { Cloud, Figure } from "../data/types";
 import type { AcceleratorUse } from "./accelerator-scan";
-import { cite, shortCite, formatCount, formatGrams, formatPue, formatKg, formatWatts, typeLabel } from "./format";
+import { cite, shortCite, formatCount, formatGrams, formatPue, formatKg, formatWatts } from "./format";
 import { HOURS_PER_MONTH, type UnitPower, type UnitSpec, resolveUnit } from "../estimate";
 import type { FigureRef, FindingSaving } from "./rule";
-import { type PathStep, type PlainValue, type Read, isOpaque, quoteToken, readNumber, readObject, ownEntry } from "./values";
+import { type PathStep, type PlainValue, type Read, isOpaque, quoteToken, readNumber, readObject } from "./values";
 import type { ResourceView } from "./view";
 import { DEFAULT_WORKLOAD_KEY, type WorkloadDeclaration, classifyWorkload, ownWorkload } from "./workload";
 
@@ -277,57 +278,4 @@ export function idleCost(view: ResourceView, unit: CapacityUnit, count: number):
 export function countOf(count: number, unit: CapacityUnit): string {
   if (unit.singular !== undefined) return `${formatCount(count)} ${count === 1 ? unit.singular : (unit.plural ?? unit.singular)}`;
   return `${formatCount(count)} × ${unit.label}`;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Naming
-
-const SUBJECTS: Readonly<Record<string, string>> = {
-  "aws:autoscaling/group:Group": "Auto Scaling group",
-  "aws:eks/nodeGroup:NodeGroup": "EKS node group",
-  "aws:batch/computeEnvironment:ComputeEnvironment": "Batch compute environment",
-  "aws:batch/jobDefinition:JobDefinition": "Batch job definition",
-  "aws:ec2/launchTemplate:LaunchTemplate": "launch template",
-  "aws:ecs/service:Service": "ECS service",
-  "aws:ecs/taskDefinition:TaskDefinition": "ECS task definition",
-  "aws:appautoscaling/target:Target": "scaling target",
-  "aws:sagemaker/endpointConfiguration:EndpointConfiguration": "SageMaker endpoint configuration",
-  "aws:sagemaker/endpoint:Endpoint": "SageMaker endpoint",
-  "aws-native:sagemaker:InferenceComponent": "SageMaker inference component",
-  "aws:sagemaker/trainingJob:TrainingJob": "SageMaker training job",
-  "aws:sagemaker/notebookInstance:NotebookInstance": "SageMaker notebook instance",
-  "aws:sagemaker/domain:Domain": "SageMaker Studio domain",
-  "aws:sagemaker/userProfile:UserProfile": "SageMaker Studio user profile",
-  "aws:sagemaker/space:Space": "SageMaker Studio space",
-  "gcp:container/nodePool:NodePool": "node pool",
-  "gcp:container/cluster:Cluster": "GKE cluster",
-  "gcp:compute/instance:Instance": "VM",
-  "gcp:compute/instanceTemplate:InstanceTemplate": "instance template",
-  "gcp:compute/regionInstanceTemplate:RegionInstanceTemplate": "instance template",
-  "gcp:compute/autoscaler:Autoscaler": "autoscaler",
-  "gcp:compute/regionAutoscaler:RegionAutoscaler": "autoscaler",
-  "gcp:compute/instanceGroupManager:InstanceGroupManager": "managed instance group",
-  "gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager": "managed instance group",
-  "gcp:cloudrunv2/service:Service": "Cloud Run service",
-  "gcp:vertex/aiDeploymentResourcePool:AiDeploymentResourcePool": "Vertex AI deployment resource pool",
-  "gcp:vertex/aiEndpointWithModelGardenDeployment:AiEndpointWithModelGardenDeployment": "Vertex AI Model Garden deployment",
-  "gcp:tpu/v2Vm:V2Vm": "TPU VM",
-  "gcp:workbench/instance:Instance": "Vertex AI Workbench instance",
-  "gcp:colab/runtimeTemplate:RuntimeTemplate": "Colab Enterprise runtime template",
-  "gcp:dataproc/cluster:Cluster": "Dataproc cluster",
-};
-
-/** A name is quoted only when it looks like an identifier (names are chosen by the program, but still). */
-export function safeName(name: string): string {
-  return /^[\w.:/-]{1,100}$/.test(name) ? name : "(unnamed)";
-}
-
-/** "node pool 'gpu'" */
-export function subjectOf(view: ResourceView): string {
-  return `${ownEntry(SUBJECTS, view.type) ?? typeLabel(view.type)} '${safeName(view.name)}'`;
-}
-
-/** A path for a can't-evaluate outcome in a stack check: names the resource the unknown sits on. */
-export function stackPath(view: ResourceView, path: string): string {
-  return `${path} of ${ownEntry(SUBJECTS, view.type) ?? typeLabel(view.type)} '${safeName(view.name)}'`;
 }
