@@ -7,7 +7,7 @@
  */
 import { regionFacts } from "../data/regions";
 import { bucketKeys, S3_BUCKETS } from "./data-refs";
-import { type Resolution, resolveLinks, referrers, resourcesOfTypes } from "./joins";
+import { type Resolution, resolveLinks, referrers, resourcesOfTypes } from "./stack-joins";
 import { type PlainValue, readArray, readObject, readPath, readString } from "./values";
 import type { ResourceView, StackView } from "./view";
 

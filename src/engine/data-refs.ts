@@ -8,7 +8,7 @@
  * is reported as opaque so the rule says "can't evaluate". Joins follow `resolveLinks`
  * (propertyDependencies first, then the bucket's name), never a guessed name.
  */
-import { type Resolution, keysAt, resolveLinks, resourcesOfTypes } from "./joins";
+import { type Resolution, keysAt, resolveLinks, resourcesOfTypes } from "./stack-joins";
 import { type PathStep, type PlainValue, type Read, readArray, readJsonString, readObject, readString } from "./values";
 import type { ResourceView, StackView } from "./view";
 

@@ -36,7 +36,7 @@ function job(uri: unknown, deps: StackResource[] = [], region = "eu-north-1"): S
 }
 
 function lifecycleFor(b: StackResource): StackResource {
-  return res(LIFECYCLE_CONFIG, "data-lifecycle", { region: "eu-north-1", bucket: b.properties["bucket"], rules: [{ id: "x", status: "Enabled", expiration: { days: 30 } }] }, { dependencies: [b.urn], propertyDependencies: { bucket: [b.urn] } });
+  return res(LIFECYCLE_CONFIG, "data-lifecycle", { region: "eu-north-1", bucket: b.properties!["bucket"], rules: [{ id: "x", status: "Enabled", expiration: { days: 30 } }] }, { dependencies: [b.urn], propertyDependencies: { bucket: [b.urn] } });
 }
 
 let session: Session;

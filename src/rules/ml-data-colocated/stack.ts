@@ -6,16 +6,17 @@ import { coefficients } from "../../data/coefficients";
 import { regionFacts } from "../../data/regions";
 import type { Cloud } from "../../data/types";
 import { type BucketPlace, bucketPlace, colocated, declaredSizeGb, gridOf } from "../../engine/bucket-facts";
-import { safeName, stackPath, subjectOf } from "../../engine/capacity";
+import { safeName, stackPath, subjectOf } from "../../engine/resource-names";
 import { type DataRef, DATA_REF_TYPES, bucketOfRef, dataRefsOf } from "../../engine/data-refs";
 import { formatKg, listJoin } from "../../engine/format";
-import { resourcesOfTypes } from "../../engine/joins";
+import { resourcesOfTypes } from "../../engine/stack-joins";
 import { findingOf } from "../../engine/message";
 import { unknownAt } from "../../engine/outcomes";
 import type { FigureRef, Outcome, RuleContext } from "../../engine/rule";
 import type { ResourceView, StackView } from "../../engine/view";
 import { declaresWorkloadItself } from "../../engine/workload";
 import { CCF_APP_SOURCE } from "../../estimate/power";
+import { isCompliant, offeringFilter } from "../ml-clean-energy-region/candidates";
 import type { ColocatedConfig } from "./config";
 import { MESSAGES } from "./messages";
 
@@ -94,15 +95,10 @@ function checkResource(stack: StackView, view: ResourceView, refs: readonly Data
   return out;
 }
 
+/** Whether ml-clean-energy-region would let the resource run in `region` (its own check, with this policy's options). */
 function allowed(cloud: Cloud, region: string, config: ColocatedConfig): boolean {
-  if (config.allowedRegions.includes(region)) return true;
-  const g = gridOf(cloud, region);
-  return g !== undefined && g <= config.maxGridIntensity;
-}
-
-/** Whether the resource's accelerators are offered in `region` (true when it has none or they are not in the catalog). */
-function offeredIn(view: ResourceView, region: string): boolean {
-  return view.accelerators.uses.every((u) => (u.instanceType ? u.instanceType.regions.includes(region) : u.gcpAccelerator ? u.gcpAccelerator.regions.includes(region) : true));
+  const facts = regionFacts(cloud, region);
+  return facts !== undefined && isCompliant(facts, config.clean);
 }
 
 function misplaced(view: ResourceView, cloud: Cloud, region: string, bucket: ResourceView, place: BucketPlace, refs: readonly DataRef[], config: ColocatedConfig): Outcome {
@@ -111,7 +107,7 @@ function misplaced(view: ResourceView, cloud: Cloud, region: string, bucket: Res
   const gData = place.state === "region" ? gridOf(cloud, place.region) : undefined;
   const computeOk = allowed(cloud, region, config);
   // Compute can only move to a single region that offers its accelerators.
-  const dataRegionOk = place.state === "region" && allowed(cloud, place.region, config) && offeredIn(view, place.region);
+  const dataRegionOk = place.state === "region" && allowed(cloud, place.region, config) && offeringFilter(view).offers(place.region);
   const moveCompute = place.state === "region" && dataRegionOk && (!computeOk || (gData !== undefined && gCompute !== undefined && gData < gCompute));
   const verb = verbOf(refs);
   const details: string[] = [];
@@ -127,12 +123,12 @@ function misplaced(view: ResourceView, cloud: Cloud, region: string, bucket: Res
     `Every read and write of bucket '${safeName(bucket.name)}' (${listJoin([...new Set(refs.map((r) => r.path))])}) crosses regions: ${region} (${grams(gCompute)}) ↔ ${dataRegion}${place.state === "region" ? ` (${grams(gData)})` : ""}. Training reads its dataset once per epoch, so the transfer repeats.`,
   );
   if (moveCompute) {
-    details.push(`${place.state === "region" ? place.region : dataRegion} meets the clean-region limit of ${config.maxGridIntensity} gCO2e/kWh${computeOk ? " and is cleaner than " + region : ` and ${region} does not`}, and offers the resource's accelerators: move the compute next to the data.`);
+    details.push(`${place.state === "region" ? place.region : dataRegion} meets the clean-region limit of ${config.clean.maxGridIntensity} gCO2e/kWh${computeOk ? " and is cleaner than " + region : ` and ${region} does not`}, and offers the resource's accelerators: move the compute next to the data.`);
   } else {
     details.push(
       computeOk
-        ? `${region} meets the clean-region limit of ${config.maxGridIntensity} gCO2e/kWh: copy the data to a bucket in ${region} once instead of reading it across regions every run.`
-        : `Neither region is a clean choice the policy can suggest for both compute and data (${region} is over ${config.maxGridIntensity} gCO2e/kWh; see ml-clean-energy-region): keep the data next to the compute, and move both.`,
+        ? `${region} meets the clean-region limit of ${config.clean.maxGridIntensity} gCO2e/kWh: copy the data to a bucket in ${region} once instead of reading it across regions every run.`
+        : `Neither region is a clean choice the policy can suggest for both compute and data (${region} is over ${config.clean.maxGridIntensity} gCO2e/kWh; see ml-clean-energy-region): keep the data next to the compute, and move both.`,
     );
   }
   const suggestion: Record<string, unknown> = { computeRegion: region, dataRegion: place.state === "region" ? place.region : dataRegion, move: moveCompute ? "compute" : "data", bucketUrn: bucket.urn, paths: refs.map((r) => r.path) };

@@ -6,10 +6,10 @@
 import { coefficients } from "../../data/coefficients";
 import { regionFacts } from "../../data/regions";
 import { DATA_KIND_KEY, declaredKind, declaredSizeGb, lifecycleOf, replicationsOf, versioned } from "../../engine/bucket-facts";
-import { safeName, stackPath } from "../../engine/capacity";
+import { safeName, stackPath } from "../../engine/resource-names";
 import { DATA_REF_TYPES, bucketOfRef, dataRefsOf, stackBuckets, writesArtifacts } from "../../engine/data-refs";
 import { formatKg, listJoin } from "../../engine/format";
-import { resourcesOfTypes } from "../../engine/joins";
+import { resourcesOfTypes } from "../../engine/stack-joins";
 import { findingOf } from "../../engine/message";
 import { unknownAt } from "../../engine/outcomes";
 import type { FigureRef, Outcome, RuleContext } from "../../engine/rule";
