@@ -343,7 +343,19 @@ export function buildCoefficientsFromInputs(inputs: CoefficientInputs): Coeffici
     replication: {
       awsEbs: app.get("AWS", "REPLICATION_FACTORS", "EC2_EBS_VOLUME"),
       gcpRegionalDisk: app.get("GCP", "REPLICATION_FACTORS", "COMPUTE_ENGINE_REGIONAL_DISKS"),
+      // Object and file storage (ml-storage-lifecycle, ml-data-size-gb estimates): CCF's factors per service.
+      awsS3: app.get("AWS", "REPLICATION_FACTORS", "S3"),
+      awsS3OneZone: app.get("AWS", "REPLICATION_FACTORS", "S3_ONE_ZONE_REDUCED_REDUNDANCY"),
+      awsEfs: app.get("AWS", "REPLICATION_FACTORS", "EFS"),
+      // CCF has no FSx factor: its DEFAULT (1), stated as such where it is used.
+      awsDefault: app.get("AWS", "REPLICATION_FACTORS", "DEFAULT"),
+      gcsSingleRegion: app.get("GCP", "REPLICATION_FACTORS", "CLOUD_STORAGE_SINGLE_REGION"),
+      gcsDualRegion: app.get("GCP", "REPLICATION_FACTORS", "CLOUD_STORAGE_DUAL_REGION"),
+      gcsMultiRegion: app.get("GCP", "REPLICATION_FACTORS", "CLOUD_STORAGE_MULTI_REGION"),
+      gcpFilestore: app.get("GCP", "REPLICATION_FACTORS", "CLOUD_FILESTORE"),
     },
+    // CCF's networking coefficient (the app's constant; its code comment says per Gb, its methodology per GB).
+    networkKwhPerGb: app.get("AWS", "NETWORKING_COEFFICIENT"),
     pueCcf: { aws: app.get("AWS", "PUE_AVG"), gcp: app.get("GCP", "PUE_AVG") },
     serverLifespanHours: app.get("AWS", "SERVER_EXPECTED_LIFESPAN"),
     ccfGpus: app.gpus,

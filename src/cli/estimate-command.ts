@@ -89,7 +89,7 @@ function renderStack(snapshot: StackSnapshot, e: StackEstimate): string {
       safeText(r.name),
       typeLabel(r.type),
       r.region,
-      formatRange({ floor: r.parts.reduce((s, p) => s + p.units.floor, 0), ceiling: r.parts.reduce((s, p) => s + p.units.ceiling, 0) }, (n) => (Number.isInteger(n) ? String(n) : n.toFixed(2))),
+      formatRange(unitCount(r), (n) => (Number.isInteger(n) ? String(n) : n.toFixed(2))),
       formatRange(r.energyKwh, kwh),
       formatRange(r.operationalKgCo2e),
       r.embodiedKgCo2e ? formatRange(r.embodiedKgCo2e) : "?",
@@ -191,4 +191,11 @@ function toJson(stacks: readonly { snapshot: StackSnapshot; estimate: StackEstim
     })),
     errors: errors.map((e) => ({ source: e.source, problem: e.problem })),
   };
+}
+
+/** Units of a resource: its compute parts' (volumes attached to them are not more units), else its storage parts'. */
+function unitCount(r: EstimatedResource): { floor: number; ceiling: number } {
+  const compute = r.parts.filter((p) => p.power.components.storage < p.power.watts);
+  const counted = compute.length > 0 ? compute : r.parts;
+  return { floor: counted.reduce((s, p) => s + p.units.floor, 0), ceiling: counted.reduce((s, p) => s + p.units.ceiling, 0) };
 }

@@ -56,7 +56,21 @@ export interface CoefficientsData {
   /** W per GB of memory (CCF 0.000392 kWh per GB-hour). */
   readonly memoryWPerGb: number;
   readonly storageWhPerTbHour: { readonly ssd: number; readonly hdd: number };
-  readonly replication: { readonly awsEbs: number; readonly gcpRegionalDisk: number };
+  /** CCF replication factors by service (stored bytes × factor = bytes on disk). */
+  readonly replication: {
+    readonly awsEbs: number;
+    readonly gcpRegionalDisk: number;
+    readonly awsS3: number;
+    readonly awsS3OneZone: number;
+    readonly awsEfs: number;
+    readonly awsDefault: number;
+    readonly gcsSingleRegion: number;
+    readonly gcsDualRegion: number;
+    readonly gcsMultiRegion: number;
+    readonly gcpFilestore: number;
+  };
+  /** CCF networking coefficient, kWh per GB transferred between regions. */
+  readonly networkKwhPerGb: number;
   /** CCF's fleet PUE (for comparisons only; the estimator uses region-data PUE). */
   readonly pueCcf: Readonly<Record<Cloud, number>>;
   readonly serverLifespanHours: number;
@@ -82,7 +96,7 @@ function checkShape(parsed: unknown, file: string): CoefficientsData {
   for (const key of ["sources", "cpu", "cpuAverage", "ccfGpus", "ccfGpuNames", "acceleratorEstimates", "hosts", "embodiedKg", "pueCcf", "storageWhPerTbHour", "replication"]) {
     if (!isRecord(parsed[key])) bad(`missing "${key}"`);
   }
-  for (const key of ["memoryWPerGb", "serverLifespanHours"]) {
+  for (const key of ["memoryWPerGb", "serverLifespanHours", "networkKwhPerGb"]) {
     if (typeof parsed[key] !== "number" || !((parsed[key] as number) > 0)) bad(`missing "${key}"`);
   }
   return parsed as unknown as CoefficientsData;

@@ -20,6 +20,7 @@ import { type PathStep, type PlainValue, formatPath, isOpaque, ownEntry, readArr
 import type { ResourceView, StackView } from "../engine/view";
 import { type AttachedAccelerator, type UnitSpec, displayInstanceType } from "./power";
 import type { Bounds } from "./types";
+import { STORAGE_READERS, withAttachedStorage } from "./storage";
 import { KUBERNETES_READERS } from "./kubernetes";
 
 export interface PartPlan {
@@ -680,6 +681,7 @@ const READERS: Readonly<Record<string, Reader>> = {
   "gcp:dataproc/cluster:Cluster": dataproc,
   "gcp:compute/disk:Disk": gcpDisk(false),
   "gcp:compute/regionDisk:RegionDisk": gcpDisk(true),
+  ...STORAGE_READERS,
   // Kubernetes workloads: devices per pod × pods, on the node type they select (src/estimate/kubernetes.ts).
   ...KUBERNETES_READERS,
 };
@@ -702,7 +704,7 @@ export function planCapacity(view: ResourceView, ctx: PlanContext): CapacityPlan
   const reader = ownEntry(READERS, view.type);
   if (!reader) return { kind: "not-applicable", reason: notEstimatedReason(view.type) };
   try {
-    return reader(view, ctx);
+    return withAttachedStorage(view, reader(view, ctx));
   } catch (error) {
     if (error instanceof Unreadable) return { kind: "unknown", reason: error.reason };
     return { kind: "unknown", reason: `its properties could not be read (${error instanceof Error ? error.name : "error"})` };

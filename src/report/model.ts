@@ -133,6 +133,20 @@ export interface StackEstimate extends EmissionsRange {
   readonly byRegion: Readonly<Record<string, number>>;
   /** Emissions by region at floor, expected and ceiling, for charts. Since 1.1. */
   readonly regions: Readonly<Record<string, EmissionsRange>>;
+  /**
+   * Since 1.2, present when some storage is sized: buckets and file systems with a declared size,
+   * disks, and the volumes attached to accelerator capacity (already inside the totals above).
+   */
+  readonly storage?: StorageEstimate;
+}
+
+/** The storage share of a stack's estimate (CCF SSD/HDD Wh per TB-hour × replication). */
+export interface StorageEstimate extends EmissionsRange {
+  readonly floorKwhPerMonth: number;
+  readonly expectedKwhPerMonth: number;
+  readonly ceilingKwhPerMonth: number;
+  /** Sized storage, biggest expected first (at most 10): the resource and what was sized ("S3 bucket 500 GB"). */
+  readonly items: readonly { readonly urn: string; readonly name: string; readonly label: string; readonly expectedKgCo2ePerMonth: number }[];
 }
 
 export interface TopResource {

@@ -18,7 +18,7 @@ import { evaluateStackResources } from "./evaluate-stack";
 import { RecordInput, lazyStackView, lazyView, recordLinks } from "./lazy-view";
 import { type AcceleratorResourceGrade, Grader } from "./grade";
 import { type GroupBy, compareStrings, groupOf, round, roundedByKey } from "./group";
-import type { EmissionsRange, PolicyOutcome, ReportFinding, StackEstimate, StackReport } from "./model";
+import type { EmissionsRange, PolicyOutcome, ReportFinding, StackEstimate, StackReport, StorageEstimate } from "./model";
 import type { JobResult } from "./pool";
 
 export interface StackContextOptions {
@@ -182,6 +182,7 @@ export function buildStackReport(snapshot: StackSnapshot, id: string, ctx: Stack
       })),
     byRegion: roundedByKey(new Map([...byRegion].map(([region, sum]) => [region, sum.floor]))),
     regions: regionRanges(byRegion),
+    ...storageOf(estimated),
   };
 
   const tags = Object.fromEntries(Object.entries(snapshot.stackTags ?? {}).sort(([a], [b]) => compareStrings(a, b)));
@@ -226,4 +227,36 @@ function policyOutcomes(outcomes: readonly PolicyOutcome[], findings: readonly R
   const active = new Map<string, number>();
   for (const f of findings) if (!f.waived) active.set(f.policy, (active.get(f.policy) ?? 0) + 1);
   return outcomes.map((p) => (p.status === "failed" && p.findings > 0 && !active.has(p.policy) ? { ...p, status: "waived" } : p));
+}
+
+/** The storage parts of the estimated resources (parts whose whole draw is storage), summed; nothing when none. */
+function storageOf(estimated: readonly EstimatedResource[]): { storage?: StorageEstimate } {
+  const kwh = { floor: 0, expected: 0, ceiling: 0 };
+  const kg = { floor: 0, expected: 0, ceiling: 0 };
+  const items: { urn: string; name: string; label: string; expectedKgCo2ePerMonth: number }[] = [];
+  for (const r of estimated) {
+    for (const p of r.parts) {
+      if (!(p.power.components.storage > 0) || p.power.components.storage < p.power.watts) continue;
+      for (const k of ["floor", "expected", "ceiling"] as const) {
+        kwh[k] += p.energyKwh[k];
+        kg[k] += p.operationalKgCo2e[k];
+      }
+      items.push({ urn: r.urn, name: r.name, label: p.label, expectedKgCo2ePerMonth: p.operationalKgCo2e.expected });
+    }
+  }
+  if (items.length === 0) return {};
+  return {
+    storage: {
+      floorKgCo2ePerMonth: round(kg.floor),
+      expectedKgCo2ePerMonth: round(kg.expected),
+      ceilingKgCo2ePerMonth: round(kg.ceiling),
+      floorKwhPerMonth: round(kwh.floor),
+      expectedKwhPerMonth: round(kwh.expected),
+      ceilingKwhPerMonth: round(kwh.ceiling),
+      items: items
+        .sort((a, b) => b.expectedKgCo2ePerMonth - a.expectedKgCo2ePerMonth || compareStrings(a.urn, b.urn) || compareStrings(a.label, b.label))
+        .slice(0, 10)
+        .map((i) => ({ ...i, expectedKgCo2ePerMonth: round(i.expectedKgCo2ePerMonth) })),
+    },
+  };
 }

@@ -9,8 +9,10 @@ import { mlStackCarbonBudget } from "./ml-stack-carbon-budget";
 import { mlAutoscaleToZero } from "./ml-autoscale-to-zero";
 import { mlNotebookIdleShutdown } from "./ml-notebook-idle-shutdown";
 import { mlTrainingGuardrails } from "./ml-training-guardrails";
+import { mlDataColocated } from "./ml-data-colocated";
+import { mlStorageLifecycle } from "./ml-storage-lifecycle";
 
-export const RULES: readonly AnyRule[] = [mlCleanEnergyRegion, mlWorkloadDeclared, acceleratorFitsWorkload, acceleratorCurrentGeneration, acceleratorFitsModel, mlAutoscaleToZero, mlNotebookIdleShutdown, mlTrainingGuardrails, mlStackCarbonBudget];
+export const RULES: readonly AnyRule[] = [mlCleanEnergyRegion, mlWorkloadDeclared, acceleratorFitsWorkload, acceleratorCurrentGeneration, acceleratorFitsModel, mlAutoscaleToZero, mlNotebookIdleShutdown, mlTrainingGuardrails, mlDataColocated, mlStorageLifecycle, mlStackCarbonBudget];
 
 export function ruleByName(name: string): AnyRule | undefined {
   return RULES.find((r) => r.meta.name === name);

@@ -100,7 +100,8 @@ export class AwsTraining extends pulumi.ComponentResource {
     const child = { parent: this };
 
     // --- Storage: datasets and checkpoints -------------------------------------------------------
-    this.bucket = new aws.s3.Bucket(`${name}-data`, { region, forceDestroy: false, tags }, child);
+    // `ml-data` puts the bucket under ml-storage-lifecycle (the Batch job's checkpointUri also does): the rules below expire old checkpoints.
+    this.bucket = new aws.s3.Bucket(`${name}-data`, { region, forceDestroy: false, tags: { ...tags, "ml-data": "checkpoints" } }, child);
     new aws.s3.BucketPublicAccessBlock(
       `${name}-data`,
       { region, bucket: this.bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },

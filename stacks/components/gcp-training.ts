@@ -111,7 +111,8 @@ export class GcpTraining extends pulumi.ComponentResource {
         location: region.toUpperCase(),
         uniformBucketLevelAccess: true,
         publicAccessPrevention: "enforced",
-        labels,
+        // `ml-data` puts the bucket under ml-storage-lifecycle: the rules below expire old checkpoints.
+        labels: { ...labels, "ml-data": "checkpoints" },
         lifecycleRules: [
           { action: { type: "Delete" }, condition: { age: checkpointDays, matchesPrefixes: ["checkpoints/"] } },
           { action: { type: "AbortIncompleteMultipartUpload" }, condition: { age: 7 } },

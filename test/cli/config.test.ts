@@ -71,7 +71,7 @@ describeCli("policy config (real CLI vs carbonguard analyze)", () => {
 
     it('"all": "mandatory" makes every finding mandatory', async () => {
         const { cli } = await both(writeConfig("all", { all: "mandatory" }));
-        expect(cli.policyEvents.length).toBe(9);
+        expect(cli.policyEvents.length).toBe(11);
         expect(new Set(cli.policyEvents.map((e) => e.enforcementLevel))).toEqual(new Set(["mandatory"]));
     });
 });

@@ -68,7 +68,7 @@ describeCli("differential: real CLI vs carbonguard analyze", () => {
         const r = await cliAndEmulation(reference, stack, policyConfig);
         expect(r.emulated).toEqual(r.cli);
         expect(r.emulatedCode).toBe(r.cliCode);
-        if (stack === "wasteful") expect(r.cli.length).toBe(9);
+        if (stack === "wasteful") expect(r.cli.length).toBe(11);
     });
 
     it("generated stacks: the same events and exit code", async () => {

@@ -16,6 +16,8 @@ const WASTEFUL_EXPECTED: readonly [policy: string, resource: string][] = [
     ["ml-notebook-idle-shutdown", W.notebook],
     ["ml-training-guardrails", W.unboundedTraining],
     ["accelerator-fits-model", W.oversizedForModel],
+    ["ml-data-colocated", W.dataElsewhere],
+    ["ml-storage-lifecycle", W.checkpointsKeptForever],
     ["ml-autoscale-to-zero", W.hpaGpuDeployment],
 ];
 

@@ -100,7 +100,7 @@ describeCli("pulumi policy publish to Pulumi Cloud, then enforcement (real CLI, 
         const fromClone = await ws.preview("wasteful", ["--policy-pack", POLICIES_DIR]);
         expect(fromTarball.policyEvents.map(eventKey).sort()).toEqual(fromClone.policyEvents.map(eventKey).sort());
         expect(fromTarball.policyEvents.map((e) => e.message).sort()).toEqual(fromClone.policyEvents.map((e) => e.message).sort());
-        expect(fromTarball.policyEvents).toHaveLength(9);
+        expect(fromTarball.policyEvents).toHaveLength(11);
         expect(fromTarball.code).toBe(1);
     });
 });

@@ -153,8 +153,8 @@ describe.skipIf(!available && !process.env.CI)("html report in headless Chromium
         const page = await openAt("example.html");
         expect(await layoutProblems(page)).toEqual([]);
         const messages = page.locator(".finding-message");
-        // One per mistake of the example (stacks/examples/wasteful: nine since the GPU Deployment with an HPA).
-        expect(await messages.count()).toBe(9);
+        // One per mistake of the example (stacks/examples/wasteful: eleven since ml-data-colocated, ml-storage-lifecycle and the GPU Deployment with an HPA).
+        expect(await messages.count()).toBe(11);
         for (const m of await messages.all()) expect(await m.isVisible()).toBe(true);
         expect(await page.locator("code.source").innerText()).toBe(EXAMPLE_EXPORT);
         // us-east-1 scales to zero at the floor; the chart shows what it is expected to emit.

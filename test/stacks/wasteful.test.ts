@@ -28,6 +28,8 @@ const EXPECTED: readonly Expectation[] = [
   { policy: "ml-notebook-idle-shutdown", resource: W.notebook },
   { policy: "ml-training-guardrails", resource: W.unboundedTraining },
   { policy: "accelerator-fits-model", resource: W.oversizedForModel },
+  { policy: "ml-data-colocated", resource: W.dataElsewhere },
+  { policy: "ml-storage-lifecycle", resource: W.checkpointsKeptForever },
   { policy: "ml-autoscale-to-zero", resource: W.hpaGpuDeployment },
 ];
 
@@ -68,7 +70,7 @@ describe("the wasteful example under mocks", () => {
   });
 
   it("covers every policy of the catalogue, and every registered rule", () => {
-    expect(new Set(CATALOGUE).size).toBe(9);
+    expect(new Set(CATALOGUE).size).toBe(11);
     // A new rule needs an expectation here (the pack's own policies, such as waivers, are not rules).
     expect(RULES.map((r) => r.meta.name).filter((p) => !CATALOGUE.includes(p))).toEqual([]);
   });

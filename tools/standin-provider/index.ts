@@ -47,7 +47,11 @@ function computedOutputs(name: StandinName, urn: string, id: string, inputs: Rec
     if (name === "aws") {
         const service = type.split(":")[1]?.split("/")[0] ?? "resource";
         const region = typeof inputs.region === "string" ? inputs.region : "eu-north-1";
-        return { name: resourceName, arn: `arn:aws:${service}:${region}:${ACCOUNT}:${resourceName}`, tagsAll: inputs.tags ?? {} };
+        const outputs: Record<string, unknown> = { name: resourceName, arn: `arn:aws:${service}:${region}:${ACCOUNT}:${resourceName}`, tagsAll: inputs.tags ?? {} };
+        // An S3 bucket's name, as AWS names an auto-named bucket: the stacks build s3:// URIs from it (ml-data-colocated joins them).
+        const own = type.slice(type.lastIndexOf("$") + 1); // the URN's type segment starts with its parents' types
+        if (own === "aws:s3/bucket:Bucket" || own === "aws:s3/bucketV2:BucketV2") outputs["bucket"] = typeof inputs.bucket === "string" ? inputs.bucket : id.toLowerCase();
+        return outputs;
     }
     // Kubernetes objects report what they were given (their names are set in metadata).
     if (name === "kubernetes") return {};

@@ -390,6 +390,14 @@ function stackBlock(stack: StackReport, index: number, groupBy: string, filters:
     ["Emissions", `${h(formatEmissions(e))} kgCO<sub>2</sub>e/month expected (floor–ceiling); embodied ${h(formatQuantity(e.embodiedKgCo2ePerMonth))}`],
     ["Energy", `${h(formatExpected(e.floorKwhPerMonth, e.expectedKwhPerMonth, e.ceilingKwhPerMonth))} kWh/month`],
     ["Accelerator-hours", `${h(formatQuantity(e.acceleratorHoursPerMonth))} per month`],
+    ...(e.storage
+      ? ([
+          [
+            "Storage",
+            `${h(formatEmissions(e.storage))} kgCO<sub>2</sub>e/month expected, ${h(formatExpected(e.storage.floorKwhPerMonth, e.storage.expectedKwhPerMonth, e.storage.ceilingKwhPerMonth))} kWh/month (included above): ${h(e.storage.items.map((i) => `${i.label} (${i.name})`).join(", "))}`,
+          ],
+        ] as [string, string][])
+      : []),
     [
       "Grade",
       `${gradeBadge(g.grade)} ` +

@@ -56,8 +56,13 @@ const STACK: Shape = {
         "topResources",
         "byRegion",
         "regions",
+        "storage",
       ],
       children: {
+        storage: {
+          keys: ["floorKgCo2ePerMonth", "expectedKgCo2ePerMonth", "ceilingKgCo2ePerMonth", "floorKwhPerMonth", "expectedKwhPerMonth", "ceilingKwhPerMonth", "items"],
+          children: { items: { each: { keys: ["urn", "name", "label", "expectedKgCo2ePerMonth"] } } },
+        },
         unknown: { each: { keys: ["urn", "reason"] } },
         topResources: { each: { keys: ["urn", "type", "name", "region", "kgCo2ePerMonth", "expectedKgCo2ePerMonth", "ceilingKgCo2ePerMonth"] } },
         regions: { each: RANGE },

@@ -351,7 +351,10 @@ function stackDetails(stack: StackReport, input: RenderInput, opts: MarkdownOpti
 
   const facts: string[] = [];
   facts.push(`Source: ${code(stack.source)}`);
-  facts.push(`${plural(stack.resourceCount, "resource")}; energy ${formatExpected(stack.estimate.floorKwhPerMonth, stack.estimate.expectedKwhPerMonth, stack.estimate.ceilingKwhPerMonth)} kWh/month; embodied ${formatQuantity(stack.estimate.embodiedKgCo2ePerMonth)} kgCO2e/month`);
+  facts.push(
+    `${plural(stack.resourceCount, "resource")}; energy ${formatExpected(stack.estimate.floorKwhPerMonth, stack.estimate.expectedKwhPerMonth, stack.estimate.ceilingKwhPerMonth)} kWh/month; embodied ${formatQuantity(stack.estimate.embodiedKgCo2ePerMonth)} kgCO2e/month` +
+      (stack.estimate.storage ? `; storage ${formatExpected(stack.estimate.storage.floorKgCo2ePerMonth, stack.estimate.storage.expectedKgCo2ePerMonth, stack.estimate.storage.ceilingKgCo2ePerMonth)} kgCO2e/month of it` : ""),
+  );
   if (stack.grade.grade !== "n/a" && stack.grade.kgPerAcceleratorHour !== undefined) {
     const best = stack.grade.bestKgPerAcceleratorHour;
     facts.push(

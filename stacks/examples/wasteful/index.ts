@@ -3,7 +3,7 @@
  *
  * Each resource below trips exactly one carbonguard policy and is right in every other respect (clean
  * region, workload and team declared, current accelerators, capacity that reaches zero, Spot for
- * training), so the pack's report on it reads as a list of the nine mistakes and nothing else. A
+ * training), so the pack's report on it reads as a list of the eleven mistakes and nothing else. A
  * mistake that needs more than one resource to be made (a SageMaker model served by an endpoint
  * config) names the one the finding is about; the others are listed in WASTEFUL_SUPPORTING. Run it
  * through the pack, never deploy it: `pulumi config set carbonguard:blueprint wasteful` then
@@ -41,6 +41,10 @@ export const WASTEFUL_RESOURCES = {
   unboundedTraining: "wasteful-training-job-no-max-runtime",
   /** accelerator-fits-model: an 8B model (≈19 GB in 16-bit with overhead) on ml.g6.48xlarge, 8×L4 with 192 GB. */
   oversizedForModel: "wasteful-8b-model-on-8-gpus",
+  /** ml-data-colocated: a SageMaker model in Stockholm whose weights sit in a bucket in N. Virginia. */
+  dataElsewhere: "wasteful-model-far-from-its-data",
+  /** ml-storage-lifecycle: a checkpoint bucket (tagged ml-data: checkpoints) nothing ever expires. */
+  checkpointsKeptForever: "wasteful-checkpoints-kept-forever",
   /** ml-autoscale-to-zero: a GPU Deployment on GKE scaled by an HPA, which never goes below one pod (one L4 always on). */
   hpaGpuDeployment: "wasteful-gpu-deployment-hpa",
 } as const;
@@ -53,6 +57,11 @@ export const WASTEFUL_SUPPORTING = {
   /** The Kubernetes provider of the GPU Deployment (a kubeconfig of an existing GKE cluster) and the Deployment the HPA scales. */
   kubernetes: "wasteful-gke",
   deployment: "wasteful-gpu-deployment",
+  /** The bucket the training job and the async endpoint write to, next to them and with a lifecycle. */
+  bucket: "wasteful-example-bucket",
+  bucketLifecycle: "wasteful-example-bucket-lifecycle",
+  /** Where the far model's weights are: a bucket in us-east-1 (not an ML resource itself). */
+  farBucket: "wasteful-model-weights-us-east-1",
 } as const;
 
 /**
@@ -86,6 +95,15 @@ export interface WastefulExample {
 
 export function buildWastefulExample(): WastefulExample {
   const r = WASTEFUL_RESOURCES;
+  const s = WASTEFUL_SUPPORTING;
+
+  // The bucket the training job and the async endpoint below write to: in their region, expiring old objects.
+  const bucket = new aws.s3.Bucket(s.bucket, { bucket: "example-bucket", region: CLEAN_AWS, tags: { team: TEAM } });
+  const bucketLifecycle = new aws.s3.BucketLifecycleConfiguration(s.bucketLifecycle, {
+    region: CLEAN_AWS,
+    bucket: bucket.id,
+    rules: [{ id: "expire-old-objects", status: "Enabled", filter: {}, expiration: { days: 30 } }],
+  });
 
   const dirtyRegion = new aws.batch.ComputeEnvironment(r.dirtyRegion, {
     region: "us-east-1",
@@ -157,15 +175,14 @@ export function buildWastefulExample(): WastefulExample {
     roleArn: ROLE,
     algorithmSpecification: { trainingImage: "123456789012.dkr.ecr.eu-north-1.amazonaws.com/train:latest", trainingInputMode: "File" },
     resourceConfig: { instanceType: "ml.g6e.xlarge", instanceCount: 1, volumeSizeInGb: 100 },
-    outputDataConfig: { s3OutputPath: "s3://example-bucket/outputs/" },
+    outputDataConfig: { s3OutputPath: pulumi.interpolate`s3://${bucket.bucket}/outputs/` },
     enableManagedSpotTraining: true,
-    checkpointConfig: { s3Uri: "s3://example-bucket/checkpoints/" },
+    checkpointConfig: { s3Uri: pulumi.interpolate`s3://${bucket.bucket}/checkpoints/` },
     tags: tags("training"),
   });
 
   // An asynchronous endpoint that scales to zero (as the reference AwsInference does), serving an 8B
   // model on an 8-GPU instance: one L4 (24 GB) holds it.
-  const s = WASTEFUL_SUPPORTING;
   const model = new aws.sagemaker.Model(s.model, {
     region: CLEAN_AWS,
     executionRoleArn: ROLE,
@@ -178,7 +195,7 @@ export function buildWastefulExample(): WastefulExample {
   const oversizedForModel = new aws.sagemaker.EndpointConfiguration(r.oversizedForModel, {
     region: CLEAN_AWS,
     productionVariants: [{ variantName: "main", modelName: model.name, instanceType: "ml.g6.48xlarge", initialInstanceCount: 1 }],
-    asyncInferenceConfig: { outputConfig: { s3OutputPath: "s3://example-bucket/async-outputs/" } },
+    asyncInferenceConfig: { outputConfig: { s3OutputPath: pulumi.interpolate`s3://${bucket.bucket}/async-outputs/` } },
     tags: tags("inference"),
   });
   const endpoint = new aws.sagemaker.Endpoint(s.endpoint, { region: CLEAN_AWS, endpointConfigName: oversizedForModel.name, tags: tags("inference") });
@@ -190,6 +207,25 @@ export function buildWastefulExample(): WastefulExample {
     minCapacity: 0,
     maxCapacity: 1,
     tags: tags("inference"),
+  });
+
+  // Model weights read from another region every time an endpoint starts an instance.
+  const farBucket = new aws.s3.Bucket(s.farBucket, { bucket: "example-model-weights-use1", region: "us-east-1", tags: { team: TEAM } });
+  const dataElsewhere = new aws.sagemaker.Model(r.dataElsewhere, {
+    region: CLEAN_AWS,
+    executionRoleArn: ROLE,
+    primaryContainer: {
+      image: `763104351884.dkr.ecr.${CLEAN_AWS}.amazonaws.com/pytorch-inference:2.4.0-gpu-py311`,
+      modelDataUrl: pulumi.interpolate`s3://${farBucket.bucket}/models/classifier/model.tar.gz`,
+    },
+    tags: tags("inference"),
+  });
+
+  // Checkpoints (500 GB declared) kept forever: no lifecycle configuration for this bucket.
+  const checkpointsKeptForever = new aws.s3.Bucket(r.checkpointsKeptForever, {
+    bucket: "example-checkpoints",
+    region: CLEAN_AWS,
+    tags: { team: TEAM, "ml-data": "checkpoints", "ml-data-size-gb": "500" },
   });
 
   // A vLLM Deployment on one L4 per pod, in a clean region, labelled, on a current GPU: only its
@@ -228,5 +264,7 @@ export function buildWastefulExample(): WastefulExample {
     { provider: kubernetes },
   );
 
-  return { resources: [dirtyRegion, untagged, inferenceOnTrainingNode, legacyGpu, alwaysOn, notebook, unboundedTraining, model, oversizedForModel, endpoint, scaling, kubernetes, deployment, hpaGpuDeployment] };
+  return {
+    resources: [dirtyRegion, untagged, inferenceOnTrainingNode, legacyGpu, alwaysOn, notebook, unboundedTraining, model, oversizedForModel, endpoint, scaling, bucket, bucketLifecycle, farBucket, dataElsewhere, checkpointsKeptForever, kubernetes, deployment, hpaGpuDeployment],
+  };
 }
