@@ -1,6 +1,6 @@
 /**
  * Finds the accelerators a resource carries, from the property paths each service uses
- * (see docs/resource-coverage.md; derived from the project's scale-to-zero research notes).
+ * (the SCANNERS table below; Kubernetes workloads add theirs from src/engine/kubernetes/).
  *
  * One table, keyed by Pulumi type token, says where to look. A value that is unknown in preview is
  * recorded as such, never guessed; a type the catalog does not know but that looks accelerated is

@@ -54,12 +54,14 @@ describe("ECS/Batch containers", () => {
 
   it("a variable from `secrets` is present but never readable, whatever `environment` says of other names", () => {
     fc.assert(
-      fc.property(fc.stringMatching(/^[A-Z_]{1,12}$/), fc.string({ maxLength: 60 }), fc.array(fc.record({ name: fc.stringMatching(/^[a-z]{1,6}$/), value: fc.string({ maxLength: 20 }) }), { maxLength: 4 }), (name, arn, environment) => {
+      // The secret's reference is marked with characters the ASCII environment values never hold, so a
+      // value that merely repeats the reference's text cannot look like a leak.
+      fc.property(fc.stringMatching(/^[A-Z_]{1,12}$/), fc.string({ maxLength: 60 }).map((s) => `\u00ab${s}\u00bb`), fc.array(fc.record({ name: fc.stringMatching(/^[a-z]{1,6}$/), value: fc.string({ maxLength: 20 }) }), { maxLength: 4 }), (name, arn, environment) => {
         const spec = ecsContainerSpec({ environment, secrets: [{ name, valueFrom: arn }] }, "c");
         const entry = spec.env.get(name);
         expect(entry).toBeDefined();
         expect(entry && "value" in entry).toBe(false);
-        expect(JSON.stringify([...spec.env.values()])).not.toContain(arn.length > 3 ? arn : "\u0000");
+        expect(JSON.stringify([...spec.env.values()])).not.toContain("\u00ab");
       }),
     );
   });
