@@ -9,68 +9,21 @@
  * (propertyDependencies first, then the bucket's name), never a guessed name.
  */
 import { type Resolution, keysAt, resolveLinks, resourcesOfTypes } from "./stack-joins";
+import { type DataRef, type DataRole, BUCKET_TYPES, GCS_BUCKETS, S3_BUCKETS, refAt, refOf, roleOfName } from "./data-uri";
+import { kubernetesDataRefs } from "./kubernetes/data-refs";
+import { KSERVE_INFERENCE_SERVICE, POD_TEMPLATE_PATHS, isKubernetesType } from "./kubernetes/types";
+import { placeInStack } from "./kubernetes/view";
 import { type PathStep, type PlainValue, type Read, readArray, readJsonString, readObject, readString } from "./values";
+import { ownWorkload } from "./workload";
+
+export { type DataRef, type DataRole, BUCKET_TYPES, GCS_BUCKETS, S3_BUCKETS, bucketOfUri } from "./data-uri";
 import type { ResourceView, StackView } from "./view";
-
-/** What the referenced data is to the resource. `data`: read and written (a mounted bucket, a Batch job's URI of unknown role). */
-export type DataRole = "input" | "output" | "checkpoint" | "model" | "data";
-
-export interface DataRef {
-  /** Property path the reference was read from (for can't-evaluate and details). */
-  readonly path: string;
-  /** Top-level property whose propertyDependencies may name the bucket. */
-  readonly property: string;
-  readonly role: DataRole;
-  readonly scheme: "s3" | "gs";
-  /** The bucket name, when the reference is known. */
-  readonly bucket?: string;
-  /** Set when the reference is unknown in preview or secret: it is not read. */
-  readonly opaque?: "unknown" | "secret";
-}
-
-export const S3_BUCKETS = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
-export const GCS_BUCKETS = ["gcp:storage/bucket:Bucket"];
-export const BUCKET_TYPES = [...S3_BUCKETS, ...GCS_BUCKETS];
-
-/** Bucket names as S3 and GCS allow them; anything else is not quoted or joined. */
-const BUCKET_NAME = /^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/;
-
-/** The bucket of an `s3://` / `gs://` URI (or of a bare bucket name when `bare`); undefined when it is not one. */
-export function bucketOfUri(value: string, scheme: "s3" | "gs", bare = false): string | undefined {
-  const v = value.trim();
-  const prefix = `${scheme}://`;
-  const rest = v.toLowerCase().startsWith(prefix) ? v.slice(prefix.length) : bare ? v : undefined;
-  if (rest === undefined) return undefined;
-  const name = rest.split("/")[0] ?? "";
-  return BUCKET_NAME.test(name) ? name : undefined;
-}
-
-function refAt(root: PlainValue, steps: readonly PathStep[], role: DataRole, scheme: "s3" | "gs", bare = false): DataRef | undefined {
-  const r = readString(root, steps);
-  return refOf(r, String(steps[0]), role, scheme, bare);
-}
-
-function refOf(r: Read<string>, property: string, role: DataRole, scheme: "s3" | "gs", bare = false): DataRef | undefined {
-  if (r.state === "opaque") return { path: r.path, property, role, scheme, opaque: r.reason };
-  if (r.state !== "value") return undefined;
-  const bucket = bucketOfUri(r.value, scheme, bare);
-  return bucket ? { path: r.path, property, role, scheme, bucket } : undefined;
-}
 
 function each(root: PlainValue, arraySteps: readonly PathStep[], steps: readonly PathStep[], role: DataRole, scheme: "s3" | "gs", bare = false): DataRef[] {
   const arr = readArray(root, arraySteps);
   if (arr.state === "opaque") return [{ path: arr.path, property: String(arraySteps[0]), role, scheme, opaque: arr.reason }];
   if (arr.state !== "value") return [];
   return arr.value.flatMap((_e, i) => refAt(root, [...arraySteps, i, ...steps], role, scheme, bare) ?? []);
-}
-
-/** A Batch parameter or environment variable's role, from its name (`checkpointUri` writes checkpoints). */
-function roleOfName(name: string): DataRole {
-  if (/checkpoint/i.test(name)) return "checkpoint";
-  if (/output|result|artifact/i.test(name)) return "output";
-  if (/model/i.test(name)) return "model";
-  if (/input|dataset|train|data/i.test(name)) return "input";
-  return "data";
 }
 
 /** Values of a string map (`parameters`) that are S3 URIs. Keys are names the program chose. */
@@ -129,11 +82,38 @@ const READERS: Readonly<Record<string, Reader>> = {
   "gcp:vertex/aiIndex:AiIndex": (p) => compact([refAt(p, ["metadata", "contentsDeltaUri"], "input", "gs")]),
 };
 
-/** Resource types whose data references are read. */
-export const DATA_REF_TYPES: readonly string[] = Object.keys(READERS).sort();
+/** Kubernetes workloads (and their Patch variants) and KServe: pod templates (./kubernetes/data-refs.ts). */
+const KUBERNETES_DATA_TYPES: readonly string[] = [...Object.keys(POD_TEMPLATE_PATHS).flatMap((k) => [`kubernetes:${k}`, `kubernetes:${k}Patch`]), KSERVE_INFERENCE_SERVICE];
 
-/** The data references of a resource (empty for types that name no data). Never throws. */
+/** Resource types whose data references are read. */
+export const DATA_REF_TYPES: readonly string[] = [...Object.keys(READERS), ...KUBERNETES_DATA_TYPES].sort();
+
+/** The stack's resources whose data references are read, Kubernetes ones placed (their region is their cluster's). */
+export function dataResources(stack: StackView): ResourceView[] {
+  return resourcesOfTypes(stack, DATA_REF_TYPES).map((v) => placeInStack(stack, v));
+}
+
+/** Whether the resource (else its stack) declares `ml-workload: training`. */
+function declaresTraining(view: ResourceView): boolean {
+  const own = ownWorkload(view);
+  if (own.state === "declared") return own.workload === "training";
+  if (own.state !== "absent") return false;
+  return view.stack.stackTags.get("ml-workload")?.trim().toLowerCase() === "training";
+}
+
+/**
+ * The data references of a resource (empty for types that name no data). Never throws. A
+ * Kubernetes view should be the placed one (kubernetes/view.ts `placeInStack`): its cloud picks
+ * the bucket kind an unreadable reference is joined against.
+ */
 export function dataRefsOf(view: ResourceView): DataRef[] {
+  if (isKubernetesType(view.type)) {
+    try {
+      return kubernetesDataRefs(view.type, view.props, declaresTraining(view), view.cloud);
+    } catch {
+      return [];
+    }
+  }
   const reader = Object.prototype.hasOwnProperty.call(READERS, view.type) ? READERS[view.type] : undefined;
   if (!reader) return [];
   try {

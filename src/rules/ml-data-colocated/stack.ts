@@ -7,9 +7,8 @@ import { regionFacts } from "../../data/regions";
 import type { Cloud } from "../../data/types";
 import { type BucketPlace, bucketPlace, colocated, declaredSizeGb, gridOf } from "../../engine/bucket-facts";
 import { safeName, stackPath, subjectOf } from "../../engine/resource-names";
-import { type DataRef, DATA_REF_TYPES, bucketOfRef, dataRefsOf } from "../../engine/data-refs";
+import { type DataRef, bucketOfRef, dataResources, dataRefsOf } from "../../engine/data-refs";
 import { formatKg, listJoin } from "../../engine/format";
-import { resourcesOfTypes } from "../../engine/stack-joins";
 import { findingOf } from "../../engine/message";
 import { unknownAt } from "../../engine/outcomes";
 import type { FigureRef, Outcome, RuleContext } from "../../engine/rule";
@@ -33,7 +32,7 @@ export function verbOf(refs: readonly DataRef[]): string {
 
 export function evaluateStack(stack: StackView, { config }: RuleContext<ColocatedConfig>): Outcome[] {
   const out: Outcome[] = [];
-  for (const view of resourcesOfTypes(stack, DATA_REF_TYPES)) {
+  for (const view of dataResources(stack)) {
     if (!isMlResource(view)) continue;
     const refs = dataRefsOf(view);
     if (refs.length === 0) continue;

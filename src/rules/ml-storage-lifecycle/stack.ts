@@ -7,9 +7,8 @@ import { coefficients } from "../../data/coefficients";
 import { regionFacts } from "../../data/regions";
 import { DATA_KIND_KEY, declaredKind, declaredSizeGb, lifecycleOf, replicationsOf, versioned } from "../../engine/bucket-facts";
 import { safeName, stackPath } from "../../engine/resource-names";
-import { DATA_REF_TYPES, bucketOfRef, dataRefsOf, stackBuckets, writesArtifacts } from "../../engine/data-refs";
+import { bucketOfRef, dataResources, dataRefsOf, stackBuckets, writesArtifacts } from "../../engine/data-refs";
 import { formatKg, listJoin } from "../../engine/format";
-import { resourcesOfTypes } from "../../engine/stack-joins";
 import { findingOf } from "../../engine/message";
 import { unknownAt } from "../../engine/outcomes";
 import type { FigureRef, Outcome, RuleContext } from "../../engine/rule";
@@ -37,7 +36,7 @@ function bucketsInScope(stack: StackView): { held: Map<ResourceView, Holding>; u
     if (writer) h.writers.add(writer);
     held.set(b, h);
   };
-  for (const view of resourcesOfTypes(stack, DATA_REF_TYPES)) {
+  for (const view of dataResources(stack)) {
     if (!isMlResource(view)) continue;
     for (const ref of dataRefsOf(view)) {
       if (!writesArtifacts(ref.role)) continue;
