@@ -152,3 +152,40 @@ export function onGke(location: unknown, ...workloads: ExampleResource[]): Examp
 export function onEks(region: unknown, ...workloads: ExampleResource[]): ExampleResource[] {
   return [eksCluster(region), k8sProvider("eks"), ...workloads];
 }
+
+/** A GKE Cloud Storage FUSE CSI volume mounting `bucketName` (inline ephemeral volume). */
+export function gcsFuseVolume(name: string, bucketName: unknown, readOnly?: boolean): Props {
+  return { name, csi: { driver: "gcsfuse.csi.storage.gke.io", ...(readOnly !== undefined ? { readOnly } : {}), volumeAttributes: { bucketName } } };
+}
+
+/** A GKE Job (declared `training`, one L4) that mounts `volumes` at /data and reads `env`. */
+export function fuseTrainingJob(volumes: readonly Props[], env: readonly Props[] = []): ExampleResource {
+  return {
+    type: "kubernetes:batch/v1:Job",
+    name: "trainer",
+    provider: "k8s",
+    props: {
+      metadata: { name: "trainer", labels: { "ml-workload": "training" } },
+      spec: {
+        template: {
+          metadata: { annotations: { "gke-gcsfuse/volumes": "true" } },
+          spec: {
+            nodeSelector: L4,
+            restartPolicy: "Never",
+            serviceAccountName: "trainer",
+            containers: [
+              {
+                name: "train",
+                image: "pytorch/pytorch:2.5.1-cuda12.4-cudnn9-runtime",
+                resources: { limits: { "nvidia.com/gpu": 1 } },
+                ...(env.length > 0 ? { env } : {}),
+                volumeMounts: volumes.map((v) => ({ name: v["name"], mountPath: `/data/${String(v["name"])}` })),
+              },
+            ],
+            volumes,
+          },
+        },
+      },
+    },
+  };
+}

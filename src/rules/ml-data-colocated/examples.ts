@@ -1,5 +1,6 @@
 /** Good and bad examples: they run as tests (test/unit/rule-examples.test.ts) and feed docs/rules/ml-data-colocated.md. */
 import type { StackRuleExample } from "../../engine/rule";
+import { fuseTrainingJob, gcsFuseVolume, gkeCluster, inferenceService, k8sProvider } from "../kubernetes-examples";
 
 const TRAINING_JOB = "aws:sagemaker/trainingJob:TrainingJob";
 const S3_BUCKET = "aws:s3/bucket:Bucket";
@@ -98,5 +99,41 @@ export const stackExamples: readonly StackRuleExample[] = [
         props: { location: "europe-north1", labels: { "ml-workload": "inference" }, template: { volumes: [{ name: "weights", gcs: { bucket: "llm-weights" } }] } },
       },
     ],
+  },
+  {
+    title: "A GKE training Job mounts a dataset bucket in another region through Cloud Storage FUSE",
+    verdict: "bad",
+    resources: [
+      { type: "gcp:storage/bucket:Bucket", name: "datasets", props: { name: "team-datasets", location: "US-CENTRAL1", labels: { "ml-data-size-gb": "2000" } } },
+      gkeCluster("europe-west4"),
+      k8sProvider("gke"),
+      fuseTrainingJob([gcsFuseVolume("datasets", "team-datasets", true)]),
+    ],
+    messageIds: ["moveData"],
+  },
+  {
+    title: "The same Job with its dataset bucket in the cluster's region",
+    verdict: "good",
+    resources: [
+      { type: "gcp:storage/bucket:Bucket", name: "datasets", props: { name: "team-datasets", location: "EUROPE-WEST4" } },
+      gkeCluster("europe-west4"),
+      k8sProvider("gke"),
+      fuseTrainingJob([gcsFuseVolume("datasets", "team-datasets", true)]),
+    ],
+  },
+  {
+    title: "A KServe InferenceService loads its model from a gs:// storageUri in another region",
+    verdict: "bad",
+    resources: [
+      { type: "gcp:storage/bucket:Bucket", name: "models", props: { name: "team-models", location: "US-CENTRAL1" } },
+      gkeCluster("europe-west4"),
+      k8sProvider("gke"),
+      (() => {
+        const isvc = inferenceService(0);
+        const props = isvc.props as { spec: { predictor: { model: Record<string, unknown> } } };
+        return { ...isvc, props: { ...props, spec: { predictor: { ...props.spec.predictor, model: { ...props.spec.predictor.model, storageUri: "gs://team-models/llama-3.1-8b/" } } } } };
+      })(),
+    ],
+    messageIds: ["moveData"],
   },
 ];

@@ -1,5 +1,6 @@
 /** Good and bad examples: they run as tests (test/unit/rule-examples.test.ts) and feed docs/rules/ml-storage-lifecycle.md. */
 import type { StackRuleExample } from "../../engine/rule";
+import { fuseTrainingJob, gcsFuseVolume, gkeCluster, k8sProvider } from "../kubernetes-examples";
 
 const S3_BUCKET = "aws:s3/bucket:Bucket";
 const LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration";
@@ -87,5 +88,26 @@ export const stackExamples: readonly StackRuleExample[] = [
       },
     ],
     messageIds: ["replicated"],
+  },
+  {
+    title: "A GKE training Job writes checkpoints to a read-write Cloud Storage FUSE mount nothing expires",
+    verdict: "bad",
+    resources: [
+      { type: "gcp:storage/bucket:Bucket", name: "checkpoints", props: { name: "team-checkpoints", location: "EUROPE-WEST4" } },
+      gkeCluster("europe-west4"),
+      k8sProvider("gke"),
+      fuseTrainingJob([gcsFuseVolume("checkpoints", "team-checkpoints")]),
+    ],
+    messageIds: ["noLifecycle"],
+  },
+  {
+    title: "A read-only Cloud Storage FUSE mount is a dataset the Job reads: not in scope",
+    verdict: "good",
+    resources: [
+      { type: "gcp:storage/bucket:Bucket", name: "datasets", props: { name: "team-datasets", location: "EUROPE-WEST4" } },
+      gkeCluster("europe-west4"),
+      k8sProvider("gke"),
+      fuseTrainingJob([gcsFuseVolume("datasets", "team-datasets", true)]),
+    ],
   },
 ];
