@@ -5,19 +5,13 @@
 // read-write FUSE checkpoint mount nothing expires.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AnalyzeDiagnostic, POLICIES_DIR, type Session, type StackResource, secret, startSession, testUrn, unknown } from "./index";
+import { gke, k8sProviderRef, provider, res } from "./kubernetes-stack";
 
 const COLOCATED = "ml-data-colocated";
 const LIFECYCLE = "ml-storage-lifecycle";
 const HIDDEN = "very-private-fuse-bucket";
 const of = (policy: string, ds: readonly AnalyzeDiagnostic[]) => ds.filter((d) => d.policyName === policy);
 
-function res(type: string, name: string, properties: Record<string, unknown>, extra: Partial<StackResource> = {}): StackResource {
-  return { urn: testUrn(type, name), type, name, properties, ...extra };
-}
-
-const gke = (location: unknown) => res("gcp:container/cluster:Cluster", "gke", { location, name: "gke-1a2b" });
-const k8sProviderRef = { urn: testUrn("pulumi:providers:kubernetes", "k8s"), type: "pulumi:providers:kubernetes", name: "k8s", properties: { kubeconfig: unknown("string") } };
-const provider = (cluster: StackResource) => res("pulumi:providers:kubernetes", "k8s", { kubeconfig: unknown("string") }, { dependencies: [cluster.urn], propertyDependencies: { kubeconfig: [cluster.urn] } });
 const bucket = (name: string, location: string) => res("gcp:storage/bucket:Bucket", name, { name, location });
 
 function job(volumes: Record<string, unknown>[], env: Record<string, unknown>[] = []): StackResource {

@@ -4,16 +4,10 @@
 // cluster their provider's kubeconfig comes from, as the engine sends it, unknowns in preview included.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AnalyzeDiagnostic, POLICIES_DIR, type Session, type StackResource, startSession, testUrn, unknown } from "./index";
+import { gke, k8sProviderRef, provider, res } from "./kubernetes-stack";
 
 const of = (policy: string, ds: readonly AnalyzeDiagnostic[]) => ds.filter((d) => d.policyName === policy);
 
-function res(type: string, name: string, properties: Record<string, unknown>, extra: Partial<StackResource> = {}): StackResource {
-  return { urn: testUrn(type, name), type, name, properties, ...extra };
-}
-
-const gke = (location: unknown) => res("gcp:container/cluster:Cluster", "gke", { location, name: "gke-1a2b" });
-const k8sProviderRef = { urn: testUrn("pulumi:providers:kubernetes", "k8s"), type: "pulumi:providers:kubernetes", name: "k8s", properties: { kubeconfig: unknown("string") } };
-const provider = (cluster: StackResource) => res("pulumi:providers:kubernetes", "k8s", { kubeconfig: unknown("string") }, { dependencies: [cluster.urn], propertyDependencies: { kubeconfig: [cluster.urn] } });
 
 function deployment(name: string, replicas: number, selector: Record<string, string>, labels: Record<string, string> = { "ml-workload": "inference" }): StackResource {
   return res(

@@ -6,7 +6,7 @@ import { runStackExample } from "../../src/engine/examples";
 import type { Finding, Outcome, StackRuleExample } from "../../src/engine/rule";
 import { kubernetesDataRefs } from "../../src/engine/kubernetes/data-refs";
 import { normalizeProps } from "../../src/engine/values";
-import { UNKNOWN_STRING, eksCluster, fuseTrainingJob, gcsFuseVolume, gkeCluster, inferenceService, k8sProvider } from "../../src/rules/kubernetes-examples";
+import { UNKNOWN_STRING, fuseTrainingJob, gcsFuseVolume, inferenceService, onEks, onGke } from "../../src/rules/kubernetes-examples";
 import { mlDataColocated } from "../../src/rules/ml-data-colocated";
 import { mlStorageLifecycle } from "../../src/rules/ml-storage-lifecycle";
 
@@ -27,14 +27,14 @@ function withLabels(r: Resource, labels: Record<string, string>): Resource {
 
 describe("ml-data-colocated on Kubernetes", () => {
   it("a cluster whose location is unknown in preview: can't evaluate, never a pass", () => {
-    const os = runStackExample(mlDataColocated, stack(gcsBucket("team-datasets", "US-CENTRAL1"), gkeCluster(UNKNOWN_STRING), k8sProvider("gke"), fuseTrainingJob([gcsFuseVolume("d", "team-datasets", true)])));
+    const os = runStackExample(mlDataColocated, stack(gcsBucket("team-datasets", "US-CENTRAL1"), ...onGke(UNKNOWN_STRING), fuseTrainingJob([gcsFuseVolume("d", "team-datasets", true)])));
     expect(violations(os)).toEqual([]);
     expect(unknowns(os).length).toBeGreaterThan(0);
     expect(JSON.stringify(unknowns(os))).toContain("kubeconfig");
   });
 
   it("a FUSE bucket declared outside the stack: the advisory note names it", () => {
-    const [f, ...rest] = violations(runStackExample(mlDataColocated, stack(gkeCluster("europe-west4"), k8sProvider("gke"), fuseTrainingJob([gcsFuseVolume("d", "shared-datasets", true)]))));
+    const [f, ...rest] = violations(runStackExample(mlDataColocated, stack(...onGke("europe-west4"), fuseTrainingJob([gcsFuseVolume("d", "shared-datasets", true)]))));
     expect(rest).toEqual([]);
     expect(f!.messageId).toBe("bucketOutsideStack");
     expect(f!.message).toContain("'shared-datasets'");
@@ -47,7 +47,7 @@ describe("ml-data-colocated on Kubernetes", () => {
       { name: "HF_TOKEN", value: secret("hf_planted_token_value") },
       { name: "OTHER", valueFrom: { secretKeyRef: { name: "s", key: "k" } } },
     ];
-    const os = runStackExample(mlDataColocated, stack(gcsBucket("team-datasets", "US-CENTRAL1"), gkeCluster("europe-west4"), k8sProvider("gke"), fuseTrainingJob([], env)));
+    const os = runStackExample(mlDataColocated, stack(gcsBucket("team-datasets", "US-CENTRAL1"), ...onGke("europe-west4"), fuseTrainingJob([], env)));
     expect(violations(os).map((f) => f.messageId)).toEqual(["moveData"]);
     const u = unknowns(os);
     expect(u).toHaveLength(1);
@@ -61,17 +61,17 @@ describe("ml-data-colocated on Kubernetes", () => {
     const job = fuseTrainingJob([gcsFuseVolume("d", "team-datasets", true)]);
     const tpl = (job.props as { spec: { template: Record<string, unknown> } }).spec.template;
     const patch: Resource = { type: "kubernetes:apps/v1:DeploymentPatch", name: "srv", provider: "k8s", props: { metadata: { name: "srv", labels: { "ml-workload": "inference" } }, spec: { template: tpl } } };
-    const os = runStackExample(mlDataColocated, stack(gcsBucket("team-datasets", "US-CENTRAL1"), gkeCluster("europe-west4"), k8sProvider("gke"), patch));
+    const os = runStackExample(mlDataColocated, stack(gcsBucket("team-datasets", "US-CENTRAL1"), ...onGke("europe-west4"), patch));
     expect(violations(os).map((f) => f.messageId)).toEqual(["moveData"]);
   });
 
   it("a KServe s3:// storageUri on EKS is joined to the S3 bucket", () => {
     const isvc = inferenceService(0);
     const props = isvc.props as { spec: { predictor: { model: Record<string, unknown> } } };
-    const onEks: Resource = { ...isvc, props: { ...props, spec: { predictor: { model: { ...props.spec.predictor.model, storageUri: "s3://team-models/llama/" } } } } };
+    const s3Isvc: Resource = { ...isvc, props: { ...props, spec: { predictor: { model: { ...props.spec.predictor.model, storageUri: "s3://team-models/llama/" } } } } };
     const os = runStackExample(
       mlDataColocated,
-      stack({ type: "aws:s3/bucket:Bucket", name: "models", props: { bucket: "team-models", region: "us-east-1" } }, eksCluster("eu-north-1"), k8sProvider("eks"), onEks),
+      stack({ type: "aws:s3/bucket:Bucket", name: "models", props: { bucket: "team-models", region: "us-east-1" } }, ...onEks("eu-north-1", s3Isvc)),
     );
     const [f] = violations(os);
     expect(f?.messageId).toBe("moveData");
@@ -81,7 +81,7 @@ describe("ml-data-colocated on Kubernetes", () => {
 
 describe("ml-storage-lifecycle on Kubernetes", () => {
   const rw = () => fuseTrainingJob([gcsFuseVolume("ckpt", "team-checkpoints")]);
-  const run = (...rs: Resource[]) => violations(runStackExample(mlStorageLifecycle, stack(gcsBucket("team-checkpoints", "EUROPE-WEST4"), gkeCluster("europe-west4"), k8sProvider("gke"), ...rs)));
+  const run = (...rs: Resource[]) => violations(runStackExample(mlStorageLifecycle, stack(gcsBucket("team-checkpoints", "EUROPE-WEST4"), ...onGke("europe-west4"), ...rs)));
 
   it("a read-write FUSE mount of a training workload holds checkpoints", () => {
     expect(run(rw()).map((f) => f.messageId)).toEqual(["noLifecycle"]);
@@ -97,7 +97,7 @@ describe("ml-storage-lifecycle on Kubernetes", () => {
 
   it("the stack's ml-workload tag counts when the workload declares none", () => {
     const unlabelled = withLabels(rw(), {});
-    const ex: StackRuleExample = { ...stack(gcsBucket("team-checkpoints", "EUROPE-WEST4"), gkeCluster("europe-west4"), k8sProvider("gke"), unlabelled), stackTags: { "ml-workload": "training" } };
+    const ex: StackRuleExample = { ...stack(gcsBucket("team-checkpoints", "EUROPE-WEST4"), ...onGke("europe-west4"), unlabelled), stackTags: { "ml-workload": "training" } };
     expect(violations(runStackExample(mlStorageLifecycle, ex)).map((f) => f.messageId)).toEqual(["noLifecycle"]);
   });
 });

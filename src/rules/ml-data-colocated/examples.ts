@@ -1,6 +1,6 @@
 /** Good and bad examples: they run as tests (test/unit/rule-examples.test.ts) and feed docs/rules/ml-data-colocated.md. */
 import type { StackRuleExample } from "../../engine/rule";
-import { fuseTrainingJob, gcsFuseVolume, gkeCluster, inferenceService, k8sProvider } from "../kubernetes-examples";
+import { fuseTrainingJob, gcsFuseVolume, inferenceService, onGke } from "../kubernetes-examples";
 
 const TRAINING_JOB = "aws:sagemaker/trainingJob:TrainingJob";
 const S3_BUCKET = "aws:s3/bucket:Bucket";
@@ -105,9 +105,7 @@ export const stackExamples: readonly StackRuleExample[] = [
     verdict: "bad",
     resources: [
       { type: "gcp:storage/bucket:Bucket", name: "datasets", props: { name: "team-datasets", location: "US-CENTRAL1", labels: { "ml-data-size-gb": "2000" } } },
-      gkeCluster("europe-west4"),
-      k8sProvider("gke"),
-      fuseTrainingJob([gcsFuseVolume("datasets", "team-datasets", true)]),
+      ...onGke("europe-west4", fuseTrainingJob([gcsFuseVolume("datasets", "team-datasets", true)])),
     ],
     messageIds: ["moveData"],
   },
@@ -116,9 +114,7 @@ export const stackExamples: readonly StackRuleExample[] = [
     verdict: "good",
     resources: [
       { type: "gcp:storage/bucket:Bucket", name: "datasets", props: { name: "team-datasets", location: "EUROPE-WEST4" } },
-      gkeCluster("europe-west4"),
-      k8sProvider("gke"),
-      fuseTrainingJob([gcsFuseVolume("datasets", "team-datasets", true)]),
+      ...onGke("europe-west4", fuseTrainingJob([gcsFuseVolume("datasets", "team-datasets", true)])),
     ],
   },
   {
@@ -126,8 +122,7 @@ export const stackExamples: readonly StackRuleExample[] = [
     verdict: "bad",
     resources: [
       { type: "gcp:storage/bucket:Bucket", name: "models", props: { name: "team-models", location: "US-CENTRAL1" } },
-      gkeCluster("europe-west4"),
-      k8sProvider("gke"),
+      ...onGke("europe-west4"),
       (() => {
         const isvc = inferenceService(0);
         const props = isvc.props as { spec: { predictor: { model: Record<string, unknown> } } };

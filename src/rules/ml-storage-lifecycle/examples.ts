@@ -1,6 +1,6 @@
 /** Good and bad examples: they run as tests (test/unit/rule-examples.test.ts) and feed docs/rules/ml-storage-lifecycle.md. */
 import type { StackRuleExample } from "../../engine/rule";
-import { fuseTrainingJob, gcsFuseVolume, gkeCluster, k8sProvider } from "../kubernetes-examples";
+import { fuseTrainingJob, gcsFuseVolume, onGke } from "../kubernetes-examples";
 
 const S3_BUCKET = "aws:s3/bucket:Bucket";
 const LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration";
@@ -94,9 +94,7 @@ export const stackExamples: readonly StackRuleExample[] = [
     verdict: "bad",
     resources: [
       { type: "gcp:storage/bucket:Bucket", name: "checkpoints", props: { name: "team-checkpoints", location: "EUROPE-WEST4" } },
-      gkeCluster("europe-west4"),
-      k8sProvider("gke"),
-      fuseTrainingJob([gcsFuseVolume("checkpoints", "team-checkpoints")]),
+      ...onGke("europe-west4", fuseTrainingJob([gcsFuseVolume("checkpoints", "team-checkpoints")])),
     ],
     messageIds: ["noLifecycle"],
   },
@@ -105,9 +103,7 @@ export const stackExamples: readonly StackRuleExample[] = [
     verdict: "good",
     resources: [
       { type: "gcp:storage/bucket:Bucket", name: "datasets", props: { name: "team-datasets", location: "EUROPE-WEST4" } },
-      gkeCluster("europe-west4"),
-      k8sProvider("gke"),
-      fuseTrainingJob([gcsFuseVolume("datasets", "team-datasets", true)]),
+      ...onGke("europe-west4", fuseTrainingJob([gcsFuseVolume("datasets", "team-datasets", true)])),
     ],
   },
 ];
