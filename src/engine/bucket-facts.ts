@@ -6,7 +6,8 @@
  * by their `bucket` property (propertyDependencies, then the bucket's name).
  */
 import { regionFacts } from "../data/regions";
-import { bucketKeys, S3_BUCKETS } from "./data-refs";
+import { bucketKeys } from "./data-refs";
+import { S3_BUCKETS } from "./data-uri";
 import { type Resolution, resolveLinks, referrers, resourcesOfTypes } from "./stack-joins";
 import { type PlainValue, readArray, readObject, readPath, readString } from "./values";
 import type { ResourceView, StackView } from "./view";

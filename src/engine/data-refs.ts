@@ -16,7 +16,6 @@ import { placeInStack } from "./kubernetes/view";
 import { type PathStep, type PlainValue, type Read, readArray, readJsonString, readObject, readString } from "./values";
 import { ownWorkload } from "./workload";
 
-export { type DataRef, type DataRole, BUCKET_TYPES, GCS_BUCKETS, S3_BUCKETS, bucketOfUri } from "./data-uri";
 import type { ResourceView, StackView } from "./view";
 
 function each(root: PlainValue, arraySteps: readonly PathStep[], steps: readonly PathStep[], role: DataRole, scheme: "s3" | "gs", bare = false): DataRef[] {

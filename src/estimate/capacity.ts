@@ -10,7 +10,7 @@
  *   with the path that could not be read.
  */
 import { lookupGcpAccelerator, lookupInstanceType } from "../data/accelerators";
-import { hostFacts } from "../data/coefficients";
+import { coefficients, hostFacts } from "../data/coefficients";
 import type { Cloud } from "../data/types";
 import { GCE_AUTOSCALERS, type Resolution, SM_ENDPOINT, type ScalingTargetLink, clusterOfNodePool, configOfEndpoint, launchTemplatesOf, migOfAutoscaler, referrers, scalingTargets, targetsFor, templatesOfMig } from "../engine/stack-joins";
 import { acceleratorShapedToken } from "../engine/accelerator-scan";
@@ -20,7 +20,7 @@ import { type PathStep, type PlainValue, formatPath, isOpaque, ownEntry, readArr
 import type { ResourceView, StackView } from "../engine/view";
 import { type AttachedAccelerator, type UnitSpec, displayInstanceType } from "./power";
 import type { Bounds } from "./types";
-import { STORAGE_READERS, withAttachedStorage } from "./storage";
+import { GIB, STORAGE_READERS, withAttachedStorage } from "./storage";
 import { KUBERNETES_READERS } from "./kubernetes";
 
 export interface PartPlan {
@@ -354,7 +354,7 @@ const ebsVolume: Reader = (view) => {
   const label = `EBS ${EBS_TYPES.test(type) ? type : "volume"} ${size.value} GiB`;
   return parts({
     label,
-    spec: { kind: "storage", cloud: "aws", label, sizeGb: size.value * 1.073741824, ssd, replication: 2 },
+    spec: { kind: "storage", cloud: "aws", label, sizeGb: size.value * GIB, ssd, replication: coefficients().replication.awsEbs },
     units: range(1, 1),
     unitsBasis: "one volume",
   });
@@ -628,7 +628,7 @@ function gcpDisk(regional: boolean): Reader {
     const type = (str(view.props, ["type"]) ?? "pd-standard").split("/").pop()!.toLowerCase();
     const ssd = type !== "pd-standard";
     const label = `${regional ? "regional " : ""}${GCP_DISK_TYPES.test(type) ? type : "disk"} ${size.value} GB`;
-    return parts({ label, spec: { kind: "storage", cloud: "gcp", label, sizeGb: size.value, ssd, replication: regional ? 2 : 1 }, units: range(1, 1), unitsBasis: "one disk" });
+    return parts({ label, spec: { kind: "storage", cloud: "gcp", label, sizeGb: size.value, ssd, replication: regional ? coefficients().replication.gcpRegionalDisk : 1 }, units: range(1, 1), unitsBasis: "one disk" });
   };
 }
 

@@ -18,7 +18,8 @@ import { type PathStep, type PlainValue, readArray, readNumber, readString } fro
 import type { ResourceView } from "../engine/view";
 import type { CapacityPlan, PartPlan } from "./capacity";
 
-const GIB = 1.073741824;
+/** Decimal GB in one GiB: sizes in GiB (EBS, FSx) are counted in the GB the coefficients use. */
+export const GIB = 1.073741824;
 
 function storagePlan(cloud: Cloud, label: string, sizeGb: number, ssd: boolean, replication: number, basis: string): CapacityPlan {
   return {

@@ -7,7 +7,8 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { bucketOfUri, dataRefsOf } from "../../src/engine/data-refs";
+import { dataRefsOf } from "../../src/engine/data-refs";
+import { bucketOfUri } from "../../src/engine/data-uri";
 import { evaluateStackRule } from "../../src/engine/evaluate";
 import { type ResourceInput, buildStackView, buildView } from "../../src/engine/view";
 import { estimateStack } from "../../src/estimate";
